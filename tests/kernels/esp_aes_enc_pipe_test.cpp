@@ -2,31 +2,16 @@
 // SP 800-38A F.1 ECB vectors, then thousands of random keys and blocks against OpenSSL EVP,
 // back to back and with bubbles, asserting one block per clock after the pipeline latency.
 #include "Vesp_aes_enc_pipe.h"
-#include "aes_key_schedule.hpp"
+#include "aes_pipe_driver.hpp"
 #include "kernel_bench.hpp"
 
 #include <gtest/gtest.h>
 
-#include <deque>
-#include <memory>
-
 namespace espgw::kernels::bench {
 namespace {
 
-constexpr int kLatency = 15;  // esp_aes_pkg::PipeLatency
-
-struct Job {
-  bool valid = false;
-  std::uint16_t tag = 0;
-  const RoundKeys* keys = nullptr;
-  Bytes block;
-};
-
-struct Result {
-  long cycle = 0;  // ticks since the first job was presented, counting that tick as 1
-  std::uint16_t tag = 0;
-  Bytes block;
-};
+constexpr int kLatency = kAesPipeLatency;
+using Job = AesJob;
 
 class AesEncPipe : public ::testing::Test {
  protected:
@@ -37,33 +22,7 @@ class AesEncPipe : public ::testing::Test {
 
   RoundKeys keys(const Bytes& key) { return expand_key(expand_, key); }
 
-  // Presents one job per clock (bubbles where !valid), then drains the pipe.
-  std::vector<Result> run(const std::vector<Job>& jobs) {
-    std::vector<Result> out;
-    long cycle = 0;
-    auto sample = [&] {
-      if (pipe_.valid_o) out.push_back({cycle, pipe_.tag_o, get_be(pipe_.block_o, 0, 128)});
-    };
-    for (const Job& job : jobs) {
-      pipe_.valid_i = job.valid;
-      pipe_.tag_i = job.tag;
-      if (job.valid) {
-        pipe_.aes256_i = job.keys->aes256;
-        put_round_keys(pipe_.round_keys_i, *job.keys);
-        put_be(pipe_.block_i, 0, 128, job.block);
-      }
-      tick(pipe_);
-      ++cycle;
-      sample();
-    }
-    pipe_.valid_i = 0;
-    for (int i = 0; i < 2 * kLatency; ++i) {
-      tick(pipe_);
-      ++cycle;
-      sample();
-    }
-    return out;
-  }
+  std::vector<AesResult> run(const std::vector<Job>& jobs) { return run_aes_pipe(pipe_, jobs); }
 
   Bytes encrypt_one(const Bytes& key, const Bytes& block) {
     const RoundKeys rk = keys(key);

@@ -100,20 +100,31 @@ inline const EVP_CIPHER* aes_ecb(std::size_t key_bytes) {
   return key_bytes == 32 ? EVP_aes_256_ecb() : EVP_aes_128_ecb();
 }
 
-// AES-ECB of whole blocks via OpenSSL EVP: the independent reference for the cipher pipes.
-inline Bytes openssl_aes_ecb(const Bytes& key, const Bytes& in, bool encrypt) {
+inline const EVP_CIPHER* aes_cbc(std::size_t key_bytes) {
+  return key_bytes == 32 ? EVP_aes_256_cbc() : EVP_aes_128_cbc();
+}
+
+// AES over whole blocks via OpenSSL EVP, no padding (ECB, or CBC when an IV is given): the
+// independent reference for the cipher pipes.
+inline Bytes openssl_aes(const Bytes& key, const Bytes& iv, const Bytes& in, bool encrypt) {
   EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
   if (ctx == nullptr) throw std::runtime_error("EVP_CIPHER_CTX_new");
   Bytes out(in.size() + 16);
   int n1 = 0, n2 = 0;
-  bool ok = EVP_CipherInit_ex(ctx, aes_ecb(key.size()), nullptr, key.data(), nullptr, encrypt ? 1 : 0) == 1 &&
+  const EVP_CIPHER* cipher = iv.empty() ? aes_ecb(key.size()) : aes_cbc(key.size());
+  bool ok = EVP_CipherInit_ex(ctx, cipher, nullptr, key.data(), iv.empty() ? nullptr : iv.data(),
+                              encrypt ? 1 : 0) == 1 &&
             EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
             EVP_CipherUpdate(ctx, out.data(), &n1, in.data(), static_cast<int>(in.size())) == 1 &&
             EVP_CipherFinal_ex(ctx, out.data() + n1, &n2) == 1;
   EVP_CIPHER_CTX_free(ctx);
-  if (!ok) throw std::runtime_error("OpenSSL AES-ECB failed");
+  if (!ok) throw std::runtime_error("OpenSSL AES failed");
   out.resize(static_cast<std::size_t>(n1 + n2));
   return out;
+}
+
+inline Bytes openssl_aes_ecb(const Bytes& key, const Bytes& in, bool encrypt) {
+  return openssl_aes(key, {}, in, encrypt);
 }
 
 }  // namespace espgw::kernels::bench
