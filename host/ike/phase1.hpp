@@ -1,0 +1,54 @@
+// What Main Mode and Aggressive Mode share (RFC 2409 section 5 and Appendix B): SKEYID for
+// pre-shared keys, SKEYID_d/a/e, the encryption key Ka (expanded when SKEYID_e is short),
+// the initial IV, HASH_I / HASH_R, and the phase-2 IV derivation.
+#pragma once
+
+#include <optional>
+
+#include "host/ike/payload/isakmp_header.hpp"
+#include "host/ike/prf.hpp"
+
+namespace espgw::ike {
+
+struct Phase1Inputs {
+  ByteView psk;
+  ByteView ni_b, nr_b;  // nonce payload bodies
+  ByteView g_xi, g_xr;  // KE payload bodies (initiator, responder)
+  ByteView g_xy;        // DH shared secret
+  Cookie cky_i{}, cky_r{};
+  std::size_t enc_key_size = 32;  // AES key bytes (16, 24, 32)
+  std::size_t block_size = kAesBlockSize;
+};
+
+struct Phase1Keys {
+  SecretBytes skeyid, skeyid_d, skeyid_a, skeyid_e;
+  SecretBytes enc_key;  // Ka: the AES key for phase-1 and phase-2 message encryption
+  Bytes iv;             // hash(g^xi | g^xr) truncated to the block size
+};
+
+// RFC 2409 section 5:
+//   SKEYID   = prf(pre-shared-key, Ni_b | Nr_b)
+//   SKEYID_d = prf(SKEYID, g^xy | CKY-I | CKY-R | 0)
+//   SKEYID_a = prf(SKEYID, SKEYID_d | g^xy | CKY-I | CKY-R | 1)
+//   SKEYID_e = prf(SKEYID, SKEYID_a | g^xy | CKY-I | CKY-R | 2)
+// nullopt when the PRF fails (OpenSSL error).
+std::optional<Phase1Keys> derive_phase1_psk(const Prf& prf, const Phase1Inputs& in);
+
+// RFC 2409 Appendix B: Ka = first `size` bytes of K1 | K2 | ..., K1 = prf(SKEYID_e, 0),
+// K(n+1) = prf(SKEYID_e, Kn); SKEYID_e itself when it is long enough.
+SecretBytes expand_encryption_key(const Prf& prf, const SecretBytes& skeyid_e, std::size_t size);
+
+// HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b)
+Bytes hash_i(const Prf& prf, const SecretBytes& skeyid, const Phase1Inputs& in, ByteView sai_b, ByteView idii_b);
+// HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b)
+Bytes hash_r(const Prf& prf, const SecretBytes& skeyid, const Phase1Inputs& in, ByteView sai_b, ByteView idir_b);
+
+// RFC 2409 Appendix B: the first IV of a phase-2 or informational exchange is
+// hash(last phase-1 CBC output block | M-ID) truncated to the block size.
+Bytes phase2_iv(const Prf& prf, ByteView last_phase1_block, std::uint32_t message_id,
+                std::size_t block_size = kAesBlockSize);
+
+// Constant-time comparison for received hashes.
+bool hash_equal(ByteView a, ByteView b);
+
+}  // namespace espgw::ike
