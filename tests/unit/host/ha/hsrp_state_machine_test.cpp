@@ -1,0 +1,369 @@
+// Tests host/ha/hsrp_state_machine on a simulated LAN (hsrp_lan.hpp) with a hand-advanced
+// clock: election, preemption (with delay), track decrement, hold-timer takeover, resign on
+// shutdown, split brain healing, and bad input (wrong authentication, forged and replayed
+// Hellos) ignored and counted.
+#include "host/ha/hsrp_state_machine.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "host/common/ipv4.hpp"
+#include "hsrp_lan.hpp"
+
+namespace espgw::ha {
+namespace {
+
+using namespace std::chrono_literals;
+using test::HsrpLan;
+
+const std::uint32_t kR1 = *parse_ipv4("19.26.116.139");
+const std::uint32_t kR2 = *parse_ipv4("19.26.116.140");
+const std::uint32_t kVip = *parse_ipv4("19.26.116.141");
+
+// The reference's group: `standby 199 ip 19.26.116.141`, priority 105, preempt, name VPNHA,
+// track 2 decrement 10.
+HsrpGroupConfig reference_group(std::uint32_t local, std::uint32_t priority) {
+  HsrpGroupConfig c;
+  c.interface = "GigabitEthernet0/0";
+  c.group = 199;
+  c.virtual_ip = kVip;
+  c.priority = priority;
+  c.priority_configured = priority != kHsrpDefaultPriority;
+  c.local_address = local;
+  c.local_mac = {0x52, 0x54, 0, 0, 0, static_cast<std::uint8_t>(local)};
+  return c;
+}
+
+HsrpTime t0() { return HsrpTime{} + 1000h; }
+
+bool has_action(const HsrpLan::Router& r, HsrpAction::Kind kind) {
+  return std::any_of(r.actions.begin(), r.actions.end(), [&](const HsrpAction& a) { return a.kind == kind; });
+}
+
+TEST(HsrpStateMachine, HigherPriorityIsElectedActiveAndTheOtherStandby) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_TRUE(has_action(lan.at(0), HsrpAction::Kind::kTakeVip));
+  EXPECT_FALSE(has_action(lan.at(1), HsrpAction::Kind::kTakeVip));
+  auto st = lan.at(1).fsm->status();
+  ASSERT_TRUE(st.active);
+  EXPECT_EQ(st.active->address, kR1);
+  EXPECT_EQ(st.active->priority, 105u);
+}
+
+TEST(HsrpStateMachine, EqualPrioritiesElectTheHigherAddress) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 100));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+}
+
+// Listen for a hold time, Speak for another, then Standby and at once Active, as IOS logs it.
+TEST(HsrpStateMachine, LoneRouterGoesActiveAfterListeningAndSpeakingOneHoldTimeEach) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.enable(0);
+  lan.advance(9999ms);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kListen);
+  lan.advance(1ms);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kSpeak);
+  lan.advance(9999ms);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kSpeak);
+  lan.advance(1ms);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  std::vector<std::string> logs;
+  for (const auto& a : lan.at(0).actions)
+    if (a.kind == HsrpAction::Kind::kLog) logs.push_back(a.text);
+  EXPECT_EQ(logs, (std::vector<std::string>{
+                      "%HSRP-5-STATECHANGE: GigabitEthernet0/0 Grp 199 state Init -> Listen",
+                      "%HSRP-5-STATECHANGE: GigabitEthernet0/0 Grp 199 state Listen -> Speak",
+                      "%HSRP-5-STATECHANGE: GigabitEthernet0/0 Grp 199 state Speak -> Standby",
+                      "%HSRP-5-STATECHANGE: GigabitEthernet0/0 Grp 199 state Standby -> Active",
+                  }));
+}
+
+TEST(HsrpStateMachine, StandbyTakesOverWhenTheActiveFallsSilentForTheHoldTime) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  // The last Hello R2 heard from R1 was at most one hello time ago.
+  auto last_hello = lan.at(1).fsm->status().active->expires - kHsrpDefaultHoldTime;
+  lan.crash(0);
+  lan.advance(20s);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  ASSERT_TRUE(lan.at(1).became_active);
+  EXPECT_EQ(*lan.at(1).became_active - last_hello, kHsrpDefaultHoldTime);
+}
+
+TEST(HsrpStateMachine, MillisecondTimersFailOverWithinTheHoldTime) {
+  HsrpLan lan(t0());
+  for (auto [addr, prio] : {std::pair{kR1, 105u}, std::pair{kR2, 100u}}) {
+    auto c = reference_group(addr, prio);
+    c.version = HsrpVersion::kV2;
+    c.hello_time = 200ms;
+    c.hold_time = 700ms;
+    lan.add(c);
+  }
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(5s);
+  ASSERT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  HsrpTime crash_at = lan.now();
+  lan.crash(0);
+  lan.advance(2s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_LE(*lan.at(1).became_active - crash_at, 700ms);
+  EXPECT_GT(*lan.at(1).became_active - crash_at, 700ms - 200ms);
+}
+
+TEST(HsrpStateMachine, ShutdownResignsAndTheStandbyTakesOverAtOnce) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  lan.disable(0);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kInitial);
+  EXPECT_TRUE(has_action(lan.at(0), HsrpAction::Kind::kReleaseVip));
+  EXPECT_EQ(lan.at(0).fsm->counters().resigns_out, 1u);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(*lan.at(1).became_active, lan.now());  // no hold time waited
+}
+
+TEST(HsrpStateMachine, PreemptWaitsForItsDelayThenTakesOver) {
+  HsrpLan lan(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.preempt = true;
+  c1.preempt_delay = 30s;
+  lan.add(c1);
+  lan.add(reference_group(kR2, 100));
+  lan.enable(1);  // R2 alone first: it goes active
+  lan.advance(20s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  lan.enable(0);
+  HsrpTime up = lan.now();
+  lan.advance(5s);  // R1 hears R2's Hellos: worse active, preemption is due in 30 s
+  EXPECT_NE(lan.at(0).fsm->state(), HsrpState::kActive);
+  ASSERT_TRUE(lan.at(0).fsm->status().preempt_at);
+  lan.advance(60s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  auto took = *lan.at(0).became_active - up;
+  EXPECT_GE(took, 30s);
+  EXPECT_LE(took, 30s + kHsrpDefaultHelloTime);
+  EXPECT_EQ(lan.at(0).fsm->counters().coups_out, 1u);
+  EXPECT_EQ(lan.at(1).fsm->counters().resigns_out, 1u);
+  EXPECT_TRUE(has_action(lan.at(1), HsrpAction::Kind::kReleaseVip));
+}
+
+TEST(HsrpStateMachine, WithoutPreemptABetterRouterLeavesTheActiveAlone) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(1);
+  lan.advance(20s);
+  lan.enable(0);
+  lan.advance(60s);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kStandby);
+}
+
+TEST(HsrpStateMachine, TrackDecrementHandsActiveToThePreemptingPeer) {
+  HsrpLan lan(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.preempt = true;
+  c1.tracks = {{2, 10}};
+  auto c2 = reference_group(kR2, 100);
+  c2.preempt = true;
+  lan.add(c1);
+  lan.add(c2);
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  ASSERT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  lan.track(0, 2, false);  // 105 - 10 = 95 < 100
+  EXPECT_EQ(lan.at(0).fsm->priority(), 95u);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);  // at once: R1's Hello, R2's Coup, R1's Resign
+  lan.advance(30s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kStandby);
+  // The object comes back: R1 (preempt) takes over again.
+  lan.track(0, 2, true);
+  lan.advance(5s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 1u);
+}
+
+TEST(HsrpStateMachine, SplitBrainHealsToOneActiveWhenHellosReturn) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  lan.at(1).cut_off = true;
+  lan.advance(15s);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 2u);  // both own the VIP while apart
+  lan.at(1).cut_off = false;
+  lan.advance(kHsrpDefaultHelloTime);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 1u);  // the worse one steps down on the first Hello
+  lan.advance(30s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_TRUE(has_action(lan.at(1), HsrpAction::Kind::kReleaseVip));
+}
+
+// --- bad input ---------------------------------------------------------------------
+
+HsrpMessage forged_active_hello(HsrpVersion version = HsrpVersion::kV1) {
+  HsrpMessage m;
+  m.version = version;
+  m.state = HsrpState::kActive;
+  m.group = 199;
+  m.priority = 255;
+  m.virtual_ip = kVip;
+  return m;
+}
+
+TEST(HsrpStateMachine, HelloWithWrongTextAuthenticationIsIgnoredAndCounted) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  const std::uint32_t attacker = *parse_ipv4("19.26.116.150");
+  auto bad = encode_hsrp_authenticated(forged_active_hello(), HsrpAuthConfig::text_string("guess"), attacker);
+  lan.inject(0, bad, attacker);
+  lan.inject(1, bad, attacker);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(lan.at(0).fsm->counters().auth_failures, 1u);
+  EXPECT_EQ(lan.at(1).fsm->counters().auth_failures, 1u);
+  EXPECT_EQ(lan.at(1).fsm->status().active->address, kR1);
+  // A correctly authenticated Hello of priority 255 does take over: the check is real.
+  lan.inject(0, encode_hsrp_authenticated(forged_active_hello(), HsrpAuthConfig{}, attacker), attacker);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kSpeak);
+}
+
+TEST(HsrpStateMachine, MismatchedKeysNeverFormAGroupAndEveryHelloIsCounted) {
+  HsrpLan lan(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.auth = HsrpAuthConfig::md5_key_string("key-one");
+  auto c2 = reference_group(kR2, 100);
+  c2.auth = HsrpAuthConfig::md5_key_string("key-two");
+  lan.add(c1);
+  lan.add(c2);
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 2u);
+  EXPECT_GT(lan.at(0).fsm->counters().auth_failures, 5u);
+  EXPECT_EQ(lan.at(0).fsm->counters().auth_failures, lan.at(1).fsm->counters().hellos_out);
+}
+
+TEST(HsrpStateMachine, ForgedAndReplayedMd5HellosAreIgnoredAndCounted) {
+  HsrpLan lan(t0());
+  auto key = HsrpAuthConfig::md5_key_string("VPNHA-md5");
+  auto c1 = reference_group(kR1, 105);
+  c1.auth = key;
+  auto c2 = reference_group(kR2, 100);
+  c2.auth = key;
+  lan.add(c1);
+  lan.add(c2);
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  const std::uint32_t attacker = *parse_ipv4("19.26.116.150");
+
+  // Forged: right layout, digest made with a guessed key.
+  auto forged = encode_hsrp_authenticated(forged_active_hello(), HsrpAuthConfig::md5_key_string("guess"), attacker);
+  lan.inject(1, forged, attacker);
+  EXPECT_EQ(lan.at(1).fsm->counters().auth_failures, 1u);
+
+  // Replayed: R1's own genuine Resign, captured and sent again from another address.
+  auto resign_it = std::find_if(lan.at(0).actions.begin(), lan.at(0).actions.end(), [](const HsrpAction& a) {
+    return a.kind == HsrpAction::Kind::kSend && a.opcode == HsrpOpcode::kHello;
+  });
+  ASSERT_NE(resign_it, lan.at(0).actions.end());
+  lan.inject(1, resign_it->packet, attacker);
+  EXPECT_EQ(lan.at(1).fsm->counters().source_mismatch, 1u);
+
+  // Replayed back at its sender: R1 hears its own Hello.
+  lan.inject(0, resign_it->packet, kR1);
+  EXPECT_EQ(lan.at(0).fsm->counters().own_address, 1u);
+
+  // Tampered: one bit of a genuine Hello flipped (priority 105 -> 233).
+  auto tampered = resign_it->packet;
+  tampered[5] ^= 0x80;
+  lan.inject(1, tampered, kR1);
+  EXPECT_EQ(lan.at(1).fsm->counters().auth_failures, 2u);
+
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+}
+
+TEST(HsrpStateMachine, MalformedAndForeignPacketsAreCountedNotActedOn) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.enable(0);
+  lan.advance(20s);
+  lan.inject(0, {0x00, 0x00, 0x03}, kR2);
+  auto other = forged_active_hello();
+  other.group = 7;
+  lan.inject(0, encode_hsrp_authenticated(other, HsrpAuthConfig{}, kR2), kR2);
+  lan.inject(0, encode_hsrp_authenticated(forged_active_hello(HsrpVersion::kV2), HsrpAuthConfig{}, kR2), kR2);
+  EXPECT_EQ(lan.at(0).fsm->counters().malformed, 1u);
+  EXPECT_EQ(lan.at(0).fsm->counters().other_group, 2u);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+}
+
+TEST(HsrpStateMachine, LearnsVirtualIpAndTimersFromTheActiveRouter) {
+  HsrpLan lan(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.hello_time = 1s;
+  c1.hold_time = 4s;
+  auto c2 = reference_group(kR2, 100);
+  c2.virtual_ip.reset();
+  lan.add(c1);
+  lan.add(c2);
+  lan.enable(0);
+  lan.advance(10s);
+  lan.enable(1);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kLearn);
+  lan.advance(20s);
+  auto st = lan.at(1).fsm->status();
+  EXPECT_EQ(st.state, HsrpState::kStandby);
+  EXPECT_EQ(st.virtual_ip, kVip);
+  EXPECT_EQ(st.hello_time, 1s);
+  EXPECT_EQ(st.hold_time, 4s);
+}
+
+TEST(HsrpStateMachine, ConfigurationTheWireCannotCarryIsRefused) {
+  auto c = reference_group(kR1, 300);
+  EXPECT_THROW(HsrpStateMachine{c}, std::invalid_argument);
+  c = reference_group(kR1, 100);
+  c.group = 1000;
+  EXPECT_THROW(HsrpStateMachine{c}, std::invalid_argument);
+  c.version = HsrpVersion::kV2;
+  EXPECT_NO_THROW(HsrpStateMachine{c});
+}
+
+}  // namespace
+}  // namespace espgw::ha
