@@ -1,0 +1,271 @@
+// The register-level driver. Programming sequences (docs/hardware.md): open = read id and
+// version, soft reset, program both rings, enable; install = stage 64 words, sa_index,
+// sa_cmd=1; read = sa_cmd=2 then read the window; process = fill descriptors, write
+// desc_tail, wait for cmpl_tail, read completions in order.
+#include "driver/hw/hw_device.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace espgw::driver::hw {
+namespace {
+
+namespace reg = regmap::reg;
+namespace dw = regmap::descriptor_word;
+namespace cw = regmap::completion_word;
+
+constexpr std::uint32_t kCtrlEnable = 1u << 0;
+constexpr std::uint32_t kCtrlSoftReset = 1u << 1;
+constexpr std::uint32_t kSaCmdWrite = 1, kSaCmdRead = 2, kSaCmdInvalidate = 3;
+constexpr std::uint32_t kNoSlot = 0xFFFF;
+constexpr std::uint32_t kMaxField = 0xFFFF;  // offset, length and capacity are 16-bit fields
+
+void put_le32(std::uint8_t* p, std::uint32_t v) {
+  p[0] = static_cast<std::uint8_t>(v);
+  p[1] = static_cast<std::uint8_t>(v >> 8);
+  p[2] = static_cast<std::uint8_t>(v >> 16);
+  p[3] = static_cast<std::uint8_t>(v >> 24);
+}
+std::uint32_t get_le32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) | (std::uint32_t{p[3]} << 24);
+}
+
+}  // namespace
+
+HwDevice::HwDevice(std::unique_ptr<Transport> transport, HwOptions options)
+    : options_(std::move(options)), transport_(std::move(transport)) {
+  if (!transport_) throw std::runtime_error(options_.backend + ": no transport");
+  const std::uint32_t n = options_.ring_entries;
+  if (n == 0 || (n & (n - 1)) != 0 || n > regmap::kRingEntriesMax)
+    throw std::runtime_error(fmt::format("{}: ring size {} is not a power of two <= {}", options_.backend, n,
+                                         regmap::kRingEntriesMax));
+  open_checks();
+  slots_.resize(std::min(options_.sa_capacity, card_capacity_));
+  desc_ring_ = transport_->allocate(std::size_t{n} * dw::kBytes);
+  cmpl_ring_ = transport_->allocate(std::size_t{n} * cw::kBytes);
+  packets_ = transport_->allocate(std::size_t{n} * kPacketSlotBytes);
+  program_rings();
+}
+
+HwDevice::~HwDevice() {
+  // Disable and reset: the kernel zeroizes every SA slot (keys and round keys) on reset.
+  try {
+    transport_->write32(reg::kCtrl, kCtrlSoftReset);
+  } catch (const std::exception&) {  // a vanished card has nothing left to zeroize
+  }
+}
+
+void HwDevice::open_checks() {
+  const std::uint32_t id = transport_->read32(reg::kId);
+  if (id != regmap::kDeviceId)
+    throw std::runtime_error(fmt::format("{}: ID register reads {:#010x}, expected {:#010x} ('ESPG'): not an espgw ESP kernel",
+                                         transport_->describe(), id, regmap::kDeviceId));
+  const std::uint32_t version = transport_->read32(reg::kVersion);
+  const std::uint32_t major = version >> 16, minor = version & 0xFFFF;
+  if (major != regmap::kVersionMajor || minor < regmap::kVersionMinor)
+    throw std::runtime_error(fmt::format("{}: kernel version {}.{} does not match driver version {}.{}; rebuild the xclbin",
+                                         transport_->describe(), major, minor, regmap::kVersionMajor,
+                                         regmap::kVersionMinor));
+  const std::uint32_t caps = transport_->read32(reg::kCaps);
+  card_capacity_ = caps & 0xFFFF;
+  max_window_ = caps >> 16;
+  if (card_capacity_ == 0) card_capacity_ = 0x10000;  // 16-bit field: 0 reads as 65536
+}
+
+void HwDevice::program_rings() {
+  transport_->write32(reg::kCtrl, kCtrlSoftReset);
+  const std::uint64_t d = desc_ring_->device_address(), c = cmpl_ring_->device_address();
+  transport_->write32(reg::kDescRingLo, static_cast<std::uint32_t>(d));
+  transport_->write32(reg::kDescRingHi, static_cast<std::uint32_t>(d >> 32));
+  transport_->write32(reg::kCmplRingLo, static_cast<std::uint32_t>(c));
+  transport_->write32(reg::kCmplRingHi, static_cast<std::uint32_t>(c >> 32));
+  transport_->write32(reg::kRingSize, options_.ring_entries);
+  transport_->write32(reg::kCtrl, kCtrlEnable);
+  if (transport_->read32(reg::kRingSize) != options_.ring_entries)
+    throw std::runtime_error(fmt::format("{}: kernel refused a ring of {} entries", transport_->describe(),
+                                         options_.ring_entries));
+  desc_tail_ = 0;
+}
+
+DeviceInfo HwDevice::info() const {
+  DeviceInfo i;
+  i.backend = options_.backend;
+  i.device = transport_->describe();
+  i.provider = fmt::format("espgw ESP kernel {}.{} (id {:#010x})", regmap::kVersionMajor, regmap::kVersionMinor,
+                           regmap::kDeviceId);
+  i.sa_capacity = static_cast<std::uint32_t>(slots_.size());
+  i.max_replay_window = max_window_;
+  return i;
+}
+
+InstallResult HwDevice::install_sa(const SaConfig& config) {
+  const Status valid = validate_sa(config, max_window_);
+  if (valid != Status::kOk) return {valid, kNoSa};
+  std::lock_guard lock(ctl_mu_);
+  std::uint32_t free_slot = kNoSa;
+  for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+    const Slot& s = slots_[i];
+    if (!s.used) {
+      if (free_slot == kNoSa) free_slot = i;
+    } else if (config.direction == Direction::kInbound && s.direction == Direction::kInbound && s.spi == config.spi) {
+      return {Status::kSpiInUse, kNoSa};
+    }
+  }
+  if (free_slot == kNoSa) return {Status::kTableFull, kNoSa};
+  SaRecord record = pack_sa(config);
+  for (std::uint32_t i = 0; i < record.size(); ++i) transport_->write32(reg::kSaStage + 4 * i, record[i]);
+  zeroize_record(record);
+  transport_->write32(reg::kSaIndex, free_slot);
+  transport_->write32(reg::kSaCmd, kSaCmdWrite);
+  // The kernel leaves a record it cannot run invalid; read the flags back to know.
+  const SaRecord back = read_record(free_slot);
+  if (!(back[regmap::sa_word::kFlags] & regmap::sa_flag::kValid)) return {Status::kInvalidConfig, kNoSa};
+  slots_[free_slot] = Slot{true, config.spi, config.direction, config.esn};
+  return {Status::kOk, free_slot};
+}
+
+Status HwDevice::remove_sa(SaHandle handle) {
+  std::lock_guard lock(ctl_mu_);
+  if (handle >= slots_.size() || !slots_[handle].used) return Status::kBadSa;
+  transport_->write32(reg::kSaIndex, handle);
+  transport_->write32(reg::kSaCmd, kSaCmdInvalidate);
+  slots_[handle] = Slot{};
+  return Status::kOk;
+}
+
+SaRecord HwDevice::read_record(std::uint32_t index) const {
+  transport_->write32(reg::kSaIndex, index);
+  transport_->write32(reg::kSaCmd, kSaCmdRead);
+  SaRecord r{};
+  for (std::uint32_t i = 0; i < r.size(); ++i) r[i] = transport_->read32(reg::kSaStage + 4 * i);
+  return r;
+}
+
+std::optional<SaState> HwDevice::read_sa(SaHandle handle) const {
+  std::lock_guard lock(ctl_mu_);
+  if (handle >= slots_.size() || !slots_[handle].used) return std::nullopt;
+  return unpack_sa(read_record(handle));
+}
+
+std::vector<SaHandle> HwDevice::list_sas() const {
+  std::lock_guard lock(ctl_mu_);
+  std::vector<SaHandle> out;
+  for (std::uint32_t i = 0; i < slots_.size(); ++i)
+    if (slots_[i].used) out.push_back(i);
+  return out;
+}
+
+std::size_t HwDevice::poll_events(std::span<SaEvent> out) {
+  std::lock_guard lock(ctl_mu_);
+  std::size_t n = 0;
+  std::uint32_t pending = transport_->read32(reg::kEventCount);
+  while (n < out.size() && pending-- > 0) {
+    const std::uint32_t v = transport_->read32(reg::kEventPop);
+    const std::uint32_t index = v & 0xFFFF;
+    SaEvent e;
+    e.kind = static_cast<SaEventKind>(v >> 24);
+    e.sa = index;
+    e.spi = index < slots_.size() ? slots_[index].spi : 0;
+    out[n++] = e;
+  }
+  return n;
+}
+
+EspDevice::DeviceCounters HwDevice::device_counters() const {
+  std::lock_guard lock(counters_mu_);
+  return counters_;
+}
+
+void HwDevice::process(std::span<PacketJob> jobs) {
+  std::lock_guard lock(ring_mu_);
+  for (std::size_t start = 0; start < jobs.size(); start += options_.ring_entries)
+    process_chunk(jobs.subspan(start, std::min<std::size_t>(options_.ring_entries, jobs.size() - start)));
+}
+
+// The completion carries the low 32 bits of the sequence number; with ESN the high half
+// is the one that puts it at or just below the SA's sequence state after the batch
+// (outbound: last sent; inbound: window top), which no accepted packet can exceed.
+std::uint64_t HwDevice::full_seq(std::uint32_t index, std::uint32_t seq_lo) {
+  std::lock_guard lock(ctl_mu_);
+  if (index >= slots_.size() || !slots_[index].esn) return seq_lo;
+  const SaRecord r = read_record(index);
+  const std::uint64_t top = (std::uint64_t{r[regmap::sa_word::kSeqHi]} << 32) | r[regmap::sa_word::kSeqLo];
+  std::uint64_t s = (top & ~0xFFFFFFFFull) | seq_lo;
+  if (s > top) s -= 0x100000000ull;
+  return s;
+}
+
+void HwDevice::process_chunk(std::span<PacketJob> jobs) {
+  std::uint8_t* desc = desc_ring_->host();
+  std::uint8_t* slots = packets_->host();
+  const std::uint32_t n = options_.ring_entries;
+  std::vector<bool> posted(jobs.size(), false);
+  const std::uint32_t first = desc_tail_;
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    PacketJob& job = jobs[j];
+    const std::uint32_t slot = desc_tail_ % n;  // descriptor slot == packet slot
+    const std::uint32_t capacity = std::min<std::uint32_t>(job.capacity, kMaxField);
+    if (job.buffer == nullptr || job.offset + job.length > capacity) {
+      // Cannot be described to the card (16-bit fields) or no buffer: refused here.
+      job.status = job.buffer == nullptr || job.offset + job.length > job.capacity ? Status::kMalformed : Status::kTooBig;
+      continue;
+    }
+    std::memcpy(slots + std::size_t{slot} * kPacketSlotBytes, job.buffer, capacity);
+    packets_->sync_to_device(std::size_t{slot} * kPacketSlotBytes, capacity);
+    const std::uint64_t addr = packets_->device_address() + std::uint64_t{slot} * kPacketSlotBytes;
+    std::uint8_t* d = desc + std::size_t{slot} * dw::kBytes;
+    std::memset(d, 0, dw::kBytes);
+    put_le32(d + 4 * dw::kBufAddrLo, static_cast<std::uint32_t>(addr));
+    put_le32(d + 4 * dw::kBufAddrHi, static_cast<std::uint32_t>(addr >> 32));
+    put_le32(d + 4 * dw::kInOffsetLen, (job.offset << 16) | job.length);
+    put_le32(d + 4 * dw::kCapacityFlags, (capacity << 16) | (job.direction == Direction::kInbound ? 1u : 0u));
+    put_le32(d + 4 * dw::kSaIndex, job.direction == Direction::kInbound ? 0 : job.sa);
+    put_le32(d + 4 * dw::kCookie, static_cast<std::uint32_t>(j));
+    posted[j] = true;
+    ++desc_tail_;
+  }
+  const std::uint32_t count = desc_tail_ - first;
+  if (count == 0) return;
+  desc_ring_->sync_to_device(0, std::size_t{n} * dw::kBytes);
+  transport_->write32(reg::kDescTail, desc_tail_);
+  const std::uint32_t target = desc_tail_;
+  if (!transport_->wait_until([&] { return transport_->read32(reg::kCmplTail) == target; }, options_.completion_budget))
+    throw std::runtime_error(fmt::format("{}: kernel completed {} of {} descriptors within {} ms; the device is stuck",
+                                         transport_->describe(), transport_->read32(reg::kCmplTail) - first, count,
+                                         options_.completion_budget.count()));
+  cmpl_ring_->sync_from_device(0, std::size_t{n} * cw::kBytes);
+  const std::uint8_t* cmpl = cmpl_ring_->host();
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const std::uint32_t slot = (first + k) % n;
+    const std::uint8_t* c = cmpl + std::size_t{slot} * cw::kBytes;
+    const std::uint32_t cookie = get_le32(c + 4 * cw::kCookie);
+    if (cookie >= jobs.size() || !posted[cookie])
+      throw std::runtime_error(fmt::format("{}: completion {} carries unknown cookie {}", transport_->describe(), k, cookie));
+    PacketJob& job = jobs[cookie];
+    const std::uint32_t status_sa = get_le32(c + 4 * cw::kStatusSa);
+    const std::uint32_t out = get_le32(c + 4 * cw::kOutOffsetLen);
+    const std::uint32_t sa = status_sa & 0xFFFF;
+    job.status = static_cast<Status>(status_sa >> 24);
+    if (job.direction == Direction::kInbound) job.sa = sa == kNoSlot ? kNoSa : sa;
+    // Descriptor slot of this job: the kernel completes in order, so it equals `slot`.
+    const std::uint32_t capacity = std::min<std::uint32_t>(job.capacity, kMaxField);
+    packets_->sync_from_device(std::size_t{slot} * kPacketSlotBytes, capacity);
+    std::memcpy(job.buffer, slots + std::size_t{slot} * kPacketSlotBytes, capacity);
+    if (job.status == Status::kOk) {
+      job.offset = out >> 16;
+      job.length = out & 0xFFFF;
+      job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
+    } else {
+      job.seq = 0;
+      std::lock_guard lock(counters_mu_);
+      if (job.status == Status::kBadSpi) ++counters_.bad_spi;
+      if (job.status == Status::kBadSa) ++counters_.bad_sa;
+      if (job.status == Status::kMalformed && sa == kNoSlot) ++counters_.malformed;
+    }
+  }
+}
+
+}  // namespace espgw::driver::hw
