@@ -1,0 +1,57 @@
+// SyncPublisher (see sync_publisher.hpp).
+#include "host/ha/sync_publisher.hpp"
+
+namespace espgw::ha {
+
+SyncMessage SyncPublisher::ike_sa_up(IkeSaRecord record) {
+  ++counters_.ike_records;
+  auto key = std::pair(record.cookie_i, record.cookie_r);
+  ike_.insert_or_assign(key, record);
+  return record;
+}
+
+std::optional<SyncMessage> SyncPublisher::ike_sa_down(const IkeCookie& cookie_i, const IkeCookie& cookie_r) {
+  if (ike_.erase(std::pair(cookie_i, cookie_r)) == 0) return std::nullopt;
+  ++counters_.deletes;
+  return IkeSaDelete{cookie_i, cookie_r};
+}
+
+SyncMessage SyncPublisher::ipsec_sa_up(IpsecSaRecord record) {
+  ++counters_.ipsec_records;
+  if (record.config.direction == driver::Direction::kOutbound)
+    record.seq = std::max(record.seq, record.config.initial_seq);
+  ipsec_.insert_or_assign(IpsecKey{record.config.spi, record.config.direction}, record);
+  return record;
+}
+
+std::optional<SyncMessage> SyncPublisher::ipsec_sa_down(std::uint32_t spi, driver::Direction direction) {
+  if (ipsec_.erase(IpsecKey{spi, direction}) == 0) return std::nullopt;
+  ++counters_.deletes;
+  return IpsecSaDelete{spi, direction};
+}
+
+std::optional<SyncMessage> SyncPublisher::sa_progress(std::uint32_t spi, driver::Direction direction,
+                                                      std::uint64_t seq) {
+  auto it = ipsec_.find(IpsecKey{spi, direction});
+  if (it == ipsec_.end() || seq <= it->second.seq) return std::nullopt;
+  std::uint64_t every = direction == driver::Direction::kOutbound ? interval_.outbound_packets
+                                                                  : interval_.inbound_packets;
+  if (seq - it->second.seq < std::max<std::uint64_t>(every, 1)) return std::nullopt;
+  it->second.seq = seq;
+  ++(direction == driver::Direction::kOutbound ? counters_.seq_reports : counters_.replay_reports);
+  return SeqReport{spi, direction, seq};
+}
+
+std::vector<SyncMessage> SyncPublisher::bulk(std::uint64_t generation) {
+  std::vector<SyncMessage> out;
+  out.reserve(ike_.size() + ipsec_.size() + 2);
+  out.emplace_back(BulkBegin{generation});
+  for (const auto& [key, rec] : ike_) out.emplace_back(rec);
+  for (const auto& [key, rec] : ipsec_) out.emplace_back(rec);
+  out.emplace_back(BulkEnd{generation, static_cast<std::uint32_t>(ike_.size()),
+                           static_cast<std::uint32_t>(ipsec_.size())});
+  ++counters_.bulks;
+  return out;
+}
+
+}  // namespace espgw::ha

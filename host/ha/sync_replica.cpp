@@ -1,0 +1,91 @@
+// SyncReplica (see sync_replica.hpp).
+#include "host/ha/sync_replica.hpp"
+
+#include <type_traits>
+
+namespace espgw::ha {
+
+void SyncReplica::apply(const SyncMessage& msg) {
+  ++counters_.messages;
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, SyncHello>) {
+          // Roles and boot ids are the channel's business.
+        } else if constexpr (std::is_same_v<T, BulkBegin>) {
+          if (staging_) ++counters_.bulks_abandoned;
+          staging_.emplace();
+          staging_generation_ = m.generation;
+        } else if constexpr (std::is_same_v<T, BulkEnd>) {
+          if (!staging_ || staging_generation_ != m.generation) {
+            ++counters_.unexpected;
+            return;
+          }
+          if (staging_->ike.size() != m.ike_sas || staging_->ipsec.size() != m.ipsec_sas) {
+            ++counters_.bulks_abandoned;  // something went missing: keep the old replica
+            staging_.reset();
+            return;
+          }
+          live_db_ = std::move(*staging_);
+          staging_.reset();
+          in_sync_ = true;
+          ++counters_.bulks_completed;
+        } else if constexpr (std::is_same_v<T, IkeSaRecord>) {
+          target().ike.insert_or_assign(IkeKey{m.cookie_i, m.cookie_r}, m);
+        } else if constexpr (std::is_same_v<T, IpsecSaRecord>) {
+          target().ipsec.insert_or_assign(IpsecKey{m.config.spi, m.config.direction}, m);
+        } else if constexpr (std::is_same_v<T, SeqReport>) {
+          auto& db = target();
+          auto it = db.ipsec.find(IpsecKey{m.spi, m.direction});
+          if (it == db.ipsec.end() || m.seq < it->second.seq) {
+            ++counters_.stale_reports;
+            return;
+          }
+          it->second.seq = m.seq;
+          ++counters_.seq_reports;
+        } else if constexpr (std::is_same_v<T, IpsecSaDelete>) {
+          target().ipsec.erase(IpsecKey{m.spi, m.direction});
+        } else if constexpr (std::is_same_v<T, IkeSaDelete>) {
+          target().ike.erase(IkeKey{m.cookie_i, m.cookie_r});
+        }
+      },
+      msg);
+}
+
+void SyncReplica::connection_lost() {
+  if (staging_) ++counters_.bulks_abandoned;
+  staging_.reset();
+  in_sync_ = false;
+}
+
+std::vector<driver::SaConfig> SyncReplica::takeover_ipsec() const {
+  std::vector<driver::SaConfig> out;
+  out.reserve(live_db_.ipsec.size());
+  for (const auto& [key, rec] : live_db_.ipsec) {
+    driver::SaConfig c = rec.config;
+    if (c.direction == driver::Direction::kOutbound) {
+      // The active may have sent up to N - 1 packets past its last report, plus what it sent
+      // while that report was in flight: skip N + margin so none is ever sent twice.
+      std::uint64_t last = std::max(rec.seq, rec.config.initial_seq);
+      c.initial_seq = last + interval_.outbound_packets + margin_;
+    } else {
+      c.initial_seq = rec.seq;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::vector<IkeSaRecord> SyncReplica::takeover_ike() const {
+  std::vector<IkeSaRecord> out;
+  for (const auto& [key, rec] : live_db_.ike) out.push_back(rec);
+  return out;
+}
+
+std::optional<std::uint64_t> SyncReplica::reported_seq(std::uint32_t spi, driver::Direction direction) const {
+  auto it = live_db_.ipsec.find(IpsecKey{spi, direction});
+  if (it == live_db_.ipsec.end()) return std::nullopt;
+  return it->second.seq;
+}
+
+}  // namespace espgw::ha
