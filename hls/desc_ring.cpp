@@ -21,6 +21,8 @@ void store_le32(std::uint8_t* p, std::uint32_t v) {
   p[2] = static_cast<std::uint8_t>(v >> 16);
   p[3] = static_cast<std::uint8_t>(v >> 24);
 }
+constexpr std::uint32_t kSeqValid = 1u << 16;  // completion status_sa bit 16
+
 std::uint64_t addr64(std::uint32_t lo, std::uint32_t hi) { return (std::uint64_t{hi} << 32) | lo; }
 
 }  // namespace
@@ -55,20 +57,17 @@ void desc_fetch(const std::uint8_t* gmem, ControlRegs& regs, std::uint32_t n, Jo
 void esp_engine(std::uint8_t* gmem, KernelState& st, std::uint32_t n, JobStream& jobs, ResultStream& results) {
   for (std::uint32_t i = 0; i < n; ++i) {
     const Job job = jobs.read();
-    JobResult r;
-    if (job.offset + job.length > job.capacity) {  // the descriptor itself is inconsistent
-      r = JobResult{status_code(rm::Status::kMalformed), kNoSlot, job.offset, job.length, job.cookie, 0};
-    } else {
-      std::uint8_t* buf = gmem + job.buf_addr;
-      for (std::uint32_t b = 0; b < job.capacity; ++b) {
+    // An inconsistent descriptor (offset + length > capacity) is judged by the stages
+    // below, as malformed, after the SA check, exactly as the CPU backend orders it.
+    std::uint8_t* buf = gmem + job.buf_addr;
+    for (std::uint32_t b = 0; b < job.capacity; ++b) {
 #pragma HLS PIPELINE II = 1
-        st.pkt[b] = buf[b];
-      }
-      r = job.inbound ? esp_inbound(st, job) : esp_outbound(st, job);
-      for (std::uint32_t b = 0; b < job.capacity; ++b) {
+      st.pkt[b] = buf[b];
+    }
+    const JobResult r = job.inbound ? esp_inbound(st, job) : esp_outbound(st, job);
+    for (std::uint32_t b = 0; b < job.capacity; ++b) {
 #pragma HLS PIPELINE II = 1
-        buf[b] = st.pkt[b];
-      }
+      buf[b] = st.pkt[b];
     }
     results.write(r);
   }
@@ -80,7 +79,7 @@ void cmpl_write(std::uint8_t* gmem, ControlRegs& regs, std::uint32_t n, ResultSt
 #pragma HLS PIPELINE II = 1
     const JobResult r = results.read();
     std::uint8_t* c = gmem + ring + std::uint64_t{(regs.cmpl_tail % regs.ring_size)} * cw::kBytes;
-    store_le32(c + 4 * cw::kStatusSa, (r.status << 24) | (r.sa_index & 0xFFFF));
+    store_le32(c + 4 * cw::kStatusSa, (r.status << 24) | (r.seq_valid ? kSeqValid : 0u) | (r.sa_index & 0xFFFF));
     store_le32(c + 4 * cw::kOutOffsetLen, (r.offset << 16) | (r.length & 0xFFFF));
     store_le32(c + 4 * cw::kCookie, r.cookie);
     store_le32(c + 4 * cw::kSeqLo, static_cast<std::uint32_t>(r.seq));

@@ -24,48 +24,68 @@ bool in_port_range(std::uint32_t port, std::uint32_t lo_hi) {
   return port >= (lo_hi >> 16) && port <= (lo_hi & 0xFFFF);
 }
 
-// RFC 4301 4.4.1: the decapsulated packet must fall inside the SA's traffic selectors.
-bool selector_match(const SaSlot& sa, const std::uint8_t* ip, std::uint32_t len) {
+// RFC 4301 5.2: the decapsulated packet must fall inside the SA's traffic selectors.
+// Ports matter only when the selector names TCP or UDP and a port range narrower than any.
+bool selector_match(const SaSlot& sa, const std::uint8_t* ip, std::uint32_t ihl, std::uint32_t len) {
   const std::uint32_t src = load_be32(ip + 12), dst = load_be32(ip + 16);
   if ((src & sa.rec[w::kSelSrcMask]) != (sa.rec[w::kSelSrcAddr] & sa.rec[w::kSelSrcMask])) return false;
   if ((dst & sa.rec[w::kSelDstMask]) != (sa.rec[w::kSelDstAddr] & sa.rec[w::kSelDstMask])) return false;
   const std::uint32_t proto = sa.rec[w::kSelProtoPorts] & 0xFF;
-  if (proto != 0 && proto != ip[9]) return false;
+  if (proto == 0) return true;
+  if (ip[9] != proto) return false;
+  if (proto != kProtoTcp && proto != kProtoUdp) return true;
   const std::uint32_t sp = sa.rec[w::kSelSrcPorts], dp = sa.rec[w::kSelDstPorts];
-  const bool any_ports = sp == 0x0000FFFF && dp == 0x0000FFFF;
-  if (any_ports) return true;
-  if (ip[9] != kProtoTcp && ip[9] != kProtoUdp) return false;  // ports asked for, none present
-  const std::uint32_t ihl = (ip[0] & 0x0F) * 4u;
-  if (ihl + 4 > len) return false;
+  if (sp == 0x0000FFFF && dp == 0x0000FFFF) return true;
+  // Ports are only in the first fragment (RFC 4301 7).
+  if ((load_be16(ip + 6) & 0x1FFF) != 0 || ihl + 4 > len) return false;
   return in_port_range(load_be16(ip + ihl), sp) && in_port_range(load_be16(ip + ihl + 2), dp);
 }
 
+// RFC 1071 one's-complement sum of 16-bit words, folded, not inverted.
+std::uint32_t ones_sum(const std::uint8_t* p, std::uint32_t len, std::uint32_t sum) {
+  for (std::uint32_t i = 0; i + 1 < len; i += 2) sum += load_be16(p + i);
+  if (len & 1) sum += std::uint32_t{p[len - 1]} << 8;
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  return sum;
+}
+
 JobResult no_sa(rm::Status s, const Job& job) {
-  return JobResult{status_code(s), kNoSlot, job.offset, job.length, job.cookie, 0};
+  return JobResult{status_code(s), kNoSlot, job.offset, job.length, job.cookie, 0, 0};
 }
 
 }  // namespace
 
 JobResult esp_inbound(KernelState& st, const Job& job) {
+  if (job.offset > job.capacity || job.length > job.capacity - job.offset) return no_sa(rm::Status::kMalformed, job);
   std::uint8_t* ip = st.pkt + job.offset;
   std::uint32_t len = job.length;
 
-  // --- outer IPv4 (and UDP) ---
+  // --- outer IPv4 (and UDP): failures here belong to no SA ---
   if (len < 20 || (ip[0] >> 4) != 4) return no_sa(rm::Status::kMalformed, job);
   const std::uint32_t ihl = (ip[0] & 0x0F) * 4u;
   const std::uint32_t total = load_be16(ip + 2);
-  if (ihl < 20 || ihl > len || total < ihl || total > len) return no_sa(rm::Status::kMalformed, job);
+  if (ihl < 20 || ihl > total || total > len) return no_sa(rm::Status::kMalformed, job);
+  if (ones_sum(ip, ihl, 0) != 0xFFFF) return no_sa(rm::Status::kMalformed, job);  // header checksum
+  if ((load_be16(ip + 6) & 0x3FFF) != 0) return no_sa(rm::Status::kMalformed, job);  // fragments are not reassembled here
   len = total;  // trailing link-layer padding is not part of the datagram
   std::uint32_t esp_off = ihl;
   if (ip[9] == kProtoUdp) {
-    if (len < ihl + kUdpHeaderBytes + 4) return no_sa(rm::Status::kMalformed, job);
+    if (len - ihl < kUdpHeaderBytes) return no_sa(rm::Status::kMalformed, job);
+    const std::uint8_t* udp = ip + ihl;
+    const std::uint32_t udp_len = load_be16(udp + 4);
+    if (udp_len < kUdpHeaderBytes || udp_len > len - ihl) return no_sa(rm::Status::kMalformed, job);
+    if (load_be16(udp + 6) != 0) {  // a sender that did checksum gets checked (RFC 768)
+      const std::uint32_t pseudo = ones_sum(ip + 12, 8, kProtoUdp + udp_len);
+      if (ones_sum(udp, udp_len, pseudo) != 0xFFFF) return no_sa(rm::Status::kMalformed, job);
+    }
+    esp_off = ihl + kUdpHeaderBytes;
+    len = ihl + udp_len;
     // RFC 3948 2.2: a zero "non-ESP marker" means IKE, which does not belong here.
-    if (load_be32(ip + ihl + kUdpHeaderBytes) == 0) return no_sa(rm::Status::kMalformed, job);
-    esp_off += kUdpHeaderBytes;
+    if (len - esp_off < kEspHeaderBytes || load_be32(ip + esp_off) == 0) return no_sa(rm::Status::kMalformed, job);
   } else if (ip[9] != kProtoEsp) {
     return no_sa(rm::Status::kMalformed, job);
   }
-  if (len < esp_off + kEspHeaderBytes) return no_sa(rm::Status::kMalformed, job);
+  if (len - esp_off < kEspHeaderBytes) return no_sa(rm::Status::kMalformed, job);
   std::uint8_t* esp = ip + esp_off;
   const std::uint32_t spi = load_be32(esp);
   const std::uint32_t seq_lo = load_be32(esp + 4);
@@ -74,19 +94,23 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
   const std::uint32_t index = sa_table_lookup_spi(st, spi);
   if (index == kNoSlot) return no_sa(rm::Status::kBadSpi, job);
   SaSlot& sa = st.sa[index];
+  std::uint64_t seq_seen = 0;  // set once the replay check has passed
+  std::uint32_t seq_valid = 0;
   auto drop = [&](rm::Status s, rm::Counter c) {
     sa_count(sa, c, 1);
-    return JobResult{status_code(s), index, job.offset, job.length, job.cookie, 0};
+    return JobResult{status_code(s), index, job.offset, job.length, job.cookie, seq_seen, seq_valid};
   };
   if (sa_hard_expired(sa)) return drop(rm::Status::kLifetimeExpired, rm::Counter::kOtherDrops);
 
   const rm::Transform t = sa_transform(sa);
   const bool gcm = t == rm::Transform::kAesGcm16;
+  const std::uint32_t align = gcm ? 4 : 16;
   const std::uint32_t iv_len = esp_iv_len(t), icv_len = esp_icv_len(t);
   const std::uint32_t esp_len = len - esp_off;
-  if (esp_len < kEspHeaderBytes + iv_len + icv_len + (gcm ? 4 : 16)) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
-  const std::uint32_t ct_len = esp_len - kEspHeaderBytes - iv_len - icv_len;
-  if (ct_len % (gcm ? 4 : 16) != 0) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  const std::uint32_t fixed = kEspHeaderBytes + iv_len + icv_len;
+  if (esp_len < fixed + align) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  const std::uint32_t ct_len = esp_len - fixed;
+  if (ct_len % align != 0) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
 
   // --- replay check (before the ICV) ---
   const bool esn = sa_esn(sa);
@@ -94,6 +118,8 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
   const std::uint64_t top = sa_seq(sa);
   const std::uint64_t seq = replay_infer_seq(top, window, esn, seq_lo);
   if (!replay_check(st.replay[index], top, window, seq)) return drop(rm::Status::kReplay, rm::Counter::kReplayFails);
+  seq_seen = seq;
+  seq_valid = 1;
 
   // --- ICV, then decrypt ---
   std::uint8_t* iv = esp + kEspHeaderBytes;
@@ -104,7 +130,7 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
     std::uint8_t aad[12];
     store_be32(aad, spi);
     std::uint32_t aad_len = 8;
-    if (esn) {
+    if (esn) {  // RFC 4106 section 5: SPI || seq_hi || seq_lo
       store_be32(aad + 4, static_cast<std::uint32_t>(seq >> 32));
       store_be32(aad + 8, seq_lo);
       aad_len = 12;
@@ -112,7 +138,7 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
       store_be32(aad + 4, seq_lo);
     }
     // One pass hashes the ciphertext and decrypts in place; on a bad tag the bytes are
-    // left unspecified, as PacketJob allows, and nothing else has changed.
+    // left unspecified, as PacketJob allows, and no state has changed.
     esp_gcm(sa, false, aad, aad_len, iv, payload, ct_len, expect);
     if (!esp_icv_equal(expect, icv, icv_len)) return drop(rm::Status::kAuthFail, rm::Counter::kAuthFails);
   } else {
@@ -121,27 +147,29 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
     esp_cbc_decrypt(sa, iv, payload, ct_len);
   }
 
+  // --- authentic: the window moves now (RFC 4303 3.4.3), whatever the checks below say ---
+  sa_set_seq(sa, replay_update(st.replay[index], top, window, seq));
+
   // --- trailer ---
   const std::uint32_t pad = payload[ct_len - 2];
-  const std::uint32_t next_header = payload[ct_len - 1];
   if (pad + 2 > ct_len) return drop(rm::Status::kBadPad, rm::Counter::kPadFails);
-  const std::uint32_t inner_len = ct_len - 2 - pad;
-  for (std::uint32_t i = 0; i < pad; ++i)
-    if (payload[inner_len + i] != static_cast<std::uint8_t>(i + 1)) return drop(rm::Status::kBadPad, rm::Counter::kPadFails);
-  if (next_header != kNextHeaderIpv4) return drop(rm::Status::kBadNextHeader, rm::Counter::kPadFails);
+  const std::uint32_t avail = ct_len - 2 - pad;
+  std::uint8_t bad = 0;
+  for (std::uint32_t i = 0; i < pad; ++i) bad |= static_cast<std::uint8_t>(payload[avail + i] ^ (i + 1));
+  if (bad) return drop(rm::Status::kBadPad, rm::Counter::kPadFails);
+  if (payload[ct_len - 1] != kNextHeaderIpv4) return drop(rm::Status::kBadNextHeader, rm::Counter::kPadFails);
 
-  // --- inner IPv4 ---
-  if (inner_len < 20 || (payload[0] >> 4) != 4 || (payload[0] & 0x0F) < 5) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  // --- inner IPv4: its total length must fit; anything after it is TFC padding (RFC 4303 2.7) ---
+  if (avail < 20 || (payload[0] >> 4) != 4) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  const std::uint32_t inner_ihl = (payload[0] & 0x0Fu) * 4;
   const std::uint32_t inner_total = load_be16(payload + 2);
-  if (inner_total < (payload[0] & 0x0Fu) * 4 || inner_total > inner_len) return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  if (inner_ihl < 20 || inner_total < inner_ihl || inner_total > avail)
+    return drop(rm::Status::kMalformed, rm::Counter::kOtherDrops);
+  if (!selector_match(sa, payload, inner_ihl, inner_total)) return drop(rm::Status::kPolicyFail, rm::Counter::kPolicyFails);
+  if (!sa_account_packet(st, index, inner_total)) return drop(rm::Status::kLifetimeExpired, rm::Counter::kOtherDrops);
 
-  // --- the packet is authentic: move the window, then apply policy ---
-  sa_set_seq(sa, replay_update(st.replay[index], top, window, seq));
-  if (!selector_match(sa, payload, inner_total)) return drop(rm::Status::kPolicyFail, rm::Counter::kPolicyFails);
-
-  sa_account_packet(st, index, inner_total);
   const std::uint32_t out_off = job.offset + static_cast<std::uint32_t>(payload - ip);
-  return JobResult{status_code(rm::Status::kOk), index, out_off, inner_total, job.cookie, seq};
+  return JobResult{status_code(rm::Status::kOk), index, out_off, inner_total, job.cookie, seq, 1};
 }
 
 }  // namespace espgw::hls

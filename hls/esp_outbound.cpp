@@ -21,13 +21,13 @@ constexpr std::uint32_t kUdpHeaderBytes = 8;
 constexpr std::uint32_t kEspHeaderBytes = 8;
 
 JobResult result(rm::Status s, const Job& job, std::uint32_t offset, std::uint32_t length, std::uint64_t seq) {
-  return JobResult{status_code(s), job.sa_index, offset, length, job.cookie, seq};
+  return JobResult{status_code(s), job.sa_index, offset, length, job.cookie, seq, s == rm::Status::kOk ? 1u : 0u};
 }
 
 }  // namespace
 
 JobResult esp_outbound(KernelState& st, const Job& job) {
-  if (job.sa_index >= rm::kSaCapacity) return JobResult{status_code(rm::Status::kBadSa), kNoSlot, job.offset, job.length, job.cookie, 0};
+  if (job.sa_index >= rm::kSaCapacity) return JobResult{status_code(rm::Status::kBadSa), kNoSlot, job.offset, job.length, job.cookie, 0, 0};
   SaSlot& sa = st.sa[job.sa_index];
   if (!sa_valid(sa) || sa_inbound(sa)) return result(rm::Status::kBadSa, job, job.offset, job.length, 0);
   std::uint8_t* pkt = st.pkt;
@@ -37,17 +37,14 @@ JobResult esp_outbound(KernelState& st, const Job& job) {
   };
   if (sa_hard_expired(sa)) return drop(rm::Status::kLifetimeExpired);
 
+  // The inner packet must be one whole IPv4 datagram: TOS and DF are copied from it.
   const std::uint32_t len = job.length;
+  if (job.offset > job.capacity || len > job.capacity - job.offset || len < kIpv4HeaderBytes)
+    return drop(rm::Status::kMalformed);
   const std::uint8_t* inner = pkt + job.offset;
-  if (len < kIpv4HeaderBytes || (inner[0] >> 4) != 4) return drop(rm::Status::kMalformed);
-
-  // RFC 4303 3.3.3: a sequence number never wraps; without ESN the last one is 2^32 - 1.
-  const bool esn = sa_esn(sa);
-  const std::uint64_t last = sa_seq(sa);
-  if ((!esn && last >= 0xFFFFFFFFull) || (esn && last == ~0ull)) {
-    sa_mark_seq_exhausted(st, job.sa_index);
-    return drop(rm::Status::kSeqOverflow);
-  }
+  const std::uint32_t ihl = (inner[0] & 0x0Fu) * 4;
+  if ((inner[0] >> 4) != 4 || ihl < kIpv4HeaderBytes || ihl > len || load_be16(inner + 2) != len)
+    return drop(rm::Status::kMalformed);
 
   const rm::Transform t = sa_transform(sa);
   const bool gcm = t == rm::Transform::kAesGcm16;
@@ -60,6 +57,15 @@ JobResult esp_outbound(KernelState& st, const Job& job) {
   const std::uint32_t total = head + len + pad + 2 + icv_len;
   if (job.offset < head || job.offset + len + pad + 2 + icv_len > job.capacity || total > 0xFFFF)
     return drop(rm::Status::kTooBig);
+
+  // RFC 4303 3.3.3: a sequence number never wraps; without ESN the last one is 2^32 - 1.
+  const bool esn = sa_esn(sa);
+  const std::uint64_t last = sa_seq(sa);
+  if ((!esn && last >= 0xFFFFFFFFull) || (esn && last == ~0ull)) {
+    sa_mark_seq_exhausted(st, job.sa_index);
+    return drop(rm::Status::kSeqOverflow);
+  }
+  if (!sa_account_packet(st, job.sa_index, len)) return drop(rm::Status::kLifetimeExpired);
 
   const std::uint64_t seq = last + 1;
   sa_set_seq(sa, seq);
@@ -129,7 +135,6 @@ JobResult esp_outbound(KernelState& st, const Job& job) {
     store_be16(u + 6, 0);
   }
 
-  sa_account_packet(st, job.sa_index, len);
   return result(rm::Status::kOk, job, start, total, seq);
 }
 

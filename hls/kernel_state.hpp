@@ -83,6 +83,7 @@ struct JobResult {
   std::uint32_t length;
   std::uint32_t cookie;
   std::uint64_t seq;
+  std::uint32_t seq_valid;  // a failed inbound job that had passed the replay check
 };
 
 inline constexpr std::uint32_t kNoSlot = 0xFFFF;

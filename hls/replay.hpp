@@ -9,7 +9,9 @@
 namespace espgw::hls {
 
 // RFC 4303 A2.2: the full 64-bit sequence number for a received low half, given the top
-// of the window T and window size W. Without ESN the result is seq_lo.
+// of the window T and window size W. Without ESN the result is seq_lo. kSeqNone (which
+// replay_check refuses) when the number would lie below the first one.
+inline constexpr std::uint64_t kSeqNone = 0;
 std::uint64_t replay_infer_seq(std::uint64_t top, std::uint32_t window, bool esn, std::uint32_t seq_lo);
 
 // True if seq is acceptable: right of the top, or inside the window and not yet seen.

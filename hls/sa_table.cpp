@@ -61,27 +61,35 @@ std::uint32_t event_pop(EventFifo& f) {
   return v;
 }
 
-void sa_account_packet(KernelState& st, std::uint32_t index, std::uint32_t inner_bytes) {
+bool sa_account_packet(KernelState& st, std::uint32_t index, std::uint32_t inner_bytes) {
   SaSlot& sa = st.sa[index];
-  sa_count(sa, rm::Counter::kPackets, 1);
-  sa_count(sa, rm::Counter::kBytes, inner_bytes);
-  const std::uint64_t packets = sa_counter(sa, rm::Counter::kPackets);
-  const std::uint64_t bytes = sa_counter(sa, rm::Counter::kBytes);
+  const std::uint64_t packets = sa_counter(sa, rm::Counter::kPackets) + 1;
+  const std::uint64_t bytes = sa_counter(sa, rm::Counter::kBytes) + inner_bytes;
   const std::uint64_t soft_bytes = join64(sa.rec[w::kLifeSoftBytesLo], sa.rec[w::kLifeSoftBytesHi]);
   const std::uint64_t hard_bytes = join64(sa.rec[w::kLifeHardBytesLo], sa.rec[w::kLifeHardBytesHi]);
   const std::uint32_t soft_packets = sa.rec[w::kLifeSoftPackets];
   const std::uint32_t hard_packets = sa.rec[w::kLifeHardPackets];
-  const bool hard = (hard_bytes != 0 && bytes >= hard_bytes) || (hard_packets != 0 && packets >= hard_packets);
-  const bool soft = (soft_bytes != 0 && bytes >= soft_bytes) || (soft_packets != 0 && packets >= soft_packets);
   std::uint32_t& state = sa.rec[w::kSaState];
-  if (soft && !(state & kStateSoftFired)) {
+  auto stop = [&] {
+    if (state & kStateHardExpired) return;
+    state |= kStateHardExpired;
+    event_push(st.events, rm::Event::kHardLifetime, index);
+  };
+  // RFC 4301 4.4.2.1: a packet that would take the SA past a hard limit is refused.
+  if ((hard_packets != 0 && packets > hard_packets) || (hard_bytes != 0 && bytes > hard_bytes)) {
+    stop();
+    return false;
+  }
+  sa_count(sa, rm::Counter::kPackets, 1);
+  sa_count(sa, rm::Counter::kBytes, inner_bytes);
+  if (!(state & kStateSoftFired) &&
+      ((soft_packets != 0 && packets >= soft_packets) || (soft_bytes != 0 && bytes >= soft_bytes))) {
     state |= kStateSoftFired;
     event_push(st.events, rm::Event::kSoftLifetime, index);
   }
-  if (hard && !(state & kStateHardExpired)) {
-    state |= kStateHardExpired;
-    event_push(st.events, rm::Event::kHardLifetime, index);
-  }
+  // Reaching a hard limit exactly stops the SA now, so the host hears of it at once.
+  if ((hard_packets != 0 && packets >= hard_packets) || (hard_bytes != 0 && bytes >= hard_bytes)) stop();
+  return true;
 }
 
 void sa_mark_seq_exhausted(KernelState& st, std::uint32_t index) {
@@ -112,7 +120,10 @@ void sa_table_write(KernelState& st, std::uint32_t index) {
   sa.rec[w::kSaState] = 0;
   sa.rec[w::kReserved] = 0;
   for (std::uint32_t i = w::kCounters; i < rm::kSaRecordWords; ++i) sa.rec[i] = 0;
-  for (std::uint32_t i = 0; i < rm::kReplayWindowMax / 32; ++i) st.replay[index].w[i] = 0;
+  // An inbound SA moved from another device (top != 0): every number at or below the top
+  // counts as seen, so none is accepted twice; advancing the top clears the bits it passes.
+  const bool carried = (sa.rec[w::kFlags] & fl::kInbound) && sa_seq(sa) != 0;
+  for (std::uint32_t i = 0; i < rm::kReplayWindowMax / 32; ++i) st.replay[index].w[i] = carried ? ~0u : 0u;
   // A record whose transform the kernel does not implement never becomes valid.
   const rm::Transform t = sa_transform(sa);
   if (t != rm::Transform::kAesGcm16 && t != rm::Transform::kAesCbcHmacSha256 && t != rm::Transform::kAesCbcHmacSha1)

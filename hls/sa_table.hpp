@@ -29,8 +29,9 @@ bool sa_hard_expired(const SaSlot& sa);
 std::uint64_t sa_counter(const SaSlot& sa, rm::Counter c);
 void sa_count(SaSlot& sa, rm::Counter c, std::uint64_t n);
 
-// After a packet passed: counts it and checks the lifetimes, raising events.
-void sa_account_packet(KernelState& st, std::uint32_t index, std::uint32_t inner_bytes);
+// A packet is about to pass: refuses it (false) when it would exceed a hard lifetime;
+// otherwise counts it and raises the soft and hard events when a limit is reached.
+bool sa_account_packet(KernelState& st, std::uint32_t index, std::uint32_t inner_bytes);
 // The sequence space is exhausted: marks the SA and raises the event once.
 void sa_mark_seq_exhausted(KernelState& st, std::uint32_t index);
 

@@ -21,6 +21,7 @@ constexpr std::uint32_t kCtrlEnable = 1u << 0;
 constexpr std::uint32_t kCtrlSoftReset = 1u << 1;
 constexpr std::uint32_t kSaCmdWrite = 1, kSaCmdRead = 2, kSaCmdInvalidate = 3;
 constexpr std::uint32_t kNoSlot = 0xFFFF;
+constexpr std::uint32_t kCmplSeqValid = 1u << 16;  // completion status_sa bit 16
 constexpr std::uint32_t kMaxField = 0xFFFF;  // offset, length and capacity are 16-bit fields
 
 void put_le32(std::uint8_t* p, std::uint32_t v) {
@@ -208,9 +209,12 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
     PacketJob& job = jobs[j];
     const std::uint32_t slot = desc_tail_ % n;  // descriptor slot == packet slot
     const std::uint32_t capacity = std::min<std::uint32_t>(job.capacity, kMaxField);
-    if (job.buffer == nullptr || job.offset + job.length > capacity) {
-      // Cannot be described to the card (16-bit fields) or no buffer: refused here.
-      job.status = job.buffer == nullptr || job.offset + job.length > job.capacity ? Status::kMalformed : Status::kTooBig;
+    if (job.buffer == nullptr || job.offset > kMaxField || job.length > kMaxField ||
+        (job.direction != Direction::kOutbound && job.direction != Direction::kInbound)) {
+      // No buffer, no direction, or fields the 16-bit descriptor cannot carry: refused here.
+      job.status = Status::kMalformed;
+      std::lock_guard lock(counters_mu_);
+      ++counters_.malformed;
       continue;
     }
     std::memcpy(slots + std::size_t{slot} * kPacketSlotBytes, job.buffer, capacity);
@@ -259,7 +263,8 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
       job.length = out & 0xFFFF;
       job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
     } else {
-      job.seq = 0;
+      // A failed job keeps its seq, unless it failed after taking one (CPU backend's rule).
+      if (status_sa & kCmplSeqValid) job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
       std::lock_guard lock(counters_mu_);
       if (job.status == Status::kBadSpi) ++counters_.bad_spi;
       if (job.status == Status::kBadSa) ++counters_.bad_sa;

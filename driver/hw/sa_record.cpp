@@ -16,6 +16,7 @@ namespace w = regmap::sa_word;
 namespace fl = regmap::sa_flag;
 
 constexpr std::size_t kHmacBlock = 64;
+constexpr std::uint32_t kMinSpi = 256;  // 0 invalid, 1-255 reserved by IANA (RFC 4303 2.1)
 constexpr std::uint32_t kCounterWords = 2;
 
 std::uint32_t be32(const std::uint8_t* p) {
@@ -82,8 +83,12 @@ Status validate_sa(const SaConfig& c, std::uint32_t max_replay_window) {
       return Status::kInvalidConfig;
   }
   if (c.direction != Direction::kOutbound && c.direction != Direction::kInbound) return Status::kInvalidConfig;
+  if (c.spi < kMinSpi) return Status::kInvalidConfig;
   if (c.replay_window > max_replay_window) return Status::kInvalidConfig;
+  if (c.ttl == 0) return Status::kInvalidConfig;
   if (c.df != DfPolicy::kCopy && c.df != DfPolicy::kSet && c.df != DfPolicy::kClear) return Status::kInvalidConfig;
+  if (c.udp_encap && (c.udp_encap->src_port == 0 || c.udp_encap->dst_port == 0)) return Status::kInvalidConfig;
+  if (!c.esn && c.initial_seq > 0xFFFFFFFFull) return Status::kInvalidConfig;
   // Packet lifetimes are one record word each.
   if (c.lifetime.soft_packets > 0xFFFFFFFFull || c.lifetime.hard_packets > 0xFFFFFFFFull) return Status::kInvalidConfig;
   return Status::kOk;
