@@ -92,6 +92,9 @@ InstallResult CpuDevice::install_sa(const SaConfig& config) {
   sa->icv_len = sa->crypto->icv_len();
   sa->align = gcm ? 4 : kCbcBlock;
   sa->outer_len = kIpv4HeaderLen + (config.udp_encap ? kUdpHeaderLen : 0);
+  const std::uint32_t proto = config.udp_encap ? kIpProtoUdp : kIpProtoEsp;
+  sa->outer_csum_base = 0x4500u + (std::uint32_t{config.ttl} << 8 | proto) + (config.tunnel_src >> 16) +
+                        (config.tunnel_src & 0xFFFF) + (config.tunnel_dst >> 16) + (config.tunnel_dst & 0xFFFF);
   sa->seq.store(config.initial_seq, std::memory_order_relaxed);
   // Inbound, initial_seq is the replay window's top carried over from another device.
   if (inbound) sa->replay = std::make_unique<ReplayWindow>(config.replay_window, config.esn, config.initial_seq);

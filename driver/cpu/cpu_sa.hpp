@@ -34,8 +34,12 @@ struct CpuSa {
   // Framing constants, fixed at install.
   std::uint32_t iv_len = 0;     // 16 CBC, 8 GCM
   std::uint32_t icv_len = 0;    // 16, or 12 for HMAC-SHA1-96
-  std::uint32_t align = 0;      // padding alignment: 16 CBC (block), 4 GCM (RFC 4303 2.4)
+  std::uint32_t align = 0;      // padding alignment, a power of two: 16 CBC (block), 4 GCM (RFC 4303 2.4)
   std::uint32_t outer_len = 0;  // outer IPv4 (+ UDP) header bytes
+  // One's-complement sum of the outer IPv4 header words that never change (version/IHL,
+  // TTL/protocol, addresses): per packet only TOS, length, ID and DF are added. Summing
+  // values instead of re-reading the bytes just stored avoids store-forwarding stalls.
+  std::uint32_t outer_csum_base = 0;
 
   // Live state.
   std::atomic<std::uint64_t> seq{0};  // outbound: last sequence number used

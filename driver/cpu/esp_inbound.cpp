@@ -83,7 +83,7 @@ Status inbound_prepare(CpuSa& sa, PacketJob& job, const EspView& view, CryptoOp&
   const std::uint32_t fixed = kEspHeaderLen + sa.iv_len + sa.icv_len;
   if (view.esp_len < fixed + sa.align) return drop(sa, Status::kMalformed);
   const std::uint32_t cipher_len = view.esp_len - fixed;
-  if (cipher_len % sa.align != 0) return drop(sa, Status::kMalformed);
+  if ((cipher_len & (sa.align - 1)) != 0) return drop(sa, Status::kMalformed);
 
   std::uint8_t* esp = job.buffer + view.esp_offset;
   const std::uint32_t seq_lo = load_be32(esp + 4);

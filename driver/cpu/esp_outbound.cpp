@@ -59,8 +59,9 @@ Status outbound_prepare(CpuSa& sa, PacketJob& job, CryptoOp& op, EventRing& even
     return drop(sa, Status::kMalformed);
   }
 
-  // RFC 4303 2.4: pad so that payload + pad length + next header ends on `align`.
-  const std::uint32_t pad_len = (sa.align - (len + 2) % sa.align) % sa.align;
+  // RFC 4303 2.4: pad so that payload + pad length + next header ends on `align` (a power
+  // of two, so a mask rather than two integer divisions on the per-packet path).
+  const std::uint32_t pad_len = (0u - (len + 2)) & (sa.align - 1);
   const std::uint32_t cipher_len = len + pad_len + 2;
   const std::uint32_t head = sa.outer_len + kEspHeaderLen + sa.iv_len;
   const std::uint64_t total = std::uint64_t{head} + cipher_len + sa.icv_len;
@@ -102,10 +103,11 @@ Status outbound_prepare(CpuSa& sa, PacketJob& job, CryptoOp& op, EventRing& even
   outer[7] = 0;
   outer[8] = sa.config.ttl;
   outer[9] = sa.config.udp_encap ? kIpProtoUdp : kIpProtoEsp;
-  outer[10] = outer[11] = 0;
   store_be32(outer + 12, sa.config.tunnel_src);
   store_be32(outer + 16, sa.config.tunnel_dst);
-  store_be16(outer + 10, static_cast<std::uint16_t>(~fold_sum(ones_sum(outer, kIpv4HeaderLen))));
+  const std::uint32_t sum = sa.outer_csum_base + inner[1] + static_cast<std::uint32_t>(total) +
+                            static_cast<std::uint16_t>(seq) + (std::uint32_t{df} << 8);
+  store_be16(outer + 10, static_cast<std::uint16_t>(~fold_sum(sum)));
   if (sa.config.udp_encap) {
     // RFC 3948 2.1: UDP checksum zero; ESP's ICV protects the payload.
     std::uint8_t* udp = outer + kIpv4HeaderLen;
