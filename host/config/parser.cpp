@@ -147,7 +147,11 @@ void dispatch(Context& ctx, std::vector<Mode>& stack, const Line& line) {
   }
   // Not valid at any level: IOS answers "% Invalid input" and stays in the current mode.
   std::string where = stack.size() > 1 ? " (not valid in " + stack.back().label + " nor at global level)" : "";
-  std::string msg = "unknown command '" + masked_command(line, 0) + "'" + where;
+  // Echo at most three words: a mistyped command may carry a key further along.
+  Line head = line;
+  const bool cut = head.tokens.size() > 3;
+  if (cut) head.tokens.resize(3);
+  std::string msg = "unknown command '" + masked_command(head, 0) + (cut ? " ...'" : "'") + where;
   const SourceLoc at = loc_of(line, line.tokens[0]);
   if (ctx.options().strict) ctx.error(at, msg);
   else ctx.warning(at, msg + ", ignored");

@@ -52,7 +52,7 @@ bool is_platform_global(const Line& line, bool* opens_block) {
   }
   return first_is(w, {"version", "service", "boot", "boot-start-marker", "boot-end-marker", "logging", "aaa", "clock",
                       "enable", "username", "ntp", "snmp-server", "snmp", "license", "memory", "multilink",
-                      "spanning-tree", "vtp", "cdp", "hw-module", "diagnostic", "platform", "ipv6", "mpls", "login",
+                      "spanning-tree", "vtp", "cdp", "hw-module", "diagnostic", "platform", "ipv6", "mpls",
                       "security", "file", "process", "scheduler", "alias", "privilege", "exception", "lldp",
                       "subscriber", "mgcp", "virtual-service", "card", "errdisable", "udld", "power", "transceiver",
                       "username", "vlan", "port-channel", "system", "autoinstall", "tacacs-server", "radius-server"});
