@@ -14,6 +14,17 @@ namespace {
 constexpr unsigned char kAes256GcmSha384[] = {0x13, 0x02};  // RFC 8446 B.4
 constexpr std::size_t kMinPskBytes = 16;
 
+// Our own ex_data slot: Asio keeps its verify callback in the context's app_data and deletes
+// whatever it finds there.
+int context_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+SyncTlsContext* owner(SSL* ssl) {
+  return static_cast<SyncTlsContext*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), context_index()));
+}
+
 std::string openssl_error(const char* what) {
   char buf[256];
   ERR_error_string_n(ERR_get_error(), buf, sizeof buf);
@@ -30,7 +41,7 @@ SyncTlsContext::SyncTlsContext(const SyncTlsConfig& config, Role role)
       SSL_CTX_set_ciphersuites(ctx, "TLS_AES_256_GCM_SHA384") != 1)
     throw std::runtime_error(openssl_error("HA sync: OpenSSL refuses TLS 1.3 with AES-256-GCM"));
   SSL_CTX_set_num_tickets(ctx, 0);  // no resumption tickets: every connection authenticates afresh
-  SSL_CTX_set_app_data(ctx, this);
+  SSL_CTX_set_ex_data(ctx, context_index(), this);
   if (!psk_.empty()) {
     if (psk_.size() < kMinPskBytes) throw std::runtime_error("HA sync: the pre-shared key needs at least 16 bytes");
     if (identity_.empty()) throw std::runtime_error("HA sync: empty PSK identity");
@@ -66,7 +77,7 @@ SSL_SESSION* SyncTlsContext::make_session(SSL* ssl) const {
 
 int SyncTlsContext::use_psk_session(SSL* ssl, const EVP_MD* md, const unsigned char** id, std::size_t* id_len,
                                     SSL_SESSION** session) {
-  auto* self = static_cast<SyncTlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  auto* self = owner(ssl);
   *session = nullptr;
   const SSL_CIPHER* cipher = SSL_CIPHER_find(ssl, kAes256GcmSha384);
   // After a HelloRetryRequest OpenSSL asks again with the negotiated hash: ours must match.
@@ -80,7 +91,7 @@ int SyncTlsContext::use_psk_session(SSL* ssl, const EVP_MD* md, const unsigned c
 
 int SyncTlsContext::find_psk_session(SSL* ssl, const unsigned char* identity, std::size_t identity_len,
                                      SSL_SESSION** session) {
-  auto* self = static_cast<SyncTlsContext*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  auto* self = owner(ssl);
   *session = nullptr;
   // An unknown identity gets no session; with no certificate the handshake then fails. A
   // known identity with the wrong key fails the binder check (RFC 8446 4.2.11.2).
