@@ -26,22 +26,21 @@ module esp_aes_dec_pipe #(
   // stage s both key sizes use round key Rounds - s and the last stage is always final.
   localparam int unsigned Aes128Skip = esp_aes_pkg::MaxRounds - esp_aes_pkg::Aes128Rounds;
 
-  logic                 valid_q  [Rounds + 1];
-  logic [TagWidth-1:0]  tag_q    [Rounds + 1];
-  logic                 aes256_q [Rounds + 1];
-  logic [127:0]         state_d  [Rounds + 1];
-  logic [127:0]         state_q  [Rounds + 1];
+  // Stage s of the pipeline is element s of each packed array.
+  logic [Rounds:0]                valid_q;
+  logic [Rounds:0][TagWidth-1:0]  tag_q;
+  logic [Aes128Skip-1:0]          aes256_q;  // only the AES-256-only stages look
+  logic [Rounds:0][127:0]         state_d, state_q;
   // Round keys still needed downstream (stage s keeps keys 0..Rounds-s-1, zeroes the rest).
-  logic [14:0][127:0]   keys_d   [Rounds];
-  logic [14:0][127:0]   keys_q   [Rounds];
+  logic [Rounds-1:0][14:0][127:0] keys_d, keys_q;
 
   // ---------------------------------------------------------------------------------------
   // Stage 0: AddRoundKey with round key Nr
   // ---------------------------------------------------------------------------------------
-  always_comb begin
-    state_d[0] = block_i ^ (aes256_i ? round_keys_i[Rounds] : round_keys_i[esp_aes_pkg::Aes128Rounds]);
-    keys_d[0]  = round_keys_i;
-    keys_d[0][Rounds] = '0;
+  assign state_d[0] = block_i ^ (aes256_i ? round_keys_i[Rounds]
+                                           : round_keys_i[esp_aes_pkg::Aes128Rounds]);
+  for (genvar k = 0; k <= Rounds; k++) begin : gen_key0
+    assign keys_d[0][k] = (k == Rounds) ? '0 : round_keys_i[k];
   end
 
   // ---------------------------------------------------------------------------------------
@@ -69,9 +68,8 @@ module esp_aes_dec_pipe #(
     assign state_d[s] = bypass ? state_q[s-1] : round_out;
 
     if (s < Rounds) begin : gen_keys
-      always_comb begin
-        keys_d[s]           = keys_q[s-1];
-        keys_d[s][Rounds-s] = '0;
+      for (genvar k = 0; k <= Rounds; k++) begin : gen_key
+        assign keys_d[s][k] = (k == Rounds - s) ? '0 : keys_q[s-1][k];
       end
     end
   end
@@ -81,24 +79,17 @@ module esp_aes_dec_pipe #(
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      valid_q <= '{default: 1'b0};
+      valid_q <= '0;
     end else begin
-      valid_q[0] <= valid_i;
-      for (int unsigned s = 1; s <= Rounds; s++) begin
-        valid_q[s] <= valid_q[s-1];
-      end
+      valid_q <= {valid_q[Rounds-1:0], valid_i};
     end
   end
 
   always_ff @(posedge clk_i) begin
-    tag_q[0]    <= tag_i;
-    aes256_q[0] <= aes256_i;
-    for (int unsigned s = 1; s <= Rounds; s++) begin
-      tag_q[s]    <= tag_q[s-1];
-      aes256_q[s] <= aes256_q[s-1];
-    end
-    state_q <= state_d;
-    keys_q  <= keys_d;
+    tag_q    <= {tag_q[Rounds-1:0], tag_i};
+    aes256_q <= {aes256_q[Aes128Skip-2:0], aes256_i};
+    state_q  <= state_d;
+    keys_q   <= keys_d;
   end
 
   // ---------------------------------------------------------------------------------------

@@ -28,23 +28,21 @@ module esp_aes_enc_pipe #(
   // clocks in all). AES-128 blocks pass stages 11..14 unchanged, so both key sizes share one
   // latency and blocks never reorder.
 
-  logic                 valid_q  [Rounds + 1];
-  logic [TagWidth-1:0]  tag_q    [Rounds + 1];
-  logic                 aes256_q [Rounds + 1];
-  logic [127:0]         state_d  [Rounds + 1];
-  logic [127:0]         state_q  [Rounds + 1];
+  // Stage s of the pipeline is element s of each packed array.
+  logic [Rounds:0]                valid_q;
+  logic [Rounds:0][TagWidth-1:0]  tag_q;
+  logic [Rounds-1:0]              aes256_q;  // the last stage needs no key size
+  logic [Rounds:0][127:0]         state_d, state_q;
   // Round keys still needed downstream: stage s keeps keys s+1..14 and zeroes the rest, so
   // synthesis removes the spent ones (constant flops) and a key never lingers after use.
-  logic [14:0][127:0]   keys_d   [Rounds];
-  logic [14:0][127:0]   keys_q   [Rounds];
+  logic [Rounds-1:0][14:0][127:0] keys_d, keys_q;
 
   // ---------------------------------------------------------------------------------------
   // Stage 0: initial AddRoundKey
   // ---------------------------------------------------------------------------------------
   assign state_d[0] = block_i ^ round_keys_i[0];
-  always_comb begin
-    keys_d[0]    = round_keys_i;
-    keys_d[0][0] = '0;
+  for (genvar k = 0; k <= Rounds; k++) begin : gen_key0
+    assign keys_d[0][k] = (k == 0) ? '0 : round_keys_i[k];
   end
 
   // ---------------------------------------------------------------------------------------
@@ -81,9 +79,8 @@ module esp_aes_enc_pipe #(
     assign state_d[s] = bypass ? state_q[s-1] : round_out;
 
     if (s < Rounds) begin : gen_keys
-      always_comb begin
-        keys_d[s]    = keys_q[s-1];
-        keys_d[s][s] = '0;
+      for (genvar k = 0; k <= Rounds; k++) begin : gen_key
+        assign keys_d[s][k] = (k == s) ? '0 : keys_q[s-1][k];
       end
     end
   end
@@ -93,24 +90,17 @@ module esp_aes_enc_pipe #(
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      valid_q <= '{default: 1'b0};
+      valid_q <= '0;
     end else begin
-      valid_q[0] <= valid_i;
-      for (int unsigned s = 1; s <= Rounds; s++) begin
-        valid_q[s] <= valid_q[s-1];
-      end
+      valid_q <= {valid_q[Rounds-1:0], valid_i};
     end
   end
 
   always_ff @(posedge clk_i) begin
-    tag_q[0]    <= tag_i;
-    aes256_q[0] <= aes256_i;
-    for (int unsigned s = 1; s <= Rounds; s++) begin
-      tag_q[s]    <= tag_q[s-1];
-      aes256_q[s] <= aes256_q[s-1];
-    end
-    state_q <= state_d;
-    keys_q  <= keys_d;
+    tag_q    <= {tag_q[Rounds-1:0], tag_i};
+    aes256_q <= {aes256_q[Rounds-2:0], aes256_i};
+    state_q  <= state_d;
+    keys_q   <= keys_d;
   end
 
   // ---------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ package esp_aes_pkg;
   localparam int unsigned PipeLatency = MaxRounds + 1;
 
   // S-box and inverse S-box (FIPS-197 Fig. 7 and Fig. 14), generated from the GF(2^8)
-  // inverse and the affine map; element i of the packed array is S(i).
-  localparam logic [255:0][7:0] SboxFwd = {
+  // inverse and the affine map; S(i) sits in bits [8i +: 8].
+  localparam logic [2047:0] SboxFwd = {
     256'h16bb54b00f2d99416842e6bf0d89a18cdf2855cee9871e9b948ed9691198f8e1,
     256'h9e1dc186b95735610ef6034866b53e708a8bbd4b1f74dde8c6b4a61c2e2578ba,
     256'h08ae7a65eaf4566ca94ed58d6d37c8e779e4959162acd3c25c2406490a3a32e0,
@@ -24,7 +24,7 @@ package esp_aes_pkg;
     256'hc072a49cafa2d4adf04759fa7dc982ca76abd7fe2b670130c56f6bf27b777c63
   };
 
-  localparam logic [255:0][7:0] SboxInv = {
+  localparam logic [2047:0] SboxInv = {
     256'h7d0c2155631469e126d677ba7e042b17619953833cbbebc8b0f52aae4d3be0a0,
     256'hef9cc9939f7ae52d0d4ab519a97f51605fec8027591012b131c7078833a8dd1f,
     256'hf45acd78fec0db9a2079d2c64b3e56fc1bbe18aa0e62b76f89c5291d711af147,

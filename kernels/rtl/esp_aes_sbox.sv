@@ -8,9 +8,9 @@ module esp_aes_sbox #(
 );
 
   if (Inverse) begin : gen_inv
-    assign data_o = esp_aes_pkg::SboxInv[data_i];
+    assign data_o = esp_aes_pkg::SboxInv[8 * data_i +: 8];
   end else begin : gen_fwd
-    assign data_o = esp_aes_pkg::SboxFwd[data_i];
+    assign data_o = esp_aes_pkg::SboxFwd[8 * data_i +: 8];
   end
 
 endmodule

@@ -20,18 +20,20 @@ module esp_gf128_mul #(
     end
   endfunction
 
-  logic [127:0] acc_d [Stages];
-  logic [127:0] acc_q [Stages];
-  logic [127:0] a_d   [Stages];
-  logic [127:0] a_q   [Stages];
-  logic [127:0] b_d   [Stages];
-  logic [127:0] b_q   [Stages];
+  // Stage k's registers are element k; the last stage passes no operands on.
+  logic [Stages-1:0][127:0] acc_d, acc_q;
+  logic [Stages-2:0][127:0] a_d, a_q, b_d, b_q;
 
   // ---------------------------------------------------------------------------------------
   // Stage k takes chunk Stages-1-k of b (highest degree first)
   // ---------------------------------------------------------------------------------------
   for (genvar k = 0; k < Stages; k++) begin : gen_stage
-    logic [127:0]   acc_in, a_in, b_in;
+    logic [127:0]   acc_in, a_in;
+    // Only chunks Stages-1-k and below of b_in are still needed here; the consumed chunks
+    // ride along unread and synthesis prunes their flops.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [127:0]   b_in;
+    /* verilator lint_on UNUSEDSIGNAL */
     logic [W-1:0]   chunk;
     logic [127+W:0] wide;
     logic [W-1:0]   high;
@@ -60,8 +62,10 @@ module esp_gf128_mul #(
     assign high     = wide[127+W:128];
     assign acc_d[k] = wide[127:0] ^ 128'(high) ^ (128'(high) << 1) ^ (128'(high) << 2)
                       ^ (128'(high) << 7);
-    assign a_d[k]   = a_in;
-    assign b_d[k]   = b_in;
+    if (k < Stages - 1) begin : gen_pass
+      assign a_d[k] = a_in;
+      assign b_d[k] = b_in;
+    end
   end
 
   // ---------------------------------------------------------------------------------------

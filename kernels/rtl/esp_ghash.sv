@@ -55,15 +55,12 @@ module esp_ghash #(
   // ---------------------------------------------------------------------------------------
   // Lane feedback and multiplier
   // ---------------------------------------------------------------------------------------
-  logic [127:0]        acc_d [Lanes];
-  logic [127:0]        acc_q [Lanes];
+  logic [Lanes-1:0][127:0] acc_d, acc_q;  // each lane's latest product
   logic [127:0]        product, lane_value, mul_a;
-  // Sideband that travels with a product through the multiplier.
-  logic                mvalid_q [Lanes];
-  logic                mlast_q  [Lanes];
-  logic                mfull_q  [Lanes];
-  logic [LaneBits-1:0] mlane_q  [Lanes];
-  logic [TagWidth-1:0] mtag_q   [Lanes];
+  // Sideband that travels with a product through the multiplier (element s = stage s).
+  logic [Lanes-1:0]                mvalid_q, mlast_q, mfull_q;
+  logic [Lanes-1:0][LaneBits-1:0]  mlane_q;
+  logic [Lanes-1:0][TagWidth-1:0]  mtag_q;
 
   // The product of block i-Lanes is in its lane register, or leaving the multiplier now.
   assign lane_value = (mvalid_q[Lanes-1] && mlane_q[Lanes-1] == lane_q) ? product : acc_q[lane_q];
@@ -111,16 +108,13 @@ module esp_ghash #(
       valid_q     <= 1'b0;
       next_lane_q <= '0;
       wrapped_q   <= 1'b0;
-      mvalid_q    <= '{default: 1'b0};
+      mvalid_q    <= '0;
       out_valid_q <= 1'b0;
     end else begin
       valid_q     <= valid_i;
       next_lane_q <= next_lane_d;
       wrapped_q   <= wrapped_d;
-      mvalid_q[0] <= valid_q;
-      for (int unsigned s = 1; s < Lanes; s++) begin
-        mvalid_q[s] <= mvalid_q[s-1];
-      end
+      mvalid_q    <= {mvalid_q[Lanes-2:0], valid_q};
       out_valid_q <= out_valid_d;
     end
   end
@@ -133,16 +127,10 @@ module esp_ghash #(
     block_q    <= block_i;
     hpow_q     <= h_pow_i[left_i];
     tag_q      <= tag_i;
-    mlast_q[0] <= last_q;
-    mfull_q[0] <= full_q;
-    mlane_q[0] <= lane_q;
-    mtag_q[0]  <= tag_q;
-    for (int unsigned s = 1; s < Lanes; s++) begin
-      mlast_q[s] <= mlast_q[s-1];
-      mfull_q[s] <= mfull_q[s-1];
-      mlane_q[s] <= mlane_q[s-1];
-      mtag_q[s]  <= mtag_q[s-1];
-    end
+    mlast_q    <= {mlast_q[Lanes-2:0], last_q};
+    mfull_q    <= {mfull_q[Lanes-2:0], full_q};
+    mlane_q    <= {mlane_q[Lanes-2:0], lane_q};
+    mtag_q     <= {mtag_q[Lanes-2:0], tag_q};
     acc_q     <= acc_d;
     digest_q  <= digest_d;
     out_tag_q <= mtag_q[Lanes-1];

@@ -18,8 +18,8 @@ module esp_sha256 (
 );
 
   // FIPS 180-4 4.2.2: first 32 bits of the fractional parts of the cube roots of the first
-  // 64 primes (generated; element t = K_t).
-  localparam logic [63:0][31:0] RoundConstants = {
+  // 64 primes (generated; K_t in bits [32t +: 32]).
+  localparam logic [2047:0] RoundConstants = {
     256'hc67178f2bef9a3f7a4506ceb90befffa8cc7020884c8781478a5636f748f82ee,
     256'h682e6ff35b9cca4f4ed8aa4a391c0cb334b0bcb52748774c1e376c0819a4c116,
     256'h106aa070f40e3585d6990624d192e819c76c51a3c24b8b70a81a664ba2bfe8a1,
@@ -64,7 +64,7 @@ module esp_sha256 (
   logic [31:0] a, b, c, d, e, f, g, h, t1, t2, w_t, w_next;
   assign {a, b, c, d, e, f, g, h} = work_q;
   assign w_t    = sched_q[15];
-  assign t1     = h + big_sigma1(e) + ((e & f) ^ (~e & g)) + RoundConstants[round_q] + w_t;
+  assign t1     = h + big_sigma1(e) + ((e & f) ^ (~e & g)) + RoundConstants[32 * round_q +: 32] + w_t;
   assign t2     = big_sigma0(a) + ((a & b) ^ (a & c) ^ (b & c));
   assign w_next = small_sigma1(sched_q[1]) + sched_q[6] + small_sigma0(sched_q[14]) + sched_q[15];
 
