@@ -21,6 +21,7 @@ const std::vector<BackendParam>& known_backends() {
       {"cpu", "ipsec-mb"},
       {"sim", "auto"},  // the RTL kernel under Verilator, when built
       {"hls", "auto"},  // the HLS kernel in C-simulation, when built
+      {"xrt", "auto"},  // an Alveo card, when one is present
   };
   return kBackends;
 }

@@ -213,6 +213,66 @@ TEST_P(EspConformance, InconsistentInnerHeaderIsDroppedAsMalformedOnTheSa) {
   EXPECT_EQ(c.packets, 1u);
 }
 
+TEST_P(EspConformance, MixedBurstChargesEachDropToItsOwnSaAndPassesTheRest) {
+  const SaVariant va{all_transforms()[0], false, false};
+  const SaVariant vb{all_transforms()[5], true, true};
+  const SaVariant vc{all_transforms()[3], false, true};
+  SaConfig a = make_sa(va, Direction::kInbound, 0x7701);
+  SaConfig b = make_sa(vb, Direction::kInbound, 0x7702);
+  SaConfig c = make_sa(vc, Direction::kInbound, 0x7703);
+  SaHandle ha = install(dev(), a), hb = install(dev(), b), hc = install(dev(), c);
+  ASSERT_TRUE(ha != driver::kNoSa && hb != driver::kNoSa && hc != driver::kNoSa);
+  const Bytes inner = make_icmp(kLocalLan | 1, kPeerLan | 2, 90, 1);
+  auto flipped = [&](const SaConfig& cfg, std::uint64_t seq) {
+    Bytes d = reference_encap(cfg, inner, seq);
+    d[d.size() - 1] ^= 0x10;
+    return d;
+  };
+  EspCraft bad_pad;
+  bad_pad.padding = Bytes{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4};  // 90+20+2 = 112
+  EspCraft bad_nh;
+  bad_nh.next_header = 41;
+  SaConfig unknown = make_sa(va, Direction::kInbound, 0x77FF);
+  const std::vector<Bytes> burst = {
+      reference_encap(a, inner, 1),                                  // 0 a ok
+      flipped(b, 1),                                                 // 1 b auth-fail
+      reference_encap(c, inner, 1),                                  // 2 c ok
+      reference_encap(a, inner, 1),                                  // 3 a replay
+      reference_encap(b, inner, 2, bad_pad),                         // 4 b bad-pad
+      reference_encap(unknown, inner, 1),                            // 5 bad-spi (device)
+      reference_encap(c, make_icmp(0x0A636363, kPeerLan | 2, 90, 2), 2),  // 6 c policy-fail
+      Bytes{0x45, 0x00, 0x00, 0x14},                                 // 7 malformed (device)
+      reference_encap(a, inner, 2, bad_nh),                          // 8 a bad-next-header
+      reference_encap(b, inner, 3),                                  // 9 b ok
+      reference_encap(c, inner, 3),                                  // 10 c ok
+      reference_encap(a, inner, 3),                                  // 11 a ok
+  };
+  auto res = decap(dev(), burst);
+  const std::vector<Status> want = {Status::kOk,       Status::kAuthFail,      Status::kOk,
+                                    Status::kReplay,   Status::kBadPad,        Status::kBadSpi,
+                                    Status::kPolicyFail, Status::kMalformed,   Status::kBadNextHeader,
+                                    Status::kOk,       Status::kOk,            Status::kOk};
+  ASSERT_EQ(res.size(), want.size());
+  for (std::size_t k = 0; k < res.size(); ++k) {
+    EXPECT_EQ(res[k].status, want[k]) << "job " << k;
+    if (want[k] == Status::kOk) {
+      EXPECT_EQ(hex(res[k].bytes), hex(inner)) << "job " << k;
+    }
+  }
+  EXPECT_EQ(res[0].sa, ha);
+  EXPECT_EQ(res[9].sa, hb);
+  EXPECT_EQ(res[10].sa, hc);
+  SaCounters ca, cb, cc;
+  ca.packets = 2, ca.bytes = 180, ca.replay_fails = 1, ca.pad_fails = 1;
+  cb.packets = 1, cb.bytes = 90, cb.auth_fails = 1, cb.pad_fails = 1;
+  cc.packets = 2, cc.bytes = 180, cc.policy_fails = 1;
+  EXPECT_EQ(counters(dev(), ha), ca);
+  EXPECT_EQ(counters(dev(), hb), cb);
+  EXPECT_EQ(counters(dev(), hc), cc);
+  EXPECT_EQ(dev().device_counters().bad_spi, 1u);
+  EXPECT_EQ(dev().device_counters().malformed, 1u);
+}
+
 TEST_P(EspConformance, OutboundJobThatCannotFitIsRefusedAsTooBig) {
   const SaVariant v{all_transforms()[1], false, true};
   SaHandle out = install(dev(), make_sa(v, Direction::kOutbound, 0x7601));
