@@ -25,6 +25,21 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# Yosys 0.55 for scripts/synth.sh: the @yowasp/yosys WebAssembly build (Debian's 0.23 reads
+# too little SystemVerilog), pinned, in build-yosys/ of the checkout; needs Node.js >= 18.
+# Skipped when present or when npm is missing (synthesis is optional; say so and go on).
+YOSYS_WASM_VERSION=0.55.944
+yosys_dir="$(cd "$(dirname "$0")/.." && pwd)/build-yosys"
+if [ -f "$yosys_dir/node_modules/@yowasp/yosys/package.json" ]; then
+  :
+elif command -v npm >/dev/null 2>&1; then
+  echo "setup: installing @yowasp/yosys@$YOSYS_WASM_VERSION into $yosys_dir"
+  npm install --silent --no-audit --no-fund --prefix "$yosys_dir" "@yowasp/yosys@$YOSYS_WASM_VERSION" ||
+    echo "setup: @yowasp/yosys install failed; scripts/synth.sh will not run" >&2
+else
+  echo "setup: npm not found; scripts/synth.sh (Yosys via Node.js) will not run" >&2
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
   exit 0
