@@ -9,22 +9,10 @@
 #include "hls/desc_ring.hpp"
 
 namespace espgw::hls {
+namespace {
 
-#ifdef __SYNTHESIS__
-void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata, std::uint8_t* gmem) {
-#pragma HLS INTERFACE mode = m_axi port = gmem offset = slave bundle = gmem max_widen_bitwidth = 512
-#pragma HLS INTERFACE mode = s_axilite port = op bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = offset bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = wdata bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = rdata bundle = control
-#pragma HLS INTERFACE mode = s_axilite port = return bundle = control
-  static KernelState st;
-#pragma HLS BIND_STORAGE variable = st.sa type = ram_2p impl = uram
-#pragma HLS BIND_STORAGE variable = st.replay type = ram_2p impl = uram
-#else
-void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata, std::uint8_t* gmem,
-                KernelState& st) {
-#endif
+void esp_kernel_body(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata,
+                     std::uint8_t* gmem, KernelState& st) {
   const auto kind = static_cast<KernelOp>(op);
   if (kind == KernelOp::kRead) {
     *rdata = control_read(st, offset);
@@ -45,4 +33,29 @@ void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std
   *rdata = n;
 }
 
+}  // namespace
+
+#ifndef __SYNTHESIS__
+void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata, std::uint8_t* gmem,
+                KernelState& st) {
+  esp_kernel_body(op, offset, wdata, rdata, gmem, st);
+}
+#endif
+
 }  // namespace espgw::hls
+
+#ifdef __SYNTHESIS__
+// The Vitis kernel: a C-linkage top (v++ -k esp_kernel), AXI4 master for rings and packets,
+// AXI4-Lite for the access arguments, the kernel state static so it lives on chip.
+extern "C" void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata,
+                           std::uint8_t* gmem) {
+#pragma HLS INTERFACE mode = m_axi port = gmem offset = slave bundle = gmem max_widen_bitwidth = 512
+#pragma HLS INTERFACE mode = s_axilite port = op bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = offset bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = wdata bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = rdata bundle = control
+#pragma HLS INTERFACE mode = s_axilite port = return bundle = control
+  static espgw::hls::KernelState st;  // SA table, round keys, replay bitmaps: BRAM/URAM
+  espgw::hls::esp_kernel_body(op, offset, wdata, rdata, gmem, st);
+}
+#endif
