@@ -273,6 +273,56 @@ TEST_P(EspConformance, MixedBurstChargesEachDropToItsOwnSaAndPassesTheRest) {
   EXPECT_EQ(dev().device_counters().malformed, 1u);
 }
 
+TEST_P(EspConformance, OuterHeaderWithOptionsOrFragmentBitsIsNeverMisparsed) {
+  const SaVariant v{all_transforms()[4], false, false};
+  SaConfig cfg = make_sa(v, Direction::kInbound, 0x7801);
+  SaHandle in = install(dev(), cfg);
+  ASSERT_NE(in, driver::kNoSa);
+  const Bytes inner = make_icmp(kLocalLan | 1, kPeerLan | 2, 120, 1);
+  // IHL 6: one word of options (four NOPs) between the outer header and ESP.
+  Bytes with_options = reference_encap(cfg, inner, 1);
+  with_options.insert(with_options.begin() + 20, {1, 1, 1, 1});
+  with_options[0] = 0x46;
+  fix_outer_lengths(with_options);
+  Bytes first_fragment = reference_encap(cfg, inner, 2);
+  first_fragment[6] |= 0x20;  // MF
+  fix_outer_lengths(first_fragment);
+  Bytes later_fragment = reference_encap(cfg, inner, 3);
+  later_fragment[7] = 0x10;  // fragment offset 16 * 8 bytes
+  fix_outer_lengths(later_fragment);
+  auto res = decap(dev(), {with_options, first_fragment, later_fragment, reference_encap(cfg, inner, 4)});
+  EXPECT_TRUE(res[0].status == Status::kOk || res[0].status == Status::kMalformed) << status_name(res[0].status);
+  if (res[0].status == Status::kOk) {
+    EXPECT_EQ(hex(res[0].bytes), hex(inner)) << "options skipped by IHL";
+  }
+  // A fragment is not an ESP packet until reassembled (RFC 4303 3.4.1): never decapsulated.
+  EXPECT_NE(res[1].status, Status::kOk);
+  EXPECT_NE(res[2].status, Status::kOk);
+  EXPECT_EQ(res[3].status, Status::kOk);
+}
+
+TEST_P(EspConformance, OutboundPacketThatWouldExceed64KiBIsRefusedAsTooBig) {
+  const SaVariant v{all_transforms()[1], false, true};
+  SaConfig cfg = make_sa(v, Direction::kOutbound, 0x7901);
+  SaHandle out = install(dev(), cfg);
+  SaConfig in_cfg = make_sa(v, Direction::kInbound, 0x7901);
+  SaHandle in = install(dev(), in_cfg);
+  ASSERT_TRUE(out != driver::kNoSa && in != driver::kNoSa);
+  // 20 + 8 + 8 + 16 + (65440 + 2 + 14) + 16 = 65524 bytes: the largest that fits is fine.
+  const Bytes fits = make_icmp(kLocalLan | 1, kPeerLan | 2, 65440, 1);
+  const Bytes too_big = make_icmp(kLocalLan | 1, kPeerLan | 2, 65500, 2);
+  auto res = encap(dev(), out, {fits, too_big});
+  ASSERT_EQ(res[0].status, Status::kOk);
+  EXPECT_EQ(res[0].bytes.size(), 65524u);
+  EXPECT_EQ(hex(res[0].bytes), hex(reference_encap(cfg, fits, 1)));
+  EXPECT_EQ(res[1].status, Status::kTooBig) << "an outer length past 65535 would wrap";
+  EXPECT_EQ(counters(dev(), out).other_drops, 1u);
+  auto back = decap1(dev(), res[0].bytes);
+  ASSERT_EQ(back.status, Status::kOk);
+  EXPECT_EQ(back.bytes.size(), fits.size());
+  EXPECT_TRUE(back.bytes == fits);
+}
+
 TEST_P(EspConformance, OutboundJobThatCannotFitIsRefusedAsTooBig) {
   const SaVariant v{all_transforms()[1], false, true};
   SaHandle out = install(dev(), make_sa(v, Direction::kOutbound, 0x7601));
