@@ -128,6 +128,78 @@ TEST_P(EspConformance, InboundAcceptsIndependentlyBuiltPacketsOutOfOrderWithinTh
   }
 }
 
+TEST_P(EspConformance, InterleavedSasInOneLargeBurstKeepTheirOwnSequenceNumbers) {
+  // Four SAs of different transforms, 300 jobs round-robin in one burst each way: batching
+  // providers must keep per-SA order and never mix keys or sequence numbers.
+  std::vector<SaConfig> out_cfg, in_cfg;
+  std::vector<SaHandle> out_h, in_h;
+  const SaVariant vs[] = {{all_transforms()[0], false, false},
+                          {all_transforms()[5], true, false},
+                          {all_transforms()[3], false, true},
+                          {all_transforms()[4], false, true}};
+  for (std::uint32_t s = 0; s < 4; ++s) {
+    out_cfg.push_back(make_sa(vs[s], Direction::kOutbound, 0x2400 + s));
+    in_cfg.push_back(make_sa(vs[s], Direction::kInbound, 0x2400 + s));
+    out_h.push_back(install(dev(), out_cfg.back()));
+    in_h.push_back(install(dev(), in_cfg.back()));
+    ASSERT_NE(out_h.back(), driver::kNoSa);
+    ASSERT_NE(in_h.back(), driver::kNoSa);
+  }
+  constexpr std::size_t kJobs = 300;
+  auto inners = inner_mix(kJobs, 11);
+  std::vector<Bytes> bufs;
+  std::vector<driver::PacketJob> jobs;
+  bufs.reserve(kJobs);
+  for (std::size_t k = 0; k < kJobs; ++k) {
+    Bytes& b = bufs.emplace_back(driver::kOutboundHeadroom + inners[k].size() + driver::kMaxEspOverhead, 0);
+    std::copy(inners[k].begin(), inners[k].end(), b.begin() + driver::kOutboundHeadroom);
+    driver::PacketJob j;
+    j.direction = Direction::kOutbound;
+    j.sa = out_h[k % 4];
+    j.buffer = b.data();
+    j.capacity = static_cast<std::uint32_t>(b.size());
+    j.offset = driver::kOutboundHeadroom;
+    j.length = static_cast<std::uint32_t>(inners[k].size());
+    jobs.push_back(j);
+  }
+  dev().process(jobs);
+  std::vector<Bytes> wire;
+  for (std::size_t k = 0; k < kJobs; ++k) {
+    ASSERT_EQ(jobs[k].status, Status::kOk) << "job " << k;
+    const std::uint64_t seq = k / 4 + 1;
+    EXPECT_EQ(jobs[k].seq, seq);
+    Bytes got(jobs[k].buffer + jobs[k].offset, jobs[k].buffer + jobs[k].offset + jobs[k].length);
+    EXPECT_EQ(hex(got), hex(reference_encap(out_cfg[k % 4], inners[k], seq))) << "job " << k;
+    wire.push_back(std::move(got));
+  }
+  auto dec = decap(dev(), wire);
+  for (std::size_t k = 0; k < kJobs; ++k) {
+    ASSERT_EQ(dec[k].status, Status::kOk) << "job " << k;
+    EXPECT_EQ(dec[k].sa, in_h[k % 4]);
+    EXPECT_TRUE(dec[k].bytes == inners[k]) << "job " << k;
+  }
+  for (std::size_t s = 0; s < 4; ++s) {
+    EXPECT_EQ(counters(dev(), out_h[s]).packets, kJobs / 4);
+    EXPECT_EQ(counters(dev(), in_h[s]).packets, kJobs / 4);
+  }
+}
+
+TEST_P(EspConformance, TrailingBytesAfterTheOuterDatagramAreIgnoredOrRefusedNeverDecrypted) {
+  const SaVariant v{all_transforms()[1], false, false};
+  SaConfig cfg = make_sa(v, Direction::kInbound, 0x2501);
+  SaHandle in = install(dev(), cfg);
+  ASSERT_NE(in, driver::kNoSa);
+  const Bytes inner = make_icmp(kLocalLan | 1, kPeerLan | 2, 30, 1);
+  Bytes padded = reference_encap(cfg, inner, 1);
+  padded.insert(padded.end(), 6, 0);  // as an Ethernet minimum-frame pad would leave
+  auto r = decap1(dev(), padded);
+  EXPECT_TRUE(r.status == Status::kOk || r.status == Status::kMalformed) << status_name(r.status);
+  if (r.status == Status::kOk) {
+    EXPECT_EQ(hex(r.bytes), hex(inner)) << "the IPv4 total length bounds the ESP packet";
+  }
+  EXPECT_EQ(decap1(dev(), reference_encap(cfg, inner, 2)).status, Status::kOk);
+}
+
 TEST_P(EspConformance, RemovedSaStopsPassingTrafficAndOthersContinue) {
   const SaVariant v{all_transforms()[0], false, false};
   SaConfig a = make_sa(v, Direction::kInbound, 0x2301);
