@@ -18,9 +18,9 @@ fi
 log=$(mktemp /tmp/esp_bench.XXXXXX.log)
 trap 'rm -f "$log"' EXIT
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cpus; $(date -u +%FT%TZ)"
-# Short runs, three repetitions each; the summary keeps the fastest CPU time of each row.
+# Short runs, two repetitions each; the summary keeps the fastest CPU time of each row.
 # shellcheck disable=SC2086
-if ! timeout 90 "$bin" --benchmark_min_time=0.08 --benchmark_repetitions=3 ${ESP_BENCH_ARGS:-} >"$log" 2>&1; then
+if ! timeout 90 "$bin" --benchmark_min_time=0.05 --benchmark_repetitions=2 ${ESP_BENCH_ARGS:-} >"$log" 2>&1; then
   cat "$log" >&2
   exit 1
 fi
