@@ -1,0 +1,271 @@
+// Raw ESP and UDP-encapsulated ESP sockets (RFC 4303 on IP protocol 50, RFC 3948 on UDP).
+#include "host/dataplane/esp_socket.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "host/dataplane/packet_view.hpp"
+
+namespace espgw::dataplane {
+
+namespace {
+
+constexpr unsigned kMaxBurst = 256;
+constexpr std::size_t kIpv4HeaderBytes = 20;
+constexpr std::size_t kUdpHeaderBytes = 8;
+constexpr std::size_t kNonEspMarkerBytes = 4;
+constexpr int kSendWaitMs = 5;
+constexpr unsigned kMaxSendWaits = 64;
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+void put16(std::uint8_t* p, std::uint16_t v) {
+  p[0] = static_cast<std::uint8_t>(v >> 8);
+  p[1] = static_cast<std::uint8_t>(v);
+}
+void put32(std::uint8_t* p, std::uint32_t v) {
+  put16(p, static_cast<std::uint16_t>(v >> 16));
+  put16(p + 2, static_cast<std::uint16_t>(v));
+}
+
+sockaddr_in make_addr(std::uint32_t addr, std::uint16_t port) {
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(addr);
+  sa.sin_port = htons(port);
+  return sa;
+}
+
+}  // namespace
+
+UdpPayloadKind classify_udp_payload(std::span<const std::uint8_t> payload) {
+  if (payload.size() == 1 && payload[0] == 0xFF) return UdpPayloadKind::kKeepalive;
+  if (payload.size() >= kNonEspMarkerBytes && payload[0] == 0 && payload[1] == 0 && payload[2] == 0 &&
+      payload[3] == 0)
+    return UdpPayloadKind::kIke;
+  // SPI (4) + sequence number (4) at least; the device checks the rest.
+  if (payload.size() < 8) return UdpPayloadKind::kMalformed;
+  return UdpPayloadKind::kEsp;
+}
+
+EspSocket::EspSocket(std::uint16_t udp_port, int rcvbuf_bytes, bool open_udp) : udp_port_(udp_port) {
+  raw_fd_ = ::socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ESP);
+  if (raw_fd_ < 0) fail("esp socket: raw IP protocol 50 (needs CAP_NET_RAW)");
+  int one = 1;
+  if (::setsockopt(raw_fd_, IPPROTO_IP, IP_HDRINCL, &one, sizeof one) < 0) fail("esp socket: IP_HDRINCL");
+  if (rcvbuf_bytes > 0) {
+    // SO_RCVBUFFORCE lifts rmem_max for root; fall back to the capped SO_RCVBUF otherwise.
+    if (::setsockopt(raw_fd_, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes) < 0)
+      ::setsockopt(raw_fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+    ::setsockopt(raw_fd_, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+  }
+  if (!open_udp) return;
+  udp_fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (udp_fd_ < 0) fail("esp socket: udp");
+  ::setsockopt(udp_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ::setsockopt(udp_fd_, IPPROTO_IP, IP_FREEBIND, &one, sizeof one);
+  if (::setsockopt(udp_fd_, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) < 0) fail("esp socket: IP_PKTINFO");
+  if (rcvbuf_bytes > 0) {
+    if (::setsockopt(udp_fd_, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes) < 0)
+      ::setsockopt(udp_fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+    ::setsockopt(udp_fd_, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes);
+  }
+  sockaddr_in any = make_addr(INADDR_ANY, udp_port);
+  if (::bind(udp_fd_, reinterpret_cast<sockaddr*>(&any), sizeof any) < 0)
+    fail("esp socket: bind UDP port " + std::to_string(udp_port) + " (another IKE/NAT-T daemon running?)");
+  socklen_t len = sizeof any;
+  if (::getsockname(udp_fd_, reinterpret_cast<sockaddr*>(&any), &len) == 0) udp_port_ = ntohs(any.sin_port);
+}
+
+EspSocket::~EspSocket() {
+  if (raw_fd_ >= 0) ::close(raw_fd_);
+  if (udp_fd_ >= 0) ::close(udp_fd_);
+}
+
+unsigned EspSocket::recv_raw(std::span<driver::PacketJob> jobs) {
+  const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
+  std::array<mmsghdr, kMaxBurst> msgs{};
+  std::array<iovec, kMaxBurst> iov{};
+  for (unsigned i = 0; i < n; ++i) {
+    iov[i] = {jobs[i].buffer, jobs[i].capacity};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  int got = ::recvmmsg(raw_fd_, msgs.data(), n, MSG_DONTWAIT, nullptr);
+  if (got <= 0) {
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) counters_.rx_errors++;
+    return 0;
+  }
+  for (int i = 0; i < got; ++i) {
+    auto& j = jobs[static_cast<unsigned>(i)];
+    j.direction = driver::Direction::kInbound;
+    j.sa = driver::kNoSa;
+    j.offset = 0;
+    j.length = msgs[static_cast<unsigned>(i)].msg_len;
+    j.status = driver::Status::kOk;
+  }
+  return static_cast<unsigned>(got);
+}
+
+unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
+  if (udp_fd_ < 0) return 0;
+  const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
+  std::array<mmsghdr, kMaxBurst> msgs{};
+  std::array<iovec, kMaxBurst> iov{};
+  std::array<sockaddr_in, kMaxBurst> from{};
+  alignas(cmsghdr) static thread_local std::array<std::array<std::uint8_t, CMSG_SPACE(sizeof(in_pktinfo))>, kMaxBurst> ctl;
+  for (unsigned i = 0; i < n; ++i) {
+    iov[i] = {jobs[i].buffer + kUdpRebuildHeadroom, jobs[i].capacity - kUdpRebuildHeadroom};
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+    msgs[i].msg_hdr.msg_name = &from[i];
+    msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+    msgs[i].msg_hdr.msg_control = ctl[i].data();
+    msgs[i].msg_hdr.msg_controllen = ctl[i].size();
+  }
+  int got = ::recvmmsg(udp_fd_, msgs.data(), n, MSG_DONTWAIT, nullptr);
+  if (got <= 0) {
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) counters_.rx_errors++;
+    return 0;
+  }
+  unsigned out = 0;
+  for (unsigned i = 0; i < static_cast<unsigned>(got); ++i) {
+    std::uint8_t* payload = jobs[i].buffer + kUdpRebuildHeadroom;
+    const std::uint32_t len = msgs[i].msg_len;
+    const std::uint32_t src = ntohl(from[i].sin_addr.s_addr);
+    const std::uint16_t sport = ntohs(from[i].sin_port);
+    std::uint32_t dst = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        dst = ntohl(info.ipi_addr.s_addr);
+      }
+    }
+    switch (classify_udp_payload({payload, len})) {
+      case UdpPayloadKind::kKeepalive:
+        counters_.rx_keepalives++;
+        continue;
+      case UdpPayloadKind::kMalformed:
+        counters_.rx_malformed++;
+        continue;
+      case UdpPayloadKind::kIke:
+        counters_.rx_ike++;
+        if (ike_sink_) ike_sink_(src, sport, dst, {payload + kNonEspMarkerBytes, len - kNonEspMarkerBytes});
+        continue;
+      case UdpPayloadKind::kEsp:
+        break;
+    }
+    // Rebuild the outer headers the kernel consumed, so the device sees the datagram as it
+    // was on the wire (RFC 3948 section 3.1: UDP checksum zero is allowed for IPv4).
+    std::uint8_t* ip = jobs[i].buffer;
+    std::memset(ip, 0, kUdpRebuildHeadroom);
+    ip[0] = 0x45;
+    put16(ip + 2, static_cast<std::uint16_t>(len + kUdpRebuildHeadroom));
+    ip[8] = 64;
+    ip[9] = 17;
+    put32(ip + 12, src);
+    put32(ip + 16, dst);
+    put16(ip + 10, ipv4_checksum({ip, kIpv4HeaderBytes}));
+    std::uint8_t* udp = ip + kIpv4HeaderBytes;
+    put16(udp, sport);
+    put16(udp + 2, udp_port_);
+    put16(udp + 4, static_cast<std::uint16_t>(len + kUdpHeaderBytes));
+    // Compact: ESP jobs fill the front of the array; buffers are swapped so none is lost.
+    if (out != i) std::swap(jobs[out].buffer, jobs[i].buffer), std::swap(jobs[out].capacity, jobs[i].capacity);
+    auto& j = jobs[out++];
+    j.direction = driver::Direction::kInbound;
+    j.sa = driver::kNoSa;
+    j.offset = 0;
+    j.length = len + kUdpRebuildHeadroom;
+    j.status = driver::Status::kOk;
+  }
+  return out;
+}
+
+unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<bool> failed) {
+  std::array<mmsghdr, kMaxBurst> raw{}, udp{};
+  std::array<iovec, kMaxBurst> raw_iov{}, udp_iov{};
+  std::array<sockaddr_in, kMaxBurst> raw_to{}, udp_to{};
+  std::array<unsigned, kMaxBurst> raw_idx{}, udp_idx{};
+  unsigned nraw = 0, nudp = 0, refused = 0;
+  const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
+  for (unsigned i = 0; i < n; ++i) {
+    failed[i] = false;
+    std::uint8_t* p = jobs[i]->buffer + jobs[i]->offset;
+    const std::uint32_t len = jobs[i]->length;
+    const std::uint32_t ihl = (p[0] & 0x0F) * 4u;
+    const std::uint32_t dst = (std::uint32_t{p[16]} << 24) | (std::uint32_t{p[17]} << 16) | (std::uint32_t{p[18]} << 8) | p[19];
+    if (p[9] == kProtoUdp && udp_fd_ >= 0 && len >= ihl + kUdpHeaderBytes) {
+      const std::uint16_t dport = static_cast<std::uint16_t>((p[ihl + 2] << 8) | p[ihl + 3]);
+      udp_to[nudp] = make_addr(dst, dport);
+      udp_iov[nudp] = {p + ihl + kUdpHeaderBytes, len - ihl - kUdpHeaderBytes};
+      udp[nudp].msg_hdr.msg_name = &udp_to[nudp];
+      udp[nudp].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+      udp[nudp].msg_hdr.msg_iov = &udp_iov[nudp];
+      udp[nudp].msg_hdr.msg_iovlen = 1;
+      udp_idx[nudp++] = i;
+    } else {
+      raw_to[nraw] = make_addr(dst, 0);
+      raw_iov[nraw] = {p, len};
+      raw[nraw].msg_hdr.msg_name = &raw_to[nraw];
+      raw[nraw].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+      raw[nraw].msg_hdr.msg_iov = &raw_iov[nraw];
+      raw[nraw].msg_hdr.msg_iovlen = 1;
+      raw_idx[nraw++] = i;
+    }
+  }
+  // sendmmsg stops at the first failing message; skip it (counted) and go on with the rest.
+  auto flush = [&](int fd, mmsghdr* m, const unsigned* idx, unsigned count) {
+    unsigned done = 0, waits = 0;
+    while (done < count) {
+      int r = ::sendmmsg(fd, m + done, count - done, MSG_DONTWAIT);
+      if (r > 0) {
+        done += static_cast<unsigned>(r);
+        continue;
+      }
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
+        // The socket buffer is full: wait briefly for room instead of dropping, so a
+        // burst is paced by the link rather than lost (bounded, the forwarder must go on).
+        pollfd pfd{fd, POLLOUT, 0};
+        if (::poll(&pfd, 1, kSendWaitMs) > 0 && ++waits < kMaxSendWaits) continue;
+      }
+      failed[idx[done]] = true;
+      ++refused;
+      ++done;
+    }
+  };
+  flush(raw_fd_, raw.data(), raw_idx.data(), nraw);
+  if (nudp) flush(udp_fd_, udp.data(), udp_idx.data(), nudp);
+  counters_.tx_errors += refused;
+  return refused;
+}
+
+bool EspSocket::send_ike(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) {
+  if (udp_fd_ < 0) return false;
+  static constexpr std::uint8_t kMarker[kNonEspMarkerBytes] = {0, 0, 0, 0};
+  iovec iov[2] = {{const_cast<std::uint8_t*>(kMarker), sizeof kMarker},
+                  {const_cast<std::uint8_t*>(message.data()), message.size()}};
+  sockaddr_in to = make_addr(dst, dport);
+  msghdr m{};
+  m.msg_name = &to;
+  m.msg_namelen = sizeof to;
+  m.msg_iov = iov;
+  m.msg_iovlen = 2;
+  return ::sendmsg(udp_fd_, &m, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof kMarker + message.size());
+}
+
+}  // namespace espgw::dataplane

@@ -1,0 +1,84 @@
+// The ESP side of the gateway on the crypto-map interface: a raw IP-protocol-50 socket (ESP
+// as RFC 4303 puts it on the wire) and a UDP 4500 socket for RFC 3948 encapsulation. The
+// device produces and consumes whole outer IPv4 datagrams; this class maps them onto the
+// two sockets: raw ESP goes out with IP_HDRINCL as built, UDP-encapsulated ESP loses its
+// outer IPv4/UDP headers to the kernel's UDP socket, and received UDP payloads get those
+// headers rebuilt in front. Bursts use recvmmsg/sendmmsg.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "espgw/driver/esp_device.hpp"
+
+namespace espgw::dataplane {
+
+// Room kept in front of a received UDP payload to rebuild IPv4 (20) + UDP (8) headers.
+inline constexpr std::uint32_t kUdpRebuildHeadroom = 28;
+inline constexpr std::uint16_t kNattPort = 4500;  // RFC 3948 section 1
+
+// RFC 3948 section 2: what a UDP 4500 payload carries.
+enum class UdpPayloadKind {
+  kEsp,        // first 4 bytes are a non-zero SPI
+  kIke,        // non-ESP marker (4 zero bytes), then an ISAKMP message
+  kKeepalive,  // a single 0xFF byte (NAT-keepalive, section 2.3)
+  kMalformed,  // too short to be any of these
+};
+UdpPayloadKind classify_udp_payload(std::span<const std::uint8_t> payload);
+
+// Written by the forwarder thread, read by show: relaxed atomics.
+struct EspSocketCounters {
+  std::atomic<std::uint64_t> rx_keepalives{0};
+  std::atomic<std::uint64_t> rx_ike{0};
+  std::atomic<std::uint64_t> rx_malformed{0};
+  std::atomic<std::uint64_t> rx_errors{0};
+  std::atomic<std::uint64_t> tx_errors{0};
+};
+
+class EspSocket {
+ public:
+  // An IKE message that arrived on UDP 4500 (marker stripped). Called on the forwarder thread.
+  using IkeSink = std::function<void(std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
+                                     std::span<const std::uint8_t> message)>;
+
+  // Opens the raw ESP socket and, when open_udp, the UDP socket bound to udp_port (0: any
+  // free port, for tests) on every address (IP_FREEBIND, so an HSRP virtual address that
+  // arrives later still works). Throws std::runtime_error naming the failing step (EPERM
+  // without CAP_NET_RAW, EADDRINUSE).
+  EspSocket(std::uint16_t udp_port, int rcvbuf_bytes, bool open_udp = true);
+  ~EspSocket();
+  EspSocket(const EspSocket&) = delete;
+  EspSocket& operator=(const EspSocket&) = delete;
+
+  int raw_fd() const { return raw_fd_; }
+  int udp_fd() const { return udp_fd_; }
+  std::uint16_t udp_port() const { return udp_port_; }
+  void set_ike_sink(IkeSink sink) { ike_sink_ = std::move(sink); }
+
+  // Fills jobs[0..n) (buffer/capacity preset by the caller) with received outer datagrams,
+  // direction inbound; returns n. Never blocks.
+  unsigned recv_raw(std::span<driver::PacketJob> jobs);
+  // Same for UDP 4500: ESP payloads come back with their IPv4/UDP headers rebuilt; IKE and
+  // keepalives are handed off or counted and do not occupy a job.
+  unsigned recv_udp(std::span<driver::PacketJob> jobs);
+
+  // Sends finished outbound jobs (whole outer IPv4 datagrams). failed[i] is set for every job
+  // the kernel refused; returns how many were refused.
+  unsigned send(std::span<driver::PacketJob* const> jobs, std::span<bool> failed);
+
+  // Sends an IKE message on UDP 4500 with the non-ESP marker in front (for the IKE manager).
+  bool send_ike(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message);
+
+  const EspSocketCounters& counters() const { return counters_; }
+
+ private:
+  int raw_fd_ = -1;
+  int udp_fd_ = -1;
+  std::uint16_t udp_port_ = 0;
+  IkeSink ike_sink_;
+  EspSocketCounters counters_;
+};
+
+}  // namespace espgw::dataplane

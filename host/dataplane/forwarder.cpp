@@ -1,0 +1,184 @@
+// Burst loops of the data path (see forwarder.hpp).
+#include "host/dataplane/forwarder.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+namespace espgw::dataplane {
+
+namespace {
+constexpr int kPollTimeoutMs = 500;  // only a safety net: stop() wakes workers via eventfd
+constexpr std::int64_t kAcquireIntervalMs = 1000;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+// One worker's preallocated buffers: a job array per direction, each job owning one buffer.
+struct Forwarder::Worker {
+  std::vector<std::unique_ptr<std::uint8_t[]>> storage;
+  std::vector<driver::PacketJob> out_jobs, in_jobs;
+  std::vector<const ProxyPair*> out_pairs;
+  std::vector<driver::PacketJob*> tx;
+  std::vector<const ProxyPair*> tx_pairs;
+  std::unique_ptr<bool[]> tx_failed;
+
+  Worker(unsigned burst, std::uint32_t bytes) {
+    auto make = [&](std::vector<driver::PacketJob>& jobs) {
+      jobs.resize(burst);
+      for (auto& j : jobs) {
+        storage.emplace_back(new std::uint8_t[bytes]);
+        j.buffer = storage.back().get();
+        j.capacity = bytes;
+      }
+    };
+    make(out_jobs);
+    make(in_jobs);
+    out_pairs.resize(burst);
+    tx.resize(burst);
+    tx_pairs.resize(burst);
+    tx_failed.reset(new bool[burst]);
+  }
+};
+
+Forwarder::Forwarder(driver::EspDevice& device, Tun& tun, EspSocket& esp, const SpdHandle& spd, Options options)
+    : device_(device), tun_(tun), esp_(esp), spd_(spd), options_(options) {
+  if (options_.burst == 0 || options_.burst > 256) options_.burst = 64;
+  if (options_.threads == 0) options_.threads = 1;
+  if (options_.threads > tun_.queues()) options_.threads = tun_.queues();
+  stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (stop_fd_ < 0) throw std::runtime_error("forwarder: eventfd failed");
+}
+
+Forwarder::~Forwarder() {
+  stop();
+  ::close(stop_fd_);
+}
+
+void Forwarder::start() {
+  if (running_.exchange(true)) return;
+  for (unsigned i = 0; i < options_.threads; ++i) threads_.emplace_back([this, i] { run(i); });
+}
+
+void Forwarder::stop() {
+  if (!running_.exchange(false)) return;
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto w = ::write(stop_fd_, &one, sizeof one);
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void Forwarder::process(std::vector<driver::PacketJob>& jobs, std::size_t n) {
+  std::lock_guard lock(process_mutex_);
+  device_.process(std::span(jobs.data(), n));
+}
+
+void Forwarder::run(unsigned index) {
+  Worker w(options_.burst, options_.buffer_bytes);
+  pollfd fds[4] = {{tun_.fd(index), POLLIN, 0}, {esp_.raw_fd(), POLLIN, 0}, {esp_.udp_fd(), POLLIN, 0},
+                   {stop_fd_, POLLIN, 0}};
+  while (running_.load(std::memory_order_relaxed)) {
+    int r = ::poll(fds, 4, kPollTimeoutMs);
+    if (r <= 0) continue;
+    if (fds[3].revents) break;
+    if (fds[0].revents & POLLIN) outbound_burst(w, index);
+    if (fds[1].revents & POLLIN) inbound_burst(w, false);
+    if (fds[2].revents & POLLIN) inbound_burst(w, true);
+  }
+}
+
+void Forwarder::outbound_burst(Worker& w, unsigned queue) {
+  const auto spd = spd_.load();  // one snapshot per burst
+  std::size_t n = 0;
+  for (unsigned tries = 0; tries < options_.burst && n < options_.burst; ++tries) {
+    auto& j = w.out_jobs[n];
+    const std::uint32_t room = j.capacity - driver::kOutboundHeadroom - driver::kMaxEspOverhead;
+    long got = tun_.read(queue, {j.buffer + driver::kOutboundHeadroom, room});
+    if (got <= 0) break;
+    counters_.tun_rx.fetch_add(1, std::memory_order_relaxed);
+    auto tuple = parse_five_tuple({j.buffer + driver::kOutboundHeadroom, static_cast<std::size_t>(got)});
+    if (!tuple) {
+      counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    const SpdDecision d = spd->lookup(*tuple);
+    if (d.kind == SpdDecision::Kind::kBypass) {
+      // Only traffic routed into the TUN arrives here: cleartext that no crypto map
+      // protects has nowhere to go and is dropped rather than leaked (docs/architecture.md).
+      counters_.bypass_drops.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (d.pair->outbound_sa == driver::kNoSa) {
+      counters_.no_sa_drops.fetch_add(1, std::memory_order_relaxed);
+      d.pair->counters->no_sa_send.fetch_add(1, std::memory_order_relaxed);
+      if (!d.entry->manual && acquire_) {
+        const std::int64_t t = now_ms();
+        std::int64_t last = d.pair->counters->last_acquire_ms.load(std::memory_order_relaxed);
+        if (t - last >= kAcquireIntervalMs &&
+            d.pair->counters->last_acquire_ms.compare_exchange_strong(last, t))
+          acquire_(*d.entry, *d.pair, *tuple);
+      }
+      continue;
+    }
+    j.direction = driver::Direction::kOutbound;
+    j.sa = d.pair->outbound_sa;
+    j.offset = driver::kOutboundHeadroom;
+    j.length = static_cast<std::uint32_t>(got);
+    j.status = driver::Status::kOk;
+    w.out_pairs[n] = d.pair;
+    ++n;
+  }
+  if (n == 0) return;
+  process(w.out_jobs, n);
+  std::size_t ntx = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& j = w.out_jobs[i];
+    if (j.status != driver::Status::kOk) {
+      counters_.encaps_failed.fetch_add(1, std::memory_order_relaxed);
+      w.out_pairs[i]->counters->encaps_failed.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    w.tx[ntx] = &j;
+    w.tx_pairs[ntx] = w.out_pairs[i];
+    ++ntx;
+  }
+  if (ntx == 0) return;
+  const unsigned refused = esp_.send(std::span(w.tx.data(), ntx), std::span(w.tx_failed.get(), ntx));
+  counters_.esp_tx.fetch_add(ntx - refused, std::memory_order_relaxed);
+  if (refused) {
+    counters_.send_errors.fetch_add(refused, std::memory_order_relaxed);
+    for (std::size_t i = 0; i < ntx; ++i)
+      if (w.tx_failed[i]) w.tx_pairs[i]->counters->send_errors.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void Forwarder::inbound_burst(Worker& w, bool udp) {
+  std::span<driver::PacketJob> jobs(w.in_jobs.data(), options_.burst);
+  const unsigned n = udp ? esp_.recv_udp(jobs) : esp_.recv_raw(jobs);
+  if (n == 0) return;
+  counters_.esp_rx.fetch_add(n, std::memory_order_relaxed);
+  process(w.in_jobs, n);
+  for (unsigned i = 0; i < n; ++i) {
+    auto& j = w.in_jobs[i];
+    if (j.status != driver::Status::kOk) {
+      // Counted on the SA (auth, replay, pad, policy) or on the device (bad SPI) already.
+      counters_.decaps_failed.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (tun_.write(0, j.packet()) < 0)
+      counters_.tun_tx_errors.fetch_add(1, std::memory_order_relaxed);
+    else
+      counters_.tun_tx.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace espgw::dataplane

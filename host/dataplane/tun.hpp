@@ -1,0 +1,42 @@
+// The cleartext side of the gateway: a Linux TUN device (IFF_TUN | IFF_NO_PI, so every read
+// is one bare IPv4 packet), optionally multi-queue (IFF_MULTI_QUEUE) so each forwarder
+// worker owns a queue. Non-blocking; the forwarder polls the fds.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace espgw::dataplane {
+
+class Tun {
+ public:
+  // Creates (or attaches to) the TUN device `name` with `queues` queues. Throws
+  // std::runtime_error with one line naming the cause (no /dev/net/tun, EPERM, ...).
+  Tun(const std::string& name, unsigned queues);
+  ~Tun();
+  Tun(const Tun&) = delete;
+  Tun& operator=(const Tun&) = delete;
+
+  const std::string& name() const { return name_; }
+  int ifindex() const { return ifindex_; }
+  unsigned queues() const { return static_cast<unsigned>(fds_.size()); }
+  int fd(unsigned queue) const { return fds_[queue]; }
+
+  // Sets the MTU and brings the link up (SIOCSIFMTU / SIOCSIFFLAGS), and switches IPv6 off on
+  // the device so the kernel's own router solicitations never reach the SPD.
+  void configure(std::uint32_t mtu);
+
+  // One packet per call, as the TUN driver hands them out. Returns bytes, 0 when none is
+  // pending (EAGAIN), -errno on failure.
+  long read(unsigned queue, std::span<std::uint8_t> buffer);
+  long write(unsigned queue, std::span<const std::uint8_t> packet);
+
+ private:
+  std::string name_;
+  int ifindex_ = 0;
+  std::vector<int> fds_;
+};
+
+}  // namespace espgw::dataplane

@@ -1,0 +1,25 @@
+// The commands the control socket accepts, parsed from espctl's words with IOS-style
+// abbreviation ("sh cry ips sa" = "show crypto ipsec sa"):
+//   show crypto ipsec sa [peer A] [detail] | show crypto map | show running-config |
+//   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace espgw::espd {
+
+struct ControlCommand {
+  enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark };
+  Kind kind = Kind::kShowIpsecSa;
+  std::optional<std::uint32_t> peer;
+  bool detail = false;
+  std::string dir;
+};
+
+// nullopt and *error ("% Invalid input ...", with the offending word) when not a command.
+std::optional<ControlCommand> parse_control_command(const std::vector<std::string>& argv, std::string* error);
+
+}  // namespace espgw::espd

@@ -1,0 +1,26 @@
+// espd's life cycle: load and check the config, open the device, TUN, ESP sockets and the
+// control socket, start the forwarder, then run the Boost.Asio control loop until SIGTERM
+// (remove routes and SAs, zeroize keys) with SIGHUP re-reading the config.
+#pragma once
+
+#include <string>
+
+namespace espgw::espd {
+
+struct DaemonOptions {
+  std::string config_path;
+  std::string ifmap;
+  std::string backend = "cpu";
+  std::string control_path = "/run/espd.sock";
+  std::string tun_name = "espgw0";
+  std::string esp_encap = "raw";  // manual SAs: raw (IP protocol 50) or udp (RFC 3948, port 4500)
+  unsigned threads = 1;
+  unsigned burst = 64;
+  bool check_config = false;
+  bool strict = false;
+};
+
+// Returns the process exit code.
+int run_daemon(const DaemonOptions& options);
+
+}  // namespace espgw::espd

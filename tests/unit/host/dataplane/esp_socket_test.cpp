@@ -1,0 +1,140 @@
+// RFC 3948 demultiplexing on the UDP socket (ESP / IKE behind the non-ESP marker / NAT
+// keepalive), the rebuilt outer headers the device expects, and header stripping on send.
+// Uses loopback and an ephemeral port; needs CAP_NET_RAW for the raw ESP socket.
+#include "host/dataplane/esp_socket.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <memory>
+
+#include "host/dataplane/packet_view.hpp"
+
+namespace espgw::dataplane {
+namespace {
+
+TEST(ClassifyUdpPayload, FollowsRfc3948Section2) {
+  const std::uint8_t keepalive[] = {0xFF};
+  const std::uint8_t ike[] = {0, 0, 0, 0, 1, 2, 3, 4, 5};
+  const std::uint8_t esp[] = {0, 0, 0x11, 0x11, 0, 0, 0, 1, 9};
+  const std::uint8_t short_esp[] = {1, 2, 3};
+  EXPECT_EQ(classify_udp_payload(keepalive), UdpPayloadKind::kKeepalive);
+  EXPECT_EQ(classify_udp_payload(ike), UdpPayloadKind::kIke);
+  EXPECT_EQ(classify_udp_payload(esp), UdpPayloadKind::kEsp);
+  EXPECT_EQ(classify_udp_payload(short_esp), UdpPayloadKind::kMalformed);
+}
+
+class EspSocketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    try {
+      esp_ = std::make_unique<EspSocket>(0, 0);
+    } catch (const std::exception& e) {
+      GTEST_SKIP() << e.what();
+    }
+    peer_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(peer_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(peer_, reinterpret_cast<sockaddr*>(&a), &len);
+    peer_port_ = ntohs(a.sin_port);
+  }
+  void TearDown() override {
+    if (peer_ >= 0) ::close(peer_);
+  }
+  void send_to_esp(const std::vector<std::uint8_t>& payload) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(esp_->udp_port());
+    ASSERT_EQ(::sendto(peer_, payload.data(), payload.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(payload.size()));
+  }
+  unsigned receive(std::span<driver::PacketJob> jobs) {
+    pollfd p{esp_->udp_fd(), POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, 5000), 1);
+    return esp_->recv_udp(jobs);
+  }
+
+  std::unique_ptr<EspSocket> esp_;
+  int peer_ = -1;
+  std::uint16_t peer_port_ = 0;
+};
+
+TEST_F(EspSocketTest, ReceivedEspGetsValidIpv4AndUdpHeadersRebuilt) {
+  const std::vector<std::uint8_t> esp = {0x00, 0x00, 0x11, 0x11, 0, 0, 0, 7, 0xAA, 0xBB, 0xCC, 0xDD};
+  send_to_esp(esp);
+  std::array<std::uint8_t, 2048> buf{};
+  std::array<driver::PacketJob, 4> jobs{};
+  for (auto& j : jobs) j.buffer = buf.data(), j.capacity = buf.size();
+  ASSERT_EQ(receive(jobs), 1u);
+  const auto& j = jobs[0];
+  ASSERT_EQ(j.length, esp.size() + 28);
+  const std::uint8_t* p = j.buffer + j.offset;
+  EXPECT_EQ(p[0], 0x45);
+  EXPECT_EQ(p[9], kProtoUdp);
+  EXPECT_EQ(ipv4_checksum({p, 20}), 0) << "rebuilt header checksum must verify";
+  EXPECT_EQ((p[2] << 8) | p[3], static_cast<int>(j.length));
+  EXPECT_EQ(p[12], 127);
+  EXPECT_EQ(p[16], 127);
+  EXPECT_EQ((p[20] << 8) | p[21], peer_port_);
+  EXPECT_EQ((p[22] << 8) | p[23], esp_->udp_port());
+  EXPECT_EQ((p[24] << 8) | p[25], static_cast<int>(esp.size() + 8));
+  EXPECT_TRUE(std::equal(esp.begin(), esp.end(), p + 28));
+  EXPECT_EQ(j.direction, driver::Direction::kInbound);
+}
+
+TEST_F(EspSocketTest, IkeGoesToTheSinkWithoutMarkerAndKeepalivesAreCounted) {
+  std::vector<std::uint8_t> seen;
+  esp_->set_ike_sink([&](std::uint32_t src, std::uint16_t sport, std::uint32_t, std::span<const std::uint8_t> m) {
+    EXPECT_EQ(src, INADDR_LOOPBACK);
+    EXPECT_EQ(sport, peer_port_);
+    seen.assign(m.begin(), m.end());
+  });
+  send_to_esp({0, 0, 0, 0, 0xDE, 0xAD});
+  send_to_esp({0xFF});
+  std::array<std::uint8_t, 2048> b1{}, b2{};
+  std::array<driver::PacketJob, 2> jobs{};
+  jobs[0].buffer = b1.data(), jobs[0].capacity = b1.size();
+  jobs[1].buffer = b2.data(), jobs[1].capacity = b2.size();
+  unsigned got = 0;
+  for (int i = 0; i < 2 && (esp_->counters().rx_ike + esp_->counters().rx_keepalives) < 2; ++i) got += receive(jobs);
+  EXPECT_EQ(got, 0u);
+  EXPECT_EQ(seen, (std::vector<std::uint8_t>{0xDE, 0xAD}));
+  EXPECT_EQ(esp_->counters().rx_keepalives.load(), 1u);
+  EXPECT_EQ(esp_->counters().rx_ike.load(), 1u);
+}
+
+TEST_F(EspSocketTest, SendStripsOuterHeadersOfUdpEncapsulatedEsp) {
+  // A device-built datagram: IPv4 + UDP(4500 -> peer) + ESP.
+  std::vector<std::uint8_t> d(28 + 12, 0);
+  d[0] = 0x45;
+  d[3] = static_cast<std::uint8_t>(d.size());
+  d[9] = kProtoUdp;
+  d[12] = 127, d[15] = 1, d[16] = 127, d[19] = 1;
+  d[22] = static_cast<std::uint8_t>(peer_port_ >> 8), d[23] = static_cast<std::uint8_t>(peer_port_);
+  for (int i = 0; i < 12; ++i) d[28 + i] = static_cast<std::uint8_t>(0x30 + i);
+  driver::PacketJob job;
+  job.buffer = d.data();
+  job.capacity = static_cast<std::uint32_t>(d.size());
+  job.length = static_cast<std::uint32_t>(d.size());
+  driver::PacketJob* jobs[] = {&job};
+  bool failed[1] = {true};
+  EXPECT_EQ(esp_->send(jobs, failed), 0u);
+  EXPECT_FALSE(failed[0]);
+  std::array<std::uint8_t, 64> got{};
+  pollfd p{peer_, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 5000), 1);
+  ASSERT_EQ(::recv(peer_, got.data(), got.size(), 0), 12);
+  EXPECT_TRUE(std::equal(d.begin() + 28, d.end(), got.begin()));
+}
+
+}  // namespace
+}  // namespace espgw::dataplane

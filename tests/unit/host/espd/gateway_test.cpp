@@ -1,0 +1,171 @@
+// The gateway on two real CPU devices, no sockets: R2's config encapsulates, R1's config
+// decapsulates, counters appear in the IOS views; replay is counted; a reload that changes
+// nothing keeps SAs and counters; clear crypto sa keeps the sequence number running.
+#include "host/espd/gateway.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "host/common/ipv4.hpp"
+#include "host/config/parser.hpp"
+#include "host/dataplane/packet_view.hpp"
+
+namespace espgw::espd {
+namespace {
+
+std::string read(const std::string& name) {
+  std::ifstream in(std::string(ESPGW_E2E_DATA) + "/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+GatewayPlan plan_for(const std::string& file, const std::string& text = "") {
+  auto parsed = config::parse_ios_config(text.empty() ? read(file) : text, file);
+  EXPECT_TRUE(parsed.ok()) << (parsed.formatted().empty() ? "" : parsed.formatted()[0]);
+  return make_plan(parsed.config, {{"GigabitEthernet0/0", "wan0"}, {"GigabitEthernet0/1", "lan0"}}, {});
+}
+
+// An ICMP echo request h1 -> h2 (valid IPv4 checksum), 84 bytes like ping's default.
+std::vector<std::uint8_t> echo_request() {
+  std::vector<std::uint8_t> p(84, 0);
+  p[0] = 0x45, p[3] = 84, p[8] = 64, p[9] = 1;
+  p[12] = 192, p[13] = 168, p[14] = 20, p[15] = 25;
+  p[16] = 172, p[17] = 21, p[18] = 91, p[19] = 37;
+  const auto c = dataplane::ipv4_checksum(std::span(p).first(20));
+  p[10] = static_cast<std::uint8_t>(c >> 8), p[11] = static_cast<std::uint8_t>(c);
+  p[20] = 8;
+  for (std::size_t i = 28; i < p.size(); ++i) p[i] = static_cast<std::uint8_t>(i);
+  return p;
+}
+
+struct Side {
+  std::unique_ptr<driver::EspDevice> device;
+  dataplane::SpdHandle spd;
+  std::unique_ptr<Gateway> gw;
+  explicit Side(const GatewayPlan& plan) {
+    driver::DeviceOptions o;
+    o.backend = "cpu";
+    device = driver::make_device(o);
+    gw = std::make_unique<Gateway>(*device, spd, nullptr, 0, nullptr);
+    EXPECT_TRUE(gw->apply(plan).empty());
+  }
+  const control::PairView& pair(const char* local) {
+    view = gw->ipsec_sa_view(Gateway::Clock::now());
+    for (const auto& p : view.interfaces.at(0).pairs)
+      if (p.local.addr == *parse_ipv4(local)) return p;
+    throw std::runtime_error("no pair");
+  }
+  control::IpsecSaView view;
+};
+
+// Encapsulates on `from` through its SPD, returns the ESP datagram.
+std::vector<std::uint8_t> encapsulate(Side& from, const std::vector<std::uint8_t>& clear) {
+  auto spd = from.spd.load();
+  auto d = spd->lookup(*dataplane::parse_five_tuple(clear));
+  EXPECT_EQ(d.kind, dataplane::SpdDecision::Kind::kProtect);
+  std::vector<std::uint8_t> buf(4096);
+  std::copy(clear.begin(), clear.end(), buf.begin() + driver::kOutboundHeadroom);
+  driver::PacketJob j;
+  j.direction = driver::Direction::kOutbound;
+  j.sa = d.pair->outbound_sa;
+  j.buffer = buf.data();
+  j.capacity = static_cast<std::uint32_t>(buf.size());
+  j.offset = driver::kOutboundHeadroom;
+  j.length = static_cast<std::uint32_t>(clear.size());
+  from.device->process(std::span(&j, 1));
+  EXPECT_EQ(j.status, driver::Status::kOk);
+  auto out = j.packet();
+  return {out.begin(), out.end()};
+}
+
+driver::Status decapsulate(Side& to, const std::vector<std::uint8_t>& esp, std::vector<std::uint8_t>* inner) {
+  std::vector<std::uint8_t> buf(esp);
+  buf.resize(4096);
+  driver::PacketJob j;
+  j.direction = driver::Direction::kInbound;
+  j.buffer = buf.data();
+  j.capacity = static_cast<std::uint32_t>(buf.size());
+  j.length = static_cast<std::uint32_t>(esp.size());
+  to.device->process(std::span(&j, 1));
+  if (inner && j.status == driver::Status::kOk) inner->assign(j.packet().begin(), j.packet().end());
+  return j.status;
+}
+
+TEST(Gateway, ManualSasCarryAPacketFromR2ToR1AndCountIt) {
+  Side r2(plan_for("r2-manual-cbc.cfg")), r1(plan_for("r1-manual-cbc.cfg"));
+  const auto clear = echo_request();
+  const auto esp = encapsulate(r2, clear);
+  EXPECT_EQ(esp[9], 50);  // raw ESP
+  std::vector<std::uint8_t> inner;
+  ASSERT_EQ(decapsulate(r1, esp, &inner), driver::Status::kOk);
+  EXPECT_EQ(inner, clear);
+  const auto& sent = r2.pair("192.168.20.25");
+  EXPECT_EQ(sent.counters.encaps, 1u);
+  EXPECT_EQ(sent.current_outbound_spi, 8738u);
+  EXPECT_EQ(sent.outbound.at(0).transform, "esp-256-aes esp-sha256-hmac");
+  const auto& got = r1.pair("172.21.91.37");
+  EXPECT_EQ(got.counters.decaps, 1u);
+  EXPECT_EQ(got.counters.verify, 1u);
+  // The mirrored ACL line is listed as a pair of its own, without SAs (as in the reference).
+  EXPECT_TRUE(r1.pair("192.168.20.25").inbound.empty());
+}
+
+TEST(Gateway, ReplayedAndTamperedPacketsAreCountedNotDelivered) {
+  Side r2(plan_for("r2-manual-gcm.cfg")), r1(plan_for("r1-manual-gcm.cfg"));
+  auto esp = encapsulate(r2, echo_request());
+  ASSERT_EQ(decapsulate(r1, esp, nullptr), driver::Status::kOk);
+  EXPECT_EQ(decapsulate(r1, esp, nullptr), driver::Status::kReplay);
+  auto next = encapsulate(r2, echo_request());
+  next[next.size() - 1] ^= 1;  // flip an ICV bit
+  EXPECT_EQ(decapsulate(r1, next, nullptr), driver::Status::kAuthFail);
+  const auto& c = r1.pair("172.21.91.37").counters;
+  EXPECT_EQ(c.decaps, 1u);
+  EXPECT_EQ(c.replay_failed_rcv, 1u);
+  EXPECT_EQ(c.verify_failed, 1u);
+  EXPECT_EQ(c.recv_errors, 2u);
+}
+
+TEST(Gateway, ReloadWithoutChangesKeepsSasAndCountersAndAChangedKeyRebuilds) {
+  Side r2(plan_for("r2-manual-cbc.cfg")), r1(plan_for("r1-manual-cbc.cfg"));
+  ASSERT_EQ(decapsulate(r1, encapsulate(r2, echo_request()), nullptr), driver::Status::kOk);
+  const auto handles = r1.device->list_sas();
+  EXPECT_TRUE(r1.gw->apply(plan_for("r1-manual-cbc.cfg")).empty());
+  EXPECT_EQ(r1.device->list_sas(), handles);
+  EXPECT_EQ(r1.pair("172.21.91.37").counters.decaps, 1u);
+  // New inbound SPI: that entry is rebuilt, its counters start over.
+  auto text = read("r1-manual-cbc.cfg");
+  text.replace(text.find("inbound esp 8738"), 16, "inbound esp 9999");
+  EXPECT_TRUE(r1.gw->apply(plan_for("r1-manual-cbc.cfg", text)).empty());
+  EXPECT_EQ(r1.pair("172.21.91.37").counters.decaps, 0u);
+  EXPECT_EQ(r1.pair("172.21.91.37").inbound.at(0).spi, 9999u);
+  // An empty plan removes everything.
+  EXPECT_TRUE(r1.gw->apply(GatewayPlan{}).empty());
+  EXPECT_TRUE(r1.device->list_sas().empty());
+}
+
+TEST(Gateway, ClearReinstallsManualSasContinuingTheSequenceNumber) {
+  Side r2(plan_for("r2-manual-cbc.cfg")), r1(plan_for("r1-manual-cbc.cfg"));
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(decapsulate(r1, encapsulate(r2, echo_request()), nullptr), driver::Status::kOk);
+  EXPECT_EQ(r2.gw->clear(std::nullopt), 1u);
+  EXPECT_EQ(r2.pair("192.168.20.25").counters.encaps, 0u);
+  // The next packet uses sequence number 4, so the peer's replay window accepts it and no
+  // (key, sequence number) pair repeats.
+  auto esp = encapsulate(r2, echo_request());
+  EXPECT_EQ(decapsulate(r1, esp, nullptr), driver::Status::kOk);
+  EXPECT_EQ(r2.gw->clear(*parse_ipv4("1.2.3.4")), 0u);
+}
+
+TEST(Gateway, ExportListsBothSasOfThePairWithKeys) {
+  Side r2(plan_for("r2-manual-cbc.cfg"));
+  const auto sas = r2.gw->export_sa_configs();
+  ASSERT_EQ(sas.size(), 2u);
+  EXPECT_EQ(sas[0]->spi, 4369u);
+  EXPECT_EQ(sas[0]->enc_key.size(), 32u);
+  EXPECT_EQ(sas[1]->tunnel_dst, *parse_ipv4("19.26.116.137"));
+}
+
+}  // namespace
+}  // namespace espgw::espd
