@@ -80,4 +80,29 @@ const CryptoMapReplayInterval* Config::find_replay_interval(std::string_view map
   return nullptr;
 }
 
+const Interface* Config::find_interface_with_crypto_map(std::string_view map_name) const {
+  for (const auto& i : interfaces) {
+    if (i.crypto_map && i.crypto_map->map.name == map_name) return &i;
+  }
+  return nullptr;
+}
+
+std::chrono::seconds Config::effective_lifetime_seconds(const CryptoMapEntry& entry) const {
+  return entry.lifetime_seconds.value_or(ipsec_sa_lifetime_seconds);
+}
+
+std::uint64_t Config::effective_lifetime_kilobytes(const CryptoMapEntry& entry) const {
+  return entry.lifetime_kilobytes.value_or(ipsec_sa_lifetime_kilobytes);
+}
+
+std::optional<std::uint32_t> Config::crypto_local_address(const Interface& itf) const {
+  if (itf.crypto_map && itf.crypto_map->redundancy) {
+    for (const auto& g : itf.standby) {
+      if (g.name && *g.name == itf.crypto_map->redundancy->name && g.virtual_ip) return g.virtual_ip;
+    }
+  }
+  if (itf.address) return itf.address->address;
+  return std::nullopt;
+}
+
 }  // namespace espgw::config

@@ -364,6 +364,16 @@ struct Config {
   // The interface and group carrying `standby N name NAME`, or nullptr.
   const StandbyGroup* find_standby_group(std::string_view name, const Interface** on = nullptr) const;
   const CryptoMapReplayInterval* find_replay_interval(std::string_view map_name) const;
+  // The interface a crypto map is applied to (IOS allows one per map here), or nullptr.
+  const Interface* find_interface_with_crypto_map(std::string_view map_name) const;
+  // IOS semantics in one place: the per-map `set security-association lifetime` when
+  // given, else the global `crypto ipsec security-association lifetime`.
+  std::chrono::seconds effective_lifetime_seconds(const CryptoMapEntry& entry) const;
+  std::uint64_t effective_lifetime_kilobytes(const CryptoMapEntry& entry) const;
+  // The address IKE and ESP use on an interface carrying a crypto map: the HSRP virtual
+  // IP when `crypto map NAME redundancy GROUP` names a group with one (stateless and
+  // stateful HA), else the interface's primary address; nullopt when neither exists.
+  std::optional<std::uint32_t> crypto_local_address(const Interface& itf) const;
 
   friend bool operator==(const Config&, const Config&) = default;
 };

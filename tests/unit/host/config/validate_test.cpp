@@ -85,3 +85,27 @@ TEST(Validate, RunsOnAHandBuiltModel) {
 
 }  // namespace
 }  // namespace espgw::config
+
+namespace espgw::config {
+namespace {
+
+TEST(ConfigLookups, LocalAddressIsTheVirtualIpOnlyWithRedundancy) {
+  auto wrong = test::parse(test::fixture("r1-hsrp-wrong.cfg"));
+  auto stateless = test::parse(test::fixture("r1-stateless-ha.cfg"));
+  // The reference's fault and its fix: physical 19.26.116.139 vs virtual 19.26.116.141.
+  EXPECT_EQ(wrong.config.crypto_local_address(wrong.config.interfaces.at(0)), 0x131A748Bu);
+  EXPECT_EQ(stateless.config.crypto_local_address(stateless.config.interfaces.at(0)), 0x131A748Du);
+  EXPECT_EQ(stateless.config.find_interface_with_crypto_map("vpn"), &stateless.config.interfaces.at(0));
+  EXPECT_EQ(stateless.config.find_interface_with_crypto_map("nope"), nullptr);
+}
+
+TEST(ConfigLookups, PerMapLifetimeOverridesTheGlobalOne) {
+  auto r = test::parse("crypto ipsec security-association lifetime seconds 1800\ncrypto map m 1\n"
+                       " set security-association lifetime kilobytes 5000\n");
+  const CryptoMapEntry& e = r.config.crypto_maps.at(0);
+  EXPECT_EQ(r.config.effective_lifetime_seconds(e), std::chrono::seconds(1800));
+  EXPECT_EQ(r.config.effective_lifetime_kilobytes(e), 5000u);
+}
+
+}  // namespace
+}  // namespace espgw::config
