@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Gateway throughput: one TCP stream (iperf3, -t 5) from h1 to h2 through two espd on the
+# reference topology, versus the same namespaces and veths routed in clear, in the same run.
+# Baseline named by the issue: strongSwan's userspace ESP (kernel-libipsec) on this kind of
+# machine, 0.30-0.45 Gbit/s (strongswan-peer.md); goal 10x that. Prints one line per path
+# and the ratios.
+#   bench/gateway_iperf.sh [--transform cbc|gcm] [--encap raw|udp] [--threads N] [--seconds S]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TRANSFORM=gcm ENCAP=raw THREADS=1 SECONDS_=5
+while [ $# -gt 0 ]; do
+  case $1 in
+    --transform) TRANSFORM=$2; shift 2 ;;
+    --encap) ENCAP=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    --seconds) SECONDS_=$2; shift 2 ;;
+    *) echo "usage: $0 [--transform cbc|gcm] [--encap raw|udp] [--threads N] [--seconds S]" >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
+BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
+ESPD=$BUILD/host/espd/espd
+ESPCTL=$BUILD/host/espctl/espctl
+[ -x "$ESPD" ] || ESPGW_BUILD_DIR=$BUILD bash "$ROOT/scripts/build.sh"
+STRONGSWAN_GBPS_LOW=0.30 STRONGSWAN_GBPS_HIGH=0.45
+
+. "$ROOT/tests/e2e/topology.sh"
+topo_init
+topo_build
+
+iperf() {  # prints Gbit/s received and retransmits of one bounded run
+  local json="$TOPO_DIR/iperf-$1.json"
+  timeout $((SECONDS_ + 20)) ip netns exec "$(ns h1)" iperf3 -c 172.21.91.37 -t "$SECONDS_" -J >"$json" || true
+  /usr/bin/python3 - "$json" <<'PY'
+import json, sys
+try:
+    d = json.load(open(sys.argv[1]))
+    e = d["end"]
+    print(f'{e["sum_received"]["bits_per_second"] / 1e9:.2f} {e["sum_sent"].get("retransmits", 0)}')
+except Exception as ex:  # iperf3 failed: report zero rather than a traceback
+    print("0.00 -1")
+PY
+}
+
+ip netns exec "$(ns h2)" iperf3 -s -D --pidfile "$TOPO_DIR/iperf3.pid" >/dev/null
+for _ in $(seq 50); do [ -s "$TOPO_DIR/iperf3.pid" ] && break; sleep 0.1; done
+TOPO_PIDS+=("$(cat "$TOPO_DIR/iperf3.pid")")
+
+# 1. Through the tunnel.
+topo_start_espd gw1 "$ROOT/tests/data/e2e/r2-manual-$TRANSFORM.cfg" --esp-encap "$ENCAP" --threads "$THREADS" --log-level warn
+topo_start_espd gw2 "$ROOT/tests/data/e2e/r1-manual-$TRANSFORM.cfg" --esp-encap "$ENCAP" --threads "$THREADS" --log-level warn
+in_ns h1 ping -c 1 -W 2 172.21.91.37 >/dev/null
+read -r esp_gbps esp_retr < <(iperf esp)
+echo "R2#show crypto ipsec sa (after the run)"; espctl_on gw1 show crypto ipsec sa | sed -n '/#pkts encaps/,/#send errors/p'
+kill -TERM "$ESPD_PID_gw1" "$ESPD_PID_gw2"; topo_wait_dead "$ESPD_PID_gw1"; topo_wait_dead "$ESPD_PID_gw2"
+
+# 2. The same path in clear: the gateways route the hosts over the outside link.
+in_ns gw1 ip route add 172.21.91.37/32 via 19.26.116.137
+in_ns gw2 ip route add 192.168.20.25/32 via 19.26.116.141
+read -r plain_gbps plain_retr < <(iperf plain)
+
+ratio() { /usr/bin/python3 -c "import sys; a,b=map(float,sys.argv[1:]); print(f'{a/b:.1f}' if b else 'n/a')" "$1" "$2"; }
+echo "espd $TRANSFORM/$ENCAP threads=$THREADS: $esp_gbps Gbit/s (retransmits $esp_retr)"
+echo "plain routing (same run): $plain_gbps Gbit/s (retransmits $plain_retr); espd/plain = $(ratio "$esp_gbps" "$plain_gbps")"
+echo "vs strongSwan kernel-libipsec $STRONGSWAN_GBPS_LOW-$STRONGSWAN_GBPS_HIGH Gbit/s: $(ratio "$esp_gbps" $STRONGSWAN_GBPS_HIGH)x-$(ratio "$esp_gbps" $STRONGSWAN_GBPS_LOW)x (goal 10x)"
