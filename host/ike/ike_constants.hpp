@@ -195,7 +195,9 @@ inline constexpr std::uint32_t kIsakmpConnIdBase = 1001;                // "ISAK
 // --- Reliability and timers (owned by ike_timers) ---
 inline constexpr std::chrono::milliseconds kRetransmitInitial = 1000ms;  // doubled per attempt
 inline constexpr int kRetransmitMax = 5;                                 // IOS gives up after 5
-inline constexpr std::chrono::seconds kHalfOpenTimeout = 30s;            // MM/QM state timer
+// Phase 1 must complete within this; longer than the whole retransmission schedule
+// (1+2+4+8+16 s of resends, then 32 s for the last answer), so the bound decides first.
+inline constexpr std::chrono::seconds kHalfOpenTimeout = 75s;
 inline constexpr std::size_t kHalfOpenPerPeerMax = 16;
 inline constexpr std::size_t kHalfOpenTotalMax = 1024;
 inline constexpr double kRekeySoftFraction = 0.9;   // phase-2 rekey at 90 % of lifetime

@@ -1,0 +1,689 @@
+// IKE SA manager: datagram dispatch, encryption with the right IV, retransmission answers,
+// half-open caps, SA lifecycle (RFC 2408 section 5, RFC 2409 sections 5 and 5.5,
+// RFC 3706, RFC 3947). Every deadline goes through IkeTimers.
+#include "host/ike/ike_sa_manager.hpp"
+
+#include <openssl/rand.h>
+
+#include "host/common/ipv4.hpp"
+#include "host/ike/informational.hpp"
+#include "host/ike/main_mode.hpp"
+#include "host/ike/message_rules.hpp"
+#include "host/ike/natt.hpp"
+#include "host/ike/vendor_id.hpp"
+
+namespace espgw::ike {
+
+namespace {
+
+template <class T>
+T random_value() {
+  T v{};
+  RAND_bytes(reinterpret_cast<std::uint8_t*>(&v), sizeof v);
+  return v;
+}
+
+Cookie random_cookie() {
+  Cookie c{};
+  do RAND_bytes(c.data(), static_cast<int>(c.size()));
+  while (std::all_of(c.begin(), c.end(), [](std::uint8_t b) { return b == 0; }));
+  return c;
+}
+
+bool is_zero(const Cookie& c) { return std::all_of(c.begin(), c.end(), [](std::uint8_t b) { return b == 0; }); }
+
+}  // namespace
+
+IkeSaManager::IkeSaManager(IkeConfig config, Scheduler& scheduler, IkeCallbacks callbacks)
+    : config_(std::move(config)),
+      scheduler_(scheduler),
+      cb_(std::move(callbacks)),
+      timers_(scheduler, IkeTimerHooks{
+                             [this](SaId id, std::uint32_t mid) {
+                               Entry* e = find(id);
+                               if (e == nullptr) return;
+                               Exchange* x = mid == 0 ? &e->phase1 : nullptr;
+                               if (auto it = e->quick.find(mid); it != e->quick.end()) x = &it->second;
+                               if (x == nullptr || x->last_sent.empty()) return;
+                               ++counters_.retransmits_sent;
+                               e->sa->debug(" retransmitting phase {} {}...", mid == 0 ? 1 : 2, mid);
+                               cb_.send(Datagram{e->sa->local, x->sent_to, x->last_sent});
+                             },
+                             [this](SaId id, std::uint32_t mid) {
+                               Entry* e = find(id);
+                               if (e == nullptr) return;
+                               if (mid == 0) {
+                                 delete_sa(id, "Death by retransmission P1", false);
+                               } else {
+                                 e->sa->debug("deleting node {} error TRUE reason \"Death by retransmission P2\"", mid);
+                                 e->quick.erase(mid);
+                               }
+                             },
+                             [this](SaId id, const char* why) { delete_sa(id, why, true); },
+                             [this](SaId id) { dpd_due(id); },
+                             [this](SaId id, std::uint32_t spi) {
+                               Entry* e = find(id);
+                               if (e == nullptr) return;
+                               for (std::size_t i = 0; i < e->children.size(); ++i)
+                                 if (e->children[i].inbound_spi == spi) {
+                                   remove_child(*e, i, true);
+                                   break;
+                                 }
+                             }}) {}
+
+IkeSaManager::~IkeSaManager() = default;
+
+// ------------------------------------------------------------------ look-ups
+
+IkeSaManager::Entry* IkeSaManager::find(const Cookie& cky_i, std::uint32_t peer) {
+  for (auto& [id, e] : sas_)
+    if (e.sa->cky_i == cky_i && e.sa->peer.addr == peer) return &e;
+  return nullptr;
+}
+
+IkeSaManager::Entry* IkeSaManager::find(SaId id) {
+  auto it = sas_.find(id);
+  return it == sas_.end() ? nullptr : &it->second;
+}
+
+IkeSaManager::Entry& IkeSaManager::create(Role role, Endpoint local, Endpoint peer) {
+  SaId id = next_id_++;
+  Entry& e = sas_[id];
+  e.id = id;
+  e.sa = std::make_unique<IkeSa>(config_, role, local, peer);
+  e.sa->conn_id = next_conn_id_++;
+  e.phase1.type = ExchangeType::kIdentityProtection;
+  e.last_peer_activity = scheduler_.now();
+  timers_.on_sa_created(id);
+  return e;
+}
+
+std::size_t IkeSaManager::half_open(std::uint32_t peer) const {
+  std::size_t n = 0;
+  for (const auto& [id, e] : sas_)
+    if (!e.sa->established && (peer == 0 || e.sa->peer.addr == peer)) ++n;
+  return n;
+}
+
+std::size_t IkeSaManager::child_count() const {
+  std::size_t n = 0;
+  for (const auto& [id, e] : sas_) n += e.children.size();
+  return n;
+}
+
+std::vector<IsakmpSaView> IkeSaManager::isakmp_sas() const {
+  std::vector<IsakmpSaView> out;
+  for (const auto& [id, e] : sas_) {
+    const IkeSa& sa = *e.sa;
+    // IOS lists the responder as dst and the initiator as src.
+    bool initiator = sa.role == Role::kInitiator;
+    out.push_back(IsakmpSaView{initiator ? sa.peer.addr : sa.local.addr, initiator ? sa.local.addr : sa.peer.addr,
+                               p1_show_state(sa.state), sa.conn_id, sa.established});
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ receive path
+
+void IkeSaManager::receive(const Datagram& d) {
+  auto decoded = decode_message(d.data);
+  if (!decoded) {
+    ++counters_.malformed;
+    spdlog::debug("ISAKMP: malformed packet from {}:{} dropped: {} at offset {}", format_ipv4(d.src.addr), d.src.port,
+                  decoded.error().reason, decoded.error().offset);
+    return;
+  }
+  Message& msg = decoded.value();
+  Entry* e = find(msg.header.initiator_cookie, d.src.addr);
+  if (e == nullptr) {
+    if (msg.header.exchange == ExchangeType::kIdentityProtection && is_zero(msg.header.responder_cookie) &&
+        msg.header.message_id == 0) {
+      handle_new(d, msg);
+    } else if (msg.header.exchange == ExchangeType::kAggressive) {
+      ++counters_.aggressive_refused;
+      spdlog::info("ISAKMP: aggressive mode from {} refused{}", format_ipv4(d.src.addr),
+                   config_.aggressive_mode_disabled ? " (crypto isakmp aggressive-mode disable)" : ": not supported");
+    } else {
+      ++counters_.no_sa;
+      spdlog::debug("ISAKMP: packet from {} for no known SA dropped", format_ipv4(d.src.addr));
+    }
+    return;
+  }
+  // A retransmitted request gets the stored answer, without touching any state.
+  Exchange* x = nullptr;
+  if (msg.header.exchange == ExchangeType::kIdentityProtection) x = &e->phase1;
+  if (auto it = e->quick.find(msg.header.message_id); msg.header.exchange == ExchangeType::kQuickMode && it != e->quick.end())
+    x = &it->second;
+  if (x != nullptr && x->last_received == d.data) {
+    ++counters_.retransmits_answered;
+    e->sa->debug(" retransmission detected, resending the last response");
+    if (!x->last_sent.empty()) cb_.send(Datagram{e->sa->local, x->sent_to, x->last_sent});
+    return;
+  }
+  switch (msg.header.exchange) {
+    case ExchangeType::kIdentityProtection: handle_phase1(*e, d, msg); return;
+    case ExchangeType::kQuickMode: handle_quick(*e, d, msg); return;
+    case ExchangeType::kInformational: handle_informational(*e, d, msg); return;
+    default:
+      ++counters_.malformed;
+      spdlog::debug("ISAKMP:({}): exchange type {} not handled", e->sa->log_id(), static_cast<int>(msg.header.exchange));
+  }
+}
+
+bool IkeSaManager::decrypt(Entry& e, Message& msg, Bytes& iv) {
+  if (!msg.header.encrypted()) return true;
+  if (!e.sa->cipher) return false;
+  auto plain = e.sa->cipher->decrypt(msg.ciphertext, iv);
+  return plain && decode_decrypted(msg, *plain).ok();
+}
+
+std::optional<MessageKind> IkeSaManager::phase1_kind(const IkeSa& sa) const {
+  switch (sa.state) {
+    case P1State::kIMm1: return MessageKind::kMainMode2;
+    case P1State::kIMm3: return MessageKind::kMainMode4;
+    case P1State::kIMm5: return MessageKind::kMainMode6;
+    case P1State::kReady: return sa.role == Role::kResponder ? std::optional(MessageKind::kMainMode1) : std::nullopt;
+    case P1State::kRMm2: return MessageKind::kMainMode3;
+    case P1State::kRMm4: return MessageKind::kMainMode5;
+    default: return std::nullopt;
+  }
+}
+
+void IkeSaManager::handle_new(const Datagram& d, const Message& msg) {
+  if (half_open(d.src.addr) >= config_.half_open_per_peer_max || half_open(0) >= config_.half_open_total_max) {
+    ++counters_.half_open_dropped;
+    spdlog::debug("ISAKMP: MM1 from {} dropped: half-open SA limit reached", format_ipv4(d.src.addr));
+    return;
+  }
+  if (auto v = check_message(msg, MessageKind::kMainMode1)) {
+    ++counters_.malformed;
+    spdlog::debug("ISAKMP: MM1 from {} dropped: {}", format_ipv4(d.src.addr), v->reason);
+    return;
+  }
+  spdlog::debug("ISAKMP (0): received packet from {} dport {} sport {} Global (N) NEW SA", format_ipv4(d.src.addr),
+                d.dst.port, d.src.port);
+  Entry& e = create(Role::kResponder, d.dst, d.src);
+  e.sa->cky_i = msg.header.initiator_cookie;
+  e.sa->cky_r = random_cookie();
+  e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kResponder));
+  e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
+  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kResponder));
+  Message copy = msg;
+  handle_phase1(e, d, copy);
+}
+
+void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
+  IkeSa& sa = *e.sa;
+  auto kind = phase1_kind(sa);
+  if (!kind) {
+    ++counters_.malformed;
+    sa.debug(" unexpected Main Mode message in state {}, dropped", p1_state_name(sa.state));
+    return;
+  }
+  if (*kind == MessageKind::kMainMode2) {
+    sa.cky_r = msg.header.responder_cookie;
+  } else if (*kind != MessageKind::kMainMode1 && msg.header.responder_cookie != sa.cky_r) {
+    ++counters_.no_sa;
+    return;
+  }
+  spdlog::debug("ISAKMP ({}): received packet from {} dport {} sport {} Global ({}) {}", sa.log_id(),
+                format_ipv4(d.src.addr), d.dst.port, d.src.port, sa.role == Role::kInitiator ? "I" : "R",
+                p1_show_state(sa.state));
+  Bytes iv = sa.p1_iv;
+  bool ok = decrypt(e, msg, iv);
+  auto violation = ok ? check_message(msg, *kind) : std::optional<RuleViolation>{};
+  if (!ok || violation) {
+    if (msg.header.encrypted()) {
+      // A message under the new keys that does not decode means the keys differ: wrong PSK.
+      ++counters_.auth_failed;
+      spdlog::warn("ISAKMP:({}): {} from {} does not decrypt to a valid message: probable pre-shared key mismatch",
+                   sa.log_id(), message_rule(*kind).name, format_ipv4(d.src.addr));
+      delete_sa(e.id, "authentication failed", false);
+      return;
+    }
+    ++counters_.malformed;
+    spdlog::debug("ISAKMP:({}): {} dropped: {}", sa.log_id(), message_rule(*kind).name,
+                  violation ? violation->reason : "decryption failed");
+    return;
+  }
+  sa.p1_iv = iv;
+  e.phase1.last_received = d.data;
+  e.last_peer_activity = scheduler_.now();
+  timers_.on_response_received(e.id, 0);
+  // NAT-T: the initiator floats to 4500 from MM5 on; follow wherever the peer now is.
+  if (sa.natt.peer_rfc3947 && !(d.src == sa.peer)) {
+    sa.peer = d.src;
+    sa.local = d.dst;
+    sa.natt.floated = true;
+  }
+  sa.debug("Input = IKE_MESG_FROM_PEER, IKE_MM_EXCH");
+  for (std::size_t i = 0; const NotifyPayload* n = msg.find<NotifyPayload>(i); ++i)
+    if (n->type == NotifyType::kInitialContact) {
+      sa.debug(" processing NOTIFY INITIAL_CONTACT protocol 1");
+      sa.received_initial_contact = true;
+    }
+
+  TaskStatus status = run_process(e.phase1, msg);
+  if (status == TaskStatus::kFailed) return fail_exchange(e, e.phase1, "phase 1");
+  if (sa.role == Role::kInitiator) {
+    if (sa.established) return on_phase1_complete(e);
+    if (*kind == MessageKind::kMainMode4 && sa.natt.peer_rfc3947 && sa.natt.nat_detected()) {
+      sa.local.port = kNattPort;
+      sa.peer.port = kNattPort;
+      sa.natt.floated = true;
+      sa.debug(" NAT found, floating to port {}", kNattPort);
+    }
+  }
+  Message out;
+  status = run_build(e.phase1, out);
+  if (status == TaskStatus::kFailed) return fail_exchange(e, e.phase1, "phase 1");
+  send_exchange(e, e.phase1, out, !sa.established);
+  if (sa.established) on_phase1_complete(e);
+}
+
+void IkeSaManager::handle_quick(Entry& e, const Datagram& d, Message& msg) {
+  IkeSa& sa = *e.sa;
+  const std::uint32_t mid = msg.header.message_id;
+  if (!sa.established || mid == 0) {
+    ++counters_.malformed;
+    return;
+  }
+  auto it = e.quick.find(mid);
+  const bool fresh = it == e.quick.end();
+  if (fresh && e.used_message_ids.count(mid) != 0) {
+    ++counters_.invalid_message_id;
+    sa.debug(" Quick Mode with a message ID already used ({}), dropped", mid);
+    return;
+  }
+  if (!fresh && it->second.done) return;
+  MessageKind kind = fresh ? MessageKind::kQuickMode1
+                           : (it->second.quick->child() ? MessageKind::kQuickMode3 : MessageKind::kQuickMode2);
+  if (!fresh && sa.role == Role::kInitiator) kind = MessageKind::kQuickMode2;
+  Bytes iv = sa.iv_for(mid);
+  bool ok = decrypt(e, msg, iv);
+  auto violation = ok ? check_message(msg, kind) : std::optional<RuleViolation>{};
+  if (!ok || violation) {
+    ++counters_.malformed;
+    sa.debug(" {} dropped: {}", message_rule(kind).name, violation ? violation->reason : "does not decrypt");
+    if (fresh) sa.forget_iv(mid);
+    return;
+  }
+  sa.iv_for(mid) = iv;
+  e.last_peer_activity = scheduler_.now();
+  if (fresh) {
+    spdlog::debug("ISAKMP: set new node {} to QM_IDLE", mid);
+    e.used_message_ids.insert(mid);
+    Exchange& x = e.quick[mid];
+    x.type = ExchangeType::kQuickMode;
+    x.message_id = mid;
+    auto qm = std::make_unique<QuickMode>(sa, Role::kResponder, mid, nullptr,
+                                          QuickModeHooks{[this] { return allocate_spi(); }, cb_.install_sa});
+    x.quick = qm.get();
+    x.tasks.push_back(std::move(qm));
+    it = e.quick.find(mid);
+  }
+  Exchange& x = it->second;
+  x.last_received = d.data;
+  timers_.on_response_received(e.id, mid);
+  TaskStatus status = run_process(x, msg);
+  if (status == TaskStatus::kFailed) return fail_exchange(e, x, "quick mode");
+  if (status == TaskStatus::kNeedMore) {
+    Message out;
+    status = run_build(x, out);
+    if (status == TaskStatus::kFailed) return fail_exchange(e, x, "quick mode");
+    // Responder's QM2 waits for QM3; the initiator's QM3 ends the exchange.
+    send_exchange(e, x, out, sa.role == Role::kResponder || status == TaskStatus::kNeedMore);
+    if (x.quick->role_is_initiator()) status = TaskStatus::kDone;
+  }
+  if (status == TaskStatus::kDone) {
+    x.done = true;
+    if (x.quick->child()) on_child_installed(e, *x.quick->child());
+  }
+}
+
+void IkeSaManager::handle_informational(Entry& e, const Datagram& d, Message& msg) {
+  IkeSa& sa = *e.sa;
+  if (!msg.header.encrypted()) {
+    // Before keys exist a peer can only tell us why it refused (e.g. NO-PROPOSAL-CHOSEN).
+    if (check_message(msg, MessageKind::kInformationalClear) || sa.established) {
+      ++counters_.malformed;
+      return;
+    }
+    const NotifyPayload* n = msg.find<NotifyPayload>();
+    spdlog::info("ISAKMP:({}): peer {} refused phase 1 with notify {}", sa.log_id(), format_ipv4(d.src.addr),
+                 static_cast<int>(n->type));
+    if (n->type == NotifyType::kNoProposalChosen) ++counters_.no_proposal_chosen;
+    delete_sa(e.id, "peer sent an error notify", false);
+    return;
+  }
+  if (!sa.established || msg.header.message_id == 0) {
+    ++counters_.malformed;
+    return;
+  }
+  const std::uint32_t mid = msg.header.message_id;
+  Bytes iv = sa.iv_for(mid);
+  sa.forget_iv(mid);
+  if (!decrypt(e, msg, iv) || check_message(msg, MessageKind::kInformational)) {
+    ++counters_.malformed;
+    return;
+  }
+  Informational info(sa, mid);
+  if (info.process(msg) != TaskStatus::kDone) {
+    ++counters_.malformed;
+    return;
+  }
+  e.last_peer_activity = scheduler_.now();
+  const SaId id = e.id;
+  for (const NotifyPayload& n : info.notifies()) {
+    if (auto seq = dpd_sequence(sa, n)) {
+      if (n.type == NotifyType::kDpdRUThere) {
+        sa.debug(" received DPD_R_U_THERE from peer {}, sequence 0x{:X}", format_ipv4(sa.peer.addr), *seq);
+        send_informational(e, {dpd_notify(sa, NotifyType::kDpdRUThereAck, *seq)});
+      } else if (e.dpd.outstanding && *e.dpd.outstanding == *seq) {
+        sa.debug(" received DPD_R_U_THERE_ACK from peer {}, sequence 0x{:X}", format_ipv4(sa.peer.addr), *seq);
+        e.dpd.on_alive();
+        if (config_.keepalive) timers_.on_dpd_wait(id, config_.keepalive->interval);
+      }
+      continue;
+    }
+    if (n.type == NotifyType::kInitialContact) {
+      sa.received_initial_contact = true;
+      process_initial_contact(e);
+      continue;
+    }
+    spdlog::info("ISAKMP:({}): notify {} from {}", sa.log_id(), static_cast<int>(n.type), format_ipv4(sa.peer.addr));
+  }
+  for (const DeletePayload& del : info.deletes()) {
+    if (del.protocol == ProtocolId::kIpsecEsp) {
+      for (const Bytes& spi_b : del.spis) {
+        std::uint32_t spi = static_cast<std::uint32_t>(spi_b[0]) << 24 | static_cast<std::uint32_t>(spi_b[1]) << 16 |
+                            static_cast<std::uint32_t>(spi_b[2]) << 8 | spi_b[3];
+        // The peer names its inbound SPI, which is our outbound one; the pair goes together.
+        for (std::size_t i = 0; i < e.children.size(); ++i)
+          if (e.children[i].outbound_spi == spi) {
+            sa.debug(" peer deleted ESP SA with spi 0x{:08X}", spi);
+            remove_child(e, i, false);
+            break;
+          }
+      }
+    } else if (del.protocol == ProtocolId::kIsakmp) {
+      Bytes mine(sa.cky_i.begin(), sa.cky_i.end());
+      mine.insert(mine.end(), sa.cky_r.begin(), sa.cky_r.end());
+      for (const Bytes& spi : del.spis)
+        if (spi == mine) return delete_sa(id, "peer deleted the ISAKMP SA", false);
+    }
+  }
+}
+
+// ------------------------------------------------------------------ tasks and sending
+
+TaskStatus IkeSaManager::run_process(Exchange& x, const Message& msg) {
+  TaskStatus primary = TaskStatus::kNeedMore;
+  for (std::size_t i = 0; i < x.tasks.size();) {
+    TaskStatus s = x.tasks[i]->process(msg);
+    if (s == TaskStatus::kFailed) return s;
+    if (i == 0) primary = s;
+    if (s == TaskStatus::kDone && i != 0) {
+      x.tasks.erase(x.tasks.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  return primary;
+}
+
+TaskStatus IkeSaManager::run_build(Exchange& x, Message& out) {
+  TaskStatus primary = TaskStatus::kNeedMore;
+  for (std::size_t i = 0; i < x.tasks.size();) {
+    TaskStatus s = x.tasks[i]->build(out);
+    if (s == TaskStatus::kFailed) return s;
+    if (i == 0) primary = s;
+    if (s == TaskStatus::kDone && i != 0) {
+      x.tasks.erase(x.tasks.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  return primary;
+}
+
+void IkeSaManager::send_exchange(Entry& e, Exchange& x, Message& out, bool expects_reply) {
+  IkeSa& sa = *e.sa;
+  out.header.initiator_cookie = sa.cky_i;
+  out.header.responder_cookie = sa.cky_r;
+  out.header.exchange = x.type;
+  out.header.message_id = x.message_id;
+  std::vector<Payload> payloads;
+  for (PayloadEntry& p : out.payloads) payloads.push_back(std::move(p.payload));
+  Bytes wire;
+  if (out.header.encrypted()) {
+    Bytes& iv = x.type == ExchangeType::kIdentityProtection ? sa.p1_iv : sa.iv_for(x.message_id);
+    Bytes ct = sa.cipher->encrypt(encode_chain(payloads), iv);
+    out.header.next_payload = payload_type(payloads.front());
+    wire = encode_message_raw(out.header, ct);
+  } else {
+    wire = encode_message(out.header, payloads);
+  }
+  sa.debug(" sending packet to {} my_port {} peer_port {} ({}) {}", format_ipv4(sa.peer.addr), sa.local.port,
+           sa.peer.port, sa.role == Role::kInitiator ? "I" : "R", p1_show_state(sa.state));
+  x.last_sent = wire;
+  x.sent_to = sa.peer;
+  cb_.send(Datagram{sa.local, sa.peer, std::move(wire)});
+  if (expects_reply) timers_.on_request_sent(e.id, x.message_id);
+}
+
+void IkeSaManager::send_informational(Entry& e, std::vector<Payload> payloads) {
+  IkeSa& sa = *e.sa;
+  if (!sa.keys) return;
+  std::uint32_t mid = new_message_id(e);
+  Informational info(sa, mid, std::move(payloads));
+  Message out;
+  info.build(out);
+  Exchange x;
+  x.type = ExchangeType::kInformational;
+  x.message_id = mid;
+  send_exchange(e, x, out, false);
+  sa.forget_iv(mid);
+}
+
+void IkeSaManager::send_clear_notify(const Datagram& to, const IsakmpHeader& h, NotifyType type) {
+  IsakmpHeader out;
+  out.initiator_cookie = h.initiator_cookie;
+  out.responder_cookie = h.responder_cookie;
+  out.exchange = ExchangeType::kInformational;
+  out.message_id = random_value<std::uint32_t>();
+  Bytes spi(h.initiator_cookie.begin(), h.initiator_cookie.end());
+  spi.insert(spi.end(), h.responder_cookie.begin(), h.responder_cookie.end());
+  cb_.send(Datagram{to.dst, to.src, encode_message(out, {NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, type, spi, {}}})});
+}
+
+void IkeSaManager::fail_exchange(Entry& e, Exchange& x, const char* what) {
+  std::optional<NotifyType> notify;
+  for (const auto& t : x.tasks)
+    if (t->failure_notify()) notify = t->failure_notify();
+  if (notify == NotifyType::kAuthenticationFailed) ++counters_.auth_failed;
+  if (notify == NotifyType::kNoProposalChosen) ++counters_.no_proposal_chosen;
+  e.sa->debug(" {} failed (notify {})", what, notify ? static_cast<int>(*notify) : 0);
+  if (&x == &e.phase1) {
+    // Before keys exist, a refusal goes back in the clear (IOS does the same for MM1).
+    if (notify && !e.sa->keys) {
+      IsakmpHeader h;
+      h.initiator_cookie = e.sa->cky_i;
+      h.responder_cookie = e.sa->cky_r;
+      send_clear_notify(Datagram{e.sa->peer, e.sa->local, {}}, h, *notify);
+    }
+    delete_sa(e.id, "phase 1 failed", false);
+    return;
+  }
+  if (notify && e.sa->established) {
+    Bytes spi;
+    send_informational(e, {NotifyPayload{kDoiIpsec, ProtocolId::kIpsecEsp, *notify, spi, {}}});
+  }
+  timers_.on_response_received(e.id, x.message_id);
+  e.quick.erase(x.message_id);
+}
+
+// ------------------------------------------------------------------ lifecycle
+
+bool IkeSaManager::initiate(std::size_t map_index) {
+  if (map_index >= config_.crypto_maps.size()) return false;
+  const std::uint32_t peer = config_.crypto_maps[map_index].peer;
+  for (auto& [id, e] : sas_)
+    if (e.sa->peer.addr == peer && e.sa->established) {
+      start_quick_mode(e, map_index);
+      return true;
+    }
+  for (auto& [id, e] : sas_)
+    if (e.sa->peer.addr == peer && e.sa->role == Role::kInitiator) {
+      if (std::find(e.pending_maps.begin(), e.pending_maps.end(), map_index) == e.pending_maps.end())
+        e.pending_maps.push_back(map_index);
+      return true;
+    }
+  const PreSharedKeyInput* key = config_.find_key(peer);
+  if (key == nullptr) {
+    spdlog::info("ISAKMP: No pre-shared key with {}!", format_ipv4(peer));
+    return false;
+  }
+  Entry& e = create(Role::kInitiator, Endpoint{config_.local_address, kIkePort}, Endpoint{peer, kIkePort});
+  e.sa->psk = key->key;
+  e.sa->cky_i = random_cookie();
+  e.sa->send_initial_contact = true;  // no other SA with this peer exists (checked above)
+  e.pending_maps.push_back(map_index);
+  e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kInitiator));
+  e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kInitiator));
+  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kInitiator));
+  Message out;
+  if (run_build(e.phase1, out) == TaskStatus::kFailed) {
+    delete_sa(e.id, "could not build MM1", false);
+    return false;
+  }
+  send_exchange(e, e.phase1, out, true);
+  return true;
+}
+
+void IkeSaManager::on_phase1_complete(Entry& e) {
+  IkeSa& sa = *e.sa;
+  ++counters_.phase1_established;
+  e.phase1.done = true;
+  e.phase1.tasks.clear();
+  timers_.on_phase1_established(e.id, sa.proposal->lifetime);
+  spdlog::info("ISAKMP:({}): SA has been authenticated with {}", sa.log_id(), format_ipv4(sa.peer.addr));
+  if (sa.received_initial_contact) process_initial_contact(e);
+  if (config_.keepalive && sa.peer_supports_dpd) {
+    sa.debug("IKE_DPD is enabled, initializing timers");
+    timers_.on_dpd_wait(e.id, config_.keepalive->interval);
+  }
+  std::vector<std::size_t> pending = std::move(e.pending_maps);
+  e.pending_maps.clear();
+  for (std::size_t idx : pending) start_quick_mode(e, idx);
+}
+
+void IkeSaManager::start_quick_mode(Entry& e, std::size_t map_index) {
+  std::uint32_t mid = new_message_id(e);
+  Exchange& x = e.quick[mid];
+  x.type = ExchangeType::kQuickMode;
+  x.message_id = mid;
+  auto qm = std::make_unique<QuickMode>(*e.sa, Role::kInitiator, mid, &config_.crypto_maps[map_index],
+                                        QuickModeHooks{[this] { return allocate_spi(); }, cb_.install_sa});
+  x.quick = qm.get();
+  x.tasks.push_back(std::move(qm));
+  Message out;
+  if (run_build(x, out) == TaskStatus::kFailed) {
+    e.quick.erase(mid);
+    return;
+  }
+  send_exchange(e, x, out, true);
+}
+
+void IkeSaManager::on_child_installed(Entry& e, const ChildSa& child) {
+  ++counters_.phase2_established;
+  e.children.push_back(child);
+  timers_.on_child_installed(e.id, child.inbound_spi, child.proposal.lifetime);
+}
+
+void IkeSaManager::process_initial_contact(Entry& e) {
+  const IkeSa& sa = *e.sa;
+  sa.debug(" Process initial contact,\nbring down existing phase 1 and 2 SA's with local {} remote {} remote port {}",
+           format_ipv4(sa.local.addr), format_ipv4(sa.peer.addr), sa.peer.port);
+  std::vector<SaId> old;
+  for (const auto& [id, other] : sas_)
+    if (id != e.id && other.sa->peer.addr == sa.peer.addr) old.push_back(id);
+  for (SaId id : old) delete_sa(id, "initial contact from peer", false);
+}
+
+void IkeSaManager::remove_child(Entry& e, std::size_t index, bool notify_peer) {
+  ChildSa child = e.children[index];
+  e.children.erase(e.children.begin() + static_cast<std::ptrdiff_t>(index));
+  timers_.on_child_removed(child.inbound_spi);
+  inbound_spis_.erase(child.inbound_spi);
+  cb_.remove_sa(child.inbound_spi, driver::Direction::kInbound);
+  cb_.remove_sa(child.outbound_spi, driver::Direction::kOutbound);
+  if (notify_peer && e.sa->established) send_informational(e, {delete_esp(child.inbound_spi)});
+}
+
+void IkeSaManager::delete_sa(SaId id, const char* why, bool notify_peer) {
+  Entry* e = find(id);
+  if (e == nullptr) return;
+  IkeSa& sa = *e->sa;
+  spdlog::debug("ISAKMP:({}):deleting SA reason \"{}\" state ({}) {} (peer {})", sa.log_id(), why,
+                sa.role == Role::kInitiator ? "I" : "R", p1_show_state(sa.state), format_ipv4(sa.peer.addr));
+  while (!e->children.empty()) remove_child(*e, e->children.size() - 1, notify_peer);
+  if (notify_peer && sa.established) send_informational(*e, {delete_isakmp(sa)});
+  timers_.on_sa_deleted(id);
+  sa.set_state(P1State::kDestSa);
+  sas_.erase(id);
+}
+
+void IkeSaManager::clear() {
+  std::vector<SaId> ids;
+  for (const auto& [id, e] : sas_) ids.push_back(id);
+  for (SaId id : ids) delete_sa(id, "clear crypto isakmp", true);
+}
+
+void IkeSaManager::on_esp_seen(std::uint32_t peer) {
+  for (auto& [id, e] : sas_)
+    if (e.sa->peer.addr == peer) e.last_peer_activity = scheduler_.now();
+}
+
+void IkeSaManager::dpd_due(SaId id) {
+  Entry* e = find(id);
+  if (e == nullptr || !e->sa->established || !config_.keepalive) return;
+  const KeepaliveInput& ka = *config_.keepalive;
+  if (e->dpd.outstanding) {
+    if (++e->dpd.retries > kDpdRetries) {
+      ++counters_.dpd_dead;
+      spdlog::info("ISAKMP:({}): peer {} did not answer DPD, deleting its SAs", e->sa->log_id(),
+                   format_ipv4(e->sa->peer.addr));
+      delete_sa(id, "DPD: peer not responding", false);
+      return;
+    }
+  } else if (!ka.periodic) {
+    // On-demand: probe only after `interval` of silence from the peer.
+    auto idle = scheduler_.now() - e->last_peer_activity;
+    if (idle < ka.interval) {
+      timers_.on_dpd_wait(id, std::chrono::duration_cast<std::chrono::seconds>(ka.interval - idle) + std::chrono::seconds(1));
+      return;
+    }
+  }
+  std::uint32_t seq = ++e->sa->dpd_seq;
+  e->dpd.outstanding = seq;
+  e->sa->debug(" sending DPD R_U_THERE to {} seq 0x{:X}", format_ipv4(e->sa->peer.addr), seq);
+  send_informational(*e, {dpd_notify(*e->sa, NotifyType::kDpdRUThere, seq)});
+  timers_.on_dpd_wait(id, ka.retry);
+}
+
+std::uint32_t IkeSaManager::allocate_spi() {
+  for (;;) {
+    std::uint32_t spi = random_value<std::uint32_t>();
+    if (spi >= 256 && inbound_spis_.insert(spi).second) return spi;
+  }
+}
+
+std::uint32_t IkeSaManager::new_message_id(Entry& e) {
+  for (;;) {
+    std::uint32_t mid = random_value<std::uint32_t>();
+    if (mid != 0 && e.used_message_ids.insert(mid).second) return mid;
+  }
+}
+
+}  // namespace espgw::ike

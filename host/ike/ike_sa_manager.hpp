@@ -1,0 +1,144 @@
+// The IKE SA manager: owns every ISAKMP SA and its exchanges, turns datagrams into task
+// calls and task output into datagrams (encrypting with the right IV), answers
+// retransmitted requests with the stored response, enforces the half-open caps and
+// message-ID uniqueness, and reports SAs to install/remove. Deadlines go through
+// IkeTimers; sockets are the caller's (datagrams in and out, non-ESP marker already off).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include "espgw/driver/sa_config.hpp"
+#include "host/common/scheduler.hpp"
+#include "host/ike/dpd.hpp"
+#include "host/ike/ike_timers.hpp"
+#include "host/ike/message_rules.hpp"
+#include "host/ike/quick_mode.hpp"
+
+namespace espgw::ike {
+
+struct Datagram {
+  Endpoint src;
+  Endpoint dst;
+  Bytes data;
+};
+
+struct IkeCallbacks {
+  std::function<void(const Datagram&)> send;
+  std::function<void(const driver::SaConfig&)> install_sa;
+  std::function<void(std::uint32_t spi, driver::Direction dir)> remove_sa;
+};
+
+// Drops and events, named after what IOS counts where it has a name.
+struct IkeCounters {
+  std::uint64_t malformed = 0;           // did not decode or broke message_rules
+  std::uint64_t no_sa = 0;               // cookies of no SA we know
+  std::uint64_t half_open_dropped = 0;   // MM1 refused by the half-open caps
+  std::uint64_t retransmits_answered = 0;
+  std::uint64_t retransmits_sent = 0;
+  std::uint64_t auth_failed = 0;
+  std::uint64_t no_proposal_chosen = 0;
+  std::uint64_t aggressive_refused = 0;
+  std::uint64_t invalid_message_id = 0;
+  std::uint64_t phase1_established = 0;
+  std::uint64_t phase2_established = 0;
+  std::uint64_t dpd_dead = 0;
+};
+
+// One line of `show crypto isakmp sa`.
+struct IsakmpSaView {
+  std::uint32_t dst = 0, src = 0;
+  const char* state = "";
+  std::uint32_t conn_id = 0;
+  bool active = false;
+};
+
+class IkeSaManager {
+ public:
+  IkeSaManager(IkeConfig config, Scheduler& scheduler, IkeCallbacks callbacks);
+  ~IkeSaManager();
+
+  // A datagram received on UDP 500 or 4500.
+  void receive(const Datagram& d);
+  // Traffic for crypto-map entry `map_index` needs an SA (IOS: the first packet triggers
+  // IKE). Starts Main Mode, or Quick Mode on an established SA. False on a bad index.
+  bool initiate(std::size_t map_index);
+  // ESP arrived from `peer`: on-demand DPD counts it as liveness.
+  void on_esp_seen(std::uint32_t peer);
+  // `clear crypto isakmp`: delete every SA, telling the peers.
+  void clear();
+
+  const IkeCounters& counters() const { return counters_; }
+  std::vector<IsakmpSaView> isakmp_sas() const;
+  std::size_t sa_count() const { return sas_.size(); }
+  std::size_t child_count() const;
+  const IkeTimers& timers() const { return timers_; }
+
+ private:
+  struct Exchange {
+    ExchangeType type = ExchangeType::kIdentityProtection;
+    std::uint32_t message_id = 0;
+    std::vector<std::unique_ptr<Task>> tasks;
+    QuickMode* quick = nullptr;  // the QuickMode task, for Quick Mode exchanges
+    Bytes last_received;          // raw request, to spot retransmissions
+    Bytes last_sent;              // what a retransmission is answered with
+    Endpoint sent_to;
+    bool done = false;
+  };
+  struct Entry {
+    SaId id = 0;
+    std::unique_ptr<IkeSa> sa;
+    Exchange phase1;
+    std::map<std::uint32_t, Exchange> quick;
+    std::set<std::uint32_t> used_message_ids;
+    std::vector<ChildSa> children;
+    std::vector<std::size_t> pending_maps;
+    DpdState dpd;
+    Scheduler::TimePoint last_peer_activity{};
+  };
+
+  Entry* find(const Cookie& cky_i, std::uint32_t peer);
+  Entry* find(SaId id);
+  Entry& create(Role role, Endpoint local, Endpoint peer);
+  std::size_t half_open(std::uint32_t peer) const;
+
+  void handle_new(const Datagram& d, const Message& msg);
+  void handle_phase1(Entry& e, const Datagram& d, Message& msg);
+  void handle_quick(Entry& e, const Datagram& d, Message& msg);
+  void handle_informational(Entry& e, const Datagram& d, Message& msg);
+
+  bool decrypt(Entry& e, Message& msg, Bytes& iv);
+  std::optional<MessageKind> phase1_kind(const IkeSa& sa) const;
+  TaskStatus run_process(Exchange& x, const Message& msg);
+  TaskStatus run_build(Exchange& x, Message& out);
+  void send_exchange(Entry& e, Exchange& x, Message& out, bool expects_reply);
+  void send_informational(Entry& e, std::vector<Payload> payloads);
+  void send_clear_notify(const Datagram& to, const IsakmpHeader& h, NotifyType type);
+  void fail_exchange(Entry& e, Exchange& x, const char* what);
+
+  void on_phase1_complete(Entry& e);
+  void start_quick_mode(Entry& e, std::size_t map_index);
+  void on_child_installed(Entry& e, const ChildSa& child);
+  void process_initial_contact(Entry& e);
+  void remove_child(Entry& e, std::size_t index, bool notify_peer);
+  void delete_sa(SaId id, const char* why, bool notify_peer);
+
+  void dpd_due(SaId id);
+  std::uint32_t allocate_spi();
+  std::uint32_t new_message_id(Entry& e);
+
+  IkeConfig config_;
+  Scheduler& scheduler_;
+  IkeCallbacks cb_;
+  IkeTimers timers_;
+  std::map<SaId, Entry> sas_;
+  SaId next_id_ = 1;
+  std::uint32_t next_conn_id_ = kIsakmpConnIdBase;
+  std::set<std::uint32_t> inbound_spis_;
+  IkeCounters counters_;
+};
+
+}  // namespace espgw::ike

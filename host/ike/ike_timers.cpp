@@ -1,0 +1,110 @@
+// IKE timers (see ike_timers.hpp for the list and their deadlines).
+#include "host/ike/ike_timers.hpp"
+
+namespace espgw::ike {
+
+IkeTimers::~IkeTimers() {
+  for (auto& [k, r] : retransmit_) scheduler_.cancel(r.timer);
+  for (auto& [k, t] : sa_timers_) scheduler_.cancel(t);
+  for (auto& [k, c] : child_) scheduler_.cancel(c.second);
+}
+
+void IkeTimers::cancel_sa_timer(SaId sa, Kind kind) {
+  auto it = sa_timers_.find({sa, kind});
+  if (it == sa_timers_.end()) return;
+  scheduler_.cancel(it->second);
+  sa_timers_.erase(it);
+}
+
+void IkeTimers::on_sa_created(SaId sa) {
+  cancel_sa_timer(sa, Kind::kState);
+  sa_timers_[{sa, Kind::kState}] = scheduler_.schedule(kHalfOpenTimeout, [this, sa] {
+    sa_timers_.erase({sa, Kind::kState});
+    hooks_.expire(sa, "phase 1 not complete within the state timer");
+  });
+}
+
+void IkeTimers::arm_retransmit(Key key) {
+  Retransmit& r = retransmit_[key];
+  auto delay = kRetransmitInitial * (1 << r.attempt);
+  r.timer = scheduler_.schedule(std::chrono::duration_cast<std::chrono::milliseconds>(delay), [this, key] {
+    auto it = retransmit_.find(key);
+    if (it == retransmit_.end()) return;
+    if (it->second.attempt >= kRetransmitMax) {
+      retransmit_.erase(it);
+      hooks_.give_up(key.first, key.second);
+      return;
+    }
+    ++it->second.attempt;
+    hooks_.retransmit(key.first, key.second);
+    arm_retransmit(key);
+  });
+}
+
+void IkeTimers::on_request_sent(SaId sa, std::uint32_t message_id) {
+  on_response_received(sa, message_id);  // a new message restarts the backoff
+  arm_retransmit({sa, message_id});
+}
+
+void IkeTimers::on_response_received(SaId sa, std::uint32_t message_id) {
+  auto it = retransmit_.find({sa, message_id});
+  if (it == retransmit_.end()) return;
+  scheduler_.cancel(it->second.timer);
+  retransmit_.erase(it);
+}
+
+void IkeTimers::on_phase1_established(SaId sa, std::chrono::seconds lifetime) {
+  cancel_sa_timer(sa, Kind::kState);
+  cancel_sa_timer(sa, Kind::kLifetime);
+  sa_timers_[{sa, Kind::kLifetime}] = scheduler_.schedule(lifetime, [this, sa] {
+    sa_timers_.erase({sa, Kind::kLifetime});
+    hooks_.expire(sa, "phase 1 lifetime expired");
+  });
+}
+
+void IkeTimers::on_dpd_wait(SaId sa, std::chrono::seconds after) {
+  cancel_sa_timer(sa, Kind::kDpd);
+  sa_timers_[{sa, Kind::kDpd}] = scheduler_.schedule(after, [this, sa] {
+    sa_timers_.erase({sa, Kind::kDpd});
+    hooks_.dpd_due(sa);
+  });
+}
+
+void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime) {
+  on_child_removed(inbound_spi);
+  child_[inbound_spi] = {sa, scheduler_.schedule(lifetime, [this, sa, inbound_spi] {
+                           child_.erase(inbound_spi);
+                           hooks_.child_expired(sa, inbound_spi);
+                         })};
+}
+
+void IkeTimers::on_child_removed(std::uint32_t inbound_spi) {
+  auto it = child_.find(inbound_spi);
+  if (it == child_.end()) return;
+  scheduler_.cancel(it->second.second);
+  child_.erase(it);
+}
+
+void IkeTimers::on_sa_deleted(SaId sa) {
+  for (auto it = retransmit_.begin(); it != retransmit_.end();) {
+    if (it->first.first == sa) {
+      scheduler_.cancel(it->second.timer);
+      it = retransmit_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kDpd}) cancel_sa_timer(sa, k);
+  for (auto it = child_.begin(); it != child_.end();) {
+    if (it->second.first == sa) {
+      scheduler_.cancel(it->second.second);
+      it = child_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+std::size_t IkeTimers::armed() const { return retransmit_.size() + sa_timers_.size() + child_.size(); }
+
+}  // namespace espgw::ike

@@ -1,0 +1,69 @@
+// Every IKE deadline lives here (STYLE.md "host/ike", after WireGuard's timers.c); other code
+// only reports events. The timers, all armed through the injected Scheduler:
+//   retransmit   per (SA, message ID): kRetransmitInitial doubled per attempt, at most
+//                kRetransmitMax resends, then the exchange (and a half-open SA) is dropped.
+//   state        per SA: phase 1 must complete within kHalfOpenTimeout of its first message.
+//   lifetime     per SA: the negotiated phase-1 lifetime; then the SA is deleted.
+//   dpd          per SA: keepalive interval (R-U-THERE), then the retry interval while a
+//                probe is outstanding; the manager counts retries (dpd.hpp).
+//   child        per inbound SPI: the negotiated phase-2 seconds lifetime (hard expiry).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <utility>
+
+#include "host/common/scheduler.hpp"
+#include "host/ike/ike_constants.hpp"
+
+namespace espgw::ike {
+
+using SaId = std::uint64_t;
+
+struct IkeTimerHooks {
+  std::function<void(SaId, std::uint32_t message_id)> retransmit;       // resend the stored message
+  std::function<void(SaId, std::uint32_t message_id)> give_up;          // retransmission bound reached
+  std::function<void(SaId, const char* why)> expire;                    // delete the SA
+  std::function<void(SaId)> dpd_due;                                    // time to probe (or retry)
+  std::function<void(SaId, std::uint32_t inbound_spi)> child_expired;   // phase-2 lifetime over
+};
+
+class IkeTimers {
+ public:
+  IkeTimers(Scheduler& scheduler, IkeTimerHooks hooks) : scheduler_(scheduler), hooks_(std::move(hooks)) {}
+  ~IkeTimers();
+  IkeTimers(const IkeTimers&) = delete;
+  IkeTimers& operator=(const IkeTimers&) = delete;
+
+  // Events.
+  void on_sa_created(SaId sa);                                         // arms the state timer
+  void on_request_sent(SaId sa, std::uint32_t message_id);             // arms retransmit (attempt 0)
+  void on_response_received(SaId sa, std::uint32_t message_id);        // cancels retransmit
+  void on_phase1_established(SaId sa, std::chrono::seconds lifetime);  // state -> lifetime timer
+  void on_dpd_wait(SaId sa, std::chrono::seconds after);               // (re)arms the DPD timer
+  void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime);
+  void on_child_removed(std::uint32_t inbound_spi);
+  void on_sa_deleted(SaId sa);                                         // cancels everything of it
+
+  std::size_t armed() const;  // for tests: timers currently pending
+
+ private:
+  enum class Kind { kState, kLifetime, kDpd };
+  using Key = std::pair<SaId, std::uint32_t>;
+  struct Retransmit {
+    Scheduler::TimerId timer = 0;
+    int attempt = 0;
+  };
+  void arm_retransmit(Key key);
+  void cancel_sa_timer(SaId sa, Kind kind);
+
+  Scheduler& scheduler_;
+  IkeTimerHooks hooks_;
+  std::map<Key, Retransmit> retransmit_;
+  std::map<std::pair<SaId, Kind>, Scheduler::TimerId> sa_timers_;
+  std::map<std::uint32_t, std::pair<SaId, Scheduler::TimerId>> child_;
+};
+
+}  // namespace espgw::ike

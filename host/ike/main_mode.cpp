@@ -1,0 +1,234 @@
+// Main Mode (RFC 2409 section 5): one function per role and direction, one Step per
+// message pair. The IOS debug lines mirror the reference walkthrough.
+#include "host/ike/main_mode.hpp"
+
+#include <openssl/rand.h>
+
+#include "host/common/ipv4.hpp"
+#include "host/ike/policy_match.hpp"
+
+namespace espgw::ike {
+
+namespace {
+Bytes random_bytes(std::size_t n) {
+  Bytes b(n);
+  if (RAND_bytes(b.data(), static_cast<int>(n)) != 1) b.clear();
+  return b;
+}
+Bytes body(const auto& payload) {
+  Bytes b;
+  payload.encode_body(b);
+  return b;
+}
+}  // namespace
+
+TaskStatus MainMode::fail(NotifyType notify) {
+  failure_notify_ = notify;
+  return TaskStatus::kFailed;
+}
+
+IdPayload MainMode::own_id() const {
+  // IOS sends ID_IPV4_ADDR with protocol 17 port 500 (reference: "protocol : 17 port : 500").
+  return IdPayload::ipv4(sa_.local.addr, 17, kIkePort);
+}
+
+void MainMode::add_ke_nonce(Message& out, bool initiator_values) {
+  sa_.dh = DiffieHellman::create(sa_.proposal->group);
+  Bytes nonce = random_bytes(kNonceSize);
+  (initiator_values ? sa_.g_xi : sa_.g_xr) = sa_.dh->public_value();
+  (initiator_values ? sa_.ni_b : sa_.nr_b) = nonce;
+  add_payload(out, KePayload{sa_.dh->public_value()});
+  add_payload(out, NoncePayload{nonce});
+}
+
+bool MainMode::take_ke_nonce(const Message& in, bool initiator_values) {
+  const KePayload* ke = in.find<KePayload>();
+  const NoncePayload* nonce = in.find<NoncePayload>();
+  sa_.debug(" processing KE payload. message ID = 0");
+  sa_.debug(" processing NONCE payload. message ID = 0");
+  if (ke == nullptr || nonce == nullptr || ke->data.size() != dh_public_size(sa_.proposal->group)) return false;
+  (initiator_values ? sa_.g_xi : sa_.g_xr) = ke->data;
+  (initiator_values ? sa_.ni_b : sa_.nr_b) = nonce->data;
+  return true;
+}
+
+TaskStatus MainMode::build_i(Message& out) {
+  switch (step_) {
+    case Step::kSa: {
+      SaPayload sa = phase1_offer(sa_.config().policies);
+      sa_.sai_b = body(sa);
+      add_payload(out, std::move(sa));
+      sa_.set_state(P1State::kIMm1);
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kKe:
+      add_ke_nonce(out, true);
+      sa_.set_state(P1State::kIMm3);
+      return TaskStatus::kNeedMore;
+    case Step::kAuth: {
+      IdPayload id = own_id();
+      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      add_payload(out, std::move(id));
+      add_payload(out, HashPayload{std::move(hash)});
+      if (sa_.send_initial_contact) {
+        Bytes spi(sa_.cky_i.begin(), sa_.cky_i.end());
+        spi.insert(spi.end(), sa_.cky_r.begin(), sa_.cky_r.end());
+        add_payload(out, NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, NotifyType::kInitialContact, spi, {}});
+      }
+      out.header.flags |= kFlagEncryption;
+      sa_.set_state(P1State::kIMm5);
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus MainMode::process_i(const Message& in) {
+  switch (step_) {
+    case Step::kSa: {
+      sa_.debug(" processing SA payload. message ID = 0");
+      auto chosen = accept_phase1_reply(*in.find<SaPayload>(), sa_.config().policies);
+      if (!chosen) {
+        spdlog::info("ISAKMP:({}): peer {} answered MM1 with a transform we did not offer", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kNoProposalChosen);
+      }
+      sa_.proposal = chosen;
+      sa_.prf = Prf::create(chosen->hash);
+      sa_.set_state(P1State::kIMm2);
+      step_ = Step::kKe;
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kKe: {
+      if (!take_ke_nonce(in, false)) return fail(NotifyType::kPayloadMalformed);
+      auto secret = sa_.dh->shared_secret(sa_.g_xr);
+      if (!secret) {
+        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kInvalidKeyInformation);
+      }
+      sa_.g_xy = std::move(*secret);
+      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      sa_.set_state(P1State::kIMm4);
+      step_ = Step::kAuth;
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth: {
+      const IdPayload* id = in.find<IdPayload>();
+      const HashPayload* hash = in.find<HashPayload>();
+      sa_.debug(" processing ID payload. message ID = 0");
+      sa_.debug(" processing HASH payload. message ID = 0");
+      Bytes want = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
+      if (id == nullptr || hash == nullptr || !hash_equal(want, hash->data)) {
+        spdlog::warn("ISAKMP:({}): HASH_R from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("SA authentication status:\n\tauthenticated");
+      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
+      sa_.set_state(P1State::kIMm6);
+      sa_.set_state(P1State::kP1Complete);
+      sa_.established = true;
+      step_ = Step::kDone;
+      return TaskStatus::kDone;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus MainMode::process_r(const Message& in) {
+  switch (step_) {
+    case Step::kSa: {
+      sa_.set_state(P1State::kRMm1);
+      sa_.debug(" processing SA payload. message ID = 0");
+      const PreSharedKeyInput* key = sa_.config().find_key(sa_.peer.addr);
+      if (key == nullptr) {
+        spdlog::info("ISAKMP:({}):No pre-shared key with {}!", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("found peer pre-shared key matching {}", format_ipv4(sa_.peer.addr));
+      sa_.psk = key->key;
+      auto match = match_phase1(*in.find<SaPayload>(), sa_.config().policies,
+                                [this](const std::string& l) { sa_.debug("{}", l); });
+      if (!match) {
+        spdlog::info("ISAKMP:({}): phase 1 SA policy not acceptable! (local {} remote {})", sa_.log_id(),
+                     format_ipv4(sa_.local.addr), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kNoProposalChosen);
+      }
+      ByteView sai = in.body_of<SaPayload>();
+      sa_.sai_b.assign(sai.begin(), sai.end());
+      sa_.proposal = match->chosen;
+      sa_.prf = Prf::create(match->chosen.hash);
+      chosen_transform_ = match->transform;
+      chosen_proposal_ = match->proposal_number;
+      sa_.debug("Acceptable atts:actual life: 0");
+      sa_.debug(":Started lifetime timer: {}.", match->chosen.lifetime.count());
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kKe:
+      sa_.set_state(P1State::kRMm3);
+      if (!take_ke_nonce(in, true)) return fail(NotifyType::kPayloadMalformed);
+      return TaskStatus::kNeedMore;
+    case Step::kAuth: {
+      sa_.set_state(P1State::kRMm5);
+      const IdPayload* id = in.find<IdPayload>();
+      const HashPayload* hash = in.find<HashPayload>();
+      sa_.debug(" processing ID payload. message ID = 0");
+      sa_.debug(" processing HASH payload. message ID = 0");
+      Bytes want = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
+      if (id == nullptr || hash == nullptr || !hash_equal(want, hash->data)) {
+        spdlog::warn("ISAKMP:({}): HASH_I from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("SA authentication status:\n\tauthenticated");
+      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus MainMode::build_r(Message& out) {
+  switch (step_) {
+    case Step::kSa:
+      // MM2 echoes the accepted transform in a proposal with the initiator's number.
+      add_payload(out, SaPayload{kDoiIpsec, kSituationIdentityOnly,
+                                 {Proposal{chosen_proposal_, ProtocolId::kIsakmp, {}, {*chosen_transform_}}}});
+      sa_.set_state(P1State::kRMm2);
+      step_ = Step::kKe;
+      return TaskStatus::kNeedMore;
+    case Step::kKe: {
+      add_ke_nonce(out, false);
+      auto secret = sa_.dh->shared_secret(sa_.g_xi);
+      if (!secret) {
+        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kInvalidKeyInformation);
+      }
+      sa_.g_xy = std::move(*secret);
+      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      sa_.set_state(P1State::kRMm4);
+      step_ = Step::kAuth;
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth: {
+      sa_.debug("SA is doing pre-shared key authentication using id type ID_IPV4_ADDR");
+      IdPayload id = own_id();
+      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      add_payload(out, std::move(id));
+      add_payload(out, HashPayload{std::move(hash)});
+      out.header.flags |= kFlagEncryption;
+      sa_.set_state(P1State::kRMm6);
+      sa_.set_state(P1State::kP1Complete);
+      sa_.established = true;
+      step_ = Step::kDone;
+      return TaskStatus::kDone;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+}  // namespace espgw::ike
