@@ -138,9 +138,10 @@ void cut_remark(Line* line) {
   }
 }
 
-void tokenize(Line* line) {
+void tokenize(Line* line, std::size_t from = 0) {
   const std::string& t = line->text;
-  std::size_t i = 0;
+  line->tokens.clear();
+  std::size_t i = from;
   while (i < t.size()) {
     while (i < t.size() && is_space(t[i])) ++i;
     if (i >= t.size()) break;
@@ -193,6 +194,20 @@ std::vector<Line> lex_ios_config(std::string_view text) {
     cut_remark(&line);
     tokenize(&line);
     line.kind = classify(line);
+    if (line.kind == LineKind::kPrompt) {
+      // A terminal transcript: "R1(config-if)#standby 1 priority 105" carries a command
+      // after a configuration-mode prompt; "R1#sh run" and "...#do sh run" are exec.
+      const std::string& first = line.tokens[0].text;
+      const std::size_t hash = line.text.find('#');
+      if (first.find("(config") != std::string::npos && hash != std::string::npos) {
+        tokenize(&line, hash + 1);
+        if (!line.tokens.empty() && line.tokens[0].text != "do") {
+          line.kind = classify(line) == LineKind::kCommand ? LineKind::kCommand : LineKind::kPrompt;
+        } else {
+          line.kind = LineKind::kPrompt;
+        }
+      }
+    }
     lines.push_back(std::move(line));
     if (end < text.size() && text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ++end;
     pos = end + 1;

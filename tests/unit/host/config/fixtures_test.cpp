@@ -222,6 +222,15 @@ TEST(Fixtures, R1StatefulHaCarriesTheIpcAssociationAndScheme) {
   EXPECT_EQ(c.redundancy_inter_device->scheme_standby->name, "VPNHA");
 }
 
+TEST(Fixtures, StrictModeFindsNoUnknownCommandInAnyFixture) {
+  for (const char* name : {"r1-standalone.cfg", "r2-standalone.cfg", "r1-hsrp-wrong.cfg", "r1-stateless-ha.cfg",
+                           "r1-stateful-ha.cfg", "peer-20.15.6.6-ha.cfg", "r2-stateful-ha-standby.cfg"}) {
+    auto lax = parse_ios_config(fixture(name), name);
+    auto strict = parse_ios_config(fixture(name), name, ParseOptions{true});
+    EXPECT_EQ(lax.formatted(), strict.formatted()) << name;
+  }
+}
+
 TEST(Fixtures, OurPeerAndStandbyConfigsParseWithoutDiagnostics) {
   for (const char* name : {"peer-20.15.6.6-ha.cfg", "r2-stateful-ha-standby.cfg"}) {
     auto r = parse_ios_config(fixture(name), name);

@@ -42,6 +42,17 @@ TEST(Lexer, ShowRunNoiseIsClassified) {
   EXPECT_EQ(lines[10].number, 11);
 }
 
+TEST(Lexer, ConfigModePromptCarriesItsCommandButExecPromptsDoNot) {
+  auto lines = lex_ios_config("R1(config-if)#standby 1 priority 105\nR1(config-if)#do sh run\nR1#conf t\nR1(config)#\n");
+  EXPECT_EQ(lines[0].kind, LineKind::kCommand);
+  ASSERT_EQ(lines[0].tokens.size(), 4u);
+  EXPECT_EQ(lines[0].tokens[0].text, "standby");
+  EXPECT_EQ(lines[0].tokens[0].column, 15);
+  EXPECT_EQ(lines[1].kind, LineKind::kPrompt);
+  EXPECT_EQ(lines[2].kind, LineKind::kPrompt);
+  EXPECT_EQ(lines[3].kind, LineKind::kPrompt);
+}
+
 TEST(Lexer, SlashSlashRemarkEndsTheCommand) {
   auto lines = lex_ios_config(" crypto map vpn // This configuration is wrong\n");
   ASSERT_EQ(lines[0].tokens.size(), 3u);
