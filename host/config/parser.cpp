@@ -34,7 +34,6 @@ bool global_knows(const Line& line) {
 }
 
 Outcome global_command(Context& ctx, Args& args) {
-  const Line& line = args.line();
   const Token& first = *args.take();
   const int k = match_global(first.text);
   switch (k) {
@@ -84,7 +83,6 @@ Outcome global_command(Context& ctx, Args& args) {
     default:
       break;
   }
-  (void)line;
   return Outcome::not_in_mode();
 }
 

@@ -29,7 +29,7 @@ class Renderer {
   void ipsec();
   void crypto_maps();
   void interfaces();
-  void standby(const Interface& itf, const StandbyGroup& g);
+  void standby(const StandbyGroup& g);
   void access_lists();
 
   const Config& c_;
@@ -166,8 +166,7 @@ void Renderer::crypto_maps() {
   }
 }
 
-void Renderer::standby(const Interface& itf, const StandbyGroup& g) {
-  (void)itf;
+void Renderer::standby(const StandbyGroup& g) {
   const std::string p = " standby " + std::to_string(g.group) + " ";
   if (g.virtual_ip) line(p + "ip " + format_ipv4(*g.virtual_ip));
   if (g.hello != std::chrono::milliseconds(3000) || g.hold != std::chrono::milliseconds(10000)) {
@@ -202,7 +201,7 @@ void Renderer::interfaces() {
     else line(" no ip address");
     for (const auto& a : itf.secondary_addresses) line(" ip address " + mask_text(a) + " secondary");
     if (itf.standby_version != 1) line(" standby version " + std::to_string(itf.standby_version));
-    for (const auto& g : itf.standby) standby(itf, g);
+    for (const auto& g : itf.standby) standby(g);
     if (itf.shutdown) line(" shutdown");
     if (itf.crypto_map) {
       const auto& cm = *itf.crypto_map;
