@@ -56,7 +56,9 @@ JobResult no_sa(rm::Status s, const Job& job) {
 }  // namespace
 
 JobResult esp_inbound(KernelState& st, const Job& job) {
-  if (job.offset > job.capacity || job.length > job.capacity - job.offset) return no_sa(rm::Status::kMalformed, job);
+  // Capacity 0xFFFF means "65535 or more": the bounds then hold by construction.
+  if (job.capacity != kMaxBufferBytes && (job.offset > job.capacity || job.length > job.capacity - job.offset))
+    return no_sa(rm::Status::kMalformed, job);
   std::uint8_t* ip = st.pkt + job.offset;
   std::uint32_t len = job.length;
 

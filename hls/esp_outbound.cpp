@@ -39,7 +39,9 @@ JobResult esp_outbound(KernelState& st, const Job& job) {
 
   // The inner packet must be one whole IPv4 datagram: TOS and DF are copied from it.
   const std::uint32_t len = job.length;
-  if (job.offset > job.capacity || len > job.capacity - job.offset || len < kIpv4HeaderBytes)
+  // Capacity 0xFFFF means "65535 or more": the bounds then hold by construction.
+  const bool saturated = job.capacity == kMaxBufferBytes;
+  if ((!saturated && (job.offset > job.capacity || len > job.capacity - job.offset)) || len < kIpv4HeaderBytes)
     return drop(rm::Status::kMalformed);
   const std::uint8_t* inner = pkt + job.offset;
   const std::uint32_t ihl = (inner[0] & 0x0Fu) * 4;

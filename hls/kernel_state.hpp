@@ -9,6 +9,7 @@
 #include "espgw/regmap/esp_hls_regmap.hpp"
 #include "hls/aes.hpp"
 #include "hls/ghash.hpp"
+#include "hls/spi_index.hpp"
 
 namespace espgw::hls {
 
@@ -60,6 +61,7 @@ struct KernelState {
   ControlRegs regs;
   SaSlot sa[rm::kSaCapacity];
   ReplayBits replay[rm::kSaCapacity];
+  SpiIndex spis;  // inbound SPI -> slot
   EventFifo events;
   std::uint8_t pkt[kMaxBufferBytes + 1];
 };

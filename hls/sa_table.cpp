@@ -102,6 +102,7 @@ void sa_mark_seq_exhausted(KernelState& st, std::uint32_t index) {
 void sa_table_write(KernelState& st, std::uint32_t index) {
   if (index >= rm::kSaCapacity) return;
   SaSlot& sa = st.sa[index];
+  if (sa_valid(sa)) sa_table_invalidate(st, index);  // overwriting a live slot replaces it
   std::uint32_t* stage = st.regs.stage;
   for (std::uint32_t i = 0; i < rm::kSaRecordWords; ++i) sa.rec[i] = stage[i];
   const bool key256 = (stage[w::kFlags] & fl::kKey256) != 0;
@@ -128,6 +129,7 @@ void sa_table_write(KernelState& st, std::uint32_t index) {
   const rm::Transform t = sa_transform(sa);
   if (t != rm::Transform::kAesGcm16 && t != rm::Transform::kAesCbcHmacSha256 && t != rm::Transform::kAesCbcHmacSha1)
     sa.rec[w::kFlags] &= ~fl::kValid;
+  if (sa_valid(sa) && sa_inbound(sa)) spi_index_insert(st.spis, sa.rec[w::kSpi], index);
 }
 
 void sa_table_read(KernelState& st, std::uint32_t index) {
@@ -138,6 +140,8 @@ void sa_table_read(KernelState& st, std::uint32_t index) {
 void sa_table_invalidate(KernelState& st, std::uint32_t index) {
   if (index >= rm::kSaCapacity) return;
   SaSlot& sa = st.sa[index];
+  if (sa_valid(sa) && sa_inbound(sa) && spi_index_find(st.spis, sa.rec[w::kSpi]) == index)
+    spi_index_erase(st.spis, sa.rec[w::kSpi]);
   for (std::uint32_t i = 0; i < rm::kSaRecordWords; ++i) sa.rec[i] = 0;
   aes_zeroize(sa.aes);
   sa.ghash_h = Block128{0, 0};
@@ -148,16 +152,12 @@ void sa_table_invalidate(KernelState& st, std::uint32_t index) {
 
 void sa_table_reset(KernelState& st) {
   for (std::uint32_t i = 0; i < rm::kSaCapacity; ++i) sa_table_invalidate(st, i);
+  spi_index_clear(st.spis);
 }
 
 std::uint32_t sa_table_lookup_spi(const KernelState& st, std::uint32_t spi) {
-  // In hardware this is a CAM (or a hash of the SPI into the table); the scan below has
-  // the same result: the single valid inbound SA with this SPI (install keeps SPIs unique).
-  for (std::uint32_t i = 0; i < rm::kSaCapacity; ++i) {
-    const SaSlot& sa = st.sa[i];
-    if (sa_valid(sa) && sa_inbound(sa) && sa.rec[w::kSpi] == spi) return i;
-  }
-  return kNoSlot;
+  const std::uint32_t slot = spi_index_find(st.spis, spi);
+  return slot == kSpiNotFound ? kNoSlot : slot;
 }
 
 }  // namespace espgw::hls

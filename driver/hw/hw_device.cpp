@@ -124,7 +124,9 @@ InstallResult HwDevice::install_sa(const SaConfig& config) {
   // The kernel leaves a record it cannot run invalid; read the flags back to know.
   const SaRecord back = read_record(free_slot);
   if (!(back[regmap::sa_word::kFlags] & regmap::sa_flag::kValid)) return {Status::kInvalidConfig, kNoSa};
-  slots_[free_slot] = Slot{true, config.spi, config.direction, config.esn};
+  const bool gcm = config.transform == Transform::kAesGcm16;
+  const std::uint32_t head = 20 + (config.udp_encap ? 8 : 0) + 8 + (gcm ? 8 : 16);  // IPv4, UDP, ESP, IV
+  slots_[free_slot] = Slot{true, config.spi, config.direction, config.esn, head};
   return {Status::kOk, free_slot};
 }
 
@@ -180,6 +182,34 @@ EspDevice::DeviceCounters HwDevice::device_counters() const {
   return counters_;
 }
 
+// The part of a job's buffer the card is given, in the descriptor's 16-bit fields. The
+// window starts where the result can start (outbound: the SA's header length before the
+// packet, inbound: the packet), so offsets stay small whatever the buffer's size; a
+// capacity of 0xFFFF means "65535 or more" (esp_regs.json descriptor). The statuses are the
+// CPU backend's for every job, including ones whose fields do not fit: an inconsistent job
+// becomes an empty window past its capacity (malformed), an outbound packet longer than
+// 65535 bytes a zero-length one (malformed: it cannot be one IPv4 datagram).
+HwDevice::Window HwDevice::window_for(const PacketJob& job) const {
+  Window w;
+  if (job.offset > job.capacity || job.length > job.capacity - job.offset) {
+    w.offset = 1;  // > capacity 0: the kernel answers malformed after its SA checks
+    return w;
+  }
+  std::uint32_t room = 0;
+  if (job.direction == Direction::kOutbound) {
+    std::lock_guard lock(ctl_mu_);
+    if (job.sa < slots_.size() && slots_[job.sa].used) room = std::min(job.offset, slots_[job.sa].head_bytes);
+  }
+  w.base = job.offset - room;
+  w.offset = room;
+  w.capacity = std::min<std::uint32_t>(job.capacity - w.base, kMaxField);
+  if (job.direction == Direction::kOutbound)
+    w.length = job.length <= kMaxField ? job.length : 0;
+  else
+    w.length = std::min<std::uint32_t>(job.length, kMaxField);  // an IPv4 datagram is <= 65535
+  return w;
+}
+
 void HwDevice::process(std::span<PacketJob> jobs) {
   std::lock_guard lock(ring_mu_);
   for (std::size_t start = 0; start < jobs.size(); start += options_.ring_entries)
@@ -204,28 +234,28 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
   std::uint8_t* slots = packets_->host();
   const std::uint32_t n = options_.ring_entries;
   std::vector<bool> posted(jobs.size(), false);
+  std::vector<Window> windows(jobs.size());
   const std::uint32_t first = desc_tail_;
   for (std::size_t j = 0; j < jobs.size(); ++j) {
     PacketJob& job = jobs[j];
     const std::uint32_t slot = desc_tail_ % n;  // descriptor slot == packet slot
-    const std::uint32_t capacity = std::min<std::uint32_t>(job.capacity, kMaxField);
-    if (job.buffer == nullptr || job.offset > kMaxField || job.length > kMaxField ||
-        (job.direction != Direction::kOutbound && job.direction != Direction::kInbound)) {
-      // No buffer, no direction, or fields the 16-bit descriptor cannot carry: refused here.
-      job.status = Status::kMalformed;
+    if (job.buffer == nullptr || (job.direction != Direction::kOutbound && job.direction != Direction::kInbound)) {
+      job.status = Status::kMalformed;  // nothing the card could be given
       std::lock_guard lock(counters_mu_);
       ++counters_.malformed;
       continue;
     }
-    std::memcpy(slots + std::size_t{slot} * kPacketSlotBytes, job.buffer, capacity);
-    packets_->sync_to_device(std::size_t{slot} * kPacketSlotBytes, capacity);
+    const Window w = window_for(job);
+    windows[j] = w;
+    std::memcpy(slots + std::size_t{slot} * kPacketSlotBytes, job.buffer + w.base, w.capacity);
+    packets_->sync_to_device(std::size_t{slot} * kPacketSlotBytes, w.capacity);
     const std::uint64_t addr = packets_->device_address() + std::uint64_t{slot} * kPacketSlotBytes;
     std::uint8_t* d = desc + std::size_t{slot} * dw::kBytes;
     std::memset(d, 0, dw::kBytes);
     put_le32(d + 4 * dw::kBufAddrLo, static_cast<std::uint32_t>(addr));
     put_le32(d + 4 * dw::kBufAddrHi, static_cast<std::uint32_t>(addr >> 32));
-    put_le32(d + 4 * dw::kInOffsetLen, (job.offset << 16) | job.length);
-    put_le32(d + 4 * dw::kCapacityFlags, (capacity << 16) | (job.direction == Direction::kInbound ? 1u : 0u));
+    put_le32(d + 4 * dw::kInOffsetLen, (w.offset << 16) | w.length);
+    put_le32(d + 4 * dw::kCapacityFlags, (w.capacity << 16) | (job.direction == Direction::kInbound ? 1u : 0u));
     put_le32(d + 4 * dw::kSaIndex, job.direction == Direction::kInbound ? 0 : job.sa);
     put_le32(d + 4 * dw::kCookie, static_cast<std::uint32_t>(j));
     posted[j] = true;
@@ -255,11 +285,11 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
     job.status = static_cast<Status>(status_sa >> 24);
     if (job.direction == Direction::kInbound) job.sa = sa == kNoSlot ? kNoSa : sa;
     // Descriptor slot of this job: the kernel completes in order, so it equals `slot`.
-    const std::uint32_t capacity = std::min<std::uint32_t>(job.capacity, kMaxField);
-    packets_->sync_from_device(std::size_t{slot} * kPacketSlotBytes, capacity);
-    std::memcpy(job.buffer, slots + std::size_t{slot} * kPacketSlotBytes, capacity);
+    const Window& w = windows[cookie];
+    packets_->sync_from_device(std::size_t{slot} * kPacketSlotBytes, w.capacity);
+    std::memcpy(job.buffer + w.base, slots + std::size_t{slot} * kPacketSlotBytes, w.capacity);
     if (job.status == Status::kOk) {
-      job.offset = out >> 16;
+      job.offset = w.base + (out >> 16);
       job.length = out & 0xFFFF;
       job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
     } else {

@@ -45,12 +45,20 @@ class HwDevice final : public EspDevice {
     std::uint32_t spi = 0;
     Direction direction = Direction::kOutbound;
     bool esn = false;
+    std::uint32_t head_bytes = 0;  // outbound: outer IPv4 (+ UDP) + ESP header + IV
+  };
+  struct Window {  // a job as its descriptor describes it
+    std::uint32_t base = 0;      // buffer offset the card's copy starts at
+    std::uint32_t offset = 0;    // packet offset within the window
+    std::uint32_t length = 0;
+    std::uint32_t capacity = 0;  // bytes copied to and from the card
   };
 
   void open_checks();
   void program_rings();
   SaRecord read_record(std::uint32_t index) const;  // caller holds ctl_mu_
   void process_chunk(std::span<PacketJob> jobs);
+  Window window_for(const PacketJob& job) const;
   std::uint64_t full_seq(std::uint32_t index, std::uint32_t seq_lo);
 
   HwOptions options_;

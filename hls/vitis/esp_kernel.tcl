@@ -11,7 +11,7 @@ if {$gendir eq ""} { set gendir ./generated }
 
 set root [file normalize [file join [file dirname [info script]] .. ..]]
 set cflags "-std=c++17 -I$root -I$gendir"
-set sources {aes.cpp ghash.cpp sha256.cpp sha1.cpp esp_transform.cpp sa_table.cpp replay.cpp
+set sources {aes.cpp ghash.cpp sha256.cpp sha1.cpp esp_transform.cpp spi_index.cpp sa_table.cpp replay.cpp
              esp_outbound.cpp esp_inbound.cpp desc_ring.cpp control.cpp esp_kernel.cpp}
 
 open_project -reset esp_kernel_prj

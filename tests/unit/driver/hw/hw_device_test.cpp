@@ -8,7 +8,9 @@
 #include <openssl/evp.h>
 
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "espgw/driver/esp_device.hpp"
 
@@ -414,6 +416,115 @@ TEST(HwDevice, InstallRemoveAndReadBackFollowTheTableRules) {
   SaConfig bad = in;
   bad.spi = 7;
   EXPECT_EQ(dev->install_sa(bad).status, Status::kInvalidConfig);
+}
+
+}  // namespace
+}  // namespace espgw::driver::hw
+
+namespace espgw::driver::hw {
+namespace {
+
+// The EspDevice threading contract: SA programming on one thread while process() runs on
+// another never disturbs the other SAs' packets or sequence numbers.
+TEST(HwDevice, ControlPathOnAnotherThreadLeavesTheDataPathExact) {
+  auto dev = open("hls");
+  const SaHandle h = dev->install_sa(make_sa(Transform::kAesGcm16, Direction::kOutbound)).handle;
+  std::atomic<bool> stop{false};
+  std::atomic<int> installs{0};
+  std::thread control([&] {
+    SaConfig other = make_sa(Transform::kAesCbcHmacSha256, Direction::kInbound);
+    for (std::uint32_t k = 0; !stop.load(); ++k) {
+      other.spi = 0x5000 + k;
+      const InstallResult r = dev->install_sa(other);
+      ASSERT_EQ(r.status, Status::kOk);
+      ASSERT_TRUE(dev->read_sa(r.handle).has_value());
+      ASSERT_EQ(dev->remove_sa(r.handle), Status::kOk);
+      ++installs;
+    }
+  });
+  std::uint64_t expect_seq = 1;
+  for (int burst = 0; burst < 40; ++burst) {
+    std::vector<Packet> ps;
+    for (int k = 0; k < 32; ++k) ps.push_back(outbound_job(h, make_inner(40, static_cast<std::uint8_t>(k))));
+    run(*dev, ps);
+    for (const auto& p : ps) {
+      ASSERT_EQ(p.job.status, Status::kOk);
+      ASSERT_EQ(p.job.seq, expect_seq++);
+    }
+  }
+  stop = true;
+  control.join();
+  EXPECT_GT(installs.load(), 0);
+  EXPECT_EQ(dev->read_sa(h)->counters.packets, 40u * 32u);
+  EXPECT_EQ(dev->list_sas(), std::vector<SaHandle>{h});
+}
+
+}  // namespace
+}  // namespace espgw::driver::hw
+
+namespace espgw::driver::hw {
+namespace {
+
+// Buffers larger than the descriptor's 16-bit fields, and inconsistent jobs, get the CPU
+// backend's statuses, bytes and counters: the driver describes only the window that matters.
+TEST(HwDevice, LargeBuffersAndInconsistentJobsMatchTheCpuBackend) {
+  auto hls = open("hls");
+  auto cpu = open("cpu", "openssl");
+  const SaConfig out = make_sa(Transform::kAesCbcHmacSha256, Direction::kOutbound);
+  const SaConfig in = make_sa(Transform::kAesCbcHmacSha256, Direction::kInbound);
+  for (EspDevice* d : {hls.get(), cpu.get()}) {
+    ASSERT_EQ(d->install_sa(out).handle, 0u);
+    ASSERT_EQ(d->install_sa(in).handle, 1u);
+  }
+  auto jobs_for = [](std::vector<Bytes>& bufs) {
+    const Bytes inner = make_inner(300, 0x33);
+    bufs.assign(3, Bytes(140000, 0));
+    std::memcpy(&bufs[0][70000], inner.data(), inner.size());
+    std::memcpy(&bufs[2][100], inner.data(), inner.size());
+    std::vector<PacketJob> jobs(3);
+    for (auto& j : jobs) j.sa = 0;
+    jobs[0].buffer = bufs[0].data();  // packet deep inside a 140000-byte buffer
+    jobs[0].capacity = 140000;
+    jobs[0].offset = 70000;
+    jobs[0].length = static_cast<std::uint32_t>(inner.size());
+    jobs[1].buffer = bufs[1].data();  // offset past the capacity
+    jobs[1].capacity = 1000;
+    jobs[1].offset = 2000;
+    jobs[1].length = 320;
+    jobs[2].buffer = bufs[2].data();  // length past the capacity
+    jobs[2].capacity = 200;
+    jobs[2].offset = 100;
+    jobs[2].length = static_cast<std::uint32_t>(inner.size());
+    return jobs;
+  };
+  std::vector<Bytes> hb, cb;
+  auto hj = jobs_for(hb), cj = jobs_for(cb);
+  hls->process(hj);
+  cpu->process(cj);
+  for (std::size_t k = 0; k < hj.size(); ++k) {
+    EXPECT_EQ(hj[k].status, cj[k].status) << k;
+    if (cj[k].status == Status::kOk) {
+      EXPECT_EQ(hj[k].offset, cj[k].offset);
+      EXPECT_EQ(Bytes(hj[k].packet().begin(), hj[k].packet().end()), Bytes(cj[k].packet().begin(), cj[k].packet().end()));
+    }
+  }
+  EXPECT_EQ(hj[0].status, Status::kOk);
+  EXPECT_EQ(hj[1].status, Status::kMalformed);
+  EXPECT_EQ(hls->read_sa(0)->counters, cpu->read_sa(0)->counters);
+  // The ESP packet, placed deep inside a large buffer, decapsulates in place.
+  const Bytes wire(hj[0].packet().begin(), hj[0].packet().end());
+  Bytes big(140000, 0);
+  std::memcpy(&big[90000], wire.data(), wire.size());
+  PacketJob back;
+  back.direction = Direction::kInbound;
+  back.buffer = big.data();
+  back.capacity = static_cast<std::uint32_t>(big.size());
+  back.offset = 90000;
+  back.length = static_cast<std::uint32_t>(wire.size());
+  hls->process(std::span(&back, 1));
+  ASSERT_EQ(back.status, Status::kOk);
+  EXPECT_EQ(back.offset, 90000u + 20 + 8 + 16);
+  EXPECT_EQ(Bytes(back.packet().begin(), back.packet().end()), make_inner(300, 0x33));
 }
 
 }  // namespace
