@@ -14,6 +14,12 @@ namespace espgw::ha {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr int kMaxPendingHandshakes = 4;  // bounds what unauthenticated connects can hold
+constexpr auto kHandshakeTimeout = 5s;
+}  // namespace
 
 struct SyncChannel::Session {
   explicit Session(asio::io_context& io, asio::ssl::context& ctx) : stream(io, ctx) {}
@@ -92,18 +98,36 @@ void SyncChannel::accept_next() {
       accept_next();
       return;
     }
-    // A new connection replaces the old one: the peer reconnected after a break we may not
-    // have noticed yet.
-    if (session_) fail(session_, "replaced by a new connection from the peer");
-    session_ = session;
+    // Until its handshake succeeds a new connection is nobody: it cannot displace the current
+    // session (an unauthenticated connect must not cut replication), and it gets a deadline.
+    if (pending_handshakes_ >= kMaxPendingHandshakes) {
+      boost::system::error_code ignored;
+      session->stream.lowest_layer().close(ignored);
+      ++counters_.handshake_failures;
+      accept_next();
+      return;
+    }
+    ++pending_handshakes_;
+    auto deadline = std::make_shared<asio::steady_timer>(io_, kHandshakeTimeout);
+    deadline->async_wait([session](const boost::system::error_code& tec) {
+      if (tec) return;  // the handshake finished first
+      boost::system::error_code ignored;
+      session->stream.lowest_layer().close(ignored);
+    });
     session->stream.async_handshake(asio::ssl::stream_base::server,
-                                    [this, session](const boost::system::error_code& hec) {
-                                      if (session->dead) return;
+                                    [this, session, deadline](const boost::system::error_code& hec) {
+                                      deadline->cancel();
+                                      --pending_handshakes_;
+                                      if (stopped_) return;
                                       if (hec) {
                                         ++counters_.handshake_failures;
                                         fail(session, "TLS handshake failed: " + hec.message());
                                         return;
                                       }
+                                      // An authenticated peer reconnected: it replaces the old
+                                      // session, which may be half-dead without our knowing.
+                                      if (session_) fail(session_, "replaced by a new connection from the peer");
+                                      session_ = session;
                                       begin_session(session);
                                     });
     accept_next();

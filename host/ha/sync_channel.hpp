@@ -91,6 +91,7 @@ class SyncChannel {
   std::shared_ptr<Session> session_;
   bool stopped_ = true;
   bool failure_logged_ = false;
+  int pending_handshakes_ = 0;
   SyncChannelCounters counters_;
 };
 

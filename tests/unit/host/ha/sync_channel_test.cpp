@@ -234,6 +234,23 @@ TEST(SyncChannel, ReconnectsAndResynchronisesAfterABreak) {
   EXPECT_EQ(p.replica.counters().bulks_completed, 2u);
 }
 
+TEST(SyncChannel, UnauthenticatedConnectCannotCutAnEstablishedSession) {
+  Pair p;
+  p.publisher.ipsec_sa_up(test::make_ipsec_sa(0x77, driver::Direction::kOutbound));
+  std::string psk = "0123456789abcdef-ha-key";
+  p.start(psk_config(psk), psk_config(psk));
+  ASSERT_TRUE(run_until(p.io, [&] { return p.replica.in_sync(); }));
+  tcp::socket intruder(p.io);
+  intruder.connect({asio::ip::address_v4::loopback(), p.standby->listening_port()});
+  const char junk[] = "GET / HTTP/1.0\r\n\r\n";
+  asio::write(intruder, asio::buffer(junk, sizeof junk - 1));
+  ASSERT_TRUE(run_until(p.io, [&] { return p.standby->counters().handshake_failures == 1; }));
+  EXPECT_EQ(p.standby_downs, 0);
+  EXPECT_TRUE(p.active->up());
+  p.active->send(*p.publisher.sa_progress(0x77, driver::Direction::kOutbound, 3000));
+  EXPECT_TRUE(run_until(p.io, [&] { return p.replica.reported_seq(0x77, driver::Direction::kOutbound) == 3000u; }));
+}
+
 TEST(SyncChannel, ConfiguredSctpIsCarriedOverTcpAndSaysSo) {
   EXPECT_EQ(sync_transport_note("sctp"),
             "HA sync: `protocol sctp` configured; this kernel has no SCTP, the association runs over TCP with TLS 1.3");
