@@ -13,7 +13,9 @@ CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithD
 mkdir -p "$BUILD/artifacts"
 for target in "${!BUDGET[@]}"; do
   # A target exists only once its decoder does (tests/fuzz/CMakeLists.txt).
-  if ! cmake --build "$BUILD" --target help | grep -q "^$target:"; then
+  # grep without -q reads all of its input: -q would exit early, ninja would die of SIGPIPE
+  # and pipefail would then report a present target as missing.
+  if ! cmake --build "$BUILD" --target help | grep "^$target:" >/dev/null; then
     echo "fuzz: $target not defined in this tree, skipped"
     continue
   fi
