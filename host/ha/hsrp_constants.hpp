@@ -52,6 +52,7 @@ inline constexpr std::uint32_t kHsrpDefaultPriority = 100;
 inline constexpr std::uint32_t kHsrpV1MaxPriority = 255;
 inline constexpr std::chrono::milliseconds kHsrpDefaultHelloTime = 3s;
 inline constexpr std::chrono::milliseconds kHsrpDefaultHoldTime = 10s;
+inline constexpr std::chrono::milliseconds kHsrpMinHelloTime = 15ms;  // IOS `timers msec` floor
 
 // Virtual MAC addresses: v1 0000.0c07.acXX (XX = group), v2 0000.0c9f.fXXX (XXX = group).
 using MacAddress = std::array<std::uint8_t, 6>;

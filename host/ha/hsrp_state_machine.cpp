@@ -57,6 +57,7 @@ HsrpStateMachine::HsrpStateMachine(HsrpGroupConfig config) : config_(std::move(c
   if (config_.group > kHsrpV2MaxGroup) throw std::invalid_argument("standby group above 4095");
   if (config_.version == HsrpVersion::kV1 && config_.priority > kHsrpV1MaxPriority)
     throw std::invalid_argument("standby priority above 255");
+  if (hello_time() < kHsrpMinHelloTime) throw std::invalid_argument("standby hello time below 15 ms");
   if (hold_time() <= hello_time()) throw std::invalid_argument("standby hold time must exceed the hello time");
 }
 
@@ -203,8 +204,11 @@ void HsrpStateMachine::handle_active_hello(const HsrpMessage& msg, std::uint32_t
   }
   // E: learn what was not configured (RFC 2281 5.1: only from authenticated Hellos, which
   // these are by now).
-  if (!config_.hello_time) learned_hello_ = msg.hello_time;
-  if (!config_.hold_time) learned_hold_ = msg.hold_time;
+  // Only sane pairs are learned: a hello time of 0 (or a hold time not above it) from a peer
+  // would otherwise make this router send Hellos in a tight loop.
+  bool sane = msg.hello_time >= kHsrpMinHelloTime && msg.hold_time > msg.hello_time;
+  if (sane && !config_.hello_time) learned_hello_ = msg.hello_time;
+  if (sane && !config_.hold_time) learned_hold_ = msg.hold_time;
   if (msg.virtual_ip != 0) {
     if (!config_.virtual_ip) learned_vip_ = msg.virtual_ip;
     else if (msg.virtual_ip != *config_.virtual_ip) ++counters_.vip_mismatch;

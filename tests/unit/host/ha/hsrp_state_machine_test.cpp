@@ -355,6 +355,23 @@ TEST(HsrpStateMachine, LearnsVirtualIpAndTimersFromTheActiveRouter) {
   EXPECT_EQ(st.hold_time, 4s);
 }
 
+TEST(HsrpStateMachine, NonsenseTimersFromTheActiveAreNotLearned) {
+  HsrpLan lan(t0());
+  auto c = reference_group(kR2, 100);
+  lan.add(c);
+  lan.enable(0);
+  HsrpMessage m = forged_active_hello();
+  m.priority = 150;
+  m.hello_time = 0ms;  // would make us send Hellos in a loop
+  m.hold_time = 0ms;
+  lan.inject(0, encode_hsrp_authenticated(m, HsrpAuthConfig{}, kR1), kR1);
+  auto st = lan.at(0).fsm->status();
+  EXPECT_EQ(st.hello_time, kHsrpDefaultHelloTime);
+  EXPECT_EQ(st.hold_time, kHsrpDefaultHoldTime);
+  lan.advance(60s);
+  EXPECT_LT(lan.at(0).fsm->counters().hellos_out, 30u);  // about one per 3 s, not a flood
+}
+
 TEST(HsrpStateMachine, ConfigurationTheWireCannotCarryIsRefused) {
   auto c = reference_group(kR1, 300);
   EXPECT_THROW(HsrpStateMachine{c}, std::invalid_argument);
