@@ -2,7 +2,6 @@
 // argument cursor, secret masking, interface-name expansion (parser_context.hpp).
 #include "host/config/parser_context.hpp"
 
-#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -67,37 +66,6 @@ std::string masked_command(const Line& line, std::size_t from_token) {
     }
   }
   return out;
-}
-
-std::optional<std::string> canonical_interface_name(std::string_view text) {
-  static constexpr std::array<std::string_view, 17> kTypes = {
-      "GigabitEthernet", "FastEthernet", "TenGigabitEthernet", "TwentyFiveGigE", "FortyGigabitEthernet",
-      "HundredGigE",     "Ethernet",     "Loopback",           "Tunnel",         "Vlan",
-      "Port-channel",    "Serial",       "Dialer",             "BDI",            "Virtual-Template",
-      "Null",            "Cellular"};
-  std::size_t i = 0;
-  while (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '-')) ++i;
-  std::string_view type = text.substr(0, i);
-  std::string_view number = text.substr(i);
-  while (!number.empty() && number.front() == ' ') number.remove_prefix(1);
-  if (type.empty() || number.empty() || !std::isdigit(static_cast<unsigned char>(number.front()))) return std::nullopt;
-  for (char c : number) {
-    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '/' && c != '.' && c != ':') return std::nullopt;
-  }
-  const std::string_view* found = nullptr;
-  for (const auto& t : kTypes) {
-    if (iequal(type, t)) {
-      found = &t;
-      break;
-    }
-    if (keyword_is(type, t)) {
-      if (found != nullptr) return std::nullopt;  // ambiguous ("t": Tunnel or TenGigabit...)
-      found = &t;
-    }
-  }
-  // IOS resolves the one-letter "g" and "f"; "e" alone means Ethernet, as IOS does.
-  if (found == nullptr) return std::nullopt;
-  return std::string(*found) + std::string(number);
 }
 
 void Context::error(SourceLoc at, std::string message) {

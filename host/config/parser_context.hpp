@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "host/config/config_model.hpp"
+#include "host/config/interface_name.hpp"
 #include "host/config/lexer.hpp"
 #include "host/config/parser.hpp"
 
@@ -62,9 +63,7 @@ bool keyword_is(std::string_view token, std::string_view word);  // prefix of wo
 // commands can be listed without leaking a secret.
 std::string masked_command(const Line& line, std::size_t from_token);
 
-// Expands IOS interface abbreviations ("g0/0", "Gi 0/0") to the full name
-// ("GigabitEthernet0/0"); nullopt when the type is unknown or ambiguous.
-std::optional<std::string> canonical_interface_name(std::string_view type_and_number);
+using config::canonical_interface_name;  // interface_name.hpp
 
 class Context {
  public:

@@ -89,3 +89,23 @@ TEST(Ipc, ModesNestWhateverTheIndentation) {
 
 }  // namespace
 }  // namespace espgw::config
+
+#include "host/config/interface_name.hpp"
+
+namespace espgw::config {
+namespace {
+
+TEST(InterfaceName, AbbreviationsExpandAndAmbiguityIsRefused) {
+  EXPECT_EQ(canonical_interface_name("g0/0"), "GigabitEthernet0/0");
+  EXPECT_EQ(canonical_interface_name("Gi 0/1"), "GigabitEthernet0/1");
+  EXPECT_EQ(canonical_interface_name("gigabitethernet0/0.10"), "GigabitEthernet0/0.10");
+  EXPECT_EQ(canonical_interface_name("Po1"), "Port-channel1");
+  EXPECT_EQ(canonical_interface_name("Lo0"), "Loopback0");
+  EXPECT_EQ(canonical_interface_name("T0"), std::nullopt);  // Tunnel, TenGigabitEthernet, TwentyFiveGigE
+  EXPECT_EQ(canonical_interface_name("wan0"), std::nullopt);
+  EXPECT_EQ(canonical_interface_name("Gi0/0x"), std::nullopt);
+  EXPECT_EQ(canonical_interface_name("Gi"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace espgw::config
