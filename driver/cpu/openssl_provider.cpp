@@ -1,10 +1,17 @@
-// OpenSSL 3 EVP crypto provider: the portable one. Every SA gets pre-keyed contexts at
-// install (EVP_CIPHER_CTX for AES-CBC/ECB/GCM, EVP_MAC_CTX for HMAC), so a packet only
-// re-initialises the IV and never allocates. RFC 3602 / 4868 / 2404 / 4106 transforms.
-#include <openssl/core_names.h>
+// OpenSSL 3 crypto provider: the portable one. Every SA gets pre-keyed EVP_CIPHER_CTXs at
+// install (AES-CBC/ECB/GCM) and precomputed HMAC inner/outer hash states (RFC 2104), so a
+// packet only re-initialises the IV, copies two small structs, and never allocates.
+// RFC 3602 / 4868 / 2404 / 4106 transforms.
+//
+// HMAC uses OpenSSL's SHA-1/SHA-256 compression through the low-level SHA API (deprecated in
+// 3.0, hence OPENSSL_SUPPRESS_DEPRECATED): its contexts are plain structs, so resetting to
+// the precomputed key state is a struct copy. EVP_MAC_init / EVP_MD_CTX_copy_ex would free and
+// re-allocate the provider context on every packet (no_alloc_test catches that).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
+#include <openssl/sha.h>
 
 #include <cstring>
 
@@ -16,19 +23,22 @@ namespace {
 struct CipherCtxDeleter {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }  // cleanses the key schedule
 };
-struct MacCtxDeleter {
-  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }  // cleanses the HMAC state
-};
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter>;
-using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter>;
+
+// HMAC-SHA-256 or HMAC-SHA1 keyed once: the hash states after K ^ ipad and K ^ opad.
+struct HmacKey {
+  bool sha1 = false;
+  SHA256_CTX inner256{}, outer256{};
+  SHA_CTX inner1{}, outer1{};
+};
 
 class OpenSslSaCrypto final : public SaCrypto {
  public:
   using SaCrypto::SaCrypto;
+  ~OpenSslSaCrypto() override { OPENSSL_cleanse(&hmac, sizeof hmac); }
   CipherCtx cipher;  // CBC or GCM, keyed, direction fixed at install
   CipherCtx ecb;     // CBC outbound: AES-ECB under the same key, for the IV (SP 800-38A App. C)
-  MacCtx mac;        // CBC: HMAC keyed once; EVP_MAC_init(NULL key) re-initialises per packet
-  std::uint32_t mac_full_len = 0;
+  HmacKey hmac;      // CBC only
 };
 
 class OpenSslProvider final : public CryptoProvider {
@@ -40,13 +50,11 @@ class OpenSslProvider final : public CryptoProvider {
     aes256_ecb_ = EVP_CIPHER_fetch(nullptr, "AES-256-ECB", nullptr);
     aes128_gcm_ = EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr);
     aes256_gcm_ = EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr);
-    hmac_ = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
   }
   ~OpenSslProvider() override {
     for (EVP_CIPHER* c : {aes128_cbc_, aes256_cbc_, aes128_ecb_, aes256_ecb_, aes128_gcm_, aes256_gcm_}) {
       EVP_CIPHER_free(c);
     }
-    EVP_MAC_free(hmac_);
   }
 
   std::string name() const override { return "openssl"; }
@@ -82,14 +90,23 @@ class OpenSslProvider final : public CryptoProvider {
       }
       EVP_CIPHER_CTX_set_padding(sa->ecb.get(), 0);
     }
-    sa->mac.reset(EVP_MAC_CTX_new(hmac_));
-    if (!sa->mac) return nullptr;
-    const bool sha1 = transform == Transform::kAesCbcHmacSha1;
-    char digest[8];
-    std::strcpy(digest, sha1 ? "SHA1" : "SHA256");
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
-    if (EVP_MAC_init(sa->mac.get(), auth_key.data(), auth_key.size(), params) != 1) return nullptr;
-    sa->mac_full_len = sha1 ? 20 : 32;
+    // RFC 2104: K padded with zeros to one block, xor ipad / opad, one compression each.
+    sa->hmac.sha1 = transform == Transform::kAesCbcHmacSha1;
+    std::uint8_t block[kHmacBlock];
+    for (int pass = 0; pass < 2; ++pass) {
+      std::memset(block, pass == 0 ? 0x36 : 0x5c, sizeof block);
+      for (std::size_t i = 0; i < auth_key.size(); ++i) block[i] ^= auth_key[i];
+      if (sa->hmac.sha1) {
+        SHA_CTX* c = pass == 0 ? &sa->hmac.inner1 : &sa->hmac.outer1;
+        SHA1_Init(c);
+        SHA1_Update(c, block, sizeof block);
+      } else {
+        SHA256_CTX* c = pass == 0 ? &sa->hmac.inner256 : &sa->hmac.outer256;
+        SHA256_Init(c);
+        SHA256_Update(c, block, sizeof block);
+      }
+    }
+    OPENSSL_cleanse(block, sizeof block);
     return sa;
   }
 
@@ -125,13 +142,27 @@ class OpenSslProvider final : public CryptoProvider {
     return EVP_CipherFinal_ex(c, data + outl, &outl) == 1;
   }
 
-  static bool hmac(CryptoOp& op, const OpenSslSaCrypto& sa, std::uint8_t* out) {
-    std::uint8_t full[32];
-    std::size_t outl = 0;
-    EVP_MAC_CTX* m = sa.mac.get();
-    if (EVP_MAC_init(m, nullptr, 0, nullptr) != 1) return false;
-    if (EVP_MAC_update(m, op.base + op.auth_offset, op.auth_len) != 1) return false;
-    if (EVP_MAC_final(m, full, &outl, sizeof full) != 1) return false;
+  // HMAC(K, m) = H(K ^ opad || H(K ^ ipad || m)) from the precomputed states. The stack
+  // copies hold key-equivalent state only until the first Update moves them on.
+  static bool hmac(const CryptoOp& op, const OpenSslSaCrypto& sa, std::uint8_t* out) {
+    std::uint8_t inner[SHA256_DIGEST_LENGTH];
+    std::uint8_t full[SHA256_DIGEST_LENGTH];
+    const std::uint8_t* data = op.base + op.auth_offset;
+    if (sa.hmac.sha1) {
+      SHA_CTX c = sa.hmac.inner1;
+      SHA1_Update(&c, data, op.auth_len);
+      SHA1_Final(inner, &c);
+      c = sa.hmac.outer1;
+      SHA1_Update(&c, inner, SHA_DIGEST_LENGTH);
+      SHA1_Final(full, &c);
+    } else {
+      SHA256_CTX c = sa.hmac.inner256;
+      SHA256_Update(&c, data, op.auth_len);
+      SHA256_Final(inner, &c);
+      c = sa.hmac.outer256;
+      SHA256_Update(&c, inner, SHA256_DIGEST_LENGTH);
+      SHA256_Final(full, &c);
+    }
     std::memcpy(out, full, sa.icv_len());
     return true;
   }
@@ -163,7 +194,6 @@ class OpenSslProvider final : public CryptoProvider {
   EVP_CIPHER* aes256_ecb_ = nullptr;
   EVP_CIPHER* aes128_gcm_ = nullptr;
   EVP_CIPHER* aes256_gcm_ = nullptr;
-  EVP_MAC* hmac_ = nullptr;
 };
 
 }  // namespace
