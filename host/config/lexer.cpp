@@ -2,6 +2,7 @@
 // so a diagnostic points where an editor's cursor would be on a line indented with U+00A0.
 #include "host/config/lexer.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 
@@ -94,6 +95,8 @@ bool is_prompt_token(std::string_view t) {
 }
 
 void normalize(std::string_view raw, Line* line) {
+  line->text.reserve(raw.size());
+  line->columns.reserve(raw.size() + 1);
   int column = 1;
   std::size_t i = 0;
   while (i < raw.size()) {
@@ -183,6 +186,7 @@ std::string Line::rest_from(std::size_t token_index) const {
 
 std::vector<Line> lex_ios_config(std::string_view text) {
   std::vector<Line> lines;
+  lines.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
   std::size_t pos = 0;
   int number = 1;
   while (pos < text.size()) {
