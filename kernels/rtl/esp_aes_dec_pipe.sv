@@ -26,56 +26,67 @@ module esp_aes_dec_pipe #(
   // stage s both key sizes use round key Rounds - s and the last stage is always final.
   localparam int unsigned Aes128Skip = esp_aes_pkg::MaxRounds - esp_aes_pkg::Aes128Rounds;
 
-  // Stage s of the pipeline is element s of each packed array.
-  logic [Rounds:0]                valid_q;
-  logic [Rounds:0][TagWidth-1:0]  tag_q;
-  logic [Aes128Skip-1:0]          aes256_q;  // only the AES-256-only stages look
-  logic [Rounds:0][127:0]         state_d, state_q;
-  // Round keys still needed downstream (stage s keeps keys 0..Rounds-s-1, zeroes the rest).
-  logic [Rounds-1:0][14:0][127:0] keys_d, keys_q;
+  // Sideband: stage s is element s.
+  // The round keys as one flat vector, round key r in bits [128r +: 128].
+  logic [128*(Rounds+1)-1:0]     keys_flat;
+  assign keys_flat = round_keys_i;
+
+  logic [Rounds:0]               valid_q;
+  logic [Rounds:0][TagWidth-1:0] tag_q;
+  logic [Aes128Skip-1:0]         aes256_q;  // only the AES-256-only stages look
 
   // ---------------------------------------------------------------------------------------
-  // Stage 0: AddRoundKey with round key Nr
+  // Datapath: stage s holds its state and the round keys 0..Rounds-s-1 still ahead of it.
   // ---------------------------------------------------------------------------------------
-  assign state_d[0] = block_i ^ (aes256_i ? round_keys_i[Rounds]
-                                           : round_keys_i[esp_aes_pkg::Aes128Rounds]);
-  for (genvar k = 0; k <= Rounds; k++) begin : gen_key0
-    assign keys_d[0][k] = (k == Rounds) ? '0 : round_keys_i[k];
-  end
+  for (genvar s = 0; s <= Rounds; s++) begin : gen_stage
+    logic [127:0] state_d, state_q;
 
-  // ---------------------------------------------------------------------------------------
-  // Stages 1..14: one inverse round each
-  // ---------------------------------------------------------------------------------------
-  for (genvar s = 1; s <= Rounds; s++) begin : gen_stage
-    logic         bypass;  // AES-128 block before its first inverse round
-    logic [127:0] round_out;
+    if (s == 0) begin : gen_add_key
+      // AddRoundKey with round key Nr.
+      assign state_d = block_i ^ (aes256_i ? keys_flat[128*Rounds +: 128]
+                                           : keys_flat[128*esp_aes_pkg::Aes128Rounds +: 128]);
+    end else begin : gen_round
+      logic         bypass;  // AES-128 block before its first inverse round
+      logic [127:0] round_out;
 
-    if (s <= Aes128Skip) begin : gen_aes256_only
-      assign bypass = !aes256_q[s-1];
-    end else begin : gen_common
-      assign bypass = 1'b0;
+      if (s <= Aes128Skip) begin : gen_aes256_only
+        assign bypass = !aes256_q[s-1];
+      end else begin : gen_common
+        assign bypass = 1'b0;
+      end
+
+      esp_aes_round #(
+        .Inverse(1'b1)
+      ) u_round (
+        .state_i    (gen_stage[s-1].state_q),
+        .round_key_i(gen_stage[s-1].gen_keys.keys_q[128*(Rounds-s) +: 128]),  // key Rounds-s
+        .final_i    (s == Rounds),
+        .state_o    (round_out)
+      );
+
+      assign state_d = bypass ? gen_stage[s-1].state_q : round_out;
     end
-
-    esp_aes_round #(
-      .Inverse(1'b1)
-    ) u_round (
-      .state_i    (state_q[s-1]),
-      .round_key_i(keys_q[s-1][Rounds-s]),
-      .final_i    (s == Rounds),
-      .state_o    (round_out)
-    );
-
-    assign state_d[s] = bypass ? state_q[s-1] : round_out;
 
     if (s < Rounds) begin : gen_keys
-      for (genvar k = 0; k <= Rounds; k++) begin : gen_key
-        assign keys_d[s][k] = (k == Rounds - s) ? '0 : keys_q[s-1][k];
+      // Round key j in bits [128j +: 128] (flat: its width depends on the stage).
+      logic [128*(Rounds-s)-1:0] keys_d, keys_q;
+      if (s == 0) begin : gen_load
+        assign keys_d = keys_flat[128*Rounds-1:0];
+      end else begin : gen_pass
+        assign keys_d = gen_stage[s-1].gen_keys.keys_q[128*(Rounds-s)-1:0];
       end
+      always_ff @(posedge clk_i) begin
+        keys_q <= keys_d;
+      end
+    end
+
+    always_ff @(posedge clk_i) begin
+      state_q <= state_d;
     end
   end
 
   // ---------------------------------------------------------------------------------------
-  // Registers: valid with synchronous active-low reset, datapath without
+  // Sideband registers: valid with synchronous active-low reset, the rest without
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -87,9 +98,7 @@ module esp_aes_dec_pipe #(
 
   always_ff @(posedge clk_i) begin
     tag_q    <= {tag_q[Rounds-1:0], tag_i};
-    aes256_q <= {aes256_q[Aes128Skip-2:0], aes256_i};
-    state_q  <= state_d;
-    keys_q   <= keys_d;
+    aes256_q <= {aes256_q[$bits(aes256_q)-2:0], aes256_i};
   end
 
   // ---------------------------------------------------------------------------------------
@@ -97,6 +106,6 @@ module esp_aes_dec_pipe #(
   // ---------------------------------------------------------------------------------------
   assign valid_o = valid_q[Rounds];
   assign tag_o   = tag_q[Rounds];
-  assign block_o = state_q[Rounds];
+  assign block_o = gen_stage[Rounds].state_q;
 
 endmodule

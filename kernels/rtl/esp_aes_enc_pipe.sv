@@ -28,65 +28,75 @@ module esp_aes_enc_pipe #(
   // clocks in all). AES-128 blocks pass stages 11..14 unchanged, so both key sizes share one
   // latency and blocks never reorder.
 
-  // Stage s of the pipeline is element s of each packed array.
-  logic [Rounds:0]                valid_q;
-  logic [Rounds:0][TagWidth-1:0]  tag_q;
-  logic [Rounds-1:0]              aes256_q;  // the last stage needs no key size
-  logic [Rounds:0][127:0]         state_d, state_q;
-  // Round keys still needed downstream: stage s keeps keys s+1..14 and zeroes the rest, so
-  // synthesis removes the spent ones (constant flops) and a key never lingers after use.
-  logic [Rounds-1:0][14:0][127:0] keys_d, keys_q;
+  // Sideband: stage s is element s.
+  // The round keys as one flat vector, round key r in bits [128r +: 128].
+  logic [128*(Rounds+1)-1:0]     keys_flat;
+  assign keys_flat = round_keys_i;
+
+  logic [Rounds:0]               valid_q;
+  logic [Rounds:0][TagWidth-1:0] tag_q;
+  logic [Rounds-1:0]             aes256_q;  // the last stage needs no key size
 
   // ---------------------------------------------------------------------------------------
-  // Stage 0: initial AddRoundKey
+  // Datapath: stage s holds its state and the round keys s+1..14 still ahead of it, so a
+  // key is dropped once used and the key flops shrink along the pipe.
   // ---------------------------------------------------------------------------------------
-  assign state_d[0] = block_i ^ round_keys_i[0];
-  for (genvar k = 0; k <= Rounds; k++) begin : gen_key0
-    assign keys_d[0][k] = (k == 0) ? '0 : round_keys_i[k];
-  end
+  for (genvar s = 0; s <= Rounds; s++) begin : gen_stage
+    logic [127:0] state_d, state_q;
 
-  // ---------------------------------------------------------------------------------------
-  // Stages 1..14: one round each
-  // ---------------------------------------------------------------------------------------
-  for (genvar s = 1; s <= Rounds; s++) begin : gen_stage
-    logic         last_round;  // no MixColumns
-    logic         bypass;      // AES-128 block past its final round
-    logic [127:0] round_out;
+    if (s == 0) begin : gen_add_key
+      assign state_d = block_i ^ keys_flat[127:0];
+    end else begin : gen_round
+      logic         last_round;  // no MixColumns
+      logic         bypass;      // AES-128 block past its final round
+      logic [127:0] round_out;
 
-    if (s < Aes128Rounds) begin : gen_common
-      assign last_round = 1'b0;
-      assign bypass     = 1'b0;
-    end else if (s == Aes128Rounds) begin : gen_aes128_last
-      assign last_round = !aes256_q[s-1];
-      assign bypass     = 1'b0;
-    end else if (s < Rounds) begin : gen_aes256_only
-      assign last_round = 1'b0;
-      assign bypass     = !aes256_q[s-1];
-    end else begin : gen_aes256_last
-      assign last_round = 1'b1;
-      assign bypass     = !aes256_q[s-1];
+      if (s < Aes128Rounds) begin : gen_common
+        assign last_round = 1'b0;
+        assign bypass     = 1'b0;
+      end else if (s == Aes128Rounds) begin : gen_aes128_last
+        assign last_round = !aes256_q[s-1];
+        assign bypass     = 1'b0;
+      end else if (s < Rounds) begin : gen_aes256_only
+        assign last_round = 1'b0;
+        assign bypass     = !aes256_q[s-1];
+      end else begin : gen_aes256_last
+        assign last_round = 1'b1;
+        assign bypass     = !aes256_q[s-1];
+      end
+
+      esp_aes_round #(
+        .Inverse(1'b0)
+      ) u_round (
+        .state_i    (gen_stage[s-1].state_q),
+        .round_key_i(gen_stage[s-1].gen_keys.keys_q[127:0]),  // round key s
+        .final_i    (last_round),
+        .state_o    (round_out)
+      );
+
+      assign state_d = bypass ? gen_stage[s-1].state_q : round_out;
     end
-
-    esp_aes_round #(
-      .Inverse(1'b0)
-    ) u_round (
-      .state_i    (state_q[s-1]),
-      .round_key_i(keys_q[s-1][s]),
-      .final_i    (last_round),
-      .state_o    (round_out)
-    );
-
-    assign state_d[s] = bypass ? state_q[s-1] : round_out;
 
     if (s < Rounds) begin : gen_keys
-      for (genvar k = 0; k <= Rounds; k++) begin : gen_key
-        assign keys_d[s][k] = (k == s) ? '0 : keys_q[s-1][k];
+      // Round key s+1+j in bits [128j +: 128] (flat: its width depends on the stage).
+      logic [128*(Rounds-s)-1:0] keys_d, keys_q;
+      if (s == 0) begin : gen_load
+        assign keys_d = keys_flat[128*(Rounds+1)-1:128];
+      end else begin : gen_pass
+        assign keys_d = gen_stage[s-1].gen_keys.keys_q[128*(Rounds-s+1)-1:128];
       end
+      always_ff @(posedge clk_i) begin
+        keys_q <= keys_d;
+      end
+    end
+
+    always_ff @(posedge clk_i) begin
+      state_q <= state_d;
     end
   end
 
   // ---------------------------------------------------------------------------------------
-  // Registers: valid with synchronous active-low reset, datapath without
+  // Sideband registers: valid with synchronous active-low reset, the rest without
   // ---------------------------------------------------------------------------------------
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -98,9 +108,7 @@ module esp_aes_enc_pipe #(
 
   always_ff @(posedge clk_i) begin
     tag_q    <= {tag_q[Rounds-1:0], tag_i};
-    aes256_q <= {aes256_q[Rounds-2:0], aes256_i};
-    state_q  <= state_d;
-    keys_q   <= keys_d;
+    aes256_q <= {aes256_q[$bits(aes256_q)-2:0], aes256_i};
   end
 
   // ---------------------------------------------------------------------------------------
@@ -108,6 +116,6 @@ module esp_aes_enc_pipe #(
   // ---------------------------------------------------------------------------------------
   assign valid_o = valid_q[Rounds];
   assign tag_o   = tag_q[Rounds];
-  assign block_o = state_q[Rounds];
+  assign block_o = gen_stage[Rounds].state_q;
 
 endmodule

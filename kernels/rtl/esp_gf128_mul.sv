@@ -20,15 +20,12 @@ module esp_gf128_mul #(
     end
   endfunction
 
-  // Stage k's registers are element k; the last stage passes no operands on.
-  logic [Stages-1:0][127:0] acc_d, acc_q;
-  logic [Stages-2:0][127:0] a_d, a_q, b_d, b_q;
-
   // ---------------------------------------------------------------------------------------
-  // Stage k takes chunk Stages-1-k of b (highest degree first)
+  // Stage k takes chunk Stages-1-k of b (highest degree first); its registers live in its
+  // generate block: the partial product, and a and the chunks of b still to come.
   // ---------------------------------------------------------------------------------------
   for (genvar k = 0; k < Stages; k++) begin : gen_stage
-    logic [127:0]   acc_in, a_in;
+    logic [127:0]   acc_in, a_in, acc_d, acc_q;
     // Only chunks Stages-1-k and below of b_in are still needed here; the consumed chunks
     // ride along unread and synthesis prunes their flops.
     /* verilator lint_off UNUSEDSIGNAL */
@@ -43,9 +40,9 @@ module esp_gf128_mul #(
       assign a_in   = reflect(a_i);
       assign b_in   = reflect(b_i);
     end else begin : gen_next
-      assign acc_in = acc_q[k-1];
-      assign a_in   = a_q[k-1];
-      assign b_in   = b_q[k-1];
+      assign acc_in = gen_stage[k-1].acc_q;
+      assign a_in   = gen_stage[k-1].gen_pass.a_q;
+      assign b_in   = gen_stage[k-1].gen_pass.b_q;
     end
     assign chunk = b_in[W * (Stages - 1 - k) +: W];
 
@@ -59,25 +56,26 @@ module esp_gf128_mul #(
     end
 
     // x^128 = x^7 + x^2 + x + 1: fold the W high coefficients back once (W + 7 <= 128).
-    assign high     = wide[127+W:128];
-    assign acc_d[k] = wide[127:0] ^ 128'(high) ^ (128'(high) << 1) ^ (128'(high) << 2)
-                      ^ (128'(high) << 7);
+    assign high  = wide[127+W:128];
+    assign acc_d = wide[127:0] ^ 128'(high) ^ (128'(high) << 1) ^ (128'(high) << 2)
+                   ^ (128'(high) << 7);
+
+    always_ff @(posedge clk_i) begin
+      acc_q <= acc_d;
+    end
+
     if (k < Stages - 1) begin : gen_pass
-      assign a_d[k] = a_in;
-      assign b_d[k] = b_in;
+      logic [127:0] a_d, a_q, b_d, b_q;
+      assign a_d = a_in;
+      assign b_d = b_in;
+      always_ff @(posedge clk_i) begin
+        a_q <= a_d;
+        b_q <= b_d;
+      end
     end
   end
 
-  // ---------------------------------------------------------------------------------------
-  // Registers (datapath only: no reset)
-  // ---------------------------------------------------------------------------------------
-  always_ff @(posedge clk_i) begin
-    acc_q <= acc_d;
-    a_q   <= a_d;
-    b_q   <= b_d;
-  end
-
-  assign p_o = reflect(acc_q[Stages-1]);
+  assign p_o = reflect(gen_stage[Stages-1].acc_q);
 
 `ifndef SYNTHESIS
   initial begin
