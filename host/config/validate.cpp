@@ -169,7 +169,7 @@ void Checker::interfaces() {
         if (c_.find_track(t.object) == nullptr) {
           warning(t.loc, itf.name + ": standby " + std::to_string(g.group) + " tracks object " + std::to_string(t.object) +
                              ", which no `track " + std::to_string(t.object) +
-                             " interface ...` defines; espgw treats it as up, so it never lowers the priority");
+                             " interface ...` defines, so nothing lowers the priority through it (add `track N interface NAME line-protocol`)");
         }
       }
     }

@@ -126,7 +126,7 @@ TEST(Fixtures, R1HsrpWrongFlagsMissingRedundancyAndTheUndefinedMap) {
   ASSERT_EQ(r.diagnostics.size(), 3u) << ::testing::PrintToString(r.formatted());
   EXPECT_EQ(r.formatted()[0],
             "r1-hsrp-wrong.cfg:13:20: warning: GigabitEthernet0/0: standby 199 tracks object 2, which no `track 2 "
-            "interface ...` defines; espgw treats it as up, so it never lowers the priority");
+            "interface ...` defines, so nothing lowers the priority through it (add `track N interface NAME line-protocol`)");
   EXPECT_EQ(r.formatted()[1], "r1-hsrp-wrong.cfg:16:13: error: GigabitEthernet0/0: crypto map vpn is not configured "
                               "(`crypto map vpn 10 ipsec-isakmp` ...)");
   EXPECT_EQ(r.formatted()[2],
