@@ -16,6 +16,8 @@
 namespace espgw::dataplane {
 
 namespace {
+constexpr unsigned kTxQueueLen = 10000;
+
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
@@ -56,6 +58,14 @@ void Tun::configure(std::uint32_t mtu) {
   if (::ioctl(s, SIOCSIFMTU, &ifr) < 0) {
     ::close(s);
     fail("tun: set mtu on " + name_);
+  }
+  // The kernel queues packets for us in the TUN device, dropping beyond txqueuelen (500 by
+  // default); a TCP burst larger than that would be lost before we read it, and TCP would
+  // blame the path. Give the queue room for several bursts (the gateway must not drop).
+  ifr.ifr_qlen = static_cast<int>(kTxQueueLen);
+  if (::ioctl(s, SIOCSIFTXQLEN, &ifr) < 0) {
+    ::close(s);
+    fail("tun: set txqueuelen on " + name_);
   }
   // Best effort: a kernel without IPv6 has no such file, which is what we want anyway.
   std::ofstream("/proc/sys/net/ipv6/conf/" + name_ + "/disable_ipv6") << "1\n";

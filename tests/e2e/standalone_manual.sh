@@ -9,7 +9,9 @@
 #      export is refused without --reveal-keys;
 #   5. a replayed and a tampered packet injected on the outside link (scapy) are dropped and
 #      counted as replay and verify (auth) failures;
-#   6. SIGTERM removes the reverse route and espd exits 0.
+#   6. SIGHUP with an unchanged config keeps SAs and counters; clear crypto sa reinstalls
+#      manual SAs without reusing sequence numbers; SIGTERM removes the reverse route and
+#      espd exits 0.
 # Usage: standalone_manual.sh --transform cbc|gcm --encap raw|udp [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -68,6 +70,12 @@ text=$(espctl_on gw1 show crypto ipsec sa)
 grep -q "#pkts encaps: $EXPECTED, #pkts encrypt: $EXPECTED, #pkts digest: $EXPECTED" <<<"$text" \
   || fail "IOS text counters differ from JSON"
 
+# SIGHUP with an unchanged file: SAs, sequence numbers and counters stay.
+kill -HUP "$ESPD_PID_gw2"
+for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw2.log" && grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | grep -q 2 && break; sleep 0.1; done
+grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | grep -q 2 || fail "gw2 did not reload on SIGHUP"
+check_counters gw2 172.21.91.37 $EXPECTED $EXPECTED
+
 # 5. replay and tamper, injected from gw2's side of the outside link towards gw1.
 # The first capture ends here (pings only); a second one watches the injection.
 topo_stop_capture
@@ -112,6 +120,12 @@ decrypted=$(wc -l <"$TOPO_DIR/tshark.txt")
 requests=$(grep -c $'19.26.116.137,172.21.91.37\t19.26.116.141,192.168.20.25\t8' "$TOPO_DIR/tshark.txt" || true)
 [ "$decrypted" = $((2 * EXPECTED)) ] || { cat "$TOPO_DIR/tshark.txt" >&2; fail "tshark decrypted $decrypted ICMP packets, expected $((2 * EXPECTED))"; }
 [ "$requests" = "$COUNT" ] || { cat "$TOPO_DIR/tshark.txt" >&2; fail "tshark: $requests echo requests h2 -> h1, expected $COUNT"; }
+
+# clear crypto sa: manual SAs come back at once with counters reset, and their sequence
+# numbers continue (else gw2 would drop the next packets as replays and the ping would fail).
+espctl_on gw1 clear crypto sa >/dev/null || fail "clear crypto sa"
+in_ns h1 ping -n -c 1 -W 2 172.21.91.37 >/dev/null || fail "ping after clear crypto sa"
+check_counters gw1 192.168.20.25 1 1
 
 # 6. SIGTERM: routes and SAs go, exit 0.
 routes=$(in_ns gw1 ip route show)  # (grep -q in a pipe would SIGPIPE ip under pipefail)
