@@ -3,7 +3,10 @@
 
 #include <boost/asio/ip/multicast.hpp>
 #include <spdlog/spdlog.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <cstring>
 
 #include <stdexcept>
 
@@ -38,6 +41,10 @@ HsrpSocket::HsrpSocket(asio::io_context& io, std::string interface, std::uint32_
   if (!ec) socket_.set_option(asio::ip::multicast::hops(kHsrpTtl), ec);
   if (!ec) socket_.set_option(asio::ip::multicast::enable_loopback(false), ec);
   if (ec) fail("cannot set multicast options", ec);
+  int on = 1;
+  if (::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_RECVTTL, &on, sizeof on) != 0)
+    fail("IP_RECVTTL", boost::system::error_code(errno, boost::system::system_category()));
+  socket_.non_blocking(true, ec);
   receive();
 }
 
@@ -49,9 +56,35 @@ void HsrpSocket::send(HsrpVersion version, std::span<const std::uint8_t> payload
 }
 
 void HsrpSocket::receive() {
-  socket_.async_receive_from(asio::buffer(buffer_), sender_, [this](const boost::system::error_code& ec, std::size_t n) {
+  // recvmsg by hand (after Asio says readable) to see the IP TTL: HSRP is sent with TTL 1, so
+  // anything else was routed here from off the segment (RFC 2281 5.1) and is dropped.
+  socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& ec) {
     if (ec == asio::error::operation_aborted) return;
-    if (!ec) handler_(std::span(buffer_.data(), n), sender_.address().to_v4().to_uint());
+    for (;;) {
+      sockaddr_in from{};
+      iovec iov{buffer_.data(), buffer_.size()};
+      alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+      msghdr msg{};
+      msg.msg_name = &from;
+      msg.msg_namelen = sizeof from;
+      msg.msg_iov = &iov;
+      msg.msg_iovlen = 1;
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof control;
+      ssize_t n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT);
+      if (n < 0) break;  // EAGAIN: drained
+      int ttl = -1;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+      if (ttl != kHsrpTtl) {
+        // Counted always; logged for the first and then every 100th, so a flood cannot fill the log.
+        if (off_link_drops_++ % 100 == 0)
+          spdlog::warn("HSRP on {}: dropped a packet from {} with TTL {} (off-link; {} so far)", interface_,
+                       format_ipv4(ntohl(from.sin_addr.s_addr)), ttl, off_link_drops_);
+        continue;
+      }
+      handler_(std::span(buffer_.data(), static_cast<std::size_t>(n)), ntohl(from.sin_addr.s_addr));
+    }
     receive();
   });
 }

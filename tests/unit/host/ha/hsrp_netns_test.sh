@@ -2,7 +2,8 @@
 # HSRP failover between two hsrp_speaker processes in two network namespaces joined by a
 # veth pair (the outside segment). Checks: one active, one standby; only the active holds the
 # VIP; after SIGKILL of the active the standby takes over within the hold time and announces
-# the VIP by gratuitous ARP; SIGTERM of an active resigns and hands over at once. Runs twice:
+# the VIP by gratuitous ARP; forged Hellos (wrong MD5 digest; TTL 5) are counted and change
+# nothing; SIGTERM of an active resigns and hands over at once. Runs twice:
 # v1 with 1 s / 3 s timers and v2 with 100 ms / 400 ms. Every wait is bounded; a trap
 # removes namespaces and processes on every exit path.
 set -euo pipefail
@@ -71,9 +72,9 @@ run_case() {
 
   # Capture B's gratuitous ARP from A's side of the segment.
   local cap="$DIR/$name-garp.pcap"
-  ip netns exec "$NA" timeout 20 tcpdump -i "$VA" -n -c 1 -w "$cap" "arp and arp[6:2] == 1 and ether src $(ip -n "$NB" link show "$VB" | awk '/ether/{print $2}')" >/dev/null 2>&1 &
+  ip netns exec "$NA" timeout 20 tcpdump -i "$VA" -n -c 1 -w "$cap" "arp and arp[6:2] == 1 and ether src $(ip -n "$NB" link show "$VB" | awk '/ether/{print $2}')" >"$cap.log" 2>&1 &
   local pcap=$!; PIDS+=("$pcap")
-  sleep 0.3  # let tcpdump attach before the event it must see (bounded by its own timeout)
+  wait_for "$cap.log" "listening on" 10  # attached before the event it must see
 
   local t_kill; t_kill=$(now_ms)
   kill -9 "$pa"; wait "$pa" 2>/dev/null || true
@@ -98,12 +99,39 @@ run_case() {
   wait_for "$lb" "state Active -> Speak" "$limit"
   wait_count "$lb" "-> Standby" 2 "$limit"
   echo "   preempt: the returning higher-priority router took the group back; B is standby again"
+  # Forged Hellos at the active, priority 255 and state Active, from B's namespace: one with a
+  # wrong MD5 digest (TTL 1), one with a valid-looking layout but TTL 5 (routed: off-link).
+  ip netns exec "$NB" /usr/bin/python3 - "$VB" "$version" <<'PY' >"$DIR/scapy.log" 2>&1
+import sys, os, struct, socket
+from scapy.all import Ether, IP, UDP, Raw, sendp
+iface, version = sys.argv[1], int(sys.argv[2])
+md5 = struct.pack("!BBBBHII", 4, 28, 1, 0, 0, 0x0A630032, 0) + os.urandom(16)
+if version == 1:
+    body = struct.pack("!BBBBBBBB", 0, 0, 16, 1, 3, 255, 199, 0) + bytes(8) + socket.inet_aton("10.99.0.1") + md5
+    dst = "224.0.0.2"
+else:
+    body = struct.pack("!BBBBBBH6sIII", 1, 40, 2, 0, 6, 4, 199, bytes(6), 255, 100, 400) + socket.inet_aton("10.99.0.1") + bytes(12) + md5
+    dst = "224.0.0.102"
+for ttl in (1, 5):
+    mac = "01:00:5e:00:00:%02x" % int(dst.split(".")[3])
+    sendp(Ether(dst=mac) / IP(src="10.99.0.50", dst=dst, ttl=ttl) / UDP(sport=1985, dport=1985) / Raw(body),
+          iface=iface, verbose=False)
+PY
+  [ $? = 0 ] || { echo "FAIL: scapy could not send the forged Hellos"; exit 1; }
+  wait_for "$la.2" "BADAUTH" 5
+  wait_for "$la.2" "with TTL 5 (off-link" 5
+  grep -q "state Active -> Speak" "$la.2" && { echo "FAIL: a forged Hello moved the active"; exit 1; }
   local t_term; t_term=$(now_ms)
   kill -TERM "$pa"
   wait_count "$lb" "state Standby -> Active" 2 "$limit"
   t_active=$(grep "state Standby -> Active" "$lb" | tail -1 | cut -d' ' -f1)
   echo "   SIGTERM (resign) of the active: standby active after $(( t_active - t_term )) ms"
   [ $(( t_active - t_term )) -lt $(( hold / 2 )) ] || { echo "FAIL: the resign did not hand over at once"; exit 1; }
+  wait "$pa" 2>/dev/null || true
+  local counters; counters=$(grep "counters" "$la.2" || true)
+  echo "   forged Hellos at the active: $counters"
+  echo "$counters" | grep -q "auth_failures=[1-9]" || { echo "FAIL: the forged Hello was not counted"; exit 1; }
+  echo "$counters" | grep -q "off_link=[1-9]" || { echo "FAIL: the TTL-5 Hello was not dropped as off-link"; exit 1; }
   kill -9 "$pb" 2>/dev/null || true
   wait "$pb" 2>/dev/null || true
   ip -n "$NB" addr del $VIP/32 dev "$VB" 2>/dev/null || true

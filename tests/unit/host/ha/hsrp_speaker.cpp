@@ -104,9 +104,10 @@ int main(int argc, char** argv) {
     driver.enable();
     io.run();
     const auto& c = driver.machine().counters();
-    std::printf("%lld counters hellos_in=%llu hellos_out=%llu auth_failures=%llu\n", wall_ms(),
+    std::printf("%lld counters hellos_in=%llu hellos_out=%llu auth_failures=%llu off_link=%llu\n", wall_ms(),
                 static_cast<unsigned long long>(c.hellos_in), static_cast<unsigned long long>(c.hellos_out),
-                static_cast<unsigned long long>(c.auth_failures));
+                static_cast<unsigned long long>(c.auth_failures),
+                static_cast<unsigned long long>(socket->off_link_drops()));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "hsrp_speaker: %s\n", e.what());
     return 1;
