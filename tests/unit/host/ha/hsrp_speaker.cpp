@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "host/common/ipv4.hpp"
-#include "host/ha/asio_scheduler.hpp"
+#include "host/common/asio_scheduler.hpp"
 #include "host/ha/gratuitous_arp.hpp"
 #include "host/ha/hsrp_group_driver.hpp"
 #include "host/ha/hsrp_socket.hpp"
