@@ -21,7 +21,8 @@ void store_le32(std::uint8_t* p, std::uint32_t v) {
   p[2] = static_cast<std::uint8_t>(v >> 16);
   p[3] = static_cast<std::uint8_t>(v >> 24);
 }
-constexpr std::uint32_t kSeqValid = 1u << 16;  // completion status_sa bit 16
+constexpr std::uint32_t kSeqValid = 1u << 16;      // completion status_sa bit 16
+constexpr std::uint32_t kSeqHiWritten = 1u << 17;  // bit 17: descriptor seq_hi_wb holds the high half
 
 std::uint64_t addr64(std::uint32_t lo, std::uint32_t hi) { return (std::uint64_t{hi} << 32) | lo; }
 
@@ -54,32 +55,69 @@ void desc_fetch(const std::uint8_t* gmem, ControlRegs& regs, std::uint32_t n, Jo
   }
 }
 
+// Loads a job's buffer from device memory into the on-chip packet buffer, and back.
+void load_packet(const std::uint8_t* gmem, KernelState& st, const Job& job) {
+  const std::uint8_t* buf = gmem + job.buf_addr;
+  for (std::uint32_t b = 0; b < job.capacity; ++b) {
+#pragma HLS PIPELINE II = 1
+    st.pkt[b] = buf[b];
+  }
+}
+void store_packet(std::uint8_t* gmem, const KernelState& st, const Job& job) {
+  std::uint8_t* buf = gmem + job.buf_addr;
+  for (std::uint32_t b = 0; b < job.capacity; ++b) {
+#pragma HLS PIPELINE II = 1
+    buf[b] = st.pkt[b];
+  }
+}
+
 void esp_engine(std::uint8_t* gmem, KernelState& st, std::uint32_t n, JobStream& jobs, ResultStream& results) {
+  // The pass is the pipeline's depth: every inbound job's replay pre-check sees the window
+  // as the pass found it, and the windows move in the finalize step after the ICVs, in job
+  // order (docs/hardware.md "Batches"). Outbound jobs complete in the first step.
+  Job pass[kJobsPerPass];
+  InboundView views[kJobsPerPass];
+  JobResult out[kJobsPerPass];
+  bool pending[kJobsPerPass];
   for (std::uint32_t i = 0; i < n; ++i) {
-    const Job job = jobs.read();
+    pass[i] = jobs.read();
+    const Job& job = pass[i];
     // An inconsistent descriptor (offset + length > capacity) is judged by the stages
     // below, as malformed, after the SA check, exactly as the CPU backend orders it.
-    std::uint8_t* buf = gmem + job.buf_addr;
-    for (std::uint32_t b = 0; b < job.capacity; ++b) {
-#pragma HLS PIPELINE II = 1
-      st.pkt[b] = buf[b];
+    load_packet(gmem, st, job);
+    pending[i] = false;
+    if (job.inbound) {
+      pending[i] = esp_inbound_prepare(st, job, views[i], out[i]);
+    } else {
+      out[i] = esp_outbound(st, job);
+      store_packet(gmem, st, job);
     }
-    const JobResult r = job.inbound ? esp_inbound(st, job) : esp_outbound(st, job);
-    for (std::uint32_t b = 0; b < job.capacity; ++b) {
-#pragma HLS PIPELINE II = 1
-      buf[b] = st.pkt[b];
+  }
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (pending[i]) {
+      load_packet(gmem, st, pass[i]);
+      out[i] = esp_inbound_finalize(st, pass[i], views[i]);
+      store_packet(gmem, st, pass[i]);
     }
-    results.write(r);
+    results.write(out[i]);
   }
 }
 
 void cmpl_write(std::uint8_t* gmem, ControlRegs& regs, std::uint32_t n, ResultStream& results) {
   const std::uint64_t ring = addr64(regs.cmpl_ring_lo, regs.cmpl_ring_hi);
+  const std::uint64_t desc_ring = addr64(regs.desc_ring_lo, regs.desc_ring_hi);
   for (std::uint32_t i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1
     const JobResult r = results.read();
-    std::uint8_t* c = gmem + ring + std::uint64_t{(regs.cmpl_tail % regs.ring_size)} * cw::kBytes;
-    store_le32(c + 4 * cw::kStatusSa, (r.status << 24) | (r.seq_valid ? kSeqValid : 0u) | (r.sa_index & 0xFFFF));
+    const std::uint32_t slot = regs.cmpl_tail % regs.ring_size;  // completion k answers descriptor k
+    std::uint8_t* c = gmem + ring + std::uint64_t{slot} * cw::kBytes;
+    const bool has_seq = r.seq_valid != 0;
+    // The ESN high half goes back into the descriptor (written before the completion, so a
+    // host that sees the completion sees it too).
+    if (has_seq) store_le32(gmem + desc_ring + std::uint64_t{slot} * dw::kBytes + 4 * dw::kSeqHiWb,
+                            static_cast<std::uint32_t>(r.seq >> 32));
+    store_le32(c + 4 * cw::kStatusSa, (r.status << 24) | (has_seq && r.status != 0 ? kSeqValid : 0u) |
+                                          (has_seq ? kSeqHiWritten : 0u) | (r.sa_index & 0xFFFF));
     store_le32(c + 4 * cw::kOutOffsetLen, (r.offset << 16) | (r.length & 0xFFFF));
     store_le32(c + 4 * cw::kCookie, r.cookie);
     store_le32(c + 4 * cw::kSeqLo, static_cast<std::uint32_t>(r.seq));

@@ -55,52 +55,56 @@ JobResult no_sa(rm::Status s, const Job& job) {
 
 }  // namespace
 
-JobResult esp_inbound(KernelState& st, const Job& job) {
+bool esp_inbound_prepare(KernelState& st, const Job& job, InboundView& view, JobResult& result) {
+  // Every early return below is final: it stores its result and says so.
+  auto no_sa_final = [&](rm::Status s) {
+    result = no_sa(s, job);
+    return false;
+  };
   // Capacity 0xFFFF means "65535 or more": the bounds then hold by construction.
   if (job.capacity != kMaxBufferBytes && (job.offset > job.capacity || job.length > job.capacity - job.offset))
-    return no_sa(rm::Status::kMalformed, job);
+    return no_sa_final(rm::Status::kMalformed);
   std::uint8_t* ip = st.pkt + job.offset;
   std::uint32_t len = job.length;
 
   // --- outer IPv4 (and UDP): failures here belong to no SA ---
-  if (len < 20 || (ip[0] >> 4) != 4) return no_sa(rm::Status::kMalformed, job);
+  if (len < 20 || (ip[0] >> 4) != 4) return no_sa_final(rm::Status::kMalformed);
   const std::uint32_t ihl = (ip[0] & 0x0F) * 4u;
   const std::uint32_t total = load_be16(ip + 2);
-  if (ihl < 20 || ihl > total || total > len) return no_sa(rm::Status::kMalformed, job);
-  if (ones_sum(ip, ihl, 0) != 0xFFFF) return no_sa(rm::Status::kMalformed, job);  // header checksum
-  if ((load_be16(ip + 6) & 0x3FFF) != 0) return no_sa(rm::Status::kMalformed, job);  // fragments are not reassembled here
+  if (ihl < 20 || ihl > total || total > len) return no_sa_final(rm::Status::kMalformed);
+  if (ones_sum(ip, ihl, 0) != 0xFFFF) return no_sa_final(rm::Status::kMalformed);  // header checksum
+  if ((load_be16(ip + 6) & 0x3FFF) != 0) return no_sa_final(rm::Status::kMalformed);  // fragments are not reassembled here
   len = total;  // trailing link-layer padding is not part of the datagram
   std::uint32_t esp_off = ihl;
   if (ip[9] == kProtoUdp) {
-    if (len - ihl < kUdpHeaderBytes) return no_sa(rm::Status::kMalformed, job);
+    if (len - ihl < kUdpHeaderBytes) return no_sa_final(rm::Status::kMalformed);
     const std::uint8_t* udp = ip + ihl;
     const std::uint32_t udp_len = load_be16(udp + 4);
-    if (udp_len < kUdpHeaderBytes || udp_len > len - ihl) return no_sa(rm::Status::kMalformed, job);
+    if (udp_len < kUdpHeaderBytes || udp_len > len - ihl) return no_sa_final(rm::Status::kMalformed);
     if (load_be16(udp + 6) != 0) {  // a sender that did checksum gets checked (RFC 768)
       const std::uint32_t pseudo = ones_sum(ip + 12, 8, kProtoUdp + udp_len);
-      if (ones_sum(udp, udp_len, pseudo) != 0xFFFF) return no_sa(rm::Status::kMalformed, job);
+      if (ones_sum(udp, udp_len, pseudo) != 0xFFFF) return no_sa_final(rm::Status::kMalformed);
     }
     esp_off = ihl + kUdpHeaderBytes;
     len = ihl + udp_len;
     // RFC 3948 2.2: a zero "non-ESP marker" means IKE, which does not belong here.
-    if (len - esp_off < kEspHeaderBytes || load_be32(ip + esp_off) == 0) return no_sa(rm::Status::kMalformed, job);
+    if (len - esp_off < kEspHeaderBytes || load_be32(ip + esp_off) == 0) return no_sa_final(rm::Status::kMalformed);
   } else if (ip[9] != kProtoEsp) {
-    return no_sa(rm::Status::kMalformed, job);
+    return no_sa_final(rm::Status::kMalformed);
   }
-  if (len - esp_off < kEspHeaderBytes) return no_sa(rm::Status::kMalformed, job);
+  if (len - esp_off < kEspHeaderBytes) return no_sa_final(rm::Status::kMalformed);
   std::uint8_t* esp = ip + esp_off;
   const std::uint32_t spi = load_be32(esp);
   const std::uint32_t seq_lo = load_be32(esp + 4);
 
   // --- SA ---
   const std::uint32_t index = sa_table_lookup_spi(st, spi);
-  if (index == kNoSlot) return no_sa(rm::Status::kBadSpi, job);
+  if (index == kNoSlot) return no_sa_final(rm::Status::kBadSpi);
   SaSlot& sa = st.sa[index];
-  std::uint64_t seq_seen = 0;  // set once the replay check has passed
-  std::uint32_t seq_valid = 0;
   auto drop = [&](rm::Status s, rm::Counter c) {
     sa_count(sa, c, 1);
-    return JobResult{status_code(s), index, job.offset, job.length, job.cookie, seq_seen, seq_valid};
+    result = JobResult{status_code(s), index, job.offset, job.length, job.cookie, 0, 0};
+    return false;
   };
   if (sa_hard_expired(sa)) return drop(rm::Status::kLifetimeExpired, rm::Counter::kOtherDrops);
 
@@ -120,8 +124,30 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
   const std::uint64_t top = sa_seq(sa);
   const std::uint64_t seq = replay_infer_seq(top, window, esn, seq_lo);
   if (!replay_check(st.replay[index], top, window, seq)) return drop(rm::Status::kReplay, rm::Counter::kReplayFails);
-  seq_seen = seq;
-  seq_valid = 1;
+  view = InboundView{index, esp_off, esp_len, seq};
+  return true;
+}
+
+
+JobResult esp_inbound_finalize(KernelState& st, const Job& job, const InboundView& view) {
+  std::uint8_t* ip = st.pkt + job.offset;
+  std::uint8_t* esp = ip + view.esp_off;
+  const std::uint32_t index = view.sa;
+  SaSlot& sa = st.sa[index];
+  const std::uint64_t seq = view.seq;
+  const std::uint32_t spi = load_be32(esp);
+  const std::uint32_t seq_lo = load_be32(esp + 4);
+  // From here on the job has a sequence number, reported even when it then fails.
+  auto drop = [&](rm::Status s, rm::Counter c) {
+    sa_count(sa, c, 1);
+    return JobResult{status_code(s), index, job.offset, job.length, job.cookie, seq, 1};
+  };
+  const rm::Transform t = sa_transform(sa);
+  const bool gcm = t == rm::Transform::kAesGcm16;
+  const bool esn = sa_esn(sa);
+  const std::uint32_t window = sa.rec[w::kReplayWindow];
+  const std::uint32_t iv_len = esp_iv_len(t), icv_len = esp_icv_len(t);
+  const std::uint32_t ct_len = view.esp_len - kEspHeaderBytes - iv_len - icv_len;
 
   // --- ICV, then decrypt ---
   std::uint8_t* iv = esp + kEspHeaderBytes;
@@ -149,7 +175,11 @@ JobResult esp_inbound(KernelState& st, const Job& job) {
     esp_cbc_decrypt(sa, iv, payload, ct_len);
   }
 
-  // --- authentic: the window moves now (RFC 4303 3.4.3), whatever the checks below say ---
+  // --- authentic: the window moves now (RFC 4303 3.4.3), whatever the checks below say.
+  // The check runs again: a twin earlier in the same pass may have taken the number since
+  // the prepare step checked it. ---
+  const std::uint64_t top = sa_seq(sa);
+  if (!replay_check(st.replay[index], top, window, seq)) return drop(rm::Status::kReplay, rm::Counter::kReplayFails);
   sa_set_seq(sa, replay_update(st.replay[index], top, window, seq));
 
   // --- trailer ---

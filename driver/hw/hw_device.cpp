@@ -21,7 +21,8 @@ constexpr std::uint32_t kCtrlEnable = 1u << 0;
 constexpr std::uint32_t kCtrlSoftReset = 1u << 1;
 constexpr std::uint32_t kSaCmdWrite = 1, kSaCmdRead = 2, kSaCmdInvalidate = 3;
 constexpr std::uint32_t kNoSlot = 0xFFFF;
-constexpr std::uint32_t kCmplSeqValid = 1u << 16;  // completion status_sa bit 16
+constexpr std::uint32_t kCmplSeqValid = 1u << 16;      // completion status_sa bit 16
+constexpr std::uint32_t kCmplSeqHiWritten = 1u << 17;  // bit 17: descriptor seq_hi_wb is valid
 constexpr std::uint32_t kMaxField = 0xFFFF;  // offset, length and capacity are 16-bit fields
 
 void put_le32(std::uint8_t* p, std::uint32_t v) {
@@ -271,6 +272,7 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
                                          transport_->describe(), transport_->read32(reg::kCmplTail) - first, count,
                                          options_.completion_budget.count()));
   cmpl_ring_->sync_from_device(0, std::size_t{n} * cw::kBytes);
+  desc_ring_->sync_from_device(0, std::size_t{n} * dw::kBytes);  // seq_hi write-backs
   const std::uint8_t* cmpl = cmpl_ring_->host();
   for (std::uint32_t k = 0; k < count; ++k) {
     const std::uint32_t slot = (first + k) % n;
@@ -288,13 +290,19 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
     const Window& w = windows[cookie];
     packets_->sync_from_device(std::size_t{slot} * kPacketSlotBytes, w.capacity);
     std::memcpy(job.buffer + w.base, slots + std::size_t{slot} * kPacketSlotBytes, w.capacity);
+    const std::uint32_t seq_lo = get_le32(c + 4 * cw::kSeqLo);
+    auto seq64 = [&] {
+      if (status_sa & kCmplSeqHiWritten)
+        return (std::uint64_t{get_le32(desc_ring_->host() + std::size_t{slot} * dw::kBytes + 4 * dw::kSeqHiWb)} << 32) | seq_lo;
+      return full_seq(sa, seq_lo);  // a kernel without the write-back: infer it
+    };
     if (job.status == Status::kOk) {
       job.offset = w.base + (out >> 16);
       job.length = out & 0xFFFF;
-      job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
+      job.seq = seq64();
     } else {
       // A failed job keeps its seq, unless it failed after taking one (CPU backend's rule).
-      if (status_sa & kCmplSeqValid) job.seq = full_seq(sa, get_le32(c + 4 * cw::kSeqLo));
+      if (status_sa & kCmplSeqValid) job.seq = seq64();
       std::lock_guard lock(counters_mu_);
       if (job.status == Status::kBadSpi) ++counters_.bad_spi;
       if (job.status == Status::kBadSa) ++counters_.bad_sa;
