@@ -284,6 +284,9 @@ void HwDevice::process_chunk(std::span<PacketJob> jobs) {
     const std::uint32_t status_sa = get_le32(c + 4 * cw::kStatusSa);
     const std::uint32_t out = get_le32(c + 4 * cw::kOutOffsetLen);
     const std::uint32_t sa = status_sa & 0xFFFF;
+    if ((status_sa >> 24) > static_cast<std::uint32_t>(Status::kSpiInUse))
+      throw std::runtime_error(fmt::format("{}: completion {} carries unknown status {}; the kernel is not the one "
+                                           "this driver was built for", transport_->describe(), k, status_sa >> 24));
     job.status = static_cast<Status>(status_sa >> 24);
     if (job.direction == Direction::kInbound) job.sa = sa == kNoSlot ? kNoSa : sa;
     // Descriptor slot of this job: the kernel completes in order, so it equals `slot`.
