@@ -40,6 +40,7 @@ std::uint32_t get_le32(const std::uint8_t* p) {
 HwDevice::HwDevice(std::unique_ptr<Transport> transport, HwOptions options)
     : options_(std::move(options)), transport_(std::move(transport)) {
   if (!transport_) throw std::runtime_error(options_.backend + ": no transport");
+  if (options_.sa_capacity == 0) throw std::runtime_error(options_.backend + " backend: sa_capacity must be at least 1");
   const std::uint32_t n = options_.ring_entries;
   if (n == 0 || (n & (n - 1)) != 0 || n > regmap::kRingEntriesMax)
     throw std::runtime_error(fmt::format("{}: ring size {} is not a power of two <= {}", options_.backend, n,
