@@ -1,7 +1,11 @@
-// "No allocation on the per-packet path", checked rather than asserted: this binary routes
+// Allocator-level checks of the CPU backend, checked rather than asserted: this binary routes
 // every OpenSSL allocation (CRYPTO_set_mem_functions, installed before OpenSSL's first
-// allocation) and every C++ operator new through counters, then runs encap and decap bursts
-// of every transform on every provider and requires zero allocations inside process().
+// allocation) and every C++ operator new/delete through hooks, then
+// - runs encap and decap bursts of every transform on every provider and requires zero
+//   allocations inside process() ("no allocation on the per-packet path");
+// - scans every block freed while remove_sa() runs for the SA's key bytes and requires none
+//   (keys zeroized on remove: SecretBytes, expanded schedules, OpenSSL contexts).
+#include <malloc.h>
 #include <openssl/crypto.h>
 
 #include <gtest/gtest.h>
@@ -18,8 +22,23 @@ namespace {
 std::atomic<bool> g_counting{false};
 std::atomic<long> g_allocations{0};
 
+// Key scanning: while g_scanning, every freed block is searched for these byte strings.
+std::atomic<bool> g_scanning{false};
+std::vector<std::uint8_t>* g_secrets[2] = {nullptr, nullptr};
+std::atomic<long> g_secret_hits{0};
+
 void note() {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
+}
+
+void scan_before_free(void* p) {
+  if (p == nullptr || !g_scanning.load(std::memory_order_relaxed)) return;
+  const std::size_t n = malloc_usable_size(p);
+  for (const auto* secret : g_secrets) {
+    if (secret && !secret->empty() && memmem(p, n, secret->data(), secret->size()) != nullptr) {
+      g_secret_hits.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
 }
 void* counted_malloc(std::size_t n, const char*, int) {
   note();
@@ -29,7 +48,10 @@ void* counted_realloc(void* p, std::size_t n, const char*, int) {
   note();
   return std::realloc(p, n);
 }
-void counted_free(void* p, const char*, int) { std::free(p); }
+void counted_free(void* p, const char*, int) {
+  scan_before_free(p);
+  std::free(p);
+}
 
 // Runs before main() and before any OpenSSL call, as CRYPTO_set_mem_functions requires.
 __attribute__((constructor)) void install_openssl_hooks() {
@@ -48,10 +70,23 @@ void* operator new(std::size_t n) {
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  scan_before_free(p);
+  std::free(p);
+}
+void operator delete[](void* p) noexcept { operator delete(p); }
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+void operator delete[](void* p, std::size_t) noexcept { operator delete(p); }
+void* operator new(std::size_t n, std::align_val_t a) {
+  note();
+  if (void* p = std::aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) &
+                                                                    ~(static_cast<std::size_t>(a) - 1))) {
+    return p;
+  }
+  throw std::bad_alloc();
+}
+void operator delete(void* p, std::align_val_t) noexcept { operator delete(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { operator delete(p); }
 #pragma GCC diagnostic pop
 
 namespace espgw::driver::cpu::test {
@@ -108,6 +143,52 @@ TEST(NoAllocation, ProcessAllocatesNothingForAnyTransformOrProvider) {
       }
       dev->remove_sa(ho);
       dev->remove_sa(hi);
+    }
+  }
+}
+
+TEST(KeyZeroization, ScannerFindsAKeyLeftInAFreedBlock) {
+  std::vector<std::uint8_t> key = random_bytes(32);
+  g_secrets[0] = &key;
+  g_secret_hits = 0;
+  g_scanning = true;
+  { auto leaked = std::make_unique<std::vector<std::uint8_t>>(key); }  // freed without cleansing
+  g_scanning = false;
+  g_secrets[0] = nullptr;
+  EXPECT_GE(g_secret_hits.load(), 1);
+}
+
+TEST(KeyZeroization, RemoveSaLeavesNoKeyBytesInFreedMemory) {
+  for (const std::string& provider : providers_in_build()) {
+    DeviceOptions o;
+    o.provider = provider;
+    o.sa_capacity = 8;
+    std::unique_ptr<EspDevice> dev;
+    try {
+      dev = make_device(o);
+    } catch (const std::exception&) {
+      continue;
+    }
+    for (const auto& tc : all_transforms()) {
+      SaConfig out = make_config(tc.transform, tc.enc_key_len, Direction::kOutbound, 0x3000);
+      std::vector<std::uint8_t> enc(out.enc_key.view().begin(), out.enc_key.view().end());
+      std::vector<std::uint8_t> auth(out.auth_key.view().begin(), out.auth_key.view().end());
+      const SaHandle ho = dev->install_sa(out).handle;
+      const SaHandle hi = dev->install_sa(inbound_twin(out)).handle;
+      Packet p = outbound_packet(ho, make_inner(300));
+      dev->process({&p.job, 1});
+      p.job.direction = Direction::kInbound;
+      dev->process({&p.job, 1});
+      ASSERT_EQ(p.job.status, Status::kOk);
+      g_secrets[0] = &enc;
+      g_secrets[1] = &auth;
+      g_secret_hits = 0;
+      g_scanning = true;
+      EXPECT_EQ(dev->remove_sa(ho), Status::kOk);
+      EXPECT_EQ(dev->remove_sa(hi), Status::kOk);
+      g_scanning = false;
+      g_secrets[0] = g_secrets[1] = nullptr;
+      EXPECT_EQ(g_secret_hits.load(), 0) << provider << " " << tc.name;
     }
   }
 }
