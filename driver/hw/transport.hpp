@@ -34,7 +34,9 @@ class Transport {
   virtual std::string describe() const = 0;
 
   // AXI4-Lite accesses at byte offsets of the kernel's control port. Reads may have side
-  // effects (event_pop), exactly as on the bus.
+  // effects (event_pop), exactly as on the bus. HwDevice calls these from its control
+  // thread and its data-path thread at once (never the same register sequence); a
+  // transport whose bus or model is not reentrant serializes single accesses itself.
   virtual std::uint32_t read32(std::uint32_t offset) = 0;
   virtual void write32(std::uint32_t offset, std::uint32_t value) = 0;
 
