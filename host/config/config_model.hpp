@@ -129,7 +129,8 @@ struct CryptoMapEntry {
 };
 
 // `crypto map NAME redundancy replay-interval inbound M outbound N` (stateful HA: how often
-// the active reports the inbound replay window and the outbound sequence number).
+// the active reports the inbound replay window and the outbound sequence number). Only
+// present when configured; the defaults below are espgw's, not taken from IOS.
 struct CryptoMapReplayInterval {
   std::string map_name;
   std::uint32_t inbound_packets = 1000;
