@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
+
+#include "host/dataplane/tun_offload.hpp"
 
 namespace espgw::dataplane {
 
@@ -31,6 +34,7 @@ struct Forwarder::Worker {
   std::vector<driver::PacketJob*> tx;
   std::vector<const ProxyPair*> tx_pairs;
   std::unique_ptr<bool[]> tx_failed;
+  std::unique_ptr<std::uint8_t[]> scratch;  // one TUN read with offload: up to 64 KB
 
   Worker(unsigned burst, std::uint32_t bytes) {
     auto make = [&](std::vector<driver::PacketJob>& jobs) {
@@ -47,6 +51,7 @@ struct Forwarder::Worker {
     tx.resize(burst);
     tx_pairs.resize(burst);
     tx_failed.reset(new bool[burst]);
+    scratch.reset(new std::uint8_t[kMaxGsoPacketBytes]);
   }
 };
 
@@ -96,48 +101,94 @@ void Forwarder::run(unsigned index) {
   }
 }
 
+// Queues one cleartext packet (already at job n's headroom offset) for encapsulation, or
+// counts why it cannot go. Returns whether the job slot was used.
+bool Forwarder::classify_outbound(Worker& w, std::size_t n, std::uint32_t length, const Spd& spd) {
+  auto& j = w.out_jobs[n];
+  auto tuple = parse_five_tuple({j.buffer + driver::kOutboundHeadroom, length});
+  if (!tuple) {
+    counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  const SpdDecision d = spd.lookup(*tuple);
+  if (d.kind == SpdDecision::Kind::kBypass) {
+    // Only traffic routed into the TUN arrives here: cleartext that no crypto map
+    // protects has nowhere to go and is dropped rather than leaked (docs/architecture.md).
+    counters_.bypass_drops.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  if (d.pair->outbound_sa == driver::kNoSa) {
+    counters_.no_sa_drops.fetch_add(1, std::memory_order_relaxed);
+    d.pair->counters->no_sa_send.fetch_add(1, std::memory_order_relaxed);
+    if (!d.entry->manual && acquire_) {
+      const std::int64_t t = now_ms();
+      std::int64_t last = d.pair->counters->last_acquire_ms.load(std::memory_order_relaxed);
+      if (t - last >= kAcquireIntervalMs && d.pair->counters->last_acquire_ms.compare_exchange_strong(last, t))
+        acquire_(*d.entry, *d.pair, *tuple);
+    }
+    return false;
+  }
+  j.direction = driver::Direction::kOutbound;
+  j.sa = d.pair->outbound_sa;
+  j.offset = driver::kOutboundHeadroom;
+  j.length = length;
+  j.status = driver::Status::kOk;
+  w.out_pairs[n] = d.pair;
+  return true;
+}
+
 void Forwarder::outbound_burst(Worker& w, unsigned queue) {
   const auto spd = spd_.load();  // one snapshot per burst
+  const std::uint32_t room = options_.buffer_bytes - driver::kOutboundHeadroom - driver::kMaxEspOverhead;
   std::size_t n = 0;
-  for (unsigned tries = 0; tries < options_.burst && n < options_.burst; ++tries) {
-    auto& j = w.out_jobs[n];
-    const std::uint32_t room = j.capacity - driver::kOutboundHeadroom - driver::kMaxEspOverhead;
-    long got = tun_.read(queue, {j.buffer + driver::kOutboundHeadroom, room});
-    if (got <= 0) break;
+  // With TUN offload a read may yield a TCP super-packet; its segments fill several jobs, so
+  // the burst is flushed whenever the job array is full.
+  auto queue_packet = [&](std::span<const std::uint8_t> packet) {
+    if (n == options_.burst) {
+      encapsulate_and_send(w, n);
+      n = 0;
+    }
+    if (packet.size() > room) {
+      counters_.encaps_failed.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    std::memcpy(w.out_jobs[n].buffer + driver::kOutboundHeadroom, packet.data(), packet.size());
+    if (classify_outbound(w, n, static_cast<std::uint32_t>(packet.size()), *spd)) ++n;
+  };
+  for (unsigned reads = 0; reads < options_.burst; ++reads) {
+    if (!tun_.offload()) {
+      if (n == options_.burst) break;
+      auto& j = w.out_jobs[n];
+      long got = tun_.read(queue, {j.buffer + driver::kOutboundHeadroom, room});
+      if (got <= 0) break;
+      counters_.tun_rx.fetch_add(1, std::memory_order_relaxed);
+      if (classify_outbound(w, n, static_cast<std::uint32_t>(got), *spd)) ++n;
+      continue;
+    }
+    long got = tun_.read(queue, {w.scratch.get(), kMaxGsoPacketBytes});
+    if (got <= static_cast<long>(kVnetHdrBytes)) break;
     counters_.tun_rx.fetch_add(1, std::memory_order_relaxed);
-    auto tuple = parse_five_tuple({j.buffer + driver::kOutboundHeadroom, static_cast<std::size_t>(got)});
-    if (!tuple) {
+    const VnetHeader h = parse_vnet_header({w.scratch.get(), kVnetHdrBytes});
+    std::span<std::uint8_t> packet(w.scratch.get() + kVnetHdrBytes, static_cast<std::size_t>(got) - kVnetHdrBytes);
+    if (h.gso_type == 1 /* VIRTIO_NET_HDR_GSO_TCPV4 */) {
+      if (segment_tcp4(packet, h.gso_size, queue_packet) == 0)
+        counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
+    if (h.gso_type != 0) {  // not offered (TSO6/UFO): never expected
       counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    const SpdDecision d = spd->lookup(*tuple);
-    if (d.kind == SpdDecision::Kind::kBypass) {
-      // Only traffic routed into the TUN arrives here: cleartext that no crypto map
-      // protects has nowhere to go and is dropped rather than leaked (docs/architecture.md).
-      counters_.bypass_drops.fetch_add(1, std::memory_order_relaxed);
+    if ((h.flags & 1 /* NEEDS_CSUM */) && !complete_checksum(packet, h.csum_start, h.csum_offset)) {
+      counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    if (d.pair->outbound_sa == driver::kNoSa) {
-      counters_.no_sa_drops.fetch_add(1, std::memory_order_relaxed);
-      d.pair->counters->no_sa_send.fetch_add(1, std::memory_order_relaxed);
-      if (!d.entry->manual && acquire_) {
-        const std::int64_t t = now_ms();
-        std::int64_t last = d.pair->counters->last_acquire_ms.load(std::memory_order_relaxed);
-        if (t - last >= kAcquireIntervalMs &&
-            d.pair->counters->last_acquire_ms.compare_exchange_strong(last, t))
-          acquire_(*d.entry, *d.pair, *tuple);
-      }
-      continue;
-    }
-    j.direction = driver::Direction::kOutbound;
-    j.sa = d.pair->outbound_sa;
-    j.offset = driver::kOutboundHeadroom;
-    j.length = static_cast<std::uint32_t>(got);
-    j.status = driver::Status::kOk;
-    w.out_pairs[n] = d.pair;
-    ++n;
+    queue_packet(packet);
   }
-  if (n == 0) return;
+  if (n) encapsulate_and_send(w, n);
+}
+
+void Forwarder::encapsulate_and_send(Worker& w, std::size_t n) {
   process(w.out_jobs, n);
   std::size_t ntx = 0;
   for (std::size_t i = 0; i < n; ++i) {

@@ -60,6 +60,8 @@ class Forwarder {
   struct Worker;
   void run(unsigned index);
   void outbound_burst(Worker& w, unsigned queue);
+  bool classify_outbound(Worker& w, std::size_t n, std::uint32_t length, const Spd& spd);
+  void encapsulate_and_send(Worker& w, std::size_t n);
   void inbound_burst(Worker& w, bool udp);
   void process(std::vector<driver::PacketJob>& jobs, std::size_t n);
 

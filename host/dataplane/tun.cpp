@@ -1,11 +1,13 @@
 // TUN device set-up and packet I/O (Linux Documentation/networking/tuntap.rst).
 #include "host/dataplane/tun.hpp"
+#include "host/dataplane/tun_offload.hpp"
 
 #include <fcntl.h>
 #include <net/if.h>
 #include <linux/if_tun.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -23,7 +25,7 @@ constexpr unsigned kTxQueueLen = 10000;
 }
 }  // namespace
 
-Tun::Tun(const std::string& name, unsigned queues) : name_(name) {
+Tun::Tun(const std::string& name, unsigned queues, bool offload) : name_(name), offload_(offload) {
   if (name.empty() || name.size() >= IFNAMSIZ) throw std::runtime_error("tun: invalid interface name '" + name + "'");
   if (queues == 0) queues = 1;
   for (unsigned q = 0; q < queues; ++q) {
@@ -32,6 +34,7 @@ Tun::Tun(const std::string& name, unsigned queues) : name_(name) {
     struct ifreq ifr {};
     ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
     if (queues > 1) ifr.ifr_flags |= IFF_MULTI_QUEUE;
+    if (offload) ifr.ifr_flags |= IFF_VNET_HDR;
     std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
     if (::ioctl(fd, TUNSETIFF, &ifr) < 0) {
       int saved = errno;
@@ -40,6 +43,12 @@ Tun::Tun(const std::string& name, unsigned queues) : name_(name) {
       fail("tun: TUNSETIFF " + name);
     }
     fds_.push_back(fd);
+    if (offload) {
+      int hdr = static_cast<int>(kVnetHdrBytes);
+      if (::ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0) fail("tun: TUNSETVNETHDRSZ");
+      // TCPv4 segmentation and checksum offload only: what tun_offload.cpp implements.
+      if (::ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) < 0) fail("tun: TUNSETOFFLOAD");
+    }
   }
   ifindex_ = static_cast<int>(::if_nametoindex(name.c_str()));
   if (ifindex_ == 0) fail("tun: if_nametoindex " + name);
@@ -89,7 +98,15 @@ long Tun::read(unsigned queue, std::span<std::uint8_t> buffer) {
 }
 
 long Tun::write(unsigned queue, std::span<const std::uint8_t> packet) {
-  ssize_t n = ::write(fds_[queue], packet.data(), packet.size());
+  ssize_t n;
+  if (offload_) {
+    static constexpr std::uint8_t kNoOffload[kVnetHdrBytes] = {};  // complete packet, no GSO
+    iovec iov[2] = {{const_cast<std::uint8_t*>(kNoOffload), kVnetHdrBytes},
+                    {const_cast<std::uint8_t*>(packet.data()), packet.size()}};
+    n = ::writev(fds_[queue], iov, 2);
+  } else {
+    n = ::write(fds_[queue], packet.data(), packet.size());
+  }
   if (n >= 0) return n;
   return -errno;
 }

@@ -12,9 +12,11 @@ namespace espgw::dataplane {
 
 class Tun {
  public:
-  // Creates (or attaches to) the TUN device `name` with `queues` queues. Throws
+  // Creates (or attaches to) the TUN device `name` with `queues` queues. With `offload`, the
+  // device carries a virtio_net_hdr in front of every packet and accepts TSO4 and checksum
+  // offload (tun_offload.hpp), so the kernel hands over TCP super-packets. Throws
   // std::runtime_error with one line naming the cause (no /dev/net/tun, EPERM, ...).
-  Tun(const std::string& name, unsigned queues);
+  Tun(const std::string& name, unsigned queues, bool offload = false);
   ~Tun();
   Tun(const Tun&) = delete;
   Tun& operator=(const Tun&) = delete;
@@ -28,14 +30,18 @@ class Tun {
   // the device so the kernel's own router solicitations never reach the SPD.
   void configure(std::uint32_t mtu);
 
-  // One packet per call, as the TUN driver hands them out. Returns bytes, 0 when none is
-  // pending (EAGAIN), -errno on failure.
+  bool offload() const { return offload_; }
+
+  // One packet per call, as the TUN driver hands them out (with offload: virtio_net_hdr
+  // first). Returns bytes, 0 when none is pending (EAGAIN), -errno on failure.
   long read(unsigned queue, std::span<std::uint8_t> buffer);
+  // Writes one plain IPv4 packet (with offload, a zero virtio_net_hdr is put in front).
   long write(unsigned queue, std::span<const std::uint8_t> packet);
 
  private:
   std::string name_;
   int ifindex_ = 0;
+  bool offload_ = false;
   std::vector<int> fds_;
 };
 

@@ -151,7 +151,7 @@ int run_daemon(const DaemonOptions& o) {
       outside_mtu = first ? m : std::min(outside_mtu, m);
       first = false;
     }
-    dataplane::Tun tun(o.tun_name, std::max(1u, o.threads));
+    dataplane::Tun tun(o.tun_name, std::max(1u, o.threads), o.tun_offload);
     // Inner packets must fit the outside link once encapsulated (no fragmentation of ESP).
     tun.configure(outside_mtu - driver::kMaxEspOverhead);
     dataplane::EspSocket esp(dataplane::kNattPort, 8 << 20);

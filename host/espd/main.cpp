@@ -17,10 +17,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"raw", "udp"}));
   app.add_option("--threads", o.threads, "forwarder threads (one TUN queue each)")->check(CLI::Range(1, 16));
   app.add_option("--burst", o.burst, "packets per burst")->check(CLI::Range(1, 256));
+  std::string offload = "on";
+  app.add_option("--tun-offload", offload, "TUN TSO4/checksum offload (segmentation done by espd): on|off")
+      ->check(CLI::IsMember({"on", "off"}));
   app.add_flag("--check-config", o.check_config, "validate the configuration, print a summary, exit 0 or 1");
   app.add_flag("--strict", o.strict, "unknown commands are errors, not warnings");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
   CLI11_PARSE(app, argc, argv);
+  o.tun_offload = offload == "on";
   espgw::setup_logging("espd", log_level);
   return espgw::espd::run_daemon(o);
 }
