@@ -26,11 +26,11 @@ module esp_aes_dec_pipe #(
   // stage s both key sizes use round key Rounds - s and the last stage is always final.
   localparam int unsigned Aes128Skip = esp_aes_pkg::MaxRounds - esp_aes_pkg::Aes128Rounds;
 
-  // Sideband: stage s is element s.
   // The round keys as one flat vector, round key r in bits [128r +: 128].
   logic [128*(Rounds+1)-1:0]     keys_flat;
   assign keys_flat = round_keys_i;
 
+  // Sideband: stage s is element s.
   logic [Rounds:0]               valid_q;
   logic [Rounds:0][TagWidth-1:0] tag_q;
   logic [Aes128Skip-1:0]         aes256_q;  // only the AES-256-only stages look

@@ -1,8 +1,8 @@
 // esp_aes_enc_pipe: AES-128/256 encryption (FIPS-197 5.1), fully pipelined: one 16-byte
-// block per clock in, one out, Latency clocks later, in order, with no stall. Each block
-// brings its SA's round keys (expanded once at SA install by esp_aes_key_expand), so
-// blocks of different SAs and key sizes interleave freely. Used for GCM's CTR keystream
-// and H, and for CBC encryption (one engine per in-flight packet).
+// block per clock in, one out esp_aes_pkg::PipeLatency (15) clocks later, in order, with no
+// stall. Each block brings its SA's round keys (expanded once at SA install by
+// esp_aes_key_expand), so blocks of different SAs and key sizes interleave freely. Used for
+// GCM's CTR keystream and H, and for CBC encryption (one engine per in-flight packet).
 module esp_aes_enc_pipe #(
   parameter int unsigned TagWidth = 16  // sideband carried alongside each block
 ) (
@@ -16,7 +16,7 @@ module esp_aes_enc_pipe #(
   input  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] round_keys_i,  // element r = round key r
   input  logic [127:0]         block_i,       // FIPS-197 byte 0 in [127:120]
 
-  // Output block, Latency clocks after its input
+  // Output block, PipeLatency clocks after its input
   output logic                 valid_o,
   output logic [TagWidth-1:0]  tag_o,
   output logic [127:0]         block_o
@@ -28,11 +28,11 @@ module esp_aes_enc_pipe #(
   // clocks in all). AES-128 blocks pass stages 11..14 unchanged, so both key sizes share one
   // latency and blocks never reorder.
 
-  // Sideband: stage s is element s.
   // The round keys as one flat vector, round key r in bits [128r +: 128].
   logic [128*(Rounds+1)-1:0]     keys_flat;
   assign keys_flat = round_keys_i;
 
+  // Sideband: stage s is element s.
   logic [Rounds:0]               valid_q;
   logic [Rounds:0][TagWidth-1:0] tag_q;
   logic [Rounds-1:0]             aes256_q;  // the last stage needs no key size
