@@ -44,6 +44,10 @@ CommandResult run_command(const std::string& command, const std::filesystem::pat
 }
 
 nlohmann::json run_python_json(const std::string& script, const nlohmann::json& request) {
+  if (std::string(ESPGW_SYSTEM_PYTHON).find("NOTFOUND") != std::string::npos) {
+    ADD_FAILURE() << "/usr/bin/python3 not found: scripts/setup.sh installs it with python3-scapy";
+    return nullptr;
+  }
   ScratchDir dir;
   const auto req = dir.path() / "request.json";
   std::ofstream(req) << request.dump();
