@@ -2,6 +2,8 @@
 #include "host/dataplane/forwarder.hpp"
 
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -88,6 +90,13 @@ void Forwarder::process(std::vector<driver::PacketJob>& jobs, std::size_t n) {
 }
 
 void Forwarder::run(unsigned index) {
+  if (options_.rt_priority > 0) {
+    sched_param p{};
+    p.sched_priority = options_.rt_priority;
+    if (int err = ::pthread_setschedparam(::pthread_self(), SCHED_FIFO, &p); err != 0)
+      spdlog::warn("forwarder {}: SCHED_FIFO priority {} refused ({}); running with normal priority", index,
+                   options_.rt_priority, std::strerror(err));
+  }
   Worker w(options_.burst, options_.buffer_bytes);
   pollfd fds[4] = {{tun_.fd(index), POLLIN, 0}, {esp_.raw_fd(), POLLIN, 0}, {esp_.udp_fd(), POLLIN, 0},
                    {stop_fd_, POLLIN, 0}};

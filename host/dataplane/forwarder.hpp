@@ -40,6 +40,10 @@ class Forwarder {
     unsigned burst = 64;
     std::uint32_t buffer_bytes = 16384;  // per packet, headroom included
     unsigned threads = 1;                // one TUN queue each; process() is serialized
+    // SCHED_FIFO priority of the workers (0: normal scheduling). On a busy host the
+    // forwarder's wake-up latency, not its CPU time, limits throughput (docs/performance.md);
+    // the workers block in poll() when idle, so a real-time priority does not spin.
+    int rt_priority = 0;
   };
   // Called on a worker thread when a packet matches an ipsec-isakmp pair without an SA,
   // at most once a second per pair; must only hand off (post to the control loop).

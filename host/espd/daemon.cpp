@@ -174,6 +174,7 @@ int run_daemon(const DaemonOptions& o) {
     dataplane::Forwarder::Options fopt;
     fopt.burst = o.burst;
     fopt.threads = o.threads;
+    fopt.rt_priority = o.rt_priority;
     dataplane::Forwarder fwd(*device, tun, esp, spd, fopt);
     fwd.set_acquire_hook([&io, &ike](const dataplane::SpdMapEntry& e, const dataplane::ProxyPair& p,
                                      const dataplane::FiveTuple& t) {

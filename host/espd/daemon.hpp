@@ -16,7 +16,8 @@ struct DaemonOptions {
   std::string esp_encap = "raw";  // manual SAs: raw (IP protocol 50) or udp (RFC 3948, port 4500)
   unsigned threads = 1;
   unsigned burst = 64;
-  bool tun_offload = true;  // IFF_VNET_HDR with TSO4/CSUM: the kernel hands over TCP super-packets
+  bool tun_offload = true;
+  int rt_priority = 0;      // SCHED_FIFO priority of the forwarder threads, 0 = normal  // IFF_VNET_HDR with TSO4/CSUM: the kernel hands over TCP super-packets
   bool check_config = false;
   bool strict = false;
 };

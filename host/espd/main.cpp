@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   std::string offload = "on";
   app.add_option("--tun-offload", offload, "TUN TSO4/checksum offload (segmentation done by espd): on|off")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--rt-priority", o.rt_priority, "SCHED_FIFO priority of the forwarder threads (0 = normal)")
+      ->check(CLI::Range(0, 99));
   app.add_flag("--check-config", o.check_config, "validate the configuration, print a summary, exit 0 or 1");
   app.add_flag("--strict", o.strict, "unknown commands are errors, not warnings");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");
