@@ -18,6 +18,18 @@ const SaVariant kSha256{all_transforms()[1], false, false};
 const SaVariant kSha1{all_transforms()[2], false, false};
 const SaVariant kGcm{all_transforms()[4], false, false};
 
+TEST_P(EspConformance, DeviceReportsTheBackendAndProviderItWasOpenedWith) {
+  const driver::DeviceInfo info = dev().info();
+  EXPECT_EQ(info.backend, GetParam().backend);
+  // A named provider is the one in use, never a silent fallback (the cross-checks rely on it).
+  if (GetParam().provider != "auto") {
+    EXPECT_EQ(info.provider, GetParam().provider);
+  }
+  EXPECT_EQ(info.max_replay_window, regmap::kReplayWindowMax);
+  EXPECT_EQ(info.sa_capacity, regmap::kSaCapacity);
+  EXPECT_FALSE(info.device.empty());
+}
+
 TEST_P(EspConformance, InstallRefusesConfigurationsNoTransformDefines) {
   auto refused = [&](SaConfig c, const char* why) {
     auto r = dev().install_sa(c);
