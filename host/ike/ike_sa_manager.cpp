@@ -69,7 +69,8 @@ IkeSaManager::IkeSaManager(IkeConfig config, Scheduler& scheduler, IkeCallbacks 
                                    remove_child(*e, i, true);
                                    break;
                                  }
-                             }}) {}
+                             },
+                             [this](SaId id, std::uint32_t spi) { rekey_child(id, spi); }}) {}
 
 IkeSaManager::~IkeSaManager() = default;
 
@@ -155,9 +156,11 @@ void IkeSaManager::receive(const Datagram& d) {
   if (auto it = e->quick.find(msg.header.message_id); msg.header.exchange == ExchangeType::kQuickMode && it != e->quick.end())
     x = &it->second;
   if (x != nullptr && x->last_received == d.data) {
-    ++counters_.retransmits_answered;
-    e->sa->debug(" retransmission detected, resending the last response");
-    if (!x->last_sent.empty()) cb_.send(Datagram{e->sa->local, x->sent_to, x->last_sent});
+    if (x->answered && !x->last_sent.empty()) {
+      ++counters_.retransmits_answered;
+      e->sa->debug(" retransmission detected, resending the last response");
+      cb_.send(Datagram{e->sa->local, x->sent_to, x->last_sent});
+    }
     return;
   }
   switch (msg.header.exchange) {
@@ -248,6 +251,7 @@ void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
   }
   sa.p1_iv = iv;
   e.phase1.last_received = d.data;
+  e.phase1.answered = false;
   e.last_peer_activity = scheduler_.now();
   timers_.on_response_received(e.id, 0);
   // NAT-T: the initiator floats to 4500 from MM5 on; follow wherever the peer now is.
@@ -296,9 +300,10 @@ void IkeSaManager::handle_quick(Entry& e, const Datagram& d, Message& msg) {
     return;
   }
   if (!fresh && it->second.done) return;
-  MessageKind kind = fresh ? MessageKind::kQuickMode1
-                           : (it->second.quick->child() ? MessageKind::kQuickMode3 : MessageKind::kQuickMode2);
-  if (!fresh && sa.role == Role::kInitiator) kind = MessageKind::kQuickMode2;
+  // The Quick Mode role, not the ISAKMP one: either peer may start a Quick Mode.
+  MessageKind kind = fresh                                  ? MessageKind::kQuickMode1
+                     : it->second.quick->role_is_initiator() ? MessageKind::kQuickMode2
+                                                             : MessageKind::kQuickMode3;
   Bytes iv = sa.iv_for(mid);
   bool ok = decrypt(e, msg, iv);
   auto violation = ok ? check_message(msg, kind) : std::optional<RuleViolation>{};
@@ -324,6 +329,7 @@ void IkeSaManager::handle_quick(Entry& e, const Datagram& d, Message& msg) {
   }
   Exchange& x = it->second;
   x.last_received = d.data;
+  x.answered = false;
   timers_.on_response_received(e.id, mid);
   TaskStatus status = run_process(x, msg);
   if (status == TaskStatus::kFailed) return fail_exchange(e, x, "quick mode");
@@ -332,12 +338,20 @@ void IkeSaManager::handle_quick(Entry& e, const Datagram& d, Message& msg) {
     status = run_build(x, out);
     if (status == TaskStatus::kFailed) return fail_exchange(e, x, "quick mode");
     // Responder's QM2 waits for QM3; the initiator's QM3 ends the exchange.
-    send_exchange(e, x, out, sa.role == Role::kResponder || status == TaskStatus::kNeedMore);
+    send_exchange(e, x, out, !x.quick->role_is_initiator());
     if (x.quick->role_is_initiator()) status = TaskStatus::kDone;
   }
   if (status == TaskStatus::kDone) {
     x.done = true;
     if (x.quick->child()) on_child_installed(e, *x.quick->child());
+    // Make-before-break: the new pair is in place, so the old one goes (with a DELETE).
+    if (x.rekey_of)
+      for (std::size_t i = 0; i < e.children.size(); ++i)
+        if (e.children[i].inbound_spi == *x.rekey_of) {
+          sa.debug(" rekey complete, deleting the old SA with spi 0x{:08X}", *x.rekey_of);
+          remove_child(e, i, true);
+          break;
+        }
   }
 }
 
@@ -468,6 +482,7 @@ void IkeSaManager::send_exchange(Entry& e, Exchange& x, Message& out, bool expec
            sa.peer.port, sa.role == Role::kInitiator ? "I" : "R", p1_show_state(sa.state));
   x.last_sent = wire;
   x.sent_to = sa.peer;
+  x.answered = !x.last_received.empty();
   cb_.send(Datagram{sa.local, sa.peer, std::move(wire)});
   if (expects_reply) timers_.on_request_sent(e.id, x.message_id);
 }
@@ -578,11 +593,12 @@ void IkeSaManager::on_phase1_complete(Entry& e) {
   for (std::size_t idx : pending) start_quick_mode(e, idx);
 }
 
-void IkeSaManager::start_quick_mode(Entry& e, std::size_t map_index) {
+void IkeSaManager::start_quick_mode(Entry& e, std::size_t map_index, std::optional<std::uint32_t> rekey_of) {
   std::uint32_t mid = new_message_id(e);
   Exchange& x = e.quick[mid];
   x.type = ExchangeType::kQuickMode;
   x.message_id = mid;
+  x.rekey_of = rekey_of;
   auto qm = std::make_unique<QuickMode>(*e.sa, Role::kInitiator, mid, &config_.crypto_maps[map_index],
                                         QuickModeHooks{[this] { return allocate_spi(); }, cb_.install_sa});
   x.quick = qm.get();
@@ -598,7 +614,26 @@ void IkeSaManager::start_quick_mode(Entry& e, std::size_t map_index) {
 void IkeSaManager::on_child_installed(Entry& e, const ChildSa& child) {
   ++counters_.phase2_established;
   e.children.push_back(child);
-  timers_.on_child_installed(e.id, child.inbound_spi, child.proposal.lifetime);
+  timers_.on_child_installed(e.id, child.inbound_spi, child.proposal.lifetime, child.initiator);
+}
+
+void IkeSaManager::rekey_child(SaId id, std::uint32_t inbound_spi) {
+  Entry* e = find(id);
+  if (e == nullptr || !e->sa->established) return;
+  for (const ChildSa& c : e->children) {
+    if (c.inbound_spi != inbound_spi || c.map == nullptr) continue;
+    for (const auto& [mid, x] : e->quick)
+      if (!x.done && x.rekey_of == inbound_spi) return;  // already under way
+    e->sa->debug(" soft lifetime of SA with spi 0x{:08X} reached, rekeying", inbound_spi);
+    start_quick_mode(*e, static_cast<std::size_t>(c.map - config_.crypto_maps.data()), inbound_spi);
+    return;
+  }
+}
+
+void IkeSaManager::on_soft_lifetime(std::uint32_t spi) {
+  for (auto& [id, e] : sas_)
+    for (const ChildSa& c : e.children)
+      if (c.inbound_spi == spi || c.outbound_spi == spi) return rekey_child(id, c.inbound_spi);
 }
 
 void IkeSaManager::process_initial_contact(Entry& e) {

@@ -66,6 +66,8 @@ class IkeSaManager {
   // Traffic for crypto-map entry `map_index` needs an SA (IOS: the first packet triggers
   // IKE). Starts Main Mode, or Quick Mode on an established SA. False on a bad index.
   bool initiate(std::size_t map_index);
+  // The device raised its soft-lifetime event (kilobytes) for an SA of ours: rekey its pair.
+  void on_soft_lifetime(std::uint32_t spi);
   // ESP arrived from `peer`: on-demand DPD counts it as liveness.
   void on_esp_seen(std::uint32_t peer);
   // `clear crypto isakmp`: delete every SA, telling the peers.
@@ -85,8 +87,11 @@ class IkeSaManager {
     QuickMode* quick = nullptr;  // the QuickMode task, for Quick Mode exchanges
     Bytes last_received;          // raw request, to spot retransmissions
     Bytes last_sent;              // what a retransmission is answered with
+    bool answered = false;        // last_sent was our reply to last_received (not to be
+                                  // resent for a final message such as QM3 or MM6)
     Endpoint sent_to;
     bool done = false;
+    std::optional<std::uint32_t> rekey_of;  // inbound SPI of the child this Quick Mode replaces
   };
   struct Entry {
     SaId id = 0;
@@ -120,7 +125,8 @@ class IkeSaManager {
   void fail_exchange(Entry& e, Exchange& x, const char* what);
 
   void on_phase1_complete(Entry& e);
-  void start_quick_mode(Entry& e, std::size_t map_index);
+  void start_quick_mode(Entry& e, std::size_t map_index, std::optional<std::uint32_t> rekey_of = std::nullopt);
+  void rekey_child(SaId id, std::uint32_t inbound_spi);
   void on_child_installed(Entry& e, const ChildSa& child);
   void process_initial_contact(Entry& e);
   void remove_child(Entry& e, std::size_t index, bool notify_peer);

@@ -6,7 +6,10 @@ namespace espgw::ike {
 IkeTimers::~IkeTimers() {
   for (auto& [k, r] : retransmit_) scheduler_.cancel(r.timer);
   for (auto& [k, t] : sa_timers_) scheduler_.cancel(t);
-  for (auto& [k, c] : child_) scheduler_.cancel(c.second);
+  for (auto& [k, c] : child_) {
+    scheduler_.cancel(c.soft);
+    scheduler_.cancel(c.hard);
+  }
 }
 
 void IkeTimers::cancel_sa_timer(SaId sa, Kind kind) {
@@ -70,18 +73,34 @@ void IkeTimers::on_dpd_wait(SaId sa, std::chrono::seconds after) {
   });
 }
 
-void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime) {
+void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey) {
   on_child_removed(inbound_spi);
-  child_[inbound_spi] = {sa, scheduler_.schedule(lifetime, [this, sa, inbound_spi] {
-                           child_.erase(inbound_spi);
-                           hooks_.child_expired(sa, inbound_spi);
-                         })};
+  ChildTimers t;
+  t.sa = sa;
+  t.hard = scheduler_.schedule(lifetime, [this, sa, inbound_spi] {
+    if (auto it = child_.find(inbound_spi); it != child_.end()) {
+      scheduler_.cancel(it->second.soft);
+      child_.erase(it);
+    }
+    hooks_.child_expired(sa, inbound_spi);
+  });
+  if (rekey) {
+    std::uniform_real_distribution<double> jitter(0.0, kRekeyJitterFraction);
+    auto soft = std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(lifetime.count()) * 1000.0 * (kRekeySoftFraction - jitter(rng_))));
+    t.soft = scheduler_.schedule(soft, [this, sa, inbound_spi] {
+      if (auto it = child_.find(inbound_spi); it != child_.end()) it->second.soft = 0;
+      hooks_.child_soft(sa, inbound_spi);
+    });
+  }
+  child_[inbound_spi] = t;
 }
 
 void IkeTimers::on_child_removed(std::uint32_t inbound_spi) {
   auto it = child_.find(inbound_spi);
   if (it == child_.end()) return;
-  scheduler_.cancel(it->second.second);
+  scheduler_.cancel(it->second.soft);
+  scheduler_.cancel(it->second.hard);
   child_.erase(it);
 }
 
@@ -96,8 +115,9 @@ void IkeTimers::on_sa_deleted(SaId sa) {
   }
   for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kDpd}) cancel_sa_timer(sa, k);
   for (auto it = child_.begin(); it != child_.end();) {
-    if (it->second.first == sa) {
-      scheduler_.cancel(it->second.second);
+    if (it->second.sa == sa) {
+      scheduler_.cancel(it->second.soft);
+      scheduler_.cancel(it->second.hard);
       it = child_.erase(it);
     } else {
       ++it;

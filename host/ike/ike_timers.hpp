@@ -6,13 +6,16 @@
 //   lifetime     per SA: the negotiated phase-1 lifetime; then the SA is deleted.
 //   dpd          per SA: keepalive interval (R-U-THERE), then the retry interval while a
 //                probe is outstanding; the manager counts retries (dpd.hpp).
-//   child        per inbound SPI: the negotiated phase-2 seconds lifetime (hard expiry).
+//   child soft   per inbound SPI: at kRekeySoftFraction of the phase-2 lifetime, minus a random
+//                jitter of up to kRekeyJitterFraction, so both peers do not rekey at once.
+//   child hard   per inbound SPI: the negotiated phase-2 seconds lifetime (hard expiry).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <random>
 #include <utility>
 
 #include "host/common/scheduler.hpp"
@@ -28,6 +31,7 @@ struct IkeTimerHooks {
   std::function<void(SaId, const char* why)> expire;                    // delete the SA
   std::function<void(SaId)> dpd_due;                                    // time to probe (or retry)
   std::function<void(SaId, std::uint32_t inbound_spi)> child_expired;   // phase-2 lifetime over
+  std::function<void(SaId, std::uint32_t inbound_spi)> child_soft;      // time to rekey it
 };
 
 class IkeTimers {
@@ -43,7 +47,8 @@ class IkeTimers {
   void on_response_received(SaId sa, std::uint32_t message_id);        // cancels retransmit
   void on_phase1_established(SaId sa, std::chrono::seconds lifetime);  // state -> lifetime timer
   void on_dpd_wait(SaId sa, std::chrono::seconds after);               // (re)arms the DPD timer
-  void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime);
+  // `rekey`: arm the soft timer too (the side that rekeys on time).
+  void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey);
   void on_child_removed(std::uint32_t inbound_spi);
   void on_sa_deleted(SaId sa);                                         // cancels everything of it
 
@@ -63,7 +68,12 @@ class IkeTimers {
   IkeTimerHooks hooks_;
   std::map<Key, Retransmit> retransmit_;
   std::map<std::pair<SaId, Kind>, Scheduler::TimerId> sa_timers_;
-  std::map<std::uint32_t, std::pair<SaId, Scheduler::TimerId>> child_;
+  struct ChildTimers {
+    SaId sa = 0;
+    Scheduler::TimerId soft = 0, hard = 0;
+  };
+  std::map<std::uint32_t, ChildTimers> child_;
+  std::mt19937 rng_{std::random_device{}()};  // rekey jitter only; nothing secret
 };
 
 }  // namespace espgw::ike

@@ -127,7 +127,7 @@ bool QuickMode::derive_and_install(bool outbound_too) {
   sa_.debug("        lifetime of {} seconds", match_->chosen.lifetime.count());
   sa_.debug("        lifetime of {} kilobytes", match_->chosen.lifetime_kb);
   hooks_.install_sa(make_sa_config(sa_, *map_, match_->chosen, driver::Direction::kInbound, own_spi_, in_km, window));
-  child_ = ChildSa{own_spi_, match_->peer_spi, map_->map_name, map_->seq, match_->chosen};
+  child_ = ChildSa{own_spi_, match_->peer_spi, map_->map_name, map_->seq, match_->chosen, map_, role_ == Role::kInitiator};
   if (outbound_too) install_outbound();
   return true;
 }

@@ -24,6 +24,8 @@ struct ChildSa {
   std::string map_name;
   int map_seq = 0;
   Phase2Proposal proposal;
+  const CryptoMapInput* map = nullptr;  // the entry it serves (lives in the manager's IkeConfig)
+  bool initiator = false;               // we started the Quick Mode: we rekey it on time
 };
 
 struct QuickModeHooks {

@@ -426,6 +426,39 @@ TEST_F(TwoPeers, ShorterResponderLifetimeIsAdoptedThroughResponderLifetimeNotify
   EXPECT_EQ(r2_->removed.size(), 2u);
 }
 
+TEST_F(TwoPeers, ShortLifetimeRekeysMakeBeforeBreakWithJitter) {
+  r1_cfg_.crypto_maps[0].lifetime = std::chrono::seconds(120);
+  r2_cfg_.crypto_maps[0].lifetime = std::chrono::seconds(120);
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  std::uint32_t old_r1_in = r1_->find(Direction::kInbound)->spi;
+  // Nothing before 90 % - 5 % of the lifetime.
+  clock_.advance(std::chrono::seconds(101));
+  pump();
+  EXPECT_EQ(r1_->installed.size(), 2u);
+  // By 90 % the initiator (R2) has rekeyed: new pair first, then the old one deleted.
+  clock_.advance(std::chrono::seconds(8));
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 4u);
+  ASSERT_EQ(r2_->installed.size(), 4u);
+  ASSERT_EQ(r1_->removed.size(), 2u);
+  EXPECT_EQ(r1_->removed[0], std::make_pair(old_r1_in, Direction::kInbound));
+  expect_pair(r2_->installed[3], r1_->installed[2]);
+  expect_pair(r1_->installed[3], r2_->installed[2]);
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 1u);
+  // The device's kilobyte soft event rekeys too, from either side.
+  r1_->mgr->on_soft_lifetime(r1_->installed[3].spi);
+  pump();
+  EXPECT_EQ(r1_->installed.size(), 6u);
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+  expect_pair(r1_->installed[5], r2_->installed[4]);
+}
+
 TEST_F(TwoPeers, InitialContactFromARestartedPeerClearsOldSas) {
   start();
   r2_->mgr->initiate(0);
