@@ -19,6 +19,10 @@ done
 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
 ESPD=$BUILD/host/espd/espd
 ESPCTL=$BUILD/host/espctl/espctl
+# A fresh machine: install the Debian packages first (idempotent).
+if ! command -v cmake >/dev/null || ! command -v ninja >/dev/null || ! command -v ping >/dev/null; then
+  bash scripts/setup.sh
+fi
 if [ ! -x "$ESPD" ] || [ ! -x "$ESPCTL" ]; then
   echo "== building espd and espctl into $BUILD"
   ESPGW_BUILD_DIR=$BUILD bash scripts/build.sh
