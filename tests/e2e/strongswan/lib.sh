@@ -312,3 +312,8 @@ sw_wireshark_keys() {
      --local "$local" --remote "$remote" --out "$dir")
 }
 SW_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# sw_child_packets GW in|out: packet counter of GW's CHILD_SA in that direction.
+sw_child_packets() {
+  sw_sas "$1" | sed -n "s/^ *$2  *[0-9a-f]\{8\}, *[0-9]* bytes, *\([0-9]*\) packets.*/\1/p" | head -1
+}

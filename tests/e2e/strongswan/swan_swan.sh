@@ -83,9 +83,8 @@ grep -q " $COUNT received" "$SW_DIR/ping1.log" || fail "h1 -> h2 lost packets"
 grep -q " $COUNT received" "$SW_DIR/ping2.log" || fail "h2 -> h1 lost packets"
 EXPECTED=$((2 * COUNT))
 for g in gw1 gw2; do
-  sas=$(sw_sas $g)
   for dir in in out; do
-    n=$(sed -n "s/^ *$dir  *[0-9a-f]\{8\}, *[0-9]* bytes, *\([0-9]*\) packets.*/\1/p" <<<"$sas")
+    n=$(sw_child_packets $g $dir)
     [ "$n" = "$EXPECTED" ] || fail "$g CHILD_SA $dir: $n packets, expected $EXPECTED"
   done
 done
