@@ -113,7 +113,10 @@ unsigned EspSocket::recv_raw(std::span<driver::PacketJob> jobs) {
     j.direction = driver::Direction::kInbound;
     j.sa = driver::kNoSa;
     j.offset = 0;
-    j.length = msgs[static_cast<unsigned>(i)].msg_len;
+    // A datagram larger than the buffer arrives cut short: hand the device an empty job so
+    // it is counted as malformed on the device, not as an ICV failure on some SA.
+    const bool truncated = msgs[static_cast<unsigned>(i)].msg_hdr.msg_flags & MSG_TRUNC;
+    j.length = truncated ? 0 : msgs[static_cast<unsigned>(i)].msg_len;
     j.status = driver::Status::kOk;
   }
   return static_cast<unsigned>(got);
@@ -153,6 +156,10 @@ unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
         std::memcpy(&info, CMSG_DATA(c), sizeof info);
         dst = ntohl(info.ipi_addr.s_addr);
       }
+    }
+    if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+      counters_.rx_malformed++;
+      continue;
     }
     switch (classify_udp_payload({payload, len})) {
       case UdpPayloadKind::kKeepalive:
