@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 
+#include "host/common/hex.hpp"
 #include "host/common/ipv4.hpp"
 #include "host/ike/informational.hpp"
 #include "host/ike/main_mode.hpp"
@@ -110,6 +111,15 @@ std::size_t IkeSaManager::child_count() const {
   std::size_t n = 0;
   for (const auto& [id, e] : sas_) n += e.children.size();
   return n;
+}
+
+std::string IkeSaManager::ikev1_decryption_table() const {
+  std::string out;
+  for (const auto& [id, e] : sas_) {
+    if (!e.sa->keys) continue;
+    out += to_hex(e.sa->cky_i) + "," + to_hex(e.sa->keys->enc_key.view()) + "\n";
+  }
+  return out;
 }
 
 std::vector<IsakmpSaView> IkeSaManager::isakmp_sas() const {

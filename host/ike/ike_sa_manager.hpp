@@ -73,6 +73,10 @@ class IkeSaManager {
   // `clear crypto isakmp`: delete every SA, telling the peers.
   void clear();
 
+  // Wireshark's ikev1_decryption_table UAT: one "initiator-cookie-hex,Ka-hex" line per SA
+  // with keys. Key material: written only on explicit operator request (espctl export).
+  std::string ikev1_decryption_table() const;
+
   const IkeCounters& counters() const { return counters_; }
   std::vector<IsakmpSaView> isakmp_sas() const;
   std::size_t sa_count() const { return sas_.size(); }

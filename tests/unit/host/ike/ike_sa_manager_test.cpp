@@ -474,6 +474,62 @@ TEST_F(TwoPeers, InitialContactFromARestartedPeerClearsOldSas) {
   EXPECT_GE(count_lines("Process initial contact"), 1u);
 }
 
+TEST_F(TwoPeers, SubnetProxiesWithProtocolAndPortSelectTheRightMapEntry) {
+  // Two entries on R1; only the second matches what R2 proposes (udp/53 from 172.21.91.0/24).
+  CryptoMapInput other = r1_cfg_.crypto_maps[0];
+  other.seq = 5;
+  other.local = ProxyId{0x0A000000, 0xFF000000, 0, 0};
+  r1_cfg_.crypto_maps.insert(r1_cfg_.crypto_maps.begin(), other);
+  r1_cfg_.crypto_maps[1].local = ProxyId{0xC0A81400, 0xFFFFFF00, 17, 53};
+  r1_cfg_.crypto_maps[1].remote = ProxyId{0xAC155B00, 0xFFFFFF00, 17, 0};
+  r2_cfg_.crypto_maps[0].local = ProxyId{0xAC155B00, 0xFFFFFF00, 17, 0};
+  r2_cfg_.crypto_maps[0].remote = ProxyId{0xC0A81400, 0xFFFFFF00, 17, 53};
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  const SaConfig* in = r1_->find(Direction::kInbound);
+  EXPECT_EQ(in->selector.src_addr, 0xAC155B00u);
+  EXPECT_EQ(in->selector.src_mask, 0xFFFFFF00u);
+  EXPECT_EQ(in->selector.dst_addr, 0xC0A81400u);
+  EXPECT_EQ(in->selector.protocol, 17);
+  EXPECT_EQ(in->selector.dst_port_lo, 53);
+  EXPECT_EQ(in->selector.dst_port_hi, 53);
+  EXPECT_EQ(in->selector.src_port_lo, 0);
+  EXPECT_EQ(in->selector.src_port_hi, 0xFFFF);
+  expect_pair(*r2_->find(Direction::kOutbound), *in);
+}
+
+TEST_F(TwoPeers, UnknownProxiesAreRefusedWithInvalidIdInformation) {
+  r2_cfg_.crypto_maps[0].local = ProxyId{0x0B000001, 0xFFFFFFFF, 0, 0};
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  EXPECT_TRUE(r1_->installed.empty());
+  EXPECT_GE(count_lines("no crypto map entry for proxies"), 1u);
+}
+
+TEST_F(TwoPeers, EcpGroupsWorkForPhase1AndPfs) {
+  for (IkeConfig* c : {&r1_cfg_, &r2_cfg_}) {
+    c->policies[0] = IsakmpPolicyInput{1, 128, P1Hash::kSha384, DhGroupId::kEcp256, kIsakmpLifetimeDefault};
+    c->crypto_maps[0].pfs = DhGroupId::kEcp384;
+  }
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  expect_pair(*r2_->find(Direction::kOutbound), *r1_->find(Direction::kInbound));
+}
+
+TEST_F(TwoPeers, DecryptionTableListsCookieAndKaOfEachSa) {
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  std::string t1 = r1_->mgr->ikev1_decryption_table(), t2 = r2_->mgr->ikev1_decryption_table();
+  EXPECT_EQ(t1, t2);  // both sides hold the same Ka under the same initiator cookie
+  EXPECT_EQ(t1.size(), 16u + 1 + 64 + 1);
+}
+
 TEST_F(TwoPeers, AggressiveModeIsRefused) {
   r1_cfg_.aggressive_mode_disabled = true;
   start();
