@@ -8,12 +8,15 @@
 #      no cleartext ICMP;
 #   4. tshark, fed only the keys charon logged (ike = 4, chd = 4), decrypts every ESP packet to
 #      the hosts' ICMP and the encrypted Main Mode / Quick Mode messages to their payloads.
-# Usage: swan_swan.sh --initiator gw1|gw2 --transform cbc|gcm
+# With --wrong-psk the responder holds another key: no IKE_SA, no CHILD_SA, no route, the
+# responder cannot decrypt Main Mode 5, and a ping gets nowhere and leaks nothing.
+# Usage: swan_swan.sh --initiator gw1|gw2 --transform cbc|gcm [--wrong-psk]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-INITIATOR=gw1 TRANSFORM=cbc
+INITIATOR=gw1 TRANSFORM=cbc WRONG_PSK=0
 while [ $# -gt 0 ]; do
   case $1 in
+    --wrong-psk) WRONG_PSK=1; shift ;;
     --initiator) INITIATOR=$2; shift 2 ;;
     --transform) TRANSFORM=$2; shift 2 ;;
     *) echo "usage: $0 --initiator gw1|gw2 --transform cbc|gcm" >&2; exit 2 ;;
@@ -51,15 +54,36 @@ role() { [ "$1" = "$INITIATOR" ] && echo initiator || echo responder; }
 PSK="swan-$SW_RUN"  # per-run secret; charon logs only its hash-derived keys
 # Responder first, so the initiator's Main Mode 1 finds a loaded peer.
 for g in $RESPONDER $INITIATOR; do
+  key=$PSK; [ $WRONG_PSK = 1 ] && [ "$g" = "$RESPONDER" ] && key="other-$PSK"
   if [ "$g" = gw1 ]; then
     sw_conn gw1 --local $SW_GW1_WAN --remote $SW_GW2_WAN --local-ts $SW_H1/32 --remote-ts $SW_H2/32 \
-      --psk "$PSK" --esp $ESP --role "$(role gw1)" || fail "load gw1"
+      --psk "$key" --esp $ESP --role "$(role gw1)" || fail "load gw1"
   else
     sw_conn gw2 --local $SW_GW2_WAN --remote $SW_GW1_WAN --local-ts $SW_H2/32 --remote-ts $SW_H1/32 \
-      --psk "$PSK" --esp $ESP --role "$(role gw2)" || fail "load gw2"
+      --psk "$key" --esp $ESP --role "$(role gw2)" || fail "load gw2"
   fi
 done
 TI=$(date +%s.%N)
+if [ $WRONG_PSK = 1 ]; then
+  # SKEYID derives from the PSK, so the responder cannot decrypt Main Mode 5 (RFC 2409 5).
+  for _ in $(seq 100); do
+    grep -q "decryption failed" "$SW_DIR/$RESPONDER/charon.log" && break
+    sleep 0.1
+  done
+  grep -q "decryption failed" "$SW_DIR/$RESPONDER/charon.log" || fail "responder did not reject Main Mode 5"
+  if sw_in h1 ping -n -c 2 -i 0.5 -W 1 $SW_H2 >/dev/null 2>&1; then fail "ping passed without an SA"; fi
+  for g in gw1 gw2; do
+    sas=$(sw_sas $g)
+    ! grep -q -e ESTABLISHED -e INSTALLED <<<"$sas" || { echo "$sas" >&2; fail "$g has an SA with a wrong PSK"; }
+    [ -z "$(sw_in $g ip route show table 220 2>/dev/null)" ] || fail "$g installed a route without an SA"
+  done
+  sw_stop_capture
+  icmp=$(tcpdump -n -r "$PCAP" icmp 2>/dev/null | wc -l)
+  esp=$(tcpdump -n -r "$PCAP" 'ip proto 50 or (udp port 4500 and udp[8:4] != 0)' 2>/dev/null | wc -l)
+  [ "$icmp" = 0 ] && [ "$esp" = 0 ] || fail "with no SA: $icmp cleartext ICMP, $esp ESP packets on the outside link"
+  sw_log "PASS swan_swan wrong PSK ($INITIATOR initiating): MM5 rejected, no IKE_SA, no CHILD_SA, no route, nothing leaked"
+  exit 0
+fi
 sw_wait_established "$INITIATOR" 15 || fail "$INITIATOR did not establish"
 sw_wait_established "$RESPONDER" 5 || fail "$RESPONDER did not install after QM3"
 TUP=$(echo "$(date +%s.%N) - $TI" | bc)
