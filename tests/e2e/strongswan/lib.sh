@@ -86,7 +86,7 @@ sw_link() {
 # Addresses of the reference topology (gw1 = R2, gw2 = R1 as in tests/e2e/topology.sh).
 SW_GW1_WAN=19.26.116.141 SW_GW2_WAN=19.26.116.137
 SW_H1=192.168.20.25 SW_H2=172.21.91.37
-SW_NET1=192.168.20.0/24 SW_NET2=172.21.91.0/24
+export SW_NET1=192.168.20.0/24 SW_NET2=172.21.91.0/24  # used by the scripts
 
 sw_topology() {
   local n
@@ -198,7 +198,7 @@ sw_conn() {
     shift 2
   done
   local start=none
-  case $role in initiator) start=start ;; trap) start=trap ;; responder) start=none ;;
+  case $role in initiator) start="start" ;; trap) start="trap" ;; responder) start="none" ;;
     *) sw_log "sw_conn: role $role"; return 2 ;; esac
   local d="$SW_DIR/$gw"
   # The PSK goes to a file readable by root only, never to the test's output.
@@ -300,16 +300,16 @@ sw_stop_capture() { sw_stop "$SW_CAPTURE_PID"; }
 # so that `WIRESHARK_CONFIG_DIR=DIR tshark -o esp.enable_encryption_decode:TRUE` decrypts a
 # capture of the outside link. Files are mode 0600: they hold keys.
 sw_wireshark_keys() {
-  local gw=$1 dir=$2 local remote
+  local gw=$1 dir=$2 laddr raddr sas
   mkdir -p "$dir"; chmod 700 "$dir"
-  local sas; sas=$(sw_sas "$gw")
+  sas=$(sw_sas "$gw")
   # "local  'A' @ A[4500]" / "remote 'B' @ B[4500]" lines of the IKE_SA.
-  local=$(sed -n "s/^ *local *'[^']*' @ \([0-9.]*\)\[.*/\1/p" <<<"$sas" | head -1)
-  remote=$(sed -n "s/^ *remote *'[^']*' @ \([0-9.]*\)\[.*/\1/p" <<<"$sas" | head -1)
+  laddr=$(sed -n "s/^ *local *'[^']*' @ \([0-9.]*\)\[.*/\1/p" <<<"$sas" | head -1)
+  raddr=$(sed -n "s/^ *remote *'[^']*' @ \([0-9.]*\)\[.*/\1/p" <<<"$sas" | head -1)
   (umask 077
    /usr/bin/python3 "$SW_LIB_DIR/charon_keys.py" --log "$SW_DIR/$gw/charon.log" \
      --cookies "$(sw_ike_cookies "$gw")" --spis "$(sw_spis "$gw")" \
-     --local "$local" --remote "$remote" --out "$dir")
+     --local "$laddr" --remote "$raddr" --out "$dir")
 }
 SW_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
