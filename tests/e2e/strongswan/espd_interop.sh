@@ -166,6 +166,10 @@ WS=$SW_DIR/wireshark
 sw_wireshark_keys gw1 "$WS" >/dev/null || fail "keys from charon's log"
 tsh() { WIRESHARK_CONFIG_DIR=$1 tshark -n -r "$PCAP" -o esp.enable_encryption_decode:TRUE "${@:2}" 2>/dev/null; }
 esp_pkts=$(tsh "$WS" -Y 'esp && udp.port == 4500' -T fields -e frame.number | wc -l)
+# RFC 3947: only Main Mode 1-4 (cleartext) on port 500; from MM5 on, 4500 with the marker.
+on500=$(tsh "$WS" -Y 'udp.port == 500' -T fields -e frame.number | wc -l)
+not_mm=$(tsh "$WS" -Y 'udp.port == 500 && !(isakmp.exchangetype == 2 && isakmp.flags == 0x00)' -T fields -e frame.number | wc -l)
+[ "$on500" -ge 4 ] && [ "$not_mm" = 0 ] || fail "UDP 500 carried $on500 packets, $not_mm of them not cleartext Main Mode 1-4 (no float to 4500?)"
 tsh "$WS" -Y 'esp && icmp' -T fields -e ip.src -e ip.dst -e icmp.type >"$SW_DIR/esp.txt"
 decrypted=$(wc -l <"$SW_DIR/esp.txt")
 [ "$esp_pkts" -ge $((2 * EXPECTED)) ] || fail "$esp_pkts ESP packets captured, expected >= $((2 * EXPECTED))"
