@@ -20,8 +20,9 @@ declare -A blocks=(
   [ghash_l8]="esp_ghash|Lanes=8|esp_gf128_mul.sv esp_ghash.sv"
   [sha256]="esp_sha256||esp_sha256.sv"
   [hmac_sha256]="esp_hmac_sha256||esp_sha256.sv esp_hmac_sha256.sv"
+  [replay_window]="esp_replay_window|WindowBits=64|esp_replay_window.sv"
 )
-order=(aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l4 ghash_l8 sha256 hmac_sha256)
+order=(aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l4 ghash_l8 sha256 hmac_sha256 replay_window)
 [ $# -gt 0 ] && order=("$@")
 
 command -v node >/dev/null || { echo "synth: node (Node.js) is required" >&2; exit 1; }
