@@ -72,6 +72,8 @@ class IkeSaManager {
   void on_esp_seen(std::uint32_t peer);
   // `clear crypto isakmp`: delete every SA, telling the peers.
   void clear();
+  // `debug crypto isakmp` / `no debug crypto isakmp` at run time (espctl).
+  void set_debug(bool on) { config_.debug_isakmp = on; }
 
   // Wireshark's ikev1_decryption_table UAT: one "initiator-cookie-hex,Ka-hex" line per SA
   // with keys. Key material: written only on explicit operator request (espctl export).

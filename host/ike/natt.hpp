@@ -12,7 +12,8 @@ namespace espgw::ike {
 
 class NattTask final : public Task {
  public:
-  NattTask(IkeSa& sa, Role role) : sa_(sa), role_(role) {}
+  // Both roles do the same: VID in the first message, NAT-D in the second.
+  NattTask(IkeSa& sa, Role /*role*/) : sa_(sa) {}
   TaskStatus build(Message& out) override;
   TaskStatus process(const Message& in) override;
   const char* name() const override { return "NATT"; }
@@ -24,7 +25,6 @@ class NattTask final : public Task {
     return build_step_ == Step::kDone && process_step_ == Step::kDone ? TaskStatus::kDone : TaskStatus::kNeedMore;
   }
   IkeSa& sa_;
-  Role role_;
   Step build_step_ = Step::kVid;
   Step process_step_ = Step::kVid;
 };
