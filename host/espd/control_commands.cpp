@@ -68,6 +68,9 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
           if (w.take("detail")) c.detail = true;
           else if (!take_peer(w, c, error)) return std::nullopt;
         }
+      } else if (w.take("isakmp")) {
+        if (!w.take("sa")) return *error = w.invalid(), std::nullopt;
+        c.kind = ControlCommand::Kind::kShowIsakmpSa;
       } else if (w.take("map")) {
         c.kind = ControlCommand::Kind::kShowCryptoMap;
       } else if (w.take("sa-table")) {
@@ -79,9 +82,25 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
       return *error = w.invalid(), std::nullopt;
     }
   } else if (w.take("clear")) {
-    if (!w.take("crypto") || !w.take("sa")) return *error = w.invalid(), std::nullopt;
-    c.kind = ControlCommand::Kind::kClearSa;
-    if (!take_peer(w, c, error)) return std::nullopt;
+    if (!w.take("crypto")) return *error = w.invalid(), std::nullopt;
+    if (w.take("isakmp")) {
+      c.kind = ControlCommand::Kind::kClearIsakmp;
+    } else {
+      if (!w.take("sa")) return *error = w.invalid(), std::nullopt;
+      c.kind = ControlCommand::Kind::kClearSa;
+      if (!take_peer(w, c, error)) return std::nullopt;
+    }
+  } else if (w.take("undebug")) {
+    if (!w.take("all")) return *error = w.invalid(), std::nullopt;
+    c.kind = ControlCommand::Kind::kDebugIsakmp;
+    c.on = false;
+  } else if (w.take("no")) {
+    if (!w.take("debug") || !w.take("crypto") || !w.take("isakmp")) return *error = w.invalid(), std::nullopt;
+    c.kind = ControlCommand::Kind::kDebugIsakmp;
+    c.on = false;
+  } else if (w.take("debug")) {
+    if (!w.take("crypto") || !w.take("isakmp")) return *error = w.invalid(), std::nullopt;
+    c.kind = ControlCommand::Kind::kDebugIsakmp;
   } else if (w.take("export")) {
     if (!w.take("wireshark")) return *error = w.invalid(), std::nullopt;
     const std::string* dir = w.next();

@@ -1,7 +1,8 @@
 // The commands the control socket accepts, parsed from espctl's words with IOS-style
 // abbreviation ("sh cry ips sa" = "show crypto ipsec sa"):
 //   show crypto ipsec sa [peer A] [detail] | show crypto map | show running-config |
-//   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR
+//   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR |
+//   show crypto isakmp sa | clear crypto isakmp | [no] debug crypto isakmp | undebug all
 #pragma once
 
 #include <cstdint>
@@ -12,11 +13,13 @@
 namespace espgw::espd {
 
 struct ControlCommand {
-  enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark };
+  enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark,
+                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp };
   Kind kind = Kind::kShowIpsecSa;
   std::optional<std::uint32_t> peer;
   bool detail = false;
   std::string dir;
+  bool on = true;  // kDebugIsakmp: `debug` (true) or `no debug` / `undebug` (false)
 };
 
 // nullopt and *error ("% Invalid input ...", with the offending word) when not a command.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <utility>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <sstream>
 
 #include <boost/asio.hpp>
+#include <openssl/crypto.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -25,13 +27,14 @@
 #include "host/config/summary.hpp"
 #include "host/control/control_server.hpp"
 #include "host/control/show_crypto_ipsec_sa.hpp"
+#include "host/control/show_crypto_isakmp_sa.hpp"
 #include "host/control/show_crypto_map.hpp"
 #include "host/control/show_crypto_sa_table.hpp"
 #include "host/control/wireshark_export.hpp"
 #include "host/dataplane/forwarder.hpp"
 #include "host/espd/control_commands.hpp"
 #include "host/espd/gateway.hpp"
-#include "host/espd/ike_unavailable.hpp"
+#include "host/espd/ike_adapter.hpp"
 
 namespace espgw::espd {
 
@@ -159,7 +162,7 @@ int run_daemon(const DaemonOptions& o) {
     dataplane::SpdHandle spd;
     Gateway gw(*device, spd, &routes, tun.ifindex(), &esp);
     for (const auto& e : loaded->plan.entries) gw.set_interface_mtu(e.linux_interface, link_mtu(e.linux_interface));
-    IkeUnavailable ike;
+    IkeAdapter ike(io);
     gw.set_ike(&ike);
     ike.start(gw);
     ike.apply_config(loaded->config);
@@ -227,8 +230,30 @@ int run_daemon(const DaemonOptions& o) {
             return control::error_response("% export wireshark reveals ESP keys: repeat with --reveal-keys");
           const auto sas = gw.export_sa_configs();
           if (auto e = control::write_wireshark_export(cmd->dir, sas); !e.empty()) return control::error_response(e);
-          spdlog::warn("export wireshark: {} SA keys written to {}/esp_sa for pid {}", sas.size(), cmd->dir, req.pid);
-          return control::ok_text(fmt::format("{} SAs written to {}/esp_sa\n", sas.size(), cmd->dir));
+          std::string table = ike.ikev1_decryption_table();
+          const auto ike_sas = static_cast<std::size_t>(std::count(table.begin(), table.end(), '\n'));
+          auto e = control::write_ikev1_decryption_table(cmd->dir, table);
+          OPENSSL_cleanse(table.data(), table.size());
+          if (!e.empty()) return control::error_response(e);
+          spdlog::warn("export wireshark: {} SA keys written to {}/esp_sa, {} ISAKMP SA keys to {}/ikev1_decryption_table "
+                       "for pid {}", sas.size(), cmd->dir, ike_sas, cmd->dir, req.pid);
+          return control::ok_text(fmt::format("{} SAs written to {}/esp_sa\n{} ISAKMP SAs written to {}/ikev1_decryption_table\n",
+                                              sas.size(), cmd->dir, ike_sas, cmd->dir));
+        }
+        case K::kShowIsakmpSa: {
+          std::vector<control::IsakmpSaRow> rows;
+          for (const auto& r : ike.isakmp_sas()) rows.push_back({r.dst, r.src, r.state, r.conn_id, r.active});
+          return req.json ? control::ok_data(control::crypto_isakmp_sa_json(rows))
+                          : control::ok_text(control::render_crypto_isakmp_sa(rows));
+        }
+        case K::kClearIsakmp: {
+          spdlog::info("clear crypto isakmp: {} ISAKMP SAs deleted (pid {})", ike.isakmp_sas().size(), req.pid);
+          ike.clear_isakmp();
+          return control::ok_text("");
+        }
+        case K::kDebugIsakmp: {
+          ike.set_debug(cmd->on);
+          return control::ok_text(cmd->on ? "Crypto ISAKMP debugging is on\n" : "Crypto ISAKMP debugging is off\n");
         }
       }
       return control::error_response("% unhandled command");

@@ -1,0 +1,428 @@
+// IkeAdapter: IOS config -> ike::IkeConfig, UDP 500, and SA pairing (see the header).
+#include "host/espd/ike_adapter.hpp"
+
+#include <algorithm>
+
+#include <boost/asio/ip/address_v4.hpp>
+#include <fmt/format.h>
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include "host/common/ipv4.hpp"
+#include "host/espd/gateway_plan.hpp"
+
+namespace espgw::espd {
+
+namespace {
+
+using boost::asio::ip::udp;
+
+std::optional<ike::P1Hash> p1_hash(config::IsakmpHash h) {
+  switch (h) {
+    case config::IsakmpHash::kSha: return ike::P1Hash::kSha1;
+    case config::IsakmpHash::kSha256: return ike::P1Hash::kSha256;
+    case config::IsakmpHash::kSha384: return ike::P1Hash::kSha384;
+    case config::IsakmpHash::kSha512: return ike::P1Hash::kSha512;
+    case config::IsakmpHash::kMd5: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+bool supported_group(int g) { return g == 2 || g == 5 || g == 14 || g == 15 || g == 16 || g == 19 || g == 20; }
+
+ike::ProxyId proxy_of(const config::AclAddress& a, int protocol, const config::PortMatch& port, std::string* warn) {
+  ike::ProxyId p;
+  p.mask = ~a.wildcard;
+  p.addr = a.address & p.mask;
+  p.protocol = protocol == config::kAclProtocolIp ? 0 : static_cast<std::uint8_t>(protocol);
+  if (port.op == config::PortOp::kEq) p.port = port.low;
+  else if (port.op != config::PortOp::kAny) *warn = "only `eq` ports can be an IKE proxy identity; negotiating any port";
+  return p;
+}
+
+}  // namespace
+
+MappedIkeConfig map_ike_config(const config::Config& c) {
+  MappedIkeConfig m;
+  ike::IkeConfig& k = m.ike;
+  auto warn = [&](const config::SourceLoc& loc, std::string text) {
+    m.warnings.push_back(fmt::format("{}:{}: {}", c.notes.file, loc.line, text));
+  };
+  for (const auto& p : c.isakmp_policies) {
+    if (!p.authentication_explicit) {
+      warn(p.loc, fmt::format("crypto isakmp policy {} has no `authentication` line, so IOS's default rsa-sig "
+                              "applies; espgw has no certificates and this policy cannot match a pre-shared-key "
+                              "peer: add ` authentication pre-share` under it to use it",
+                              p.priority));
+      continue;
+    }
+    if (p.authentication != config::IsakmpAuth::kPreShare) {
+      warn(p.loc, fmt::format("crypto isakmp policy {}: only `authentication pre-share` is implemented; policy not used",
+                              p.priority));
+      continue;
+    }
+    if (p.encryption != config::IsakmpEncryption::kAes) {
+      warn(p.loc, fmt::format("crypto isakmp policy {}: des/3des are refused (use `encr aes 256`); policy not used",
+                              p.priority));
+      continue;
+    }
+    auto hash = p1_hash(p.hash);
+    if (!hash) {
+      warn(p.loc, fmt::format("crypto isakmp policy {}: hash md5 is refused; policy not used", p.priority));
+      continue;
+    }
+    if (!supported_group(p.dh_group)) {
+      warn(p.loc, fmt::format("crypto isakmp policy {}: DH group {} is not supported (14, 15, 16, 19, 20; 2 and 5 "
+                              "when configured); policy not used",
+                              p.priority, p.dh_group));
+      continue;
+    }
+    if (p.dh_group == 2 || p.dh_group == 5)
+      warn(p.loc, fmt::format("crypto isakmp policy {}: DH group {} is weak (RFC 8247); use group 14 or above",
+                              p.priority, p.dh_group));
+    k.policies.push_back(ike::IsakmpPolicyInput{p.priority, static_cast<std::uint16_t>(p.key_bits ? p.key_bits : 128),
+                                                *hash, static_cast<ike::DhGroupId>(p.dh_group), p.lifetime});
+  }
+  for (const auto& key : c.isakmp_keys) k.keys.push_back(ike::PreSharedKeyInput{key.address, key.mask, key.key});
+  if (c.isakmp_keepalive)
+    k.keepalive = ike::KeepaliveInput{c.isakmp_keepalive->interval, c.isakmp_keepalive->retry,
+                                      c.isakmp_keepalive->mode == config::KeepaliveMode::kPeriodic};
+  k.aggressive_mode_disabled = c.isakmp_aggressive_mode_disabled;
+  k.replay_window = c.ipsec_replay_window_size;
+  k.debug_isakmp = c.debug_crypto_isakmp;
+
+  for (const auto& itf : c.interfaces) {
+    if (!itf.crypto_map || !itf.address) continue;
+    const bool isakmp = std::any_of(c.crypto_maps.begin(), c.crypto_maps.end(), [&](const config::CryptoMapEntry& e) {
+      return e.name == itf.crypto_map->map.name && e.type == config::CryptoMapType::kIpsecIsakmp;
+    });
+    if (!isakmp) continue;
+    if (k.local_address == 0) k.local_address = itf.address->address;
+    else if (k.local_address != itf.address->address)
+      warn(itf.loc, fmt::format("{}: IKE answers from {} only (one IKE address per espd)", itf.name,
+                                format_ipv4(k.local_address)));
+    for (const auto& e : c.crypto_maps) {
+      if (e.name != itf.crypto_map->map.name || e.type != config::CryptoMapType::kIpsecIsakmp) continue;
+      if (e.peers.empty() || !e.match_address) continue;  // validate() already refused these
+      if (e.peers.size() > 1)
+        warn(e.loc, fmt::format("crypto map {} {}: only the first `set peer` ({}) is used", e.name, e.seq,
+                                format_ipv4(e.peers[0].address)));
+      ike::CryptoMapInput in;
+      in.map_name = e.name;
+      in.seq = e.seq;
+      in.peer = e.peers[0].address;
+      for (const auto& ref : e.transform_sets) {
+        const auto* ts = c.find_transform_set(ref.name);
+        if (!ts) continue;
+        ike::EspTransformInput t;
+        t.name = ts->name;
+        t.key_bits = static_cast<std::uint16_t>(ts->key_bits);
+        if (ts->cipher == config::EspCipher::kAesGcm) {
+          t.id = ike::EspTransformId::kEspAesGcm16;
+          t.auth = ike::AuthAlgorithm::kNone;
+        } else if (ts->integrity == config::EspIntegrity::kNone) {
+          warn(ts->loc, fmt::format("transform-set {}: esp-aes without an integrity transform is refused", ts->name));
+          continue;
+        } else {
+          t.id = ike::EspTransformId::kEspAes;
+          t.auth = ts->integrity == config::EspIntegrity::kSha1 ? ike::AuthAlgorithm::kHmacSha1
+                                                               : ike::AuthAlgorithm::kHmacSha256;
+        }
+        in.transforms.push_back(t);
+      }
+      if (e.pfs_group) in.pfs = static_cast<ike::DhGroupId>(*e.pfs_group);
+      in.lifetime = e.lifetime_seconds.value_or(c.ipsec_sa_lifetime_seconds);
+      in.lifetime_kb = e.lifetime_kilobytes.value_or(c.ipsec_sa_lifetime_kilobytes);
+      const auto* acl = c.find_access_list(e.match_address->name);
+      if (!acl) continue;
+      for (const auto& line : acl->entries) {
+        if (line.action != config::AclAction::kPermit) continue;
+        std::string w;
+        ike::CryptoMapInput one = in;
+        one.local = proxy_of(line.source, line.protocol, line.source_port, &w);
+        one.remote = proxy_of(line.destination, line.protocol, line.destination_port, &w);
+        if (!w.empty()) warn(line.loc, w);
+        k.crypto_maps.push_back(std::move(one));
+        m.map_selectors.push_back(selector_of(line));
+      }
+    }
+  }
+  if (!k.crypto_maps.empty() && k.policies.empty())
+    m.warnings.push_back(fmt::format("{}: no usable `crypto isakmp policy`: ipsec-isakmp crypto maps will not "
+                                     "negotiate (see the warnings above)",
+                                     c.notes.file));
+  return m;
+}
+
+namespace {
+
+// Everything IKE acts on, keys included, so an unchanged config keeps its SAs over SIGHUP.
+std::string fingerprint(const MappedIkeConfig& m) {
+  const auto& k = m.ike;
+  std::string s = fmt::format("{}|{}|{}|{}|", k.local_address, k.aggressive_mode_disabled, k.replay_window,
+                              k.keepalive ? fmt::format("{}/{}/{}", k.keepalive->interval.count(),
+                                                        k.keepalive->retry.count(), k.keepalive->periodic)
+                                          : "-");
+  for (const auto& p : k.policies)
+    s += fmt::format("P{}/{}/{}/{}/{};", p.priority, p.key_bits, static_cast<int>(p.hash), static_cast<int>(p.group),
+                     p.lifetime.count());
+  for (const auto& key : k.keys) {
+    s += fmt::format("K{}/{}/", key.address, key.mask);
+    s.append(reinterpret_cast<const char*>(key.key.view().data()), key.key.size());
+    s += ';';
+  }
+  for (const auto& c : k.crypto_maps) {
+    s += fmt::format("M{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/", c.map_name, c.seq, c.peer, c.local.addr, c.local.mask,
+                     c.local.protocol, c.local.port, c.remote.addr, c.remote.mask, c.remote.protocol, c.remote.port,
+                     c.pfs ? static_cast<int>(*c.pfs) : 0, c.lifetime.count(), c.lifetime_kb);
+    for (const auto& t : c.transforms)
+      s += fmt::format("{}:{}:{}:{},", t.name, static_cast<int>(t.id), t.key_bits, static_cast<int>(t.auth));
+    s += ';';
+  }
+  return s;
+}
+
+void wipe(std::string& s) {
+  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
+  s.clear();
+}
+
+bool mirrored(const driver::TrafficSelector& in, const driver::TrafficSelector& out) {
+  return in.src_addr == out.dst_addr && in.src_mask == out.dst_mask && in.dst_addr == out.src_addr &&
+         in.dst_mask == out.src_mask && in.protocol == out.protocol;
+}
+
+}  // namespace
+
+IkeAdapter::IkeAdapter(boost::asio::io_context& io, std::uint16_t ike_port)
+    : io_(io), ike_port_(ike_port), scheduler_(io) {}
+
+IkeAdapter::~IkeAdapter() {
+  wipe(fingerprint_);
+  mgr_.reset();  // before the scheduler its timers live in
+}
+
+void IkeAdapter::start(dataplane::SaInstaller& installer) { installer_ = &installer; }
+
+void IkeAdapter::apply_config(std::shared_ptr<const config::Config> config) {
+  MappedIkeConfig next = map_ike_config(*config);
+  for (const auto& w : next.warnings) spdlog::warn("{}", w);
+  std::string fp = fingerprint(next);
+  if (mgr_ && fp == fingerprint_) {
+    wipe(fp);
+    return;  // SIGHUP without an IKE change: every SA stays
+  }
+  wipe(fingerprint_);
+  fingerprint_ = std::move(fp);
+  if (mgr_) {
+    spdlog::info("IKE configuration changed: deleting ISAKMP and IPsec SAs negotiated under the old one");
+    mgr_->clear();
+    mgr_.reset();
+  }
+  pending_inbound_.clear();
+  soft_forwarded_.clear();
+  mapped_ = std::move(next);
+  if (mapped_.ike.crypto_maps.empty()) {
+    if (socket_) socket_->close();
+    socket_.reset();
+    return;  // no ipsec-isakmp entry: no IKE, port 500 stays free
+  }
+  if (debug_forced_) mapped_.ike.debug_isakmp = debug_;
+  debug_ = mapped_.ike.debug_isakmp;
+  if (debug_ && spdlog::get_level() > spdlog::level::debug) spdlog::set_level(spdlog::level::debug);
+  mgr_ = std::make_unique<ike::IkeSaManager>(
+      mapped_.ike, scheduler_,
+      ike::IkeCallbacks{[this](const ike::Datagram& d) { send(d); }, [this](const driver::SaConfig& sa) { install(sa); },
+                        [this](std::uint32_t spi, driver::Direction dir) { remove(spi, dir); }});
+  if (!socket_) {
+    socket_.emplace(io_);
+    boost::system::error_code ec;
+    socket_->open(udp::v4(), ec);
+    if (!ec) socket_->set_option(boost::asio::socket_base::reuse_address(true), ec);
+    if (!ec) socket_->bind(udp::endpoint(udp::v4(), ike_port_), ec);
+    if (ec) {
+      spdlog::error("IKE: cannot bind UDP port {}: {}; ipsec-isakmp crypto maps will not negotiate", ike_port_,
+                    ec.message());
+      socket_.reset();
+      return;
+    }
+    receive_next();
+  }
+  spdlog::info("IKE: {} policies, {} pre-shared keys, {} crypto-map proxy pairs, local address {}, UDP {}",
+               mapped_.ike.policies.size(), mapped_.ike.keys.size(), mapped_.ike.crypto_maps.size(),
+               format_ipv4(mapped_.ike.local_address), bound_port());
+}
+
+std::uint16_t IkeAdapter::bound_port() const {
+  boost::system::error_code ec;
+  return socket_ ? socket_->local_endpoint(ec).port() : 0;
+}
+
+void IkeAdapter::receive_next() {
+  socket_->async_receive_from(boost::asio::buffer(buffer_), from_, [this](boost::system::error_code ec, std::size_t n) {
+    if (ec == boost::asio::error::operation_aborted || !socket_) return;
+    if (!ec && from_.address().is_v4()) {
+      ike::Datagram d{{from_.address().to_v4().to_uint(), from_.port()},
+                      {mapped_.ike.local_address, ike::kIkePort},
+                      ike::Bytes(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(n))};
+      receive(d);
+    }
+    receive_next();
+  });
+}
+
+void IkeAdapter::receive(const ike::Datagram& d) {
+  if (mgr_) mgr_->receive(d);
+}
+
+void IkeAdapter::send(const ike::Datagram& d) {
+  if (d.src.port == ike::kNattPort) {
+    // RFC 3948: the EspSocket owns UDP 4500 and adds the non-ESP marker.
+    if (!installer_ || !installer_->send_natt(d.dst.addr, d.dst.port, d.data))
+      spdlog::debug("IKE: NAT-T send to {}:{} failed", format_ipv4(d.dst.addr), d.dst.port);
+    return;
+  }
+  if (!socket_) return;
+  boost::system::error_code ec;
+  socket_->send_to(boost::asio::buffer(d.data), udp::endpoint(boost::asio::ip::address_v4(d.dst.addr), d.dst.port), 0,
+                   ec);
+  if (ec) spdlog::debug("IKE: send to {}:{} failed: {}", format_ipv4(d.dst.addr), d.dst.port, ec.message());
+}
+
+std::optional<std::size_t> IkeAdapter::map_index_of(const driver::TrafficSelector& out) const {
+  const auto& maps = mapped_.ike.crypto_maps;
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    const auto& m = maps[i];
+    if ((m.local.addr & m.local.mask) == out.src_addr && m.local.mask == out.src_mask &&
+        (m.remote.addr & m.remote.mask) == out.dst_addr && m.remote.mask == out.dst_mask)
+      return i;
+  }
+  return std::nullopt;
+}
+
+void IkeAdapter::install(const driver::SaConfig& sa) {
+  if (!installer_) return;
+  if (sa.direction == driver::Direction::kInbound) {
+    // Held until the outbound twin arrives: the gateway installs SAs in pairs (see the report
+    // in docs/ike.md: the responder's inbound SA reaches the device with QM3, not before QM2).
+    pending_inbound_.push_back(sa);
+    return;
+  }
+  auto in = std::find_if(pending_inbound_.begin(), pending_inbound_.end(), [&](const driver::SaConfig& i) {
+    return i.tunnel_src == sa.tunnel_dst && mirrored(i.selector, sa.selector);
+  });
+  if (in == pending_inbound_.end()) {
+    spdlog::error("IKE: outbound SA 0x{:08X} to {} has no inbound twin; not installed", sa.spi,
+                  format_ipv4(sa.tunnel_dst));
+    return;
+  }
+  // Outbound selectors are built from the map's proxy ids: find the entry and its ACL line.
+  std::optional<std::size_t> idx;
+  const auto& maps = mapped_.ike.crypto_maps;
+  for (std::size_t i = 0; i < maps.size() && !idx; ++i) {
+    const auto& m = maps[i];
+    if (m.peer == sa.tunnel_dst && (m.local.addr & m.local.mask) == sa.selector.src_addr &&
+        m.local.mask == sa.selector.src_mask && (m.remote.addr & m.remote.mask) == sa.selector.dst_addr &&
+        m.remote.mask == sa.selector.dst_mask && m.local.protocol == sa.selector.protocol)
+      idx = i;
+  }
+  if (!idx) idx = map_index_of(sa.selector);
+  if (!idx) {
+    spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} matches no crypto map entry; not installed", in->spi, sa.spi);
+    pending_inbound_.erase(in);
+    return;
+  }
+  const auto& m = maps[*idx];
+  dataplane::SaPair pair;
+  pair.map_tag = m.map_name;
+  pair.seq = m.seq;
+  pair.peer = sa.tunnel_dst;
+  pair.peer_port = sa.udp_encap ? sa.udp_encap->dst_port : ike::kIkePort;
+  pair.proxy = mapped_.map_selectors[*idx];
+  pair.inbound = std::move(*in);
+  pending_inbound_.erase(in);
+  pair.outbound = sa;
+  pair.lifetime = m.lifetime;
+  if (m.pfs) pair.pfs_group = static_cast<int>(*m.pfs);
+  const std::uint32_t in_spi = pair.inbound.spi, peer = pair.peer;
+  if (auto err = installer_->install_sa_pair(std::move(pair)); !err.empty()) {
+    spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} with {} refused by the gateway: {}", in_spi, sa.spi,
+                  format_ipv4(peer), err);
+    return;
+  }
+  peer_of_inbound_[in_spi] = peer;
+}
+
+void IkeAdapter::remove(std::uint32_t spi, driver::Direction dir) {
+  if (dir != driver::Direction::kInbound) return;  // the pair goes with its inbound SPI
+  pending_inbound_.erase(std::remove_if(pending_inbound_.begin(), pending_inbound_.end(),
+                                        [&](const driver::SaConfig& s) { return s.spi == spi; }),
+                         pending_inbound_.end());
+  soft_forwarded_.erase(spi);
+  auto it = peer_of_inbound_.find(spi);
+  if (it == peer_of_inbound_.end()) return;
+  if (installer_) installer_->remove_sa_pair(it->second, spi);
+  peer_of_inbound_.erase(it);
+}
+
+void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
+  if (!mgr_) return;
+  const auto& maps = mapped_.ike.crypto_maps;
+  for (std::size_t i = 0; i < maps.size(); ++i) {
+    if (maps[i].map_name != r.map_tag || maps[i].seq != r.seq || mapped_.map_selectors[i] != r.proxy) continue;
+    mgr_->initiate(i);  // a no-op while a negotiation for this entry is under way
+    return;
+  }
+  spdlog::debug("IKE: acquire for crypto map {} {} matches no proxy pair", r.map_tag, r.seq);
+}
+
+void IkeAdapter::on_natt_message(std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
+                                 std::span<const std::uint8_t> message) {
+  if (!mgr_) return;
+  mgr_->receive(ike::Datagram{{src, sport}, {dst, ike::kNattPort}, ike::Bytes(message.begin(), message.end())});
+}
+
+void IkeAdapter::on_sa_event(const driver::SaEvent& event) {
+  if (!mgr_ || event.kind != driver::SaEventKind::kSoftLifetime) return;
+  // The gateway's time soft limit and the device's kilobyte one may both fire: rekey once.
+  if (!soft_forwarded_.insert(event.spi).second) return;
+  mgr_->on_soft_lifetime(event.spi);
+}
+
+void IkeAdapter::on_cleared(std::optional<std::uint32_t> peer) {
+  // `clear crypto sa`: the gateway removed the pairs. host/ike has no per-child delete, so
+  // the ISAKMP SAs go too (with DELETEs); the next packet negotiates afresh.
+  (void)peer;
+  peer_of_inbound_.clear();
+  if (mgr_) mgr_->clear();
+}
+
+void IkeAdapter::stop() {
+  if (mgr_) mgr_->clear();  // DELETEs to every peer
+  mgr_.reset();
+  if (socket_) socket_->close();
+  socket_.reset();
+}
+
+std::vector<IsakmpRow> IkeAdapter::isakmp_sas() const {
+  std::vector<IsakmpRow> rows;
+  if (!mgr_) return rows;
+  for (const auto& v : mgr_->isakmp_sas()) rows.push_back(IsakmpRow{v.dst, v.src, v.state, v.conn_id, v.active});
+  return rows;
+}
+
+void IkeAdapter::clear_isakmp() {
+  if (mgr_) mgr_->clear();
+}
+
+void IkeAdapter::set_debug(bool on) {
+  debug_ = on;
+  debug_forced_ = true;
+  if (mgr_) mgr_->set_debug(on);
+  // The lines are spdlog debug lines: let them through while the debug is on.
+  if (on && spdlog::get_level() > spdlog::level::debug) spdlog::set_level(spdlog::level::debug);
+}
+
+std::string IkeAdapter::ikev1_decryption_table() const { return mgr_ ? mgr_->ikev1_decryption_table() : std::string(); }
+
+}  // namespace espgw::espd

@@ -1,0 +1,99 @@
+// espd's IkeManager: host/ike's IkeSaManager (RFC 2409 Main/Quick Mode, RFC 3706 DPD,
+// RFC 3947 NAT-T) wired to the gateway. Maps the IOS config onto ike::IkeConfig, owns the
+// UDP 500 socket (UDP 4500 stays with EspSocket: messages come in via on_natt_message and go
+// out via SaInstaller::send_natt), and pairs the one-SA-at-a-time install callback into the
+// gateway's SA pairs. Control-loop thread only.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include "host/common/asio_scheduler.hpp"
+#include "host/dataplane/ike_interface.hpp"
+#include "host/ike/ike_sa_manager.hpp"
+
+namespace espgw::espd {
+
+// The IOS configuration reduced to what IKE needs, plus, for each ike::CryptoMapInput, the
+// gateway's outbound selector of the ACL line it came from (install_sa_pair matches on it).
+struct MappedIkeConfig {
+  ike::IkeConfig ike;
+  std::vector<driver::TrafficSelector> map_selectors;  // parallel to ike.crypto_maps
+  std::vector<std::string> warnings;                   // one line each, said at config load
+};
+
+// Maps `config` (ipsec-isakmp entries only). Policies IKE cannot use are left out with a
+// warning that names the policy and what to add: des/3des, rsa-sig/rsa-encr, and a policy
+// without an `authentication` line (IOS's default rsa-sig, which cannot match a
+// pre-shared-key peer: add ` authentication pre-share`).
+MappedIkeConfig map_ike_config(const config::Config& config);
+
+// One `show crypto isakmp sa` row, for the control renderer.
+struct IsakmpRow {
+  std::uint32_t dst = 0, src = 0;
+  std::string state;
+  std::uint32_t conn_id = 0;
+  bool active = false;
+};
+
+class IkeAdapter final : public dataplane::IkeManager {
+ public:
+  // ike_port: the UDP port IKE listens on (500; tests may pass 0 for an ephemeral port).
+  explicit IkeAdapter(boost::asio::io_context& io, std::uint16_t ike_port = ike::kIkePort);
+  ~IkeAdapter() override;
+
+  void start(dataplane::SaInstaller& installer) override;
+  void apply_config(std::shared_ptr<const config::Config> config) override;
+  void acquire(const dataplane::AcquireRequest& request) override;
+  void on_natt_message(std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
+                       std::span<const std::uint8_t> message) override;
+  void on_sa_event(const driver::SaEvent& event) override;
+  void on_cleared(std::optional<std::uint32_t> peer) override;
+  void stop() override;
+
+  // Operator commands.
+  std::vector<IsakmpRow> isakmp_sas() const;
+  void clear_isakmp();
+  void set_debug(bool on);
+  bool debug() const { return debug_; }
+  std::string ikev1_decryption_table() const;
+  const ike::IkeCounters* counters() const { return mgr_ ? &mgr_->counters() : nullptr; }
+
+  // A datagram on the IKE port (also the socket's receive path; public for tests).
+  void receive(const ike::Datagram& d);
+  std::uint16_t bound_port() const;
+
+ private:
+  void send(const ike::Datagram& d);
+  void install(const driver::SaConfig& sa);
+  void remove(std::uint32_t spi, driver::Direction dir);
+  void receive_next();
+  std::optional<std::size_t> map_index_of(const driver::TrafficSelector& outbound) const;
+
+  boost::asio::io_context& io_;
+  std::uint16_t ike_port_;
+  AsioScheduler scheduler_;
+  dataplane::SaInstaller* installer_ = nullptr;
+  std::optional<boost::asio::ip::udp::socket> socket_;
+  boost::asio::ip::udp::endpoint from_;
+  std::array<std::uint8_t, ike::kMaxMessageSize> buffer_{};
+  MappedIkeConfig mapped_;
+  std::string fingerprint_;  // of the mapped config, so SIGHUP only restarts IKE on a change
+  std::unique_ptr<ike::IkeSaManager> mgr_;
+  // Inbound SAs waiting for their outbound twin (the gateway installs pairs).
+  std::vector<driver::SaConfig> pending_inbound_;
+  std::map<std::uint32_t, std::uint32_t> peer_of_inbound_;  // inbound SPI -> peer
+  std::set<std::uint32_t> soft_forwarded_;                  // rekey asked once per SPI
+  bool debug_ = false;
+  bool debug_forced_ = false;  // set by espctl (the config's `debug crypto isakmp` is the default)
+};
+
+}  // namespace espgw::espd

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Section 1 of the reference walkthrough with IKEv1: the reference's two standalone configs
+# (tests/data/ios/r1-standalone.cfg, r2-standalone.cfg) VERBATIM, two espd in network
+# namespaces. Asserts:
+#   1. the first ping triggers Main Mode + Quick Mode (PFS group14); tunnel up within 2 s;
+#   2. ping passes both ways;
+#   3. `show crypto isakmp sa`: QM_IDLE ACTIVE, dst = responder, src = initiator, both sides;
+#   4. `show crypto ipsec sa`: PFS (Y/N): Y, DH group: group14; SPIs in hex and decimal that
+#      agree with each other and across the gateways; encaps on one side = decaps on the other;
+#   5. `espctl debug crypto isakmp` turns on the reference-style state lines;
+#   6. `clear crypto isakmp` deletes the SAs on both sides (DELETE), the next ping renegotiates;
+#   7. killing one espd (SIGKILL, no DELETE) makes the other's DPD (keepalive 10) delete its
+#      ISAKMP and IPsec SAs within the keepalive bound.
+# Usage: standalone_ike.sh [--build DIR]
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build) BUILD=$2; shift 2 ;;
+    *) echo "usage: $0 [--build DIR]" >&2; exit 2 ;;
+  esac
+done
+if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces" >&2; exit 77; fi
+ESPD=$BUILD/host/espd/espd
+ESPCTL=$BUILD/host/espctl/espctl
+for t in "$ESPD" "$ESPCTL"; do [ -x "$t" ] || { echo "missing $t (build first)" >&2; exit 1; }; done
+
+. "$HERE/topology.sh"
+topo_init
+topo_build
+
+R1=19.26.116.137 R2=19.26.116.141 H1=192.168.20.25 H2=172.21.91.37
+# gw1 is R2 (19.26.116.141, h1 behind it), gw2 is R1 (19.26.116.137, h2 behind it).
+topo_start_espd gw1 "$ROOT/tests/data/ios/r2-standalone.cfg"
+topo_start_espd gw2 "$ROOT/tests/data/ios/r1-standalone.cfg"
+
+# The operator's routing sends the remote protected network to espd's TUN (on IOS: the route
+# out of the crypto-map interface), so the first packet reaches espd and triggers IKE;
+# reverse-route adds the /32 host routes while SAs exist.
+in_ns gw1 ip route add 172.21.91.0/24 dev esp0
+in_ns gw2 ip route add 192.168.20.0/24 dev esp0
+
+fail() { topo_log "FAIL: $*"; for g in gw1 gw2; do echo "--- $g log" >&2; tail -n 80 "$TOPO_DIR/$g.log" >&2; done; exit 1; }
+now_ms() { date +%s%3N; }
+
+grep -q "authentication" "$TOPO_DIR/gw1.log" && fail "verbatim config produced an authentication warning"
+
+# 5. debug on gw1 through espctl (the reference's debug ran on the responder; either works).
+espctl_on gw1 debug crypto isakmp | grep -q "debugging is on" || fail "debug crypto isakmp not acknowledged"
+
+# 1. The first ping triggers IKE. IOS drops the packet that triggers negotiation; so do we.
+topo_log "first ping h1 -> h2 triggers IKE"
+T0=$(now_ms)
+in_ns h1 ping -n -c 1 -W 1 $H2 >/dev/null 2>&1 &
+FIRST_PING=$!
+UP=""
+for _ in $(seq 40); do
+  if espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" &&
+     espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]"; then
+    UP=$(( $(now_ms) - T0 )); break
+  fi
+  sleep 0.05
+done
+[ -n "$UP" ] || fail "tunnel not up 2 s after the first packet"
+wait "$FIRST_PING" || true
+topo_log "tunnel up ${UP} ms after the first packet"
+[ "$UP" -le 2000 ] || fail "tunnel took ${UP} ms (> 2000)"
+
+# 2. ping both ways.
+COUNT=5
+in_ns h1 ping -n -c $COUNT -i 0.2 -W 2 $H2 >"$TOPO_DIR/ping1.log" || fail "ping h1 -> h2: $(cat "$TOPO_DIR/ping1.log")"
+in_ns h2 ping -n -c $COUNT -i 0.2 -W 2 $H1 >"$TOPO_DIR/ping2.log" || fail "ping h2 -> h1: $(cat "$TOPO_DIR/ping2.log")"
+grep -q "$COUNT received" "$TOPO_DIR/ping1.log" || fail "h1 -> h2 lost packets"
+grep -q "$COUNT received" "$TOPO_DIR/ping2.log" || fail "h2 -> h1 lost packets"
+
+# 3. show crypto isakmp sa: gw1 (R2) initiated, so dst = R1, src = R2 on both gateways.
+for g in gw1 gw2; do
+  out=$(espctl_on $g show crypto isakmp sa)
+  echo "--- $g: show crypto isakmp sa"; echo "$out"
+  echo "$out" | grep -q '^dst             src             state          conn-id status$' || fail "$g: header layout"
+  echo "$out" | grep -Eq "^${R1//./\\.} +${R2//./\\.} +QM_IDLE +[0-9]+ ACTIVE$" || fail "$g: no QM_IDLE ACTIVE row"
+done
+
+# 4. show crypto ipsec sa.
+S1=$(espctl_on gw1 show crypto ipsec sa) S2=$(espctl_on gw2 show crypto ipsec sa)
+echo "--- gw1: show crypto ipsec sa"; echo "$S1"
+for g in 1 2; do
+  eval "out=\$S$g"
+  echo "$out" | grep -q "PFS (Y/N): Y, DH group: group14" || fail "gw$g: PFS group14 not shown"
+  # Every "spi: 0xHEX(DEC)" must agree with itself.
+  while read -r hex dec; do
+    [ $((16#$hex)) = "$dec" ] || fail "gw$g: spi 0x$hex is not $dec"
+  done < <(echo "$out" | sed -n 's/.*spi: 0x\([0-9A-F]*\)(\([0-9]*\)).*/\1 \2/p')
+done
+out1=$(echo "$S1" | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
+out2=$(echo "$S2" | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
+echo "$S2" | grep -A3 "inbound esp sas" | grep -q "spi: 0x$out1" || fail "gw1's outbound SPI $out1 is not gw2's inbound"
+echo "$S1" | grep -A3 "inbound esp sas" | grep -q "spi: 0x$out2" || fail "gw2's outbound SPI $out2 is not gw1's inbound"
+enc() { echo "$1" | sed -n 's/.*#pkts encaps: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}'; }
+dec() { echo "$1" | sed -n 's/.*#pkts decaps: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}'; }
+[ "$(enc "$S1")" = "$(dec "$S2")" ] || fail "gw1 encaps $(enc "$S1") != gw2 decaps $(dec "$S2")"
+[ "$(enc "$S2")" = "$(dec "$S1")" ] || fail "gw2 encaps $(enc "$S2") != gw1 decaps $(dec "$S1")"
+[ "$(enc "$S1")" -ge $((2 * COUNT)) ] || fail "gw1 encapsulated only $(enc "$S1") packets"
+
+# 5. debug lines, reference style.
+grep -Eq 'ISAKMP:\([0-9]+\):Old State = IKE_I_MM[0-9]+ +New State = IKE_I_MM[0-9]+' "$TOPO_DIR/gw1.log" \
+  || fail "no Main Mode state lines in gw1's log after debug crypto isakmp"
+grep -q "SA has been authenticated" "$TOPO_DIR/gw1.log" || fail "no 'SA has been authenticated' debug line"
+
+# 6. clear crypto isakmp on gw2: DELETEs make gw1 forget too; the next ping renegotiates.
+espctl_on gw2 clear crypto isakmp >/dev/null
+for _ in $(seq 40); do
+  espctl_on gw1 show crypto isakmp sa | grep -q QM_IDLE || break
+  sleep 0.05
+done
+espctl_on gw2 show crypto isakmp sa | grep -q QM_IDLE && fail "gw2 still has an ISAKMP SA after clear"
+espctl_on gw1 show crypto isakmp sa | grep -q QM_IDLE && fail "gw1 kept its ISAKMP SA after gw2's clear (DELETE)"
+in_ns h2 ping -n -c 1 -W 1 $H1 >/dev/null 2>&1 || true
+in_ns h2 ping -n -c 3 -i 0.2 -W 2 $H1 >"$TOPO_DIR/ping3.log" || fail "ping after clear: $(cat "$TOPO_DIR/ping3.log")"
+espctl_on gw2 show crypto isakmp sa | grep -Eq "^${R2//./\\.} +${R1//./\\.} +QM_IDLE" \
+  || fail "gw2 did not renegotiate as initiator after clear"
+
+# 7. DPD: SIGKILL gw2 (no DELETE reaches gw1). keepalive 10 (retry 2): gw1 must notice within
+# 10 s idle + retries; bound 35 s.
+kill -KILL "$ESPD_PID_gw2"
+topo_wait_dead "$ESPD_PID_gw2" || fail "gw2 did not die"
+T0=$(now_ms)
+GONE=""
+for _ in $(seq 350); do
+  if ! espctl_on gw1 show crypto isakmp sa | grep -q "ACTIVE"; then GONE=$(( $(now_ms) - T0 )); break; fi
+  sleep 0.1
+done
+[ -n "$GONE" ] || fail "gw1's DPD did not delete the ISAKMP SA within 35 s"
+topo_log "gw1's DPD deleted the SAs ${GONE} ms after the peer died"
+espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x0(0)" || fail "gw1 kept IPsec SAs after DPD"
+echo "PASS: tunnel up ${UP} ms; DPD ${GONE} ms"
