@@ -276,6 +276,7 @@ void IkeAdapter::receive(const ike::Datagram& d) {
 }
 
 void IkeAdapter::send(const ike::Datagram& d) {
+  if (send_hook_) return send_hook_(d);
   if (d.src.port == ike::kNattPort) {
     // RFC 3948: the EspSocket owns UDP 4500 and adds the non-ESP marker.
     if (!installer_ || !installer_->send_natt(d.dst.addr, d.dst.port, d.data))

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -69,6 +70,8 @@ class IkeAdapter final : public dataplane::IkeManager {
 
   // A datagram on the IKE port (also the socket's receive path; public for tests).
   void receive(const ike::Datagram& d);
+  // Tests: datagrams go to `hook` instead of the sockets (UDP 500 and the NAT-T path).
+  void set_send_hook(std::function<void(const ike::Datagram&)> hook) { send_hook_ = std::move(hook); }
   std::uint16_t bound_port() const;
 
  private:
@@ -92,6 +95,7 @@ class IkeAdapter final : public dataplane::IkeManager {
   std::vector<driver::SaConfig> pending_inbound_;
   std::map<std::uint32_t, std::uint32_t> peer_of_inbound_;  // inbound SPI -> peer
   std::set<std::uint32_t> soft_forwarded_;                  // rekey asked once per SPI
+  std::function<void(const ike::Datagram&)> send_hook_;
   bool debug_ = false;
   bool debug_forced_ = false;  // set by espctl (the config's `debug crypto isakmp` is the default)
 };
