@@ -11,15 +11,21 @@
 #   6. `clear crypto isakmp` deletes the SAs on both sides (DELETE), the next ping renegotiates;
 #   7. killing one espd (SIGKILL, no DELETE) makes the other's DPD (keepalive 10) delete its
 #      ISAKMP and IPsec SAs within the keepalive bound.
-# Usage: standalone_ike.sh [--build DIR]
+# --rekey: the same configs plus one line per crypto map, `set security-association lifetime
+# kilobytes 2560` (IOS's minimum), and a fast ping that crosses the soft kilobyte lifetime:
+# Quick Mode rekeys (new SPIs), the old SA is deleted, and at most one ping is lost (the
+# responder installs its new inbound SA with QM3; see the note at the check).
+# Usage: standalone_ike.sh [--rekey] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
+REKEY=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
-    *) echo "usage: $0 [--build DIR]" >&2; exit 2 ;;
+    --rekey) REKEY=1; shift ;;
+    *) echo "usage: $0 [--rekey] [--build DIR]" >&2; exit 2 ;;
   esac
 done
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces" >&2; exit 77; fi
@@ -33,8 +39,16 @@ topo_build
 
 R1=19.26.116.137 R2=19.26.116.141 H1=192.168.20.25 H2=172.21.91.37
 # gw1 is R2 (19.26.116.141, h1 behind it), gw2 is R1 (19.26.116.137, h2 behind it).
-topo_start_espd gw1 "$ROOT/tests/data/ios/r2-standalone.cfg"
-topo_start_espd gw2 "$ROOT/tests/data/ios/r1-standalone.cfg"
+CFG1=$ROOT/tests/data/ios/r2-standalone.cfg CFG2=$ROOT/tests/data/ios/r1-standalone.cfg
+if [ -n "$REKEY" ]; then
+  for c in CFG1 CFG2; do
+    sed 's/\(set pfs group14\)/\1\n set security-association lifetime kilobytes 2560/' "${!c}" >"$TOPO_DIR/$c.cfg"
+    grep -q "lifetime kilobytes 2560" "$TOPO_DIR/$c.cfg" || { echo "could not add the lifetime line" >&2; exit 1; }
+    eval "$c=\$TOPO_DIR/$c.cfg"
+  done
+fi
+topo_start_espd gw1 "$CFG1"
+topo_start_espd gw2 "$CFG2"
 
 # The operator's routing sends the remote protected network to espd's TUN (on IOS: the route
 # out of the crypto-map interface), so the first packet reaches espd and triggers IKE;
@@ -74,6 +88,26 @@ in_ns h1 ping -n -c $COUNT -i 0.2 -W 2 $H2 >"$TOPO_DIR/ping1.log" || fail "ping 
 in_ns h2 ping -n -c $COUNT -i 0.2 -W 2 $H1 >"$TOPO_DIR/ping2.log" || fail "ping h2 -> h1: $(cat "$TOPO_DIR/ping2.log")"
 grep -q "$COUNT received" "$TOPO_DIR/ping1.log" || fail "h1 -> h2 lost packets"
 grep -q "$COUNT received" "$TOPO_DIR/ping2.log" || fail "h2 -> h1 lost packets"
+
+if [ -n "$REKEY" ]; then
+  # 2560 KB hard, soft at 90 % (~1650 pings of 1400 bytes each way): 2000 at 10 ms cross it
+  # at ~16 s. The rate stays under 10 % of the lifetime per second because the gateway polls
+  # the device's soft-lifetime event once a second (a faster flow reaches hard first).
+  OLD_SPI=$(espctl_on gw1 show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
+  topo_log "rekey: 2000 pings of 1400 bytes at 10 ms under a 2560 KB lifetime (outbound spi 0x$OLD_SPI)"
+  in_ns h1 ping -n -q -c 2000 -i 0.01 -s 1400 -W 2 $H2 >"$TOPO_DIR/ping-rekey.log" 2>&1 || true
+  cat "$TOPO_DIR/ping-rekey.log"
+  NEW_SPI=$(espctl_on gw1 show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
+  [ -n "$NEW_SPI" ] && [ "$NEW_SPI" != "$OLD_SPI" ] || fail "no rekey: outbound spi still 0x$OLD_SPI"
+  RECEIVED=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TOPO_DIR/ping-rekey.log")
+  # Known gap (docs/ike.md): the responder's new inbound SA reaches the device with QM3, not
+  # before QM2 (the gateway installs SAs in pairs), so the initiator's first packet on the new
+  # SPI can beat QM3: at most one packet per rekey. Anything more is a failure.
+  [ "${RECEIVED:-0}" -ge 1999 ] || fail "pings lost across the rekey: $(grep received "$TOPO_DIR/ping-rekey.log")"
+  espctl_on gw1 show crypto ipsec sa | grep -q "spi: 0x$OLD_SPI(" && fail "old SA 0x$OLD_SPI not deleted after the rekey"
+  echo "PASS: tunnel up ${UP} ms; rekeyed 0x$OLD_SPI -> 0x$NEW_SPI under 2000 pings, $((2000 - RECEIVED)) lost"
+  exit 0
+fi
 
 # 3. show crypto isakmp sa: gw1 (R2) initiated, so dst = R1, src = R2 on both gateways.
 for g in gw1 gw2; do
