@@ -13,6 +13,8 @@
 
 #include "host/common/ipv4.hpp"
 #include "host/config/parser.hpp"
+#include "host/control/show_crypto_isakmp_sa.hpp"
+#include "host/espd/control_commands.hpp"
 #include "host/espd/gateway_plan.hpp"
 
 namespace espgw::espd {
@@ -157,6 +159,39 @@ TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides
   EXPECT_TRUE(r1.isakmp_sas().empty());
   r1.stop();
   r2.stop();
+}
+
+TEST(IsakmpControl, ShowCryptoIsakmpSaHasTheReferenceColumns) {
+  const auto text = control::render_crypto_isakmp_sa(
+      {{*parse_ipv4("19.26.116.141"), *parse_ipv4("19.26.116.137"), "QM_IDLE", 1001, true}});
+  EXPECT_EQ(text,
+            "IPv4 Crypto ISAKMP SA\n"
+            "dst             src             state          conn-id status\n"
+            "19.26.116.141   19.26.116.137   QM_IDLE           1001 ACTIVE\n"
+            "\n"
+            "IPv6 Crypto ISAKMP SA\n\n");
+}
+
+TEST(IsakmpControl, IsakmpCommandsParseWithIosAbbreviations) {
+  std::string err;
+  auto show = parse_control_command({"sh", "cry", "isa", "sa"}, &err);
+  ASSERT_TRUE(show) << err;
+  EXPECT_EQ(show->kind, ControlCommand::Kind::kShowIsakmpSa);
+  auto clear = parse_control_command({"clear", "crypto", "isakmp"}, &err);
+  ASSERT_TRUE(clear) << err;
+  EXPECT_EQ(clear->kind, ControlCommand::Kind::kClearIsakmp);
+  auto on = parse_control_command({"debug", "crypto", "isakmp"}, &err);
+  ASSERT_TRUE(on) << err;
+  EXPECT_EQ(on->kind, ControlCommand::Kind::kDebugIsakmp);
+  EXPECT_TRUE(on->on);
+  auto off = parse_control_command({"no", "debug", "crypto", "isakmp"}, &err);
+  ASSERT_TRUE(off) << err;
+  EXPECT_FALSE(off->on);
+  auto undebug = parse_control_command({"undebug", "all"}, &err);
+  ASSERT_TRUE(undebug) << err;
+  EXPECT_FALSE(undebug->on);
+  EXPECT_FALSE(parse_control_command({"debug", "crypto", "ipsec"}, &err));
+  EXPECT_EQ(err, "% Invalid input detected at 'ipsec'");
 }
 
 }  // namespace
