@@ -304,8 +304,10 @@ std::optional<std::size_t> IkeAdapter::map_index_of(const driver::TrafficSelecto
 void IkeAdapter::install(const driver::SaConfig& sa) {
   if (!installer_) return;
   if (sa.direction == driver::Direction::kInbound) {
-    // Held until the outbound twin arrives: the gateway installs SAs in pairs (see the report
-    // in docs/ike.md: the responder's inbound SA reaches the device with QM3, not before QM2).
+    // Held until the outbound twin arrives, because the gateway installs SAs in pairs. Known
+    // gap: as responder our inbound SA therefore reaches the device with QM3, not before QM2,
+    // so the initiator's first ESP packet on a new SPI can arrive before it (one packet per
+    // rekey at most; tests/e2e/standalone_ike.sh --rekey measures it).
     pending_inbound_.push_back(sa);
     return;
   }

@@ -7,6 +7,8 @@
 #   3. `show crypto isakmp sa`: QM_IDLE ACTIVE, dst = responder, src = initiator, both sides;
 #   4. `show crypto ipsec sa`: PFS (Y/N): Y, DH group: group14; SPIs in hex and decimal that
 #      agree with each other and across the gateways; encaps on one side = decaps on the other;
+#   4b. tshark decrypts Quick Mode and ESP with `espctl export wireshark` (ikev1_decryption_table
+#      and esp_sa, both mode 0600);
 #   5. `espctl debug crypto isakmp` turns on the reference-style state lines;
 #   6. `clear crypto isakmp` deletes the SAs on both sides (DELETE), the next ping renegotiates;
 #   7. killing one espd (SIGKILL, no DELETE) makes the other's DPD (keepalive 10) delete its
@@ -60,6 +62,9 @@ fail() { topo_log "FAIL: $*"; for g in gw1 gw2; do echo "--- $g log" >&2; tail -
 now_ms() { date +%s%3N; }
 
 grep -q "authentication" "$TOPO_DIR/gw1.log" && fail "verbatim config produced an authentication warning"
+
+PCAP=$TOPO_DIR/outside.pcap
+[ -z "$REKEY" ] && command -v tshark >/dev/null && topo_capture gw1 wan0 "$PCAP"
 
 # 5. debug on gw1 through espctl (the reference's debug ran on the responder; either works).
 espctl_on gw1 debug crypto isakmp | grep -q "debugging is on" || fail "debug crypto isakmp not acknowledged"
@@ -142,6 +147,20 @@ dec() { echo "$1" | sed -n 's/.*#pkts decaps: \([0-9]*\).*/\1/p' | awk '{s+=$1} 
 grep -Eq 'ISAKMP:\([0-9]+\):Old State = IKE_I_MM[0-9]+ +New State = IKE_I_MM[0-9]+' "$TOPO_DIR/gw1.log" \
   || fail "no Main Mode state lines in gw1's log after debug crypto isakmp"
 grep -q "SA has been authenticated" "$TOPO_DIR/gw1.log" || fail "no 'SA has been authenticated' debug line"
+
+# 4b. espctl export wireshark: tshark decrypts Quick Mode (IKEv1 table) and ESP (ESP table).
+if [ -s "$PCAP" ]; then
+  WS=$TOPO_DIR/ws
+  espctl_on gw1 export wireshark "$WS" --reveal-keys >/dev/null || fail "export wireshark"
+  [ -s "$WS/ikev1_decryption_table" ] || fail "no ikev1_decryption_table written"
+  [ "$(stat -c %a "$WS/ikev1_decryption_table")" = 600 ] || fail "ikev1_decryption_table is not mode 0600"
+  sleep 0.2  # let tcpdump flush (-U) the last packets
+  qm=$(WIRESHARK_CONFIG_DIR=$WS tshark -r "$PCAP" -Y 'isakmp.exchangetype == 32 && isakmp.nonce' 2>/dev/null | wc -l)
+  esp=$(WIRESHARK_CONFIG_DIR=$WS tshark -r "$PCAP" -o esp.enable_encryption_decode:TRUE -Y 'esp && icmp' 2>/dev/null | wc -l)
+  topo_log "tshark with espctl's export: $qm Quick Mode messages and $esp ESP packets decrypted"
+  [ "$qm" -ge 2 ] || fail "tshark decrypted $qm Quick Mode messages with the exported IKEv1 keys (want QM1 and QM2)"
+  [ "$esp" -ge $((2 * COUNT)) ] || fail "tshark decrypted only $esp ESP packets"
+fi
 
 # 6. clear crypto isakmp on gw2: DELETEs make gw1 forget too; the next ping renegotiates.
 espctl_on gw2 clear crypto isakmp >/dev/null
