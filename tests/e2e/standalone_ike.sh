@@ -10,6 +10,7 @@
 #   4b. tshark decrypts Quick Mode and ESP with `espctl export wireshark` (ikev1_decryption_table
 #      and esp_sa, both mode 0600);
 #   5. `espctl debug crypto isakmp` turns on the reference-style state lines;
+#   5b. SIGHUP with an unchanged config keeps the ISAKMP SA and the IPsec SPIs;
 #   6. `clear crypto isakmp` deletes the SAs on both sides (DELETE), the next ping renegotiates;
 #   7. killing one espd (SIGKILL, no DELETE) makes the other's DPD (keepalive 10) delete its
 #      ISAKMP and IPsec SAs within the keepalive bound.
@@ -161,6 +162,13 @@ if [ -s "$PCAP" ]; then
   [ "$qm" -ge 2 ] || fail "tshark decrypted $qm Quick Mode messages with the exported IKEv1 keys (want QM1 and QM2)"
   [ "$esp" -ge $((2 * COUNT)) ] || fail "tshark decrypted only $esp ESP packets"
 fi
+
+# 5b. SIGHUP with the same config keeps the ISAKMP SA and the IPsec SPIs.
+kill -HUP "$ESPD_PID_gw1"
+for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw1.log" && break; sleep 0.1; done
+sleep 0.3
+espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x$out1(" || fail "SIGHUP changed gw1's outbound SA"
+espctl_on gw1 show crypto isakmp sa | grep -q "QM_IDLE" || fail "SIGHUP dropped gw1's ISAKMP SA"
 
 # 6. clear crypto isakmp on gw2: DELETEs make gw1 forget too; the next ping renegotiates.
 espctl_on gw2 clear crypto isakmp >/dev/null
