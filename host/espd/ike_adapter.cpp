@@ -17,6 +17,9 @@ namespace {
 
 using boost::asio::ip::udp;
 
+// How long a rekeyed pair's old SAs outlive the DELETE (packets in flight on the old SPI).
+constexpr std::chrono::milliseconds kRekeyGrace{2000};
+
 std::optional<ike::P1Hash> p1_hash(config::IsakmpHash h) {
   switch (h) {
     case config::IsakmpHash::kSha: return ike::P1Hash::kSha1;
@@ -307,7 +310,7 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
     // Held until the outbound twin arrives, because the gateway installs SAs in pairs. Known
     // gap: as responder our inbound SA therefore reaches the device with QM3, not before QM2,
     // so the initiator's first ESP packet on a new SPI can arrive before it (one packet per
-    // rekey at most; tests/e2e/standalone_ike.sh --rekey measures it).
+    // rekey at most; tests/e2e/standalone_ike.sh --rekey has not seen it lose one).
     pending_inbound_.push_back(sa);
     return;
   }
@@ -348,12 +351,13 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
   pair.lifetime = m.lifetime;
   if (m.pfs) pair.pfs_group = static_cast<int>(*m.pfs);
   const std::uint32_t in_spi = pair.inbound.spi, peer = pair.peer;
+  const driver::TrafficSelector proxy = pair.proxy;
   if (auto err = installer_->install_sa_pair(std::move(pair)); !err.empty()) {
     spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} with {} refused by the gateway: {}", in_spi, sa.spi,
                   format_ipv4(peer), err);
     return;
   }
-  peer_of_inbound_[in_spi] = peer;
+  installed_[in_spi] = InstalledPair{peer, proxy};
 }
 
 void IkeAdapter::remove(std::uint32_t spi, driver::Direction dir) {
@@ -362,10 +366,24 @@ void IkeAdapter::remove(std::uint32_t spi, driver::Direction dir) {
                                         [&](const driver::SaConfig& s) { return s.spi == spi; }),
                          pending_inbound_.end());
   soft_forwarded_.erase(spi);
-  auto it = peer_of_inbound_.find(spi);
-  if (it == peer_of_inbound_.end()) return;
-  if (installer_) installer_->remove_sa_pair(it->second, spi);
-  peer_of_inbound_.erase(it);
+  auto it = installed_.find(spi);
+  if (it == installed_.end()) return;
+  const InstalledPair gone = it->second;
+  installed_.erase(it);
+  if (!installer_) return;
+  // Make-before-break: when a newer pair serves the same proxy (a rekey), the old pair's
+  // inbound SA stays for kRekeyGrace, so the peer's packets already in flight on the old SPI,
+  // sent before it switched to the new one, still decrypt. Outbound already uses the new SA.
+  const bool replaced = std::any_of(installed_.begin(), installed_.end(), [&](const auto& kv) {
+    return kv.second.peer == gone.peer && kv.second.proxy == gone.proxy;
+  });
+  if (!replaced) {
+    installer_->remove_sa_pair(gone.peer, spi);
+    return;
+  }
+  scheduler_.schedule(kRekeyGrace, [this, peer = gone.peer, spi] {
+    if (installer_) installer_->remove_sa_pair(peer, spi);
+  });
 }
 
 void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
@@ -396,7 +414,7 @@ void IkeAdapter::on_cleared(std::optional<std::uint32_t> peer) {
   // `clear crypto sa`: the gateway removed the pairs. host/ike has no per-child delete, so
   // the ISAKMP SAs go too (with DELETEs); the next packet negotiates afresh.
   (void)peer;
-  peer_of_inbound_.clear();
+  installed_.clear();
   if (mgr_) mgr_->clear();
 }
 

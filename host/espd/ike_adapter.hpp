@@ -93,7 +93,11 @@ class IkeAdapter final : public dataplane::IkeManager {
   std::unique_ptr<ike::IkeSaManager> mgr_;
   // Inbound SAs waiting for their outbound twin (the gateway installs pairs).
   std::vector<driver::SaConfig> pending_inbound_;
-  std::map<std::uint32_t, std::uint32_t> peer_of_inbound_;  // inbound SPI -> peer
+  struct InstalledPair {
+    std::uint32_t peer = 0;
+    driver::TrafficSelector proxy;
+  };
+  std::map<std::uint32_t, InstalledPair> installed_;  // by inbound SPI
   std::set<std::uint32_t> soft_forwarded_;                  // rekey asked once per SPI
   std::function<void(const ike::Datagram&)> send_hook_;
   bool debug_ = false;
