@@ -1,6 +1,8 @@
 // Raw ESP and UDP-encapsulated ESP sockets (RFC 4303 on IP protocol 50, RFC 3948 on UDP).
 #include "host/dataplane/esp_socket.hpp"
 
+#include "host/common/byte_order.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
@@ -31,14 +33,6 @@ constexpr unsigned kMaxSendWaits = 64;
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, static_cast<std::uint16_t>(v >> 16));
-  put16(p + 2, static_cast<std::uint16_t>(v));
-}
 
 sockaddr_in make_addr(std::uint32_t addr, std::uint16_t port) {
   sockaddr_in sa{};

@@ -1,14 +1,10 @@
 // IPv4 header parsing for the SPD (RFC 791) and the header checksum.
 #include "host/dataplane/packet_view.hpp"
 
+#include "host/common/byte_order.hpp"
+
 namespace espgw::dataplane {
 
-namespace {
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-}  // namespace
 
 std::optional<FiveTuple> parse_five_tuple(std::span<const std::uint8_t> packet) {
   if (packet.size() < 20) return std::nullopt;

@@ -1,6 +1,8 @@
 // TSO4 segmentation and checksum completion for TUN offload (see the header).
 #include "host/dataplane/tun_offload.hpp"
 
+#include "host/common/byte_order.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -10,18 +12,6 @@ namespace espgw::dataplane {
 
 namespace {
 
-std::uint16_t be16(const std::uint8_t* p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-std::uint32_t be32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, static_cast<std::uint16_t>(v >> 16));
-  put16(p + 2, static_cast<std::uint16_t>(v));
-}
 
 std::uint32_t sum16(const std::uint8_t* p, std::size_t n, std::uint32_t sum = 0) {
   for (; n > 1; n -= 2, p += 2) sum += be16(p);
