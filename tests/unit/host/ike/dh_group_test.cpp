@@ -136,7 +136,13 @@ TEST(DiffieHellman, RejectsDegenerateAndMisSizedModpValues) {
   BN_sub_word(p, 1);
   BN_bn2binpad(p, p_bytes.data(), 256);
   EXPECT_FALSE(dh->shared_secret(p_bytes));  // y = p - 1 (order 2)
+  BN_sub_word(p, 1);
+  BN_bn2binpad(p, p_bytes.data(), 256);
+  EXPECT_TRUE(dh->shared_secret(p_bytes));  // y = p - 2: the top of the valid range
   BN_free(p);
+  Bytes two(256, 0);
+  two.back() = 2;
+  EXPECT_TRUE(dh->shared_secret(two));  // y = 2: the bottom of the valid range
   EXPECT_FALSE(dh->shared_secret(Bytes(255, 7)));
 }
 
