@@ -52,6 +52,21 @@ class SaInstaller {
   virtual std::string install_sa_pair(SaPair pair) = 0;
   // Removes the pair whose inbound SA has this SPI (IKE DELETE, expiry). False if unknown.
   virtual bool remove_sa_pair(std::uint32_t peer, std::uint32_t inbound_spi) = 0;
+  // Installs the inbound SA alone, before the message that lets the peer send on it (the
+  // responder's Quick Mode message 2), so the peer's first ESP packet decapsulates. The
+  // install_sa_pair call with the same inbound SPI completes the pair (outbound SA, SPD,
+  // reverse route, show views); remove_inbound_sa drops it if the outbound never comes.
+  // The defaults decline: the pair is then installed whole by install_sa_pair.
+  virtual std::string install_inbound_sa(std::uint32_t peer, const driver::SaConfig& inbound) {
+    (void)peer;
+    (void)inbound;
+    return "inbound-only install not supported";
+  }
+  // Removes (the device zeroizes) an inbound SA installed alone. False if unknown.
+  virtual bool remove_inbound_sa(std::uint32_t inbound_spi) {
+    (void)inbound_spi;
+    return false;
+  }
   // Sends an IKE message on UDP 4500 with the non-ESP marker (RFC 3948 section 2.2).
   virtual bool send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) = 0;
 };

@@ -98,16 +98,19 @@ std::string Gateway::install_manual(ActiveEntry& e, std::uint64_t out_seq, std::
   return install_record(e, 0, std::move(rec));  // IOS: a manual map's keys serve its first permit line
 }
 
+// rec.in.handle may already be set: an inbound SA installed alone (install_inbound_sa).
 std::string Gateway::install_record(ActiveEntry& e, std::size_t pair, SaPairRecord rec) {
-  auto in = device_.install_sa(rec.in.config);
-  if (in.status != driver::Status::kOk)
-    return fmt::format("device refused inbound SA spi 0x{:08X}: {}", rec.in.config.spi, regmap::to_string(in.status));
+  if (rec.in.handle == driver::kNoSa) {
+    auto in = device_.install_sa(rec.in.config);
+    if (in.status != driver::Status::kOk)
+      return fmt::format("device refused inbound SA spi 0x{:08X}: {}", rec.in.config.spi, regmap::to_string(in.status));
+    rec.in.handle = in.handle;
+  }
   auto out = device_.install_sa(rec.out.config);
   if (out.status != driver::Status::kOk) {
-    device_.remove_sa(in.handle);
+    device_.remove_sa(rec.in.handle);
     return fmt::format("device refused outbound SA spi 0x{:08X}: {}", rec.out.config.spi, regmap::to_string(out.status));
   }
-  rec.in.handle = in.handle;
   rec.out.handle = out.handle;
   rec.in.conn_id = next_conn_id_++;
   rec.out.conn_id = next_conn_id_++;
@@ -168,6 +171,8 @@ void Gateway::publish() {
 }
 
 void Gateway::shutdown() {
+  for (auto& i : inbound_only_) device_.remove_sa(i.sa.handle);
+  inbound_only_.clear();
   for (auto& e : entries_) remove_entry(e);
   entries_.clear();
   publish();
@@ -254,6 +259,14 @@ std::string Gateway::install_sa_pair(dataplane::SaPair pair) {
     if (same_pair(e->pairs[i].selector, pair.proxy)) index = i;
   if (index == e->pairs.size()) return fmt::format("crypto map {} {}: no ACL line matches the proxy pair", pair.map_tag, pair.seq);
   SaPairRecord rec;
+  // The responder's inbound SA went into the device alone before QM2: adopt it, so the
+  // packets it has decapsulated stay counted and its replay window stays.
+  if (auto pre = std::find_if(inbound_only_.begin(), inbound_only_.end(),
+                              [&](const InboundOnly& i) { return i.sa.config.spi == pair.inbound.spi; });
+      pre != inbound_only_.end()) {
+    rec.in.handle = pre->sa.handle;
+    inbound_only_.erase(pre);
+  }
   rec.in.config = std::move(pair.inbound);
   rec.out.config = std::move(pair.outbound);
   rec.installed = Clock::now();
@@ -277,6 +290,30 @@ bool Gateway::remove_sa_pair(std::uint32_t peer, std::uint32_t inbound_spi) {
         }
   }
   return false;
+}
+
+std::string Gateway::install_inbound_sa(std::uint32_t peer, const driver::SaConfig& inbound) {
+  if (inbound.direction != driver::Direction::kInbound) return "not an inbound SA";
+  auto in = device_.install_sa(inbound);
+  if (in.status != driver::Status::kOk)
+    return fmt::format("device refused inbound SA spi 0x{:08X}: {}", inbound.spi, regmap::to_string(in.status));
+  InboundOnly i;
+  i.peer = peer;
+  i.sa.handle = in.handle;
+  i.sa.config = inbound;
+  inbound_only_.push_back(std::move(i));
+  spdlog::debug("inbound SA spi 0x{:08X} from {} installed ahead of its outbound twin", inbound.spi,
+                format_ipv4(peer));
+  return {};
+}
+
+bool Gateway::remove_inbound_sa(std::uint32_t inbound_spi) {
+  auto it = std::find_if(inbound_only_.begin(), inbound_only_.end(),
+                         [&](const InboundOnly& i) { return i.sa.config.spi == inbound_spi; });
+  if (it == inbound_only_.end()) return false;
+  device_.remove_sa(it->sa.handle);  // the device zeroizes its copy of the keys
+  inbound_only_.erase(it);           // SecretBytes cleanse ours
+  return true;
 }
 
 bool Gateway::send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) {
@@ -414,6 +451,7 @@ std::vector<control::CryptoMapRuntime> Gateway::crypto_map_runtime() const {
 
 std::vector<const driver::SaConfig*> Gateway::export_sa_configs() const {
   std::vector<const driver::SaConfig*> out;
+  for (const auto& i : inbound_only_) out.push_back(&i.sa.config);
   for (const auto& e : entries_)
     for (const auto& p : e.pairs)
       for (const auto& r : p.sas) {

@@ -50,6 +50,8 @@ class Gateway final : public dataplane::SaInstaller {
   // dataplane::SaInstaller
   std::string install_sa_pair(dataplane::SaPair pair) override;
   bool remove_sa_pair(std::uint32_t peer, std::uint32_t inbound_spi) override;
+  std::string install_inbound_sa(std::uint32_t peer, const driver::SaConfig& inbound) override;
+  bool remove_inbound_sa(std::uint32_t inbound_spi) override;
   bool send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) override;
 
   // Views for the show commands.
@@ -103,6 +105,13 @@ class Gateway final : public dataplane::SaInstaller {
   dataplane::EspSocket* esp_;
   dataplane::IkeManager* ike_ = nullptr;
   std::vector<ActiveEntry> entries_;
+  // Inbound SAs in the device ahead of their outbound twin (responder between QM2 and QM3):
+  // they decapsulate but are in no pair, so the SPD, routes and show views ignore them.
+  struct InboundOnly {
+    std::uint32_t peer = 0;
+    InstalledSa sa;
+  };
+  std::vector<InboundOnly> inbound_only_;
   std::vector<std::pair<std::string, std::uint32_t>> mtus_;
   std::uint32_t next_conn_id_ = 1;
   bool hw_ = false;

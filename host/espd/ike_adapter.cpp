@@ -222,7 +222,7 @@ void IkeAdapter::apply_config(std::shared_ptr<const config::Config> config) {
     mgr_->clear();
     mgr_.reset();
   }
-  pending_inbound_.clear();
+  drop_all_pending();
   soft_forwarded_.clear();
   mapped_ = std::move(next);
   if (mapped_.ike.crypto_maps.empty()) {
@@ -307,15 +307,25 @@ std::optional<std::size_t> IkeAdapter::map_index_of(const driver::TrafficSelecto
 void IkeAdapter::install(const driver::SaConfig& sa) {
   if (!installer_) return;
   if (sa.direction == driver::Direction::kInbound) {
-    // Held until the outbound twin arrives, because the gateway installs SAs in pairs. Known
-    // gap: as responder our inbound SA therefore reaches the device with QM3, not before QM2,
-    // so the initiator's first ESP packet on a new SPI can arrive before it (one packet per
-    // rekey at most; tests/e2e/standalone_ike.sh --rekey has not seen it lose one).
-    pending_inbound_.push_back(sa);
+    // host/ike calls this before the responder sends QM2 (and the initiator just before its
+    // outbound): the SA goes into the device now, so the peer's first ESP packet after QM3
+    // decapsulates; the pair completes when the outbound twin arrives. host/ike does not
+    // report a Quick Mode that dies after this (QM3 lost, phase 1 deleted), hence the timer.
+    PendingInbound p;
+    p.sa = sa;
+    const std::string err = installer_->install_inbound_sa(sa.tunnel_src, sa);
+    p.in_device = err.empty();
+    if (!p.in_device) spdlog::debug("IKE: inbound SA 0x{:08X} waits for its outbound twin: {}", sa.spi, err);
+    p.timer = scheduler_.schedule(pending_timeout_, [this, spi = sa.spi] {
+      for (auto& q : pending_inbound_)
+        if (q.sa.spi == spi) q.timer = 0;  // fired: nothing to cancel
+      drop_pending(spi, "Quick Mode did not complete");
+    });
+    pending_inbound_.push_back(std::move(p));
     return;
   }
-  auto in = std::find_if(pending_inbound_.begin(), pending_inbound_.end(), [&](const driver::SaConfig& i) {
-    return i.tunnel_src == sa.tunnel_dst && mirrored(i.selector, sa.selector);
+  auto in = std::find_if(pending_inbound_.begin(), pending_inbound_.end(), [&](const PendingInbound& i) {
+    return i.sa.tunnel_src == sa.tunnel_dst && mirrored(i.sa.selector, sa.selector);
   });
   if (in == pending_inbound_.end()) {
     spdlog::error("IKE: outbound SA 0x{:08X} to {} has no inbound twin; not installed", sa.spi,
@@ -334,8 +344,8 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
   }
   if (!idx) idx = map_index_of(sa.selector);
   if (!idx) {
-    spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} matches no crypto map entry; not installed", in->spi, sa.spi);
-    pending_inbound_.erase(in);
+    spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} matches no crypto map entry; not installed", in->sa.spi, sa.spi);
+    drop_pending(in->sa.spi, "no crypto map entry");
     return;
   }
   const auto& m = maps[*idx];
@@ -345,7 +355,8 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
   pair.peer = sa.tunnel_dst;
   pair.peer_port = sa.udp_encap ? sa.udp_encap->dst_port : ike::kIkePort;
   pair.proxy = mapped_.map_selectors[*idx];
-  pair.inbound = std::move(*in);
+  if (in->timer) scheduler_.cancel(in->timer);
+  pair.inbound = std::move(in->sa);
   pending_inbound_.erase(in);
   pair.outbound = sa;
   pair.lifetime = m.lifetime;
@@ -355,6 +366,7 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
   if (auto err = installer_->install_sa_pair(std::move(pair)); !err.empty()) {
     spdlog::error("IKE: SA pair 0x{:08X}/0x{:08X} with {} refused by the gateway: {}", in_spi, sa.spi,
                   format_ipv4(peer), err);
+    installer_->remove_inbound_sa(in_spi);  // if it went in alone, it goes (zeroized) with the pair
     return;
   }
   installed_[in_spi] = InstalledPair{peer, proxy};
@@ -362,9 +374,7 @@ void IkeAdapter::install(const driver::SaConfig& sa) {
 
 void IkeAdapter::remove(std::uint32_t spi, driver::Direction dir) {
   if (dir != driver::Direction::kInbound) return;  // the pair goes with its inbound SPI
-  pending_inbound_.erase(std::remove_if(pending_inbound_.begin(), pending_inbound_.end(),
-                                        [&](const driver::SaConfig& s) { return s.spi == spi; }),
-                         pending_inbound_.end());
+  drop_pending(spi, "deleted by IKE");
   soft_forwarded_.erase(spi);
   auto it = installed_.find(spi);
   if (it == installed_.end()) return;
@@ -384,6 +394,22 @@ void IkeAdapter::remove(std::uint32_t spi, driver::Direction dir) {
   scheduler_.schedule(kRekeyGrace, [this, peer = gone.peer, spi] {
     if (installer_) installer_->remove_sa_pair(peer, spi);
   });
+}
+
+void IkeAdapter::drop_pending(std::uint32_t spi, const char* why) {
+  auto it = std::find_if(pending_inbound_.begin(), pending_inbound_.end(),
+                         [&](const PendingInbound& p) { return p.sa.spi == spi; });
+  if (it == pending_inbound_.end()) return;
+  if (it->timer) scheduler_.cancel(it->timer);
+  if (it->in_device && installer_) {
+    installer_->remove_inbound_sa(spi);  // the device zeroizes its copy of the keys
+    spdlog::info("IKE: inbound SA 0x{:08X} removed without its outbound twin: {}", spi, why);
+  }
+  pending_inbound_.erase(it);  // SecretBytes cleanse ours
+}
+
+void IkeAdapter::drop_all_pending() {
+  while (!pending_inbound_.empty()) drop_pending(pending_inbound_.back().sa.spi, "IKE restarted");
 }
 
 void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
@@ -416,11 +442,13 @@ void IkeAdapter::on_cleared(std::optional<std::uint32_t> peer) {
   (void)peer;
   installed_.clear();
   if (mgr_) mgr_->clear();
+  drop_all_pending();  // negotiations under way die with their ISAKMP SAs
 }
 
 void IkeAdapter::stop() {
   if (mgr_) mgr_->clear();  // DELETEs to every peer
   mgr_.reset();
+  drop_all_pending();
   if (socket_) socket_->close();
   socket_.reset();
 }

@@ -73,11 +73,17 @@ class IkeAdapter final : public dataplane::IkeManager {
   // Tests: datagrams go to `hook` instead of the sockets (UDP 500 and the NAT-T path).
   void set_send_hook(std::function<void(const ike::Datagram&)> hook) { send_hook_ = std::move(hook); }
   std::uint16_t bound_port() const;
+  // How long a responder's inbound SA, installed before QM2, waits for its outbound twin
+  // (QM3) before it is removed: longer than host/ike's QM2 retransmissions (63 s).
+  static constexpr std::chrono::milliseconds kPendingInboundTimeout{90000};
+  void set_pending_inbound_timeout(std::chrono::milliseconds t) { pending_timeout_ = t; }
 
  private:
   void send(const ike::Datagram& d);
   void install(const driver::SaConfig& sa);
   void remove(std::uint32_t spi, driver::Direction dir);
+  void drop_pending(std::uint32_t spi, const char* why);
+  void drop_all_pending();
   void receive_next();
   std::optional<std::size_t> map_index_of(const driver::TrafficSelector& outbound) const;
 
@@ -91,8 +97,15 @@ class IkeAdapter final : public dataplane::IkeManager {
   MappedIkeConfig mapped_;
   std::string fingerprint_;  // of the mapped config, so SIGHUP only restarts IKE on a change
   std::unique_ptr<ike::IkeSaManager> mgr_;
-  // Inbound SAs waiting for their outbound twin (the gateway installs pairs).
-  std::vector<driver::SaConfig> pending_inbound_;
+  // Inbound SAs waiting for their outbound twin. The installer has them in the device
+  // already (in_device) unless it declined; the timer bounds the wait.
+  struct PendingInbound {
+    driver::SaConfig sa;
+    bool in_device = false;
+    Scheduler::TimerId timer = 0;
+  };
+  std::vector<PendingInbound> pending_inbound_;
+  std::chrono::milliseconds pending_timeout_ = kPendingInboundTimeout;
   struct InstalledPair {
     std::uint32_t peer = 0;
     driver::TrafficSelector proxy;

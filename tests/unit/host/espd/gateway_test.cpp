@@ -1,6 +1,7 @@
 // The gateway on two real CPU devices, no sockets: R2's config encapsulates, R1's config
 // decapsulates, counters appear in the IOS views; replay is counted; a reload that changes
-// nothing keeps SAs and counters; clear crypto sa keeps the sequence number running.
+// nothing keeps SAs and counters; clear crypto sa keeps the sequence number running; an
+// inbound SA installed alone (responder before QM2) decapsulates, then joins its pair.
 #include "host/espd/gateway.hpp"
 
 #include <gtest/gtest.h>
@@ -156,6 +157,111 @@ TEST(Gateway, ClearReinstallsManualSasContinuingTheSequenceNumber) {
   auto esp = encapsulate(r2, echo_request());
   EXPECT_EQ(decapsulate(r1, esp, nullptr), driver::Status::kOk);
   EXPECT_EQ(r2.gw->clear(*parse_ipv4("1.2.3.4")), 0u);
+}
+
+// r1-standalone (ipsec-isakmp) with the IKE pair's SAs built by hand: keys from `seed`.
+std::string read_ios_for_test() {
+  std::ifstream in(std::string(ESPGW_IOS_DATA) + "/r1-standalone.cfg");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+GatewayPlan standalone_r1() { return plan_for("r1-standalone.cfg", read_ios_for_test()); }
+
+driver::SaConfig ike_sa(driver::Direction dir, std::uint32_t spi, std::uint8_t seed) {
+  const std::uint32_t r1 = *parse_ipv4("19.26.116.137"), r2 = *parse_ipv4("19.26.116.141");
+  const std::uint32_t h1 = *parse_ipv4("172.21.91.37"), h2 = *parse_ipv4("192.168.20.25");
+  driver::SaConfig c;
+  c.spi = spi;
+  c.direction = dir;
+  c.transform = driver::Transform::kAesCbcHmacSha256;
+  std::vector<std::uint8_t> enc(32), auth(32);
+  for (std::size_t i = 0; i < 32; ++i) enc[i] = static_cast<std::uint8_t>(seed + i), auth[i] = static_cast<std::uint8_t>(seed * 3 + i);
+  c.enc_key = SecretBytes(enc);
+  c.auth_key = SecretBytes(auth);
+  const bool from_r2 = (spi & 1) != 0;  // odd SPIs carry R2 -> R1 traffic
+  c.tunnel_src = from_r2 ? r2 : r1;
+  c.tunnel_dst = from_r2 ? r1 : r2;
+  c.selector = {from_r2 ? h2 : h1, 0xFFFFFFFF, from_r2 ? h1 : h2, 0xFFFFFFFF, 0};
+  return c;
+}
+
+// The peer (R2) encrypts with an outbound SA of the same keys on its own CPU device.
+std::vector<std::uint8_t> peer_encapsulate(driver::EspDevice& dev, driver::SaHandle sa) {
+  const auto clear = echo_request();
+  std::vector<std::uint8_t> buf(4096);
+  std::copy(clear.begin(), clear.end(), buf.begin() + driver::kOutboundHeadroom);
+  driver::PacketJob j;
+  j.direction = driver::Direction::kOutbound;
+  j.sa = sa;
+  j.buffer = buf.data();
+  j.capacity = static_cast<std::uint32_t>(buf.size());
+  j.offset = driver::kOutboundHeadroom;
+  j.length = static_cast<std::uint32_t>(clear.size());
+  dev.process(std::span(&j, 1));
+  EXPECT_EQ(j.status, driver::Status::kOk);
+  auto out = j.packet();
+  return {out.begin(), out.end()};
+}
+
+TEST(Gateway, InboundSaInstalledAloneDecapsulatesBeforeItsOutboundAndThePairAdoptsIt) {
+  Side r1(standalone_r1());
+  driver::DeviceOptions o;
+  o.backend = "cpu";
+  auto r2_device = driver::make_device(o);
+  auto r2_out = r2_device->install_sa(ike_sa(driver::Direction::kOutbound, 0x1001, 7));
+  ASSERT_EQ(r2_out.status, driver::Status::kOk);
+  const std::uint32_t peer = *parse_ipv4("19.26.116.141");
+
+  // Responder, QM2 about to go: only the inbound SA exists.
+  ASSERT_EQ(r1.gw->install_inbound_sa(peer, ike_sa(driver::Direction::kInbound, 0x1001, 7)), "");
+  EXPECT_EQ(r1.device->list_sas().size(), 1u);
+  EXPECT_TRUE(r1.pair("172.21.91.37").inbound.empty());  // in no pair yet: not shown
+  std::vector<std::uint8_t> inner;
+  ASSERT_EQ(decapsulate(r1, peer_encapsulate(*r2_device, r2_out.handle), &inner), driver::Status::kOk);
+  EXPECT_EQ(inner, echo_request());
+
+  // QM3: the outbound twin completes the pair around the SA already in the device.
+  auto r1_cfg = config::parse_ios_config(read_ios_for_test(), "r1-standalone.cfg");
+  dataplane::SaPair pair;
+  pair.map_tag = "vpn";
+  pair.seq = 10;
+  pair.peer = peer;
+  pair.proxy = selector_of(r1_cfg.config.find_access_list("110")->entries[0]);
+  pair.inbound = ike_sa(driver::Direction::kInbound, 0x1001, 7);
+  pair.outbound = ike_sa(driver::Direction::kOutbound, 0x2002, 9);
+  ASSERT_EQ(r1.gw->install_sa_pair(std::move(pair)), "");
+  EXPECT_EQ(r1.device->list_sas().size(), 2u);  // adopted, not installed twice
+  const auto& shown = r1.pair("172.21.91.37");
+  ASSERT_EQ(shown.inbound.size(), 1u);
+  EXPECT_EQ(shown.inbound[0].spi, 0x1001u);
+  EXPECT_EQ(shown.current_outbound_spi, 0x2002u);
+  EXPECT_EQ(shown.counters.decaps, 1u);  // the packet before QM3 stays counted
+  EXPECT_EQ(decapsulate(r1, peer_encapsulate(*r2_device, r2_out.handle), nullptr), driver::Status::kOk);
+  EXPECT_FALSE(r1.gw->remove_inbound_sa(0x1001));  // it belongs to the pair now
+  EXPECT_TRUE(r1.gw->remove_sa_pair(peer, 0x1001));
+  EXPECT_TRUE(r1.device->list_sas().empty());
+}
+
+TEST(Gateway, InboundSaInstalledAloneIsRemovedFromTheDeviceWhenQuickModeFails) {
+  Side r1(standalone_r1());
+  driver::DeviceOptions o;
+  o.backend = "cpu";
+  auto r2_device = driver::make_device(o);
+  auto r2_out = r2_device->install_sa(ike_sa(driver::Direction::kOutbound, 0x3003, 11));
+  ASSERT_EQ(r1.gw->install_inbound_sa(*parse_ipv4("19.26.116.141"), ike_sa(driver::Direction::kInbound, 0x3003, 11)),
+            "");
+  const auto esp = peer_encapsulate(*r2_device, r2_out.handle);
+  EXPECT_EQ(r1.gw->export_sa_configs().size(), 1u);
+  EXPECT_TRUE(r1.gw->remove_inbound_sa(0x3003));
+  EXPECT_TRUE(r1.device->list_sas().empty());
+  EXPECT_TRUE(r1.gw->export_sa_configs().empty());
+  EXPECT_NE(decapsulate(r1, esp, nullptr), driver::Status::kOk);
+  EXPECT_EQ(r1.device->device_counters().bad_spi, 1u);
+  EXPECT_FALSE(r1.gw->remove_inbound_sa(0x3003));
+  // An outbound config is refused as an inbound-only SA.
+  EXPECT_NE(r1.gw->install_inbound_sa(0, ike_sa(driver::Direction::kOutbound, 0x4004, 1)), "");
 }
 
 TEST(Gateway, ExportListsBothSasOfThePairWithKeys) {

@@ -2,6 +2,8 @@
 // a policy without `authentication` is refused with a warning that says what to add, and
 // two adapters (R1 and R2 configs verbatim, datagrams passed in memory) negotiate MM + QM
 // with PFS group14 and hand the gateway matching SA pairs; clear and DELETE remove them.
+// The responder's inbound SA goes to the installer alone before QM2, and is removed when
+// QM3 never comes.
 #include "host/espd/ike_adapter.hpp"
 
 #include <gtest/gtest.h>
@@ -36,9 +38,25 @@ std::shared_ptr<const config::Config> load(const std::string& name, const std::s
 struct FakeInstaller final : dataplane::SaInstaller {
   std::vector<dataplane::SaPair> installed;
   std::vector<std::uint32_t> removed;
+  struct Alone {
+    std::uint32_t spi = 0;
+    std::size_t pairs_before = 0;  // pairs installed when it came
+  };
+  std::vector<Alone> inbound_alone;
+  std::vector<std::uint32_t> removed_alone;
+  std::function<void()> on_inbound_alone;
   std::string install_sa_pair(dataplane::SaPair pair) override {
     installed.push_back(std::move(pair));
     return "";
+  }
+  std::string install_inbound_sa(std::uint32_t, const driver::SaConfig& inbound) override {
+    inbound_alone.push_back({inbound.spi, installed.size()});
+    if (on_inbound_alone) on_inbound_alone();
+    return "";
+  }
+  bool remove_inbound_sa(std::uint32_t spi) override {
+    removed_alone.push_back(spi);
+    return true;
   }
   bool remove_sa_pair(std::uint32_t, std::uint32_t inbound_spi) override {
     removed.push_back(inbound_spi);
@@ -137,6 +155,14 @@ TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides
   EXPECT_TRUE(b.outbound.enc_key == a.inbound.enc_key);
   EXPECT_FALSE(a.outbound.enc_key == a.inbound.enc_key);
   EXPECT_EQ(a.outbound.transform, driver::Transform::kAesCbcHmacSha256);
+  // Each side's inbound SA went in alone first, then joined its pair (never removed).
+  ASSERT_EQ(i1.inbound_alone.size(), 1u);
+  EXPECT_EQ(i1.inbound_alone[0].spi, b.inbound.spi);
+  EXPECT_EQ(i1.inbound_alone[0].pairs_before, 0u);
+  ASSERT_EQ(i2.inbound_alone.size(), 1u);
+  EXPECT_EQ(i2.inbound_alone[0].spi, a.inbound.spi);
+  EXPECT_TRUE(i1.removed_alone.empty());
+  EXPECT_TRUE(i2.removed_alone.empty());
 
   for (auto* side : {&r1, &r2}) {
     auto rows = side->isakmp_sas();
@@ -159,6 +185,48 @@ TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides
   EXPECT_TRUE(r1.isakmp_sas().empty());
   r1.stop();
   r2.stop();
+}
+
+// QM3 lost for good: R1 (responder) installed its inbound SA before QM2 and the initiator
+// got QM2 (it has its pair), but R1's outbound never comes; after the bound the inbound SA
+// is removed.
+TEST(IkeAdapterNegotiation, ResponderInboundSaGoesInBeforeQm2AndIsRemovedWhenQm3NeverComes) {
+  boost::asio::io_context io;
+  IkeAdapter r1(io, 0), r2(io, 0);
+  FakeInstaller i1, i2;
+  r1.start(i1);
+  r2.start(i2);
+  r1.apply_config(load("r1-standalone.cfg"));
+  r2.apply_config(load("r2-standalone.cfg"));
+  r1.set_pending_inbound_timeout(std::chrono::milliseconds(300));
+  std::size_t r1_sent_after_inbound = 0;
+  bool r1_inbound_in = false;
+  i1.on_inbound_alone = [&] { r1_inbound_in = true; };
+  r1.set_send_hook([&](const ike::Datagram& d) {
+    if (r1_inbound_in) ++r1_sent_after_inbound;  // QM2 and its retransmissions
+    boost::asio::post(io, [&r2, d] { r2.receive(d); });
+  });
+  r2.set_send_hook([&](const ike::Datagram& d) {
+    if (r1_inbound_in) return;  // QM3 (and anything after it) is lost
+    boost::asio::post(io, [&r1, d] { r1.receive(d); });
+  });
+  auto r2_cfg = load("r2-standalone.cfg");
+  dataplane::AcquireRequest acq{"vpn", 10, *parse_ipv4("19.26.116.137"), *parse_ipv4("19.26.116.141"),
+                                selector_of(r2_cfg->find_access_list("110")->entries[0]), {}};
+  r2.acquire(acq);
+  for (int i = 0; i < 200 && i2.installed.empty(); ++i) io.run_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(i2.installed.size(), 1u);  // the initiator processed QM2
+  ASSERT_EQ(i1.inbound_alone.size(), 1u);
+  EXPECT_EQ(i1.inbound_alone[0].spi, i2.installed[0].outbound.spi);
+  EXPECT_GE(r1_sent_after_inbound, 1u);  // QM2 left after the inbound SA went in
+  EXPECT_TRUE(i1.installed.empty());
+  for (int i = 0; i < 100 && i1.removed_alone.empty(); ++i) io.run_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(i1.removed_alone.size(), 1u);
+  EXPECT_EQ(i1.removed_alone[0], i1.inbound_alone[0].spi);
+  EXPECT_TRUE(i1.installed.empty());
+  r1.stop();
+  r2.stop();
+  EXPECT_EQ(i1.removed_alone.size(), 1u);  // not removed twice
 }
 
 TEST(IsakmpControl, ShowCryptoIsakmpSaHasTheReferenceColumns) {
