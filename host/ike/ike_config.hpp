@@ -72,7 +72,10 @@ struct IkeConfig {
   std::vector<PreSharedKeyInput> keys;
   std::vector<CryptoMapInput> crypto_maps;
   std::optional<KeepaliveInput> keepalive;
-  bool aggressive_mode_disabled = false;
+  bool aggressive_mode_disabled = false;  // responder: refuse AM1 (and count it)
+  // Initiator: start phase 1 with Aggressive Mode instead of Main Mode (a test/config
+  // option; IOS initiates AM only for special peer configs). No NAT-D in AM.
+  bool initiate_aggressive = false;
   bool force_udp_encap = false;  // encapsulate even without NAT (strongSwan's encap = yes)
   bool debug_isakmp = false;     // `debug crypto isakmp`
   std::uint32_t replay_window = 64;

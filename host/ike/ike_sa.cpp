@@ -20,6 +20,10 @@ const char* p1_state_name(P1State s) {
     case P1State::kRMm4: return "IKE_R_MM4";
     case P1State::kRMm5: return "IKE_R_MM5";
     case P1State::kRMm6: return "IKE_R_MM6";
+    case P1State::kIAm1: return "IKE_I_AM1";
+    case P1State::kIAm2: return "IKE_I_AM2";
+    case P1State::kRAm1: return "IKE_R_AM1";
+    case P1State::kRAm2: return "IKE_R_AM2";
     case P1State::kP1Complete: return "IKE_P1_COMPLETE";
     case P1State::kDestSa: return "IKE_DEST_SA";
   }
@@ -42,6 +46,10 @@ const char* p1_show_state(P1State s) {
     case P1State::kIMm6:
     case P1State::kRMm6:
     case P1State::kP1Complete: return "QM_IDLE";
+    case P1State::kIAm1:
+    case P1State::kRAm1: return "AG_NO_STATE";
+    case P1State::kIAm2:
+    case P1State::kRAm2: return "AG_INIT_EXCH";
     case P1State::kDestSa: return "MM_NO_STATE";
   }
   return "?";

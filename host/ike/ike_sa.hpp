@@ -21,6 +21,7 @@ enum class P1State {
   kReady,
   kIMm1, kIMm2, kIMm3, kIMm4, kIMm5, kIMm6,
   kRMm1, kRMm2, kRMm3, kRMm4, kRMm5, kRMm6,
+  kIAm1, kIAm2, kRAm1, kRAm2,  // Aggressive Mode
   kP1Complete,
   kDestSa,
 };

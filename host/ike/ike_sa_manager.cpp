@@ -7,6 +7,7 @@
 
 #include "host/common/hex.hpp"
 #include "host/common/ipv4.hpp"
+#include "host/ike/aggressive_mode.hpp"
 #include "host/ike/informational.hpp"
 #include "host/ike/main_mode.hpp"
 #include "host/ike/message_rules.hpp"
@@ -150,10 +151,13 @@ void IkeSaManager::receive(const Datagram& d) {
     if (msg.header.exchange == ExchangeType::kIdentityProtection && is_zero(msg.header.responder_cookie) &&
         msg.header.message_id == 0) {
       handle_new(d, msg);
-    } else if (msg.header.exchange == ExchangeType::kAggressive) {
+    } else if (msg.header.exchange == ExchangeType::kAggressive && config_.aggressive_mode_disabled) {
       ++counters_.aggressive_refused;
-      spdlog::info("ISAKMP: aggressive mode from {} refused{}", format_ipv4(d.src.addr),
-                   config_.aggressive_mode_disabled ? " (crypto isakmp aggressive-mode disable)" : ": not supported");
+      spdlog::info("ISAKMP: aggressive mode from {} refused (crypto isakmp aggressive-mode disable)",
+                   format_ipv4(d.src.addr));
+    } else if (msg.header.exchange == ExchangeType::kAggressive && is_zero(msg.header.responder_cookie) &&
+               msg.header.message_id == 0) {
+      handle_new(d, msg);
     } else {
       ++counters_.no_sa;
       spdlog::debug("ISAKMP: packet from {} for no known SA dropped", format_ipv4(d.src.addr));
@@ -162,7 +166,7 @@ void IkeSaManager::receive(const Datagram& d) {
   }
   // A retransmitted request gets the stored answer, without touching any state.
   Exchange* x = nullptr;
-  if (msg.header.exchange == ExchangeType::kIdentityProtection) x = &e->phase1;
+  if (msg.header.exchange == e->phase1.type) x = &e->phase1;
   if (auto it = e->quick.find(msg.header.message_id); msg.header.exchange == ExchangeType::kQuickMode && it != e->quick.end())
     x = &it->second;
   if (x != nullptr && x->last_received == d.data) {
@@ -174,13 +178,17 @@ void IkeSaManager::receive(const Datagram& d) {
     return;
   }
   switch (msg.header.exchange) {
-    case ExchangeType::kIdentityProtection: handle_phase1(*e, d, msg); return;
+    case ExchangeType::kIdentityProtection:
+    case ExchangeType::kAggressive:
+      if (msg.header.exchange != e->phase1.type) break;
+      handle_phase1(*e, d, msg);
+      return;
     case ExchangeType::kQuickMode: handle_quick(*e, d, msg); return;
     case ExchangeType::kInformational: handle_informational(*e, d, msg); return;
-    default:
-      ++counters_.malformed;
-      spdlog::debug("ISAKMP:({}): exchange type {} not handled", e->sa->log_id(), static_cast<int>(msg.header.exchange));
+    default: break;
   }
+  ++counters_.malformed;
+  spdlog::debug("ISAKMP:({}): exchange type {} not handled", e->sa->log_id(), static_cast<int>(msg.header.exchange));
 }
 
 bool IkeSaManager::decrypt(Entry& e, Message& msg, Bytes& iv) {
@@ -190,7 +198,13 @@ bool IkeSaManager::decrypt(Entry& e, Message& msg, Bytes& iv) {
   return plain && decode_decrypted(msg, *plain).ok();
 }
 
-std::optional<MessageKind> IkeSaManager::phase1_kind(const IkeSa& sa) const {
+std::optional<MessageKind> IkeSaManager::phase1_kind(const IkeSa& sa, ExchangeType type) const {
+  if (type == ExchangeType::kAggressive) {
+    if (sa.state == P1State::kIAm1) return MessageKind::kAggressive2;
+    if (sa.state == P1State::kRAm2) return MessageKind::kAggressive3;
+    if (sa.state == P1State::kReady && sa.role == Role::kResponder) return MessageKind::kAggressive1;
+    return std::nullopt;
+  }
   switch (sa.state) {
     case P1State::kIMm1: return MessageKind::kMainMode2;
     case P1State::kIMm3: return MessageKind::kMainMode4;
@@ -208,9 +222,10 @@ void IkeSaManager::handle_new(const Datagram& d, const Message& msg) {
     spdlog::debug("ISAKMP: MM1 from {} dropped: half-open SA limit reached", format_ipv4(d.src.addr));
     return;
   }
-  if (auto v = check_message(msg, MessageKind::kMainMode1)) {
+  const bool aggressive = msg.header.exchange == ExchangeType::kAggressive;
+  if (auto v = check_message(msg, aggressive ? MessageKind::kAggressive1 : MessageKind::kMainMode1)) {
     ++counters_.malformed;
-    spdlog::debug("ISAKMP: MM1 from {} dropped: {}", format_ipv4(d.src.addr), v->reason);
+    spdlog::debug("ISAKMP: {} from {} dropped: {}", aggressive ? "AM1" : "MM1", format_ipv4(d.src.addr), v->reason);
     return;
   }
   spdlog::debug("ISAKMP (0): received packet from {} dport {} sport {} Global (N) NEW SA", format_ipv4(d.src.addr),
@@ -218,24 +233,32 @@ void IkeSaManager::handle_new(const Datagram& d, const Message& msg) {
   Entry& e = create(Role::kResponder, d.dst, d.src);
   e.sa->cky_i = msg.header.initiator_cookie;
   e.sa->cky_r = random_cookie();
-  e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kResponder));
-  e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
-  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kResponder));
+  if (aggressive) {
+    // No NattTask: it puts NAT-D in the second message pair, which AM does not have.
+    e.phase1.type = ExchangeType::kAggressive;
+    e.phase1.tasks.push_back(std::make_unique<AggressiveMode>(*e.sa, Role::kResponder));
+    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
+  } else {
+    e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kResponder));
+    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
+    e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kResponder));
+  }
   Message copy = msg;
   handle_phase1(e, d, copy);
 }
 
 void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
   IkeSa& sa = *e.sa;
-  auto kind = phase1_kind(sa);
+  auto kind = phase1_kind(sa, e.phase1.type);
   if (!kind) {
     ++counters_.malformed;
-    sa.debug(" unexpected Main Mode message in state {}, dropped", p1_state_name(sa.state));
+    sa.debug(" unexpected phase 1 message in state {}, dropped", p1_state_name(sa.state));
     return;
   }
-  if (*kind == MessageKind::kMainMode2) {
+  if (*kind == MessageKind::kMainMode2 || *kind == MessageKind::kAggressive2) {
     sa.cky_r = msg.header.responder_cookie;
-  } else if (*kind != MessageKind::kMainMode1 && msg.header.responder_cookie != sa.cky_r) {
+  } else if (*kind != MessageKind::kMainMode1 && *kind != MessageKind::kAggressive1 &&
+             msg.header.responder_cookie != sa.cky_r) {
     ++counters_.no_sa;
     return;
   }
@@ -270,7 +293,7 @@ void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
     sa.local = d.dst;
     sa.natt.floated = true;
   }
-  sa.debug("Input = IKE_MESG_FROM_PEER, IKE_MM_EXCH");
+  sa.debug("Input = IKE_MESG_FROM_PEER, {}", e.phase1.type == ExchangeType::kAggressive ? "IKE_AM_EXCH" : "IKE_MM_EXCH");
   for (std::size_t i = 0; const NotifyPayload* n = msg.find<NotifyPayload>(i); ++i)
     if (n->type == NotifyType::kInitialContact) {
       sa.debug(" processing NOTIFY INITIAL_CONTACT protocol 1");
@@ -279,8 +302,9 @@ void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
 
   TaskStatus status = run_process(e.phase1, msg);
   if (status == TaskStatus::kFailed) return fail_exchange(e, e.phase1, "phase 1");
+  // MM6 and AM3 complete phase 1 on receipt; the Aggressive Mode responder answers nothing.
+  if (sa.established) return on_phase1_complete(e);
   if (sa.role == Role::kInitiator) {
-    if (sa.established) return on_phase1_complete(e);
     if (*kind == MessageKind::kMainMode4 && sa.natt.peer_rfc3947 && sa.natt.nat_detected()) {
       sa.local.port = kNattPort;
       sa.peer.port = kNattPort;
@@ -481,7 +505,7 @@ void IkeSaManager::send_exchange(Entry& e, Exchange& x, Message& out, bool expec
   for (PayloadEntry& p : out.payloads) payloads.push_back(std::move(p.payload));
   Bytes wire;
   if (out.header.encrypted()) {
-    Bytes& iv = x.type == ExchangeType::kIdentityProtection ? sa.p1_iv : sa.iv_for(x.message_id);
+    Bytes& iv = x.message_id == 0 ? sa.p1_iv : sa.iv_for(x.message_id);
     Bytes ct = sa.cipher->encrypt(encode_chain(payloads), iv);
     out.header.next_payload = payload_type(payloads.front());
     wire = encode_message_raw(out.header, ct);
@@ -574,9 +598,15 @@ bool IkeSaManager::initiate(std::size_t map_index) {
   e.sa->cky_i = random_cookie();
   e.sa->send_initial_contact = true;  // no other SA with this peer exists (checked above)
   e.pending_maps.push_back(map_index);
-  e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kInitiator));
-  e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kInitiator));
-  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kInitiator));
+  if (config_.initiate_aggressive) {
+    e.phase1.type = ExchangeType::kAggressive;
+    e.phase1.tasks.push_back(std::make_unique<AggressiveMode>(*e.sa, Role::kInitiator));
+    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kInitiator));
+  } else {
+    e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kInitiator));
+    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kInitiator));
+    e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kInitiator));
+  }
   Message out;
   if (run_build(e.phase1, out) == TaskStatus::kFailed) {
     delete_sa(e.id, "could not build MM1", false);

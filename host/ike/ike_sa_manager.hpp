@@ -122,7 +122,7 @@ class IkeSaManager {
   void handle_informational(Entry& e, const Datagram& d, Message& msg);
 
   bool decrypt(Entry& e, Message& msg, Bytes& iv);
-  std::optional<MessageKind> phase1_kind(const IkeSa& sa) const;
+  std::optional<MessageKind> phase1_kind(const IkeSa& sa, ExchangeType type) const;
   TaskStatus run_process(Exchange& x, const Message& msg);
   TaskStatus run_build(Exchange& x, Message& out);
   void send_exchange(Entry& e, Exchange& x, Message& out, bool expects_reply);

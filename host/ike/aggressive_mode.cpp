@@ -1,0 +1,219 @@
+// Aggressive Mode (RFC 2409 section 5.4): one function per role and direction, one Step
+// per message. The responder checks KE against the group of the transform it chose.
+#include "host/ike/aggressive_mode.hpp"
+
+#include <openssl/rand.h>
+
+#include "host/common/ipv4.hpp"
+#include "host/ike/policy_match.hpp"
+
+namespace espgw::ike {
+
+namespace {
+Bytes random_bytes(std::size_t n) {
+  Bytes b(n);
+  if (RAND_bytes(b.data(), static_cast<int>(n)) != 1) b.clear();
+  return b;
+}
+Bytes body(const auto& payload) {
+  Bytes b;
+  payload.encode_body(b);
+  return b;
+}
+}  // namespace
+
+std::vector<IsakmpPolicyInput> aggressive_offer_policies(const std::vector<IsakmpPolicyInput>& policies) {
+  std::vector<IsakmpPolicyInput> out;
+  for (const IsakmpPolicyInput& p : policies)
+    if (p.group == policies.front().group) out.push_back(p);
+  return out;
+}
+
+TaskStatus AggressiveMode::fail(NotifyType notify) {
+  failure_notify_ = notify;
+  return TaskStatus::kFailed;
+}
+
+IdPayload AggressiveMode::own_id() const { return IdPayload::ipv4(sa_.local.addr, 17, kIkePort); }
+
+void AggressiveMode::add_ke_nonce(Message& out, bool initiator_values) {
+  Bytes nonce = random_bytes(kNonceSize);
+  (initiator_values ? sa_.g_xi : sa_.g_xr) = sa_.dh->public_value();
+  (initiator_values ? sa_.ni_b : sa_.nr_b) = nonce;
+  add_payload(out, KePayload{sa_.dh->public_value()});
+  add_payload(out, NoncePayload{nonce});
+}
+
+TaskStatus AggressiveMode::build_i(Message& out) {
+  switch (step_) {
+    case Step::kFirst: {
+      if (sa_.config().policies.empty()) return fail(NotifyType::kNoProposalChosen);
+      std::vector<IsakmpPolicyInput> offer = aggressive_offer_policies(sa_.config().policies);
+      SaPayload sa = phase1_offer(offer);
+      sa_.sai_b = body(sa);
+      add_payload(out, std::move(sa));
+      sa_.dh = DiffieHellman::create(offer.front().group);
+      if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
+      add_ke_nonce(out, true);
+      add_payload(out, own_id());
+      sa_.set_state(P1State::kIAm1);
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth: {
+      // HASH_I covers the IDii we sent in AM1: rebuild its body the same way.
+      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(own_id()));
+      add_payload(out, HashPayload{std::move(hash)});
+      if (sa_.send_initial_contact) {
+        Bytes spi(sa_.cky_i.begin(), sa_.cky_i.end());
+        spi.insert(spi.end(), sa_.cky_r.begin(), sa_.cky_r.end());
+        add_payload(out, NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, NotifyType::kInitialContact, spi, {}});
+      }
+      out.header.flags |= kFlagEncryption;
+      sa_.set_state(P1State::kP1Complete);
+      sa_.established = true;
+      step_ = Step::kDone;
+      return TaskStatus::kDone;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus AggressiveMode::process_i(const Message& in) {
+  switch (step_) {
+    case Step::kFirst: {
+      sa_.debug(" processing SA payload. message ID = 0");
+      std::vector<IsakmpPolicyInput> offer = aggressive_offer_policies(sa_.config().policies);
+      auto chosen = accept_phase1_reply(*in.find<SaPayload>(), offer);
+      if (!chosen) {
+        spdlog::info("ISAKMP:({}): peer {} answered AM1 with a transform we did not offer", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kNoProposalChosen);
+      }
+      sa_.proposal = chosen;
+      sa_.prf = Prf::create(chosen->hash);
+      const KePayload* ke = in.find<KePayload>();
+      sa_.debug(" processing KE payload. message ID = 0");
+      sa_.debug(" processing NONCE payload. message ID = 0");
+      if (ke->data.size() != dh_public_size(chosen->group)) return fail(NotifyType::kPayloadMalformed);
+      sa_.g_xr = ke->data;
+      sa_.nr_b = in.find<NoncePayload>()->data;
+      auto secret = sa_.dh->shared_secret(sa_.g_xr);
+      if (!secret) {
+        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kInvalidKeyInformation);
+      }
+      sa_.g_xy = std::move(*secret);
+      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      sa_.debug(" processing ID payload. message ID = 0");
+      sa_.debug(" processing HASH payload. message ID = 0");
+      Bytes want = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
+      if (!hash_equal(want, in.find<HashPayload>()->data)) {
+        spdlog::warn("ISAKMP:({}): HASH_R from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("SA authentication status:\n\tauthenticated");
+      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
+      sa_.set_state(P1State::kIAm2);
+      step_ = Step::kAuth;
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth:
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus AggressiveMode::process_r(const Message& in) {
+  switch (step_) {
+    case Step::kFirst: {
+      sa_.set_state(P1State::kRAm1);
+      sa_.debug(" processing SA payload. message ID = 0");
+      const PreSharedKeyInput* key = sa_.config().find_key(sa_.peer.addr);
+      if (key == nullptr) {
+        spdlog::info("ISAKMP:({}):No pre-shared key with {}!", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("found peer pre-shared key matching {}", format_ipv4(sa_.peer.addr));
+      sa_.psk = key->key;
+      auto match = match_phase1(*in.find<SaPayload>(), sa_.config().policies,
+                                [this](const std::string& l) { sa_.debug("{}", l); });
+      if (!match) {
+        spdlog::info("ISAKMP:({}): phase 1 SA policy not acceptable! (local {} remote {})", sa_.log_id(),
+                     format_ipv4(sa_.local.addr), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kNoProposalChosen);
+      }
+      ByteView sai = in.body_of<SaPayload>();
+      sa_.sai_b.assign(sai.begin(), sai.end());
+      sa_.proposal = match->chosen;
+      sa_.prf = Prf::create(match->chosen.hash);
+      chosen_transform_ = match->transform;
+      chosen_proposal_ = match->proposal_number;
+      sa_.debug(" processing KE payload. message ID = 0");
+      sa_.debug(" processing NONCE payload. message ID = 0");
+      sa_.debug(" processing ID payload. message ID = 0");
+      // The initiator committed to one group with its KE; it must be the chosen one.
+      const KePayload* ke = in.find<KePayload>();
+      if (ke->data.size() != dh_public_size(match->chosen.group)) {
+        spdlog::info("ISAKMP:({}): AM1 from {} carries a KE that does not fit the chosen group", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kInvalidKeyInformation);
+      }
+      sa_.g_xi = ke->data;
+      sa_.ni_b = in.find<NoncePayload>()->data;
+      ByteView id = in.body_of<IdPayload>();
+      peer_id_b_.assign(id.begin(), id.end());
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth: {
+      sa_.debug(" processing HASH payload. message ID = 0");
+      Bytes want = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, peer_id_b_);
+      if (!hash_equal(want, in.find<HashPayload>()->data)) {
+        spdlog::warn("ISAKMP:({}): HASH_I from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
+                     format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kAuthenticationFailed);
+      }
+      sa_.debug("SA authentication status:\n\tauthenticated");
+      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
+      sa_.set_state(P1State::kP1Complete);
+      sa_.established = true;
+      step_ = Step::kDone;
+      return TaskStatus::kDone;
+    }
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+TaskStatus AggressiveMode::build_r(Message& out) {
+  switch (step_) {
+    case Step::kFirst: {
+      add_payload(out, SaPayload{kDoiIpsec, kSituationIdentityOnly,
+                                 {Proposal{chosen_proposal_, ProtocolId::kIsakmp, {}, {*chosen_transform_}}}});
+      sa_.dh = DiffieHellman::create(sa_.proposal->group);
+      if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
+      add_ke_nonce(out, false);
+      auto secret = sa_.dh->shared_secret(sa_.g_xi);
+      if (!secret) {
+        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
+        return fail(NotifyType::kInvalidKeyInformation);
+      }
+      sa_.g_xy = std::move(*secret);
+      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      sa_.debug("SA is doing pre-shared key authentication using id type ID_IPV4_ADDR");
+      IdPayload id = own_id();
+      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      add_payload(out, std::move(id));
+      add_payload(out, HashPayload{std::move(hash)});
+      sa_.set_state(P1State::kRAm2);
+      step_ = Step::kAuth;
+      return TaskStatus::kNeedMore;
+    }
+    case Step::kAuth:
+    case Step::kDone: break;
+  }
+  return fail(NotifyType::kInvalidExchangeType);
+}
+
+}  // namespace espgw::ike
