@@ -91,6 +91,7 @@ MappedIkeConfig map_ike_config(const config::Config& c) {
     k.keepalive = ike::KeepaliveInput{c.isakmp_keepalive->interval, c.isakmp_keepalive->retry,
                                       c.isakmp_keepalive->mode == config::KeepaliveMode::kPeriodic};
   k.aggressive_mode_disabled = c.isakmp_aggressive_mode_disabled;
+  if (c.isakmp_nat_keepalive) k.nat_keepalive = *c.isakmp_nat_keepalive;
   k.replay_window = c.ipsec_replay_window_size;
   k.debug_isakmp = c.debug_crypto_isakmp;
 
@@ -280,6 +281,13 @@ void IkeAdapter::receive(const ike::Datagram& d) {
 
 void IkeAdapter::send(const ike::Datagram& d) {
   if (send_hook_) return send_hook_(d);
+  if (d.natt_keepalive) {
+    // send_natt always prepends the non-ESP marker, which would turn the bare 0xFF
+    // keepalive into a malformed IKE message; until SaInstaller can send raw on 4500, drop.
+    spdlog::debug("IKE: NAT keepalive to {}:{} not sent (no raw UDP 4500 send path)", format_ipv4(d.dst.addr),
+                  d.dst.port);
+    return;
+  }
   if (d.src.port == ike::kNattPort) {
     // RFC 3948: the EspSocket owns UDP 4500 and adds the non-ESP marker.
     if (!installer_ || !installer_->send_natt(d.dst.addr, d.dst.port, d.data))

@@ -77,6 +77,9 @@ struct IkeConfig {
   // option; IOS initiates AM only for special peer configs). No NAT-D in AM.
   bool initiate_aggressive = false;
   bool force_udp_encap = false;  // encapsulate even without NAT (strongSwan's encap = yes)
+  // `crypto isakmp nat keepalive S`: one 0xFF byte every S seconds to each peer whose IKE SA
+  // uses UDP 4500 (RFC 3948 section 2.3); 0 = none.
+  std::chrono::seconds nat_keepalive{0};
   bool debug_isakmp = false;     // `debug crypto isakmp`
   std::uint32_t replay_window = 64;
   std::size_t half_open_per_peer_max = kHalfOpenPerPeerMax;

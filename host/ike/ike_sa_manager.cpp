@@ -72,7 +72,8 @@ IkeSaManager::IkeSaManager(IkeConfig config, Scheduler& scheduler, IkeCallbacks 
                                    break;
                                  }
                              },
-                             [this](SaId id, std::uint32_t spi) { rekey_child(id, spi); }}) {}
+                             [this](SaId id, std::uint32_t spi) { rekey_child(id, spi); },
+                             [this](SaId id) { send_natt_keepalive(id); }}) {}
 
 IkeSaManager::~IkeSaManager() = default;
 
@@ -628,6 +629,12 @@ void IkeSaManager::on_phase1_complete(Entry& e) {
     sa.debug("IKE_DPD is enabled, initializing timers");
     timers_.on_dpd_wait(e.id, config_.keepalive->interval);
   }
+  // NAT keepalives while the SA lives on UDP 4500 (NAT detected or encapsulation forced).
+  // Simpler than IOS, which sends them only when we are the side behind the NAT.
+  if (sa.local.port == kNattPort && config_.nat_keepalive.count() > 0) {
+    sa.debug(" NAT-T in use, sending NAT keepalives every {} s", config_.nat_keepalive.count());
+    timers_.on_natt_floated(e.id, config_.nat_keepalive);
+  }
   std::vector<std::size_t> pending = std::move(e.pending_maps);
   e.pending_maps.clear();
   for (std::size_t idx : pending) start_quick_mode(e, idx);
@@ -745,6 +752,15 @@ void IkeSaManager::dpd_due(SaId id) {
   e->sa->debug(" sending DPD R_U_THERE to {} seq 0x{:X}", format_ipv4(e->sa->peer.addr), seq);
   send_informational(*e, {dpd_notify(*e->sa, NotifyType::kDpdRUThere, seq)});
   timers_.on_dpd_wait(id, ka.retry);
+}
+
+void IkeSaManager::send_natt_keepalive(SaId id) {
+  Entry* e = find(id);
+  if (e == nullptr || e->sa->local.port != kNattPort) return;
+  ++counters_.natt_keepalives_sent;
+  Datagram d{e->sa->local, e->sa->peer, Bytes{0xFF}};
+  d.natt_keepalive = true;
+  cb_.send(d);
 }
 
 std::uint32_t IkeSaManager::allocate_spi() {

@@ -24,6 +24,9 @@ struct Datagram {
   Endpoint src;
   Endpoint dst;
   Bytes data;
+  // A NAT-keepalive (RFC 3948 section 2.3): `data` is the single byte 0xFF and goes out of
+  // UDP 4500 as is, WITHOUT the non-ESP marker every IKE message on 4500 gets.
+  bool natt_keepalive = false;
 };
 
 struct IkeCallbacks {
@@ -46,6 +49,7 @@ struct IkeCounters {
   std::uint64_t phase1_established = 0;
   std::uint64_t phase2_established = 0;
   std::uint64_t dpd_dead = 0;
+  std::uint64_t natt_keepalives_sent = 0;  // RFC 3948 section 2.3 keepalives sent
 };
 
 // One line of `show crypto isakmp sa`.
@@ -139,6 +143,7 @@ class IkeSaManager {
   void delete_sa(SaId id, const char* why, bool notify_peer);
 
   void dpd_due(SaId id);
+  void send_natt_keepalive(SaId id);
   std::uint32_t allocate_spi();
   std::uint32_t new_message_id(Entry& e);
 

@@ -76,7 +76,9 @@ void IkeSocket::deliver(const Channel& ch, std::size_t n, bool natt) {
 
 void IkeSocket::send(const Datagram& d) {
   boost::system::error_code ec;
-  if (d.src.port == kNattPort) {
+  if (d.natt_keepalive) {
+    natt_.socket.send_to(boost::asio::buffer(d.data), to_asio(d.dst.addr, d.dst.port), 0, ec);  // no marker
+  } else if (d.src.port == kNattPort) {
     Bytes framed(kNonEspMarkerSize, 0);
     framed.insert(framed.end(), d.data.begin(), d.data.end());
     natt_.socket.send_to(boost::asio::buffer(framed), to_asio(d.dst.addr, d.dst.port), 0, ec);

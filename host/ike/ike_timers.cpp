@@ -73,6 +73,17 @@ void IkeTimers::on_dpd_wait(SaId sa, std::chrono::seconds after) {
   });
 }
 
+void IkeTimers::on_natt_floated(SaId sa, std::chrono::seconds interval) {
+  cancel_sa_timer(sa, Kind::kNattKeepalive);
+  if (interval.count() <= 0) return;
+  // Periodic: re-armed before the hook runs, so the hook may delete the SA (and cancel it).
+  sa_timers_[{sa, Kind::kNattKeepalive}] = scheduler_.schedule(interval, [this, sa, interval] {
+    sa_timers_.erase({sa, Kind::kNattKeepalive});
+    on_natt_floated(sa, interval);
+    hooks_.natt_keepalive(sa);
+  });
+}
+
 void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey) {
   on_child_removed(inbound_spi);
   ChildTimers t;
@@ -113,7 +124,7 @@ void IkeTimers::on_sa_deleted(SaId sa) {
       ++it;
     }
   }
-  for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kDpd}) cancel_sa_timer(sa, k);
+  for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kDpd, Kind::kNattKeepalive}) cancel_sa_timer(sa, k);
   for (auto it = child_.begin(); it != child_.end();) {
     if (it->second.sa == sa) {
       scheduler_.cancel(it->second.soft);

@@ -9,6 +9,8 @@
 //   child soft   per inbound SPI: at kRekeySoftFraction of the phase-2 lifetime, minus a random
 //                jitter of up to kRekeyJitterFraction, so both peers do not rekey at once.
 //   child hard   per inbound SPI: the negotiated phase-2 seconds lifetime (hard expiry).
+//   nat keepalive per SA on UDP 4500: every `crypto isakmp nat keepalive` seconds, periodic
+//                until the SA is deleted (RFC 3948 section 2.3).
 #pragma once
 
 #include <chrono>
@@ -32,6 +34,7 @@ struct IkeTimerHooks {
   std::function<void(SaId)> dpd_due;                                    // time to probe (or retry)
   std::function<void(SaId, std::uint32_t inbound_spi)> child_expired;   // phase-2 lifetime over
   std::function<void(SaId, std::uint32_t inbound_spi)> child_soft;      // time to rekey it
+  std::function<void(SaId)> natt_keepalive;                             // send one 0xFF datagram
 };
 
 class IkeTimers {
@@ -47,6 +50,8 @@ class IkeTimers {
   void on_response_received(SaId sa, std::uint32_t message_id);        // cancels retransmit
   void on_phase1_established(SaId sa, std::chrono::seconds lifetime);  // state -> lifetime timer
   void on_dpd_wait(SaId sa, std::chrono::seconds after);               // (re)arms the DPD timer
+  // The SA uses UDP 4500: fire natt_keepalive every `interval` (> 0) until on_sa_deleted.
+  void on_natt_floated(SaId sa, std::chrono::seconds interval);
   // `rekey`: arm the soft timer too (the side that rekeys on time).
   void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey);
   void on_child_removed(std::uint32_t inbound_spi);
@@ -55,7 +60,7 @@ class IkeTimers {
   std::size_t armed() const;  // for tests: timers currently pending
 
  private:
-  enum class Kind { kState, kLifetime, kDpd };
+  enum class Kind { kState, kLifetime, kDpd, kNattKeepalive };
   using Key = std::pair<SaId, std::uint32_t>;
   struct Retransmit {
     Scheduler::TimerId timer = 0;

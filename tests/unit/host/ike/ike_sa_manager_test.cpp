@@ -5,6 +5,7 @@
 #include "host/ike/ike_sa_manager.hpp"
 
 #include <deque>
+#include <map>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
@@ -393,6 +394,71 @@ TEST_F(TwoPeers, ForcedEncapsulationFloatsTo4500AndNegotiatesUdpTunnel) {
   EXPECT_EQ(out->udp_encap->dst_port, kNattPort);
   expect_pair(*r2_->find(Direction::kOutbound), *r1_->find(Direction::kInbound));
   EXPECT_GE(count_lines("His hash no match"), 1u);
+}
+
+// RFC 3948 section 2.3: one bare 0xFF byte (no non-ESP marker) every `nat keepalive`
+// seconds to the peer's UDP 4500, from the moment the IKE SA lives on 4500 until it is gone.
+TEST_F(TwoPeers, NatKeepalivesAreOneFfByteTo4500EveryIntervalWhileTheFloatedSaLives) {
+  r1_cfg_.nat_keepalive = r2_cfg_.nat_keepalive = std::chrono::seconds(20);
+  r2_cfg_.force_udp_encap = true;
+  start();
+  std::map<std::uint32_t, std::size_t> keepalives;  // by sender
+  std::size_t malformed_keepalives = 0;
+  auto eat_keepalives = [&](const Datagram& d) {
+    if (!d.natt_keepalive) return false;
+    if (d.data == Bytes{0xFF} && d.src.port == kNattPort && d.dst.port == kNattPort) ++keepalives[d.src.addr];
+    else ++malformed_keepalives;
+    return true;  // the socket eats keepalives before the manager (ike_socket.cpp)
+  };
+  r2_->mgr->initiate(0);
+  pump(eat_keepalives);
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  ASSERT_TRUE(r1_->find(Direction::kOutbound)->udp_encap);
+  EXPECT_TRUE(keepalives.empty());  // none while negotiating, none at t = 0
+  clock_.advance(std::chrono::seconds(61));
+  pump(eat_keepalives);
+  EXPECT_EQ(keepalives[kR1], 3u);
+  EXPECT_EQ(keepalives[kR2], 3u);
+  EXPECT_EQ(malformed_keepalives, 0u);
+  EXPECT_EQ(r1_->mgr->counters().natt_keepalives_sent, 3u);
+  EXPECT_EQ(r2_->mgr->counters().natt_keepalives_sent, 3u);
+  EXPECT_EQ(r1_->mgr->counters().malformed, 0u);
+  // `clear crypto isakmp` on R2 deletes both ends' SAs, and with them the timers.
+  r2_->mgr->clear();
+  pump(eat_keepalives);
+  ASSERT_EQ(r1_->mgr->sa_count(), 0u);
+  clock_.advance(std::chrono::seconds(100));
+  pump(eat_keepalives);
+  EXPECT_EQ(keepalives[kR1], 3u);
+  EXPECT_EQ(keepalives[kR2], 3u);
+  EXPECT_EQ(r1_->mgr->timers().armed(), 0u);
+}
+
+TEST_F(TwoPeers, NoNatKeepalivesWhenTheIntervalIsZero) {
+  r2_cfg_.force_udp_encap = true;  // floats, but nat keepalive 0 (the default)
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  clock_.advance(std::chrono::seconds(61));
+  std::size_t seen = 0;
+  pump([&](const Datagram& d) { return d.natt_keepalive ? (++seen, true) : false; });
+  EXPECT_EQ(seen, 0u);
+  EXPECT_EQ(r1_->mgr->counters().natt_keepalives_sent + r2_->mgr->counters().natt_keepalives_sent, 0u);
+}
+
+TEST_F(TwoPeers, NoNatKeepalivesWithoutNatOrForcedEncapsulation) {
+  r1_cfg_.nat_keepalive = r2_cfg_.nat_keepalive = std::chrono::seconds(20);
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  ASSERT_FALSE(r1_->find(Direction::kOutbound)->udp_encap);
+  clock_.advance(std::chrono::seconds(61));
+  std::size_t seen = 0;
+  pump([&](const Datagram& d) { return d.natt_keepalive ? (++seen, true) : false; });
+  EXPECT_EQ(seen, 0u);
+  EXPECT_EQ(r1_->mgr->counters().natt_keepalives_sent + r2_->mgr->counters().natt_keepalives_sent, 0u);
 }
 
 TEST_F(TwoPeers, GcmKeymatEndsInTheSaltOnBothSides) {

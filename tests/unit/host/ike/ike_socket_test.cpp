@@ -40,6 +40,23 @@ TEST(IkeSocket, MarkerKeepaliveAndEspAreDemultiplexedOn4500) {
   EXPECT_EQ(b.counters().runts, 1u);
 }
 
+TEST(IkeSocket, NatKeepaliveDatagramLeaves4500AsOneBareFfByteWithoutMarker) {
+  boost::asio::io_context io;
+  IkeSocket a(io, kLoopback, {0, 0}), b(io, kLoopback, {0, 0});
+  std::size_t ike_seen = 0;
+  b.start([&](const Datagram&) { ++ike_seen; }, nullptr);
+  a.start(nullptr, nullptr);
+  Datagram ka{{kLoopback, kNattPort}, {kLoopback, b.bound().natt}, Bytes{0xFF}};
+  ka.natt_keepalive = true;
+  a.send(ka);
+  for (int i = 0; i < 200 && b.counters().ike_in + b.counters().keepalives_in + b.counters().runts < 1; ++i)
+    io.run_for(std::chrono::milliseconds(10));
+  // With the marker it would have been 00 00 00 00 FF: an IKE message to the receiver.
+  EXPECT_EQ(b.counters().keepalives_in, 1u);
+  EXPECT_EQ(b.counters().ike_in, 0u);
+  EXPECT_EQ(ike_seen, 0u);
+}
+
 TEST(IkeSocket, BindingATakenPortThrowsANamedError) {
   boost::asio::io_context io;
   IkeSocket a(io, kLoopback, {0, 0});
