@@ -1,7 +1,7 @@
 // espctl: the operator's CLI (docs/cli.md). Sends its words to espd's control socket as one
 // JSON line and prints the answer: IOS text by default, JSON with --json.
 //   espctl [--control PATH] [--json] show crypto ipsec sa [peer A] [detail]
-//   espctl show crypto map | show running-config | show crypto sa-table
+//   espctl show crypto map | show running-config | show crypto sa-table | show platform
 //   espctl clear crypto sa [peer A]
 //   espctl export wireshark DIR --reveal-keys        (root only; writes DIR/esp_sa)
 #include <sys/socket.h>

@@ -59,6 +59,8 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
   if (w.take("show")) {
     if (w.take("running-config")) {
       c.kind = ControlCommand::Kind::kShowRunningConfig;
+    } else if (w.take("platform")) {
+      c.kind = ControlCommand::Kind::kShowPlatform;
     } else if (w.take("crypto")) {
       if (w.take("ipsec")) {
         if (!w.take("sa")) return *error = w.invalid(), std::nullopt;

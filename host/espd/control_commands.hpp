@@ -1,6 +1,7 @@
 // The commands the control socket accepts, parsed from espctl's words with IOS-style
 // abbreviation ("sh cry ips sa" = "show crypto ipsec sa"):
 //   show crypto ipsec sa [peer A] [detail] | show crypto map | show running-config |
+//   show platform |
 //   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR |
 //   show crypto isakmp sa | clear crypto isakmp | [no] debug crypto isakmp | undebug all
 #pragma once
@@ -14,7 +15,7 @@ namespace espgw::espd {
 
 struct ControlCommand {
   enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark,
-                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp };
+                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp, kShowPlatform };
   Kind kind = Kind::kShowIpsecSa;
   std::optional<std::uint32_t> peer;
   bool detail = false;

@@ -30,6 +30,7 @@
 #include "host/control/show_crypto_isakmp_sa.hpp"
 #include "host/control/show_crypto_map.hpp"
 #include "host/control/show_crypto_sa_table.hpp"
+#include "host/control/show_platform.hpp"
 #include "host/control/wireshark_export.hpp"
 #include "host/dataplane/forwarder.hpp"
 #include "host/espd/control_commands.hpp"
@@ -137,6 +138,8 @@ int run_daemon(const DaemonOptions& o) {
   try {
     driver::DeviceOptions dopt;
     dopt.backend = o.backend;
+    dopt.device = o.device;
+    dopt.xclbin = o.xclbin;
     device = driver::make_device(dopt);
   } catch (const std::exception& e) {
     spdlog::error("device: {}", e.what());
@@ -211,6 +214,18 @@ int run_daemon(const DaemonOptions& o) {
           const auto v = gw.sa_table_view();
           return req.json ? control::ok_data(control::crypto_sa_table_json(v))
                           : control::ok_text(control::render_crypto_sa_table(v));
+        }
+        case K::kShowPlatform: {
+          // DeviceInfo has no xclbin UUID or kernel clock field: those print "n/a".
+          const auto di = device->info();
+          control::PlatformView pv;
+          pv.backend = di.backend;
+          pv.device = di.device;
+          pv.provider = di.provider;
+          pv.sa_capacity = di.sa_capacity;
+          pv.max_replay_window = di.max_replay_window;
+          pv.sas_installed = static_cast<std::uint32_t>(device->list_sas().size());
+          return req.json ? control::ok_data(control::platform_json(pv)) : control::ok_text(control::render_platform(pv));
         }
         case K::kShowRunningConfig: {
           // Normalized, keys masked (host/config/render.hpp).

@@ -11,6 +11,8 @@ struct DaemonOptions {
   std::string config_path;
   std::string ifmap;
   std::string backend = "cpu";
+  std::string device;  // xrt: card index (e.g. "0") or BDF; empty = the first card
+  std::string xclbin;  // xrt: path of the xclbin espd loads at open
   std::string control_path = "/run/espd.sock";
   std::string tun_name = "espgw0";
   std::string esp_encap = "raw";  // manual SAs: raw (IP protocol 50) or udp (RFC 3948, port 4500)

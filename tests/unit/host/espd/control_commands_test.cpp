@@ -32,6 +32,14 @@ TEST(ControlCommands, OtherCommands) {
   EXPECT_EQ(e->dir, "/tmp/x");
 }
 
+TEST(ControlCommands, ShowPlatformAbbreviatedAndNothingAfterIt) {
+  EXPECT_EQ(parse({"show", "platform"})->kind, ControlCommand::Kind::kShowPlatform);
+  EXPECT_EQ(parse({"sh", "pl"})->kind, ControlCommand::Kind::kShowPlatform);
+  std::string err;
+  EXPECT_FALSE(parse({"show", "platform", "detail"}, &err));
+  EXPECT_EQ(err, "% Invalid input detected at 'detail'");
+}
+
 TEST(ControlCommands, InvalidInputNamesTheWord) {
   std::string err;
   EXPECT_FALSE(parse({"show", "crypto", "bogus"}, &err));
