@@ -269,4 +269,11 @@ bool EspSocket::send_ike(std::uint32_t dst, std::uint16_t dport, std::span<const
   return ::sendmsg(udp_fd_, &m, MSG_DONTWAIT) == static_cast<ssize_t>(sizeof kMarker + message.size());
 }
 
+bool EspSocket::send_natt_keepalive(std::uint32_t dst, std::uint16_t dport) {
+  if (udp_fd_ < 0) return false;
+  static constexpr std::uint8_t kKeepalive = 0xFF;
+  sockaddr_in to = make_addr(dst, dport);
+  return ::sendto(udp_fd_, &kKeepalive, 1, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&to), sizeof to) == 1;
+}
+
 }  // namespace espgw::dataplane

@@ -70,6 +70,8 @@ class EspSocket {
 
   // Sends an IKE message on UDP 4500 with the non-ESP marker in front (for the IKE manager).
   bool send_ike(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message);
+  // Sends a NAT-keepalive (RFC 3948 section 2.3): the single byte 0xFF, no marker.
+  bool send_natt_keepalive(std::uint32_t dst, std::uint16_t dport);
 
   const EspSocketCounters& counters() const { return counters_; }
 

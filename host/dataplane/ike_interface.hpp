@@ -69,6 +69,12 @@ class SaInstaller {
   }
   // Sends an IKE message on UDP 4500 with the non-ESP marker (RFC 3948 section 2.2).
   virtual bool send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) = 0;
+  // Sends a NAT-keepalive (RFC 3948 section 2.3: one byte 0xFF, no marker) from UDP 4500.
+  virtual bool send_natt_keepalive(std::uint32_t dst, std::uint16_t dport) {
+    (void)dst;
+    (void)dport;
+    return false;
+  }
 };
 
 // What IKE implements. The daemon owns one and calls it from the control loop only.

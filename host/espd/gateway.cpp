@@ -320,6 +320,10 @@ bool Gateway::send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const 
   return esp_ && esp_->send_ike(dst, dport, message);
 }
 
+bool Gateway::send_natt_keepalive(std::uint32_t dst, std::uint16_t dport) {
+  return esp_ && esp_->send_natt_keepalive(dst, dport);
+}
+
 control::IpsecSaView Gateway::ipsec_sa_view(Clock::time_point now) const {
   control::IpsecSaView view;
   for (const auto& e : entries_) {

@@ -53,6 +53,7 @@ class Gateway final : public dataplane::SaInstaller {
   std::string install_inbound_sa(std::uint32_t peer, const driver::SaConfig& inbound) override;
   bool remove_inbound_sa(std::uint32_t inbound_spi) override;
   bool send_natt(std::uint32_t dst, std::uint16_t dport, std::span<const std::uint8_t> message) override;
+  bool send_natt_keepalive(std::uint32_t dst, std::uint16_t dport) override;
 
   // Views for the show commands.
   control::IpsecSaView ipsec_sa_view(Clock::time_point now) const;

@@ -282,10 +282,9 @@ void IkeAdapter::receive(const ike::Datagram& d) {
 void IkeAdapter::send(const ike::Datagram& d) {
   if (send_hook_) return send_hook_(d);
   if (d.natt_keepalive) {
-    // send_natt always prepends the non-ESP marker, which would turn the bare 0xFF
-    // keepalive into a malformed IKE message; until SaInstaller can send raw on 4500, drop.
-    spdlog::debug("IKE: NAT keepalive to {}:{} not sent (no raw UDP 4500 send path)", format_ipv4(d.dst.addr),
-                  d.dst.port);
+    // The bare 0xFF byte: it must not get the non-ESP marker send_natt adds (RFC 3948 2.3).
+    if (!installer_ || !installer_->send_natt_keepalive(d.dst.addr, d.dst.port))
+      spdlog::debug("IKE: NAT keepalive to {}:{} failed", format_ipv4(d.dst.addr), d.dst.port);
     return;
   }
   if (d.src.port == ike::kNattPort) {

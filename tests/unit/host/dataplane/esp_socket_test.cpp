@@ -112,6 +112,15 @@ TEST_F(EspSocketTest, IkeGoesToTheSinkWithoutMarkerAndKeepalivesAreCounted) {
   EXPECT_EQ(esp_->counters().rx_ike.load(), 1u);
 }
 
+TEST_F(EspSocketTest, NatKeepaliveIsTheSingleByteFfWithoutMarker) {
+  ASSERT_TRUE(esp_->send_natt_keepalive(INADDR_LOOPBACK, peer_port_));
+  pollfd p{peer_, POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 5000), 1);
+  std::array<std::uint8_t, 16> got{};
+  ASSERT_EQ(::recv(peer_, got.data(), got.size(), 0), 1);
+  EXPECT_EQ(got[0], 0xFF);
+}
+
 TEST_F(EspSocketTest, SendStripsOuterHeadersOfUdpEncapsulatedEsp) {
   // A device-built datagram: IPv4 + UDP(4500 -> peer) + ESP.
   std::vector<std::uint8_t> d(28 + 12, 0);
