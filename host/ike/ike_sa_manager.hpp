@@ -16,6 +16,7 @@
 #include "host/ike/dpd.hpp"
 #include "host/ike/ike_timers.hpp"
 #include "host/ike/message_rules.hpp"
+#include "host/ike/phase1_snapshot.hpp"
 #include "host/ike/quick_mode.hpp"
 
 namespace espgw::ike {
@@ -82,6 +83,20 @@ class IkeSaManager {
   // Wireshark's ikev1_decryption_table UAT: one "initiator-cookie-hex,Ka-hex" line per SA
   // with keys. Key material: written only on explicit operator request (espctl export).
   std::string ikev1_decryption_table() const;
+
+  // HA (issue 7). Every established ISAKMP SA, with its keys and IPsec SAs (key material:
+  // for the standby's replication channel only, never for logs).
+  std::vector<Phase1Snapshot> snapshot_phase1() const;
+  // Takes over an ISAKMP SA another gateway negotiated: afterwards this manager answers the
+  // peer's Quick Mode / DPD / DELETE on it and starts Quick Modes and DPD itself, as if it
+  // had run the phase 1. False (nothing changed) when it is malformed, already expired, its
+  // cookies are already known, or its children name crypto-map entries this config lacks.
+  bool adopt_phase1(const Phase1Snapshot& snapshot);
+  // Called on every established / state-changed / deleted ISAKMP SA (see Phase1Event); the
+  // snapshot of a deleted SA carries identity only (no keys). Runs inside the manager's
+  // call stack: it must not call back into the manager.
+  using Phase1Observer = std::function<void(const Phase1Snapshot&, Phase1Event)>;
+  void set_phase1_observer(Phase1Observer observer) { observer_ = std::move(observer); }
 
   const IkeCounters& counters() const { return counters_; }
   std::vector<IsakmpSaView> isakmp_sas() const;
@@ -156,6 +171,7 @@ class IkeSaManager {
   std::uint32_t next_conn_id_ = kIsakmpConnIdBase;
   std::set<std::uint32_t> inbound_spis_;
   IkeCounters counters_;
+  Phase1Observer observer_;
 };
 
 }  // namespace espgw::ike
