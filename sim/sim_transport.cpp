@@ -1,0 +1,144 @@
+// The Verilator transport. DMA buffers keep a host copy apart from the memory model, as the
+// C-simulation transport's do, so a missing sync in driver/hw shows up here as on a card.
+// Buffers share the core, so one that outlives the transport still syncs safely.
+#include "sim/sim_transport.hpp"
+
+#include <mutex>
+#include <stdexcept>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "Vesp_top.h"
+#include "sim/axi_lite_master.hpp"
+#include "sim/sim_clock.hpp"
+#include "verilated.h"
+
+namespace espgw::sim {
+
+struct SimTransport::Core {
+  explicit Core(const SimOptions& o)
+      : context(std::make_unique<VerilatedContext>()),
+        model(std::make_unique<Vesp_top>(context.get(), "esp_top")),
+        clock([this](bool level) { eval(level); }),
+        memory(clock, bind_axi_memory(*model), o.memory_limit, o.memory_timing),
+        master(clock, bind_axi_lite(*model), o.register_timeout_cycles) {}
+
+  void eval(bool level) {
+    model->ap_clk = level;
+    model->eval();
+    // An RTL assertion ($error/$stop, Verilator --assert) ends the run as a hardware fault.
+    if (context->gotFinish()) throw std::runtime_error("sim: the RTL model stopped ($finish, $stop or an assertion)");
+  }
+
+  std::mutex mu;  // every touch of the model or the memory model
+  std::unique_ptr<VerilatedContext> context;
+  std::unique_ptr<Vesp_top> model;
+  SimClock clock;
+  AxiMemory memory;
+  AxiLiteMaster master;
+};
+
+namespace {
+
+class SimBuffer final : public driver::hw::DmaBuffer {
+ public:
+  SimBuffer(std::shared_ptr<SimTransport::Core> core, std::uint64_t address, std::size_t size)
+      : core_(std::move(core)), address_(address), host_(size, 0) {}
+  ~SimBuffer() override {
+    std::lock_guard lock(core_->mu);
+    core_->memory.release(address_);
+  }
+  std::uint8_t* host() override { return host_.data(); }
+  std::uint64_t device_address() const override { return address_; }
+  std::size_t size() const override { return host_.size(); }
+  void sync_to_device(std::size_t offset, std::size_t length) override {
+    check(offset, length);
+    std::lock_guard lock(core_->mu);
+    core_->memory.write(address_ + offset, host_.data() + offset, length);
+  }
+  void sync_from_device(std::size_t offset, std::size_t length) override {
+    check(offset, length);
+    std::lock_guard lock(core_->mu);
+    core_->memory.read(address_ + offset, host_.data() + offset, length);
+  }
+
+ private:
+  void check(std::size_t offset, std::size_t length) const {
+    if (offset > host_.size() || length > host_.size() - offset) throw std::out_of_range("DMA sync outside the buffer");
+  }
+  std::shared_ptr<SimTransport::Core> core_;
+  std::uint64_t address_;
+  std::vector<std::uint8_t> host_;
+};
+
+}  // namespace
+
+SimTransport::SimTransport(SimOptions options) : core_(std::make_shared<Core>(options)), options_(options) {
+  if (options_.wait_chunk_cycles == 0) throw std::invalid_argument("sim: wait_chunk_cycles must be at least 1");
+  // Power-on: ap_rst_n is synchronous and active low; hold it over several edges.
+  std::lock_guard lock(core_->mu);
+  core_->model->ap_rst_n = 0;
+  core_->clock.step(options_.reset_cycles);
+  core_->model->ap_rst_n = 1;
+  core_->clock.step(1);
+}
+
+SimTransport::~SimTransport() {
+  // The kernel held round keys and HMAC states: soft reset (ctrl bit 1) clears every slot,
+  // and the model is clocked until the bit self-clears, so nothing is left in its arrays.
+  constexpr std::uint32_t kCtrl = 0x010, kSoftReset = 1u << 1;
+  try {
+    std::lock_guard lock(core_->mu);
+    core_->master.write32(kCtrl, kSoftReset);
+    for (int i = 0; i < 1024 && (core_->master.read32(kCtrl) & kSoftReset) != 0; ++i)
+      core_->clock.step(options_.wait_chunk_cycles);
+    core_->model->final();
+  } catch (const std::exception&) {  // a hung model has nothing more to clear
+  }
+}
+
+std::string SimTransport::describe() const { return "sim: Verilator model of kernels/rtl/esp_top.sv"; }
+
+std::uint32_t SimTransport::read32(std::uint32_t offset) {
+  std::lock_guard lock(core_->mu);
+  return core_->master.read32(offset);
+}
+
+void SimTransport::write32(std::uint32_t offset, std::uint32_t value) {
+  std::lock_guard lock(core_->mu);
+  core_->master.write32(offset, value);
+}
+
+std::unique_ptr<driver::hw::DmaBuffer> SimTransport::allocate(std::size_t bytes) {
+  std::lock_guard lock(core_->mu);
+  const std::uint64_t address = core_->memory.allocate(bytes);
+  return std::make_unique<SimBuffer>(core_, address, bytes);
+}
+
+bool SimTransport::wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() > deadline) return ready();
+    std::lock_guard lock(core_->mu);  // ready() takes the lock itself, so only around the clocking
+    core_->clock.step(options_.wait_chunk_cycles);
+  }
+  return true;
+}
+
+std::uint64_t SimTransport::cycles() const {
+  std::lock_guard lock(core_->mu);
+  return core_->clock.cycles();
+}
+
+AxiMemoryStats SimTransport::memory_stats() const {
+  std::lock_guard lock(core_->mu);
+  return core_->memory.stats();
+}
+
+void SimTransport::set_memory_timing(const AxiMemoryTiming& timing) {
+  std::lock_guard lock(core_->mu);
+  core_->memory.set_timing(timing);
+}
+
+}  // namespace espgw::sim

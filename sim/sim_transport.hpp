@@ -1,0 +1,46 @@
+// SimTransport: the RTL kernel (kernels/rtl/esp_top.sv) Verilated into a C++ model, as
+// driver/hw's Transport (`--backend sim`). Register accesses are AXI4-Lite transactions on
+// s_axi_control, DMA buffers live in an AXI4 memory model on m_axi_gmem, and waiting clocks
+// the model. One model, one lock: the Verilated model is not reentrant.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "driver/hw/transport.hpp"
+#include "sim/axi_memory.hpp"
+
+namespace espgw::sim {
+
+struct SimOptions {
+  AxiMemoryTiming memory_timing{};
+  std::uint64_t memory_limit = 1ull << 30;     // simulated device memory, as the csim transport's
+  std::uint64_t register_timeout_cycles = 1u << 20;  // one AXI4-Lite access; longer is a hung kernel
+  std::uint32_t wait_chunk_cycles = 64;        // clocks between ready() checks in wait_until
+  unsigned reset_cycles = 16;                  // ap_rst_n held low at construction
+};
+
+class SimTransport final : public driver::hw::Transport {
+ public:
+  explicit SimTransport(SimOptions options = {});
+  ~SimTransport() override;  // soft-resets the kernel (zeroizes its SA table) before the model goes
+
+  std::string describe() const override;
+  std::uint32_t read32(std::uint32_t offset) override;
+  void write32(std::uint32_t offset, std::uint32_t value) override;
+  std::unique_ptr<driver::hw::DmaBuffer> allocate(std::size_t bytes) override;
+  bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) override;
+
+  // Rising edges of ap_clk since construction (reset included): the benchmark's clock.
+  std::uint64_t cycles() const;
+  AxiMemoryStats memory_stats() const;
+  void set_memory_timing(const AxiMemoryTiming& timing);
+
+  struct Core;  // the model, its clock, the bus agents and the lock (shared with the buffers)
+
+ private:
+  std::shared_ptr<Core> core_;
+  SimOptions options_;
+};
+
+}  // namespace espgw::sim
