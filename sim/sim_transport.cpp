@@ -7,33 +7,23 @@
 #include <stdexcept>
 #include <vector>
 
-#include <fmt/format.h>
 
-#include "Vesp_top.h"
+
 #include "sim/axi_lite_master.hpp"
 #include "sim/sim_clock.hpp"
-#include "verilated.h"
+#include "sim/sim_model.hpp"
 
 namespace espgw::sim {
 
 struct SimTransport::Core {
-  explicit Core(const SimOptions& o)
-      : context(std::make_unique<VerilatedContext>()),
-        model(std::make_unique<Vesp_top>(context.get(), "esp_top")),
-        clock([this](bool level) { eval(level); }),
-        memory(clock, bind_axi_memory(*model), o.memory_limit, o.memory_timing),
-        master(clock, bind_axi_lite(*model), o.register_timeout_cycles) {}
-
-  void eval(bool level) {
-    model->ap_clk = level;
-    model->eval();
-    // An RTL assertion ($error/$stop, Verilator --assert) ends the run as a hardware fault.
-    if (context->gotFinish()) throw std::runtime_error("sim: the RTL model stopped ($finish, $stop or an assertion)");
-  }
+  Core(std::unique_ptr<SimModel> m, const SimOptions& o)
+      : model(std::move(m)),
+        clock([this](bool level) { model->eval(level); }),
+        memory(clock, model->axi_memory(), o.memory_limit, o.memory_timing),
+        master(clock, model->axi_lite(), o.register_timeout_cycles) {}
 
   std::mutex mu;  // every touch of the model or the memory model
-  std::unique_ptr<VerilatedContext> context;
-  std::unique_ptr<Vesp_top> model;
+  std::unique_ptr<SimModel> model;
   SimClock clock;
   AxiMemory memory;
   AxiLiteMaster master;
@@ -74,31 +64,28 @@ class SimBuffer final : public driver::hw::DmaBuffer {
 
 }  // namespace
 
-SimTransport::SimTransport(SimOptions options) : core_(std::make_shared<Core>(options)), options_(options) {
+SimTransport::SimTransport(std::unique_ptr<SimModel> model, SimOptions options) : options_(std::move(options)) {
+  if (!model) throw std::invalid_argument("sim: no model");
   if (options_.wait_chunk_cycles == 0) throw std::invalid_argument("sim: wait_chunk_cycles must be at least 1");
+  core_ = std::make_shared<Core>(std::move(model), options_);
   // Power-on: ap_rst_n is synchronous and active low; hold it over several edges.
   std::lock_guard lock(core_->mu);
-  core_->model->ap_rst_n = 0;
+  core_->model->set_reset(true);
   core_->clock.step(options_.reset_cycles);
-  core_->model->ap_rst_n = 1;
+  core_->model->set_reset(false);
   core_->clock.step(1);
 }
 
 SimTransport::~SimTransport() {
-  // The kernel held round keys and HMAC states: soft reset (ctrl bit 1) clears every slot,
-  // and the model is clocked until the bit self-clears, so nothing is left in its arrays.
-  constexpr std::uint32_t kCtrl = 0x010, kSoftReset = 1u << 1;
   try {
+    if (options_.on_close) options_.on_close(*this);
     std::lock_guard lock(core_->mu);
-    core_->master.write32(kCtrl, kSoftReset);
-    for (int i = 0; i < 1024 && (core_->master.read32(kCtrl) & kSoftReset) != 0; ++i)
-      core_->clock.step(options_.wait_chunk_cycles);
-    core_->model->final();
-  } catch (const std::exception&) {  // a hung model has nothing more to clear
+    core_->model->finish();
+  } catch (const std::exception&) {  // a hung or stopped model has nothing more to clear
   }
 }
 
-std::string SimTransport::describe() const { return "sim: Verilator model of kernels/rtl/esp_top.sv"; }
+std::string SimTransport::describe() const { return core_->model->describe(); }
 
 std::uint32_t SimTransport::read32(std::uint32_t offset) {
   std::lock_guard lock(core_->mu);

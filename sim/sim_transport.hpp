@@ -1,10 +1,11 @@
-// SimTransport: the RTL kernel (kernels/rtl/esp_top.sv) Verilated into a C++ model, as
-// driver/hw's Transport (`--backend sim`). Register accesses are AXI4-Lite transactions on
-// s_axi_control, DMA buffers live in an AXI4 memory model on m_axi_gmem, and waiting clocks
-// the model. One model, one lock: the Verilated model is not reentrant.
+// SimTransport: a Verilated kernel as driver/hw's Transport. Register accesses are AXI4-Lite
+// transactions on s_axi_control, DMA buffers live in an AXI4 memory model on m_axi_gmem, and
+// waiting clocks the model. One model, one lock: a Verilated model is not reentrant.
+// make_sim_device (sim_device.cpp) puts kernels/rtl/esp_top.sv behind it (`--backend sim`).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "driver/hw/transport.hpp"
@@ -12,18 +13,23 @@
 
 namespace espgw::sim {
 
+class SimModel;
+
 struct SimOptions {
   AxiMemoryTiming memory_timing{};
-  std::uint64_t memory_limit = 1ull << 30;     // simulated device memory, as the csim transport's
+  std::uint64_t memory_limit = 1ull << 30;           // simulated device memory, as the csim transport's
   std::uint64_t register_timeout_cycles = 1u << 20;  // one AXI4-Lite access; longer is a hung kernel
-  std::uint32_t wait_chunk_cycles = 64;        // clocks between ready() checks in wait_until
-  unsigned reset_cycles = 16;                  // ap_rst_n held low at construction
+  std::uint32_t wait_chunk_cycles = 64;              // clocks between ready() checks in wait_until
+  unsigned reset_cycles = 16;                        // ap_rst_n held low at construction
+  // Run by the destructor while the model still clocks: the kernel's own zeroize sequence.
+  std::function<void(driver::hw::Transport&)> on_close;
 };
 
 class SimTransport final : public driver::hw::Transport {
  public:
-  explicit SimTransport(SimOptions options = {});
-  ~SimTransport() override;  // soft-resets the kernel (zeroizes its SA table) before the model goes
+  // Takes the model out of reset (ap_rst_n low for reset_cycles edges).
+  SimTransport(std::unique_ptr<SimModel> model, SimOptions options = {});
+  ~SimTransport() override;
 
   std::string describe() const override;
   std::uint32_t read32(std::uint32_t offset) override;
