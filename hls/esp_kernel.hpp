@@ -1,20 +1,21 @@
-// The HLS ESP kernel's top function. Each call is one AXI4-Lite access (read or write at a
-// regmap offset) or one run pass over the descriptor ring; see esp_kernel.cpp for why.
+// The HLS ESP kernel's top function. One call executes a command list (hls/command_list.hpp):
+// register reads and writes at regmap offsets and run passes over the descriptor ring, in
+// order, one result word per command; see esp_kernel.cpp for why.
 #pragma once
 
 #include <cstdint>
 
+#include "hls/command_list.hpp"
 #include "hls/kernel_state.hpp"
 
 namespace espgw::hls {
 
-enum class KernelOp : std::uint32_t { kRun = 0, kRead = 1, kWrite = 2 };
-
 #ifndef __SYNTHESIS__
 // C-simulation: the on-chip state is the caller's (one KernelState per simulated device).
-// Under Vitis the top is extern "C" esp_kernel(op, offset, wdata, rdata, gmem) with the
-// state static inside it (esp_kernel.cpp).
-void esp_kernel(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata, std::uint32_t* rdata, std::uint8_t* gmem,
+// Under Vitis the top is extern "C" esp_kernel(cmds, ncmds, results, gmem) with the state
+// static inside it (esp_kernel.cpp). Commands past kMaxCommands are not executed and get
+// no result; an unknown op is skipped with result 0.
+void esp_kernel(const std::uint32_t* cmds, std::uint32_t ncmds, std::uint32_t* results, std::uint8_t* gmem,
                 KernelState& st);
 #endif
 

@@ -57,6 +57,7 @@ HwDevice::~HwDevice() {
   // Disable and reset: the kernel zeroizes every SA slot (keys and round keys) on reset.
   try {
     transport_->write32(reg::kCtrl, kCtrlSoftReset);
+    transport_->flush();
   } catch (const std::exception&) {  // a vanished card has nothing left to zeroize
   }
 }
@@ -101,6 +102,8 @@ DeviceInfo HwDevice::info() const {
                            regmap::kDeviceId);
   i.sa_capacity = static_cast<std::uint32_t>(slots_.size());
   i.max_replay_window = max_window_;
+  i.xclbin_uuid = transport_->xclbin_uuid();
+  i.kernel_clock_mhz = transport_->kernel_clock_mhz();
   return i;
 }
 
@@ -137,6 +140,7 @@ Status HwDevice::remove_sa(SaHandle handle) {
   if (handle >= slots_.size() || !slots_[handle].used) return Status::kBadSa;
   transport_->write32(reg::kSaIndex, handle);
   transport_->write32(reg::kSaCmd, kSaCmdInvalidate);
+  transport_->flush();  // the slot's keys are zeroized now, not at the next access
   slots_[handle] = Slot{};
   return Status::kOk;
 }
@@ -145,7 +149,9 @@ SaRecord HwDevice::read_record(std::uint32_t index) const {
   transport_->write32(reg::kSaIndex, index);
   transport_->write32(reg::kSaCmd, kSaCmdRead);
   SaRecord r{};
-  for (std::uint32_t i = 0; i < r.size(); ++i) r[i] = transport_->read32(reg::kSaStage + 4 * i);
+  SaRecord offsets{};
+  for (std::uint32_t i = 0; i < offsets.size(); ++i) offsets[i] = reg::kSaStage + 4 * i;
+  transport_->read32_many(offsets.data(), r.data(), r.size());
   return r;
 }
 

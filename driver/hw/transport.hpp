@@ -47,6 +47,21 @@ class Transport {
   // Simulated transports advance their model between checks (clock cycles, kernel passes);
   // a card polls (or waits for its interrupt). ready() reads registers through this transport.
   virtual bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) = 0;
+
+  // Optional, with defaults so a transport overrides only what it has.
+  // Reads several registers in order, as that many read32s; a transport that pays per bus
+  // transaction (one kernel invocation per batch, hls/xrt) does them in one.
+  virtual void read32_many(const std::uint32_t* offsets, std::uint32_t* values, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) values[i] = read32(offsets[i]);
+  }
+  // Makes every write32 so far take effect now. A transport that batches writes until the
+  // next read or wait (hls) runs them here; HwDevice calls it where nothing else follows
+  // (remove_sa zeroizing a slot, close).
+  virtual void flush() {}
+  // The loaded xclbin's UUID and the kernel's clock, for DeviceInfo; empty/0 when the
+  // transport has no xclbin (sim, hls C-simulation).
+  virtual std::string xclbin_uuid() const { return {}; }
+  virtual std::uint32_t kernel_clock_mhz() const { return 0; }
 };
 
 }  // namespace espgw::driver::hw

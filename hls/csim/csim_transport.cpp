@@ -1,5 +1,6 @@
 // C-simulation transport. DMA buffers keep a host copy apart from device memory, so a
-// missing sync in driver/hw shows up here as it would on a card.
+// missing sync in driver/hw shows up here as it would on a card; each command list is one
+// call of the kernel's top function.
 #include "hls/csim/csim_transport.hpp"
 
 #include <cstring>
@@ -46,41 +47,22 @@ CsimTransport::CsimTransport() : state_(std::make_unique<KernelState>()), memory
 }
 
 CsimTransport::~CsimTransport() {
+  flush_noexcept();  // a queued soft reset still runs, as it would on the bus
   // The simulated SA table held round keys: clear it like the card's reset would.
   std::memset(state_.get(), 0, sizeof(KernelState));
 }
 
-std::uint32_t CsimTransport::call(std::uint32_t op, std::uint32_t offset, std::uint32_t wdata) {
-  std::lock_guard lock(mu_);
-  std::uint32_t rdata = 0;
-  esp_kernel(op, offset, wdata, &rdata, memory_.data(), *state_);
-  return rdata;
-}
-
-std::uint32_t CsimTransport::read32(std::uint32_t offset) {
-  return call(static_cast<std::uint32_t>(KernelOp::kRead), offset, 0);
-}
-
-void CsimTransport::write32(std::uint32_t offset, std::uint32_t value) {
-  call(static_cast<std::uint32_t>(KernelOp::kWrite), offset, value);
+void CsimTransport::invoke(const std::uint32_t* words, std::uint32_t count, std::uint32_t* results) {
+  std::lock_guard lock(memory_mu_);
+  esp_kernel(words, count, results, memory_.data(), *state_);
 }
 
 std::unique_ptr<driver::hw::DmaBuffer> CsimTransport::allocate(std::size_t bytes) {
-  std::lock_guard lock(mu_);
+  std::lock_guard lock(memory_mu_);
   const std::uint64_t address = (memory_.size() + kAlign - 1) / kAlign * kAlign;
   if (address + bytes > kMemoryLimit) throw std::runtime_error("hls: simulated device memory exhausted");
   memory_.resize(address + bytes, 0);
   return std::make_unique<CsimBuffer>(*this, address, bytes);
-}
-
-bool CsimTransport::wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) {
-  const auto deadline = std::chrono::steady_clock::now() + budget;
-  while (!ready()) {
-    // A pass that moved no descriptor means nothing more will happen without the host.
-    if (call(static_cast<std::uint32_t>(KernelOp::kRun), 0, 0) == 0) return ready();
-    if (std::chrono::steady_clock::now() > deadline) return ready();
-  }
-  return true;
 }
 
 }  // namespace espgw::hls::csim

@@ -11,6 +11,19 @@ std::string or_na(const std::string& value, const std::string& backend) {
 }
 }  // namespace
 
+PlatformView platform_view(const driver::DeviceInfo& info, std::uint32_t sas_installed) {
+  PlatformView v;
+  v.backend = info.backend;
+  v.device = info.device;
+  v.provider = info.provider;
+  v.xclbin_uuid = info.xclbin_uuid;
+  v.kernel_clock_mhz = info.kernel_clock_mhz;
+  v.sa_capacity = info.sa_capacity;
+  v.max_replay_window = info.max_replay_window;
+  v.sas_installed = sas_installed;
+  return v;
+}
+
 std::string render_platform(const PlatformView& v) {
   std::string out;
   out += fmt::format("ESP engine        : {}\n", v.backend);

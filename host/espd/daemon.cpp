@@ -216,15 +216,7 @@ int run_daemon(const DaemonOptions& o) {
                           : control::ok_text(control::render_crypto_sa_table(v));
         }
         case K::kShowPlatform: {
-          // DeviceInfo has no xclbin UUID or kernel clock field: those print "n/a".
-          const auto di = device->info();
-          control::PlatformView pv;
-          pv.backend = di.backend;
-          pv.device = di.device;
-          pv.provider = di.provider;
-          pv.sa_capacity = di.sa_capacity;
-          pv.max_replay_window = di.max_replay_window;
-          pv.sas_installed = static_cast<std::uint32_t>(device->list_sas().size());
+          const auto pv = control::platform_view(device->info(), static_cast<std::uint32_t>(device->list_sas().size()));
           return req.json ? control::ok_data(control::platform_json(pv)) : control::ok_text(control::render_platform(pv));
         }
         case K::kShowRunningConfig: {

@@ -25,8 +25,11 @@ class Kernel {
 
  private:
   std::uint32_t call(KernelOp op, std::uint32_t off, std::uint32_t v) {
+    // A command list of one: this file tests the register decode, batch_test.cpp the lists.
+    std::uint32_t cmd[kCommandWords];
+    encode_command(Command{op, off, v}, cmd);
     std::uint32_t r = 0;
-    esp_kernel(static_cast<std::uint32_t>(op), off, v, &r, mem_.data(), *st_);
+    esp_kernel(cmd, 1, &r, mem_.data(), *st_);
     return r;
   }
   std::unique_ptr<KernelState> st_;

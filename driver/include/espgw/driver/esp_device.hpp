@@ -70,6 +70,8 @@ struct DeviceInfo {
   std::string provider;     // crypto provider or kernel identity
   std::uint32_t sa_capacity = 0;
   std::uint32_t max_replay_window = 0;
+  std::string xclbin_uuid;             // xrt: the loaded xclbin's UUID; empty on other backends
+  std::uint32_t kernel_clock_mhz = 0;  // xrt: the kernel's clock from the xclbin; 0 = unknown
 };
 
 class EspDevice {
