@@ -17,7 +17,7 @@ namespace {
 void zeroize_kernel(hw::Transport& t) {
   constexpr std::uint32_t kSoftReset = 1u << 1;
   t.write32(regmap::reg::kCtrl, kSoftReset);
-  t.wait_until([&] { return (t.read32(regmap::reg::kCtrl) & kSoftReset) == 0; }, std::chrono::seconds(5));
+  t.wait_until([&] { return (t.read32(regmap::reg::kCtrl) & kSoftReset) == 0; }, std::chrono::seconds(1));
 }
 
 }  // namespace
