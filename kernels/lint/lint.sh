@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Lints every RTL module with `verilator --lint-only -Wall`, each as its own top, so a module
 # no top instantiates yet is still checked. Waivers live in waivers.vlt, each with its reason.
-# Usage: kernels/lint/lint.sh [path-to-verilator]
+# Usage: kernels/lint/lint.sh [path-to-verilator] [esp_reg_pkg.sv]
+# The register package is generated (driver/regmap/gen_regmap.py, CMake's REGMAP_SV); without
+# it the script generates one into a temporary directory.
 set -euo pipefail
 verilator=${1:-verilator}
 here=$(cd "$(dirname "$0")" && pwd)
 rtl=$here/../rtl
-mapfile -t packages < <(ls "$rtl"/*_pkg.sv)
+reg_pkg=${2:-}
+if [[ -z $reg_pkg ]]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  reg_pkg=$tmp/esp_reg_pkg.sv
+  python3 "$here/../../driver/regmap/gen_regmap.py" "$here/../../driver/regmap/esp_regs.json" --sv "$reg_pkg"
+fi
+# Packages in dependency order: esp_kernel_pkg refers to esp_reg_pkg.
+packages=("$rtl/esp_aes_pkg.sv" "$reg_pkg" "$rtl/esp_kernel_pkg.sv")
 status=0
 for file in "$rtl"/*.sv; do
   top=$(basename "$file" .sv)

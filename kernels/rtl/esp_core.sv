@@ -1,0 +1,897 @@
+// esp_core: the kernel's sequencer (docs/hardware.md). Between passes it runs the sa_cmd
+// operations (install: AES key expansion, H = AES_K(0), replay bitmap, SPI index; read;
+// invalidate) and the soft reset sweep. A pass takes up to 64 posted descriptors: outbound
+// jobs complete in the first step, inbound jobs are prepared (outer headers, SPI, replay
+// pre-check) all before any is finalized, in job order; then the ESN high halves and the
+// completions are written in descriptor order. Owns the SA table, SPI index, event FIFO,
+// packet buffer, DMA and the crypto engines, which one job at a time borrows.
+module esp_core #(
+  parameter int unsigned SaCapacity = 4096
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+  // Registers (esp_top)
+  input  logic                          enable_i,
+  input  logic [63:0]                   desc_ring_i,
+  input  logic [63:0]                   cmpl_ring_i,
+  input  logic [31:0]                   ring_size_i,
+  input  logic [31:0]                   desc_tail_i,
+  input  logic                          ring_reset_i,   // ring_size written
+  input  logic [31:0]                   sa_index_i,
+  input  esp_kernel_pkg::rec_t          stage_i,
+  // Commands; cmd_done_o acknowledges sa_cmd and soft reset
+  input  logic                          sa_cmd_i,
+  input  logic [1:0]                    sa_op_i,         // 1 write, 2 read, 3 invalidate
+  input  logic                          soft_reset_i,
+  output logic                          cmd_done_o,
+  output logic                          stage_load_o,    // stage <= stage_data_o
+  output esp_kernel_pkg::rec_t          stage_data_o,
+  output logic                          stage_clear_keys_o,
+  output logic [31:0]                   desc_head_o,
+  output logic [31:0]                   cmpl_tail_o,
+  output logic                          busy_o,
+  // Events
+  input  logic                          ev_pop_i,
+  output logic [31:0]                   ev_data_o,       // the popped event, the clock after
+  output logic [31:0]                   ev_count_o,
+  // AXI4 master
+  output logic                          m_axi_awvalid,
+  input  logic                          m_axi_awready,
+  output logic [63:0]                   m_axi_awaddr,
+  output logic [7:0]                    m_axi_awlen,
+  output logic                          m_axi_wvalid,
+  input  logic                          m_axi_wready,
+  output logic [127:0]                  m_axi_wdata,
+  output logic [15:0]                   m_axi_wstrb,
+  output logic                          m_axi_wlast,
+  input  logic                          m_axi_bvalid,
+  output logic                          m_axi_bready,
+  output logic                          m_axi_arvalid,
+  input  logic                          m_axi_arready,
+  output logic [63:0]                   m_axi_araddr,
+  output logic [7:0]                    m_axi_arlen,
+  input  logic                          m_axi_rvalid,
+  output logic                          m_axi_rready,
+  input  logic [127:0]                  m_axi_rdata,
+  input  logic                          m_axi_rlast
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+  localparam int unsigned EvDepth = 2 * SaCapacity;  // three events per install at most
+  localparam int unsigned EvBits = $clog2(EvDepth);
+  localparam logic [AB-1:0] CmplArea = esp_kernel_pkg::DescArea + 17'h800;
+  localparam logic [1:0] SpiFind = 2'd0, SpiInsert = 2'd1, SpiErase = 2'd2, SpiClear = 2'd3;
+
+  typedef enum logic [5:0] {
+    Idle,
+    RstSweep,
+    RstSpi,
+    CmdDone,
+    SaRead,
+    SaDispatch,
+    SaFindOld,
+    SaEraseOld,
+    SaExpand,
+    SaH,
+    SaReplay,
+    SaIndex,
+    SaWrite,
+    PassStart,
+    Fetch,
+    JobNext,
+    JobRead0,
+    JobRead1,
+    JobParse,
+    JobSaRead,
+    JobSaWait,
+    JobRun,
+    JobEnd,
+    EvPush,
+    CmplNext,
+    CmplSeqHi,
+    CmplSeqHiDma,
+    CmplWrite,
+    CmplDma
+  } state_e;
+  state_e state_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Memories and engines
+  // ---------------------------------------------------------------------------------------
+  logic                          rec_en, rec_we, key_en, key_we, rp_en, rp_we;
+  logic [15:0]                   rec_idx, key_idx, rp_idx;
+  logic [4:0]                    rp_word;
+  esp_kernel_pkg::rec_t          rec_wdata, rec_rdata;
+  logic [esp_kernel_pkg::KeyBits-1:0] key_wdata, key_rdata, key_q;
+  logic [127:0]                  rp_wdata, rp_rdata;
+  esp_sa_table #(
+    .SaCapacity(SaCapacity)
+  ) u_table (
+    .clk_i,
+    .rec_en_i   (rec_en),
+    .rec_we_i   (rec_we),
+    .rec_idx_i  (rec_idx),
+    .rec_wdata_i(rec_wdata),
+    .rec_rdata_o(rec_rdata),
+    .key_en_i   (key_en),
+    .key_we_i   (key_we),
+    .key_idx_i  (key_idx),
+    .key_wdata_i(key_wdata),
+    .key_rdata_o(key_rdata),
+    .rp_en_i    (rp_en),
+    .rp_we_i    (rp_we),
+    .rp_idx_i   (rp_idx),
+    .rp_word_i  (rp_word),
+    .rp_wdata_i (rp_wdata),
+    .rp_rdata_o (rp_rdata)
+  );
+
+  logic        spi_start, spi_busy, spi_done, spi_found;
+  logic [1:0]  spi_op;
+  logic [31:0] spi_key;
+  logic [15:0] spi_slot_in, spi_slot;
+  esp_spi_index #(
+    .SaCapacity(SaCapacity)
+  ) u_spi (
+    .clk_i,
+    .rst_ni,
+    .start_i(spi_start),
+    .op_i   (spi_op),
+    .spi_i  (spi_key),
+    .slot_i (spi_slot_in),
+    .busy_o (spi_busy),
+    .done_o (spi_done),
+    .found_o(spi_found),
+    .slot_o (spi_slot)
+  );
+
+  esp_kernel_pkg::buf_req_t buf_req, dma_buf, crypt_buf, hmac_buf, out_buf, in_buf, core_buf;
+  logic [127:0] buf_rd;
+  esp_pkt_buf u_buf (
+    .clk_i,
+    .rd_en_i  (buf_req.rd_en),
+    .rd_addr_i(buf_req.rd_addr),
+    .rd_data_o(buf_rd),
+    .wr_en_i  (buf_req.wr_en),
+    .wr_addr_i(buf_req.wr_addr),
+    .wr_data_i(buf_req.wr_data),
+    .wr_mask_i(buf_req.wr_mask)
+  );
+
+  esp_kernel_pkg::dma_req_t dma_req, out_dma, in_dma, core_dma;
+  logic dma_busy, dma_done;
+  esp_dma u_dma (
+    .clk_i,
+    .rst_ni,
+    .req_i        (dma_req),
+    .busy_o       (dma_busy),
+    .done_o       (dma_done),
+    .buf_o        (dma_buf),
+    .buf_rd_data_i(buf_rd),
+    .m_axi_awvalid,
+    .m_axi_awready,
+    .m_axi_awaddr,
+    .m_axi_awlen,
+    .m_axi_wvalid,
+    .m_axi_wready,
+    .m_axi_wdata,
+    .m_axi_wstrb,
+    .m_axi_wlast,
+    .m_axi_bvalid,
+    .m_axi_bready,
+    .m_axi_arvalid,
+    .m_axi_arready,
+    .m_axi_araddr,
+    .m_axi_arlen,
+    .m_axi_rvalid,
+    .m_axi_rready,
+    .m_axi_rdata,
+    .m_axi_rlast
+  );
+
+  esp_kernel_pkg::crypt_req_t crypt_req, out_crypt, in_crypt, core_crypt;
+  logic         crypt_busy, crypt_done;
+  logic [127:0] crypt_result;
+  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] round_keys;
+  assign round_keys = key_q[esp_kernel_pkg::KeyBits-1:640];
+  logic aes256;
+  esp_crypt u_crypt (
+    .clk_i,
+    .rst_ni,
+    .req_i        (crypt_req),
+    .aes256_i     (aes256),
+    .round_keys_i (round_keys),
+    .h_i          (key_q[512 +: 128]),
+    .busy_o       (crypt_busy),
+    .done_o       (crypt_done),
+    .result_o     (crypt_result),
+    .buf_o        (crypt_buf),
+    .buf_rd_data_i(buf_rd)
+  );
+
+  esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
+  logic         hmac_busy, hmac_done;
+  logic [127:0] icv;
+  esp_hmac_stream u_hmac (
+    .clk_i,
+    .rst_ni,
+    .req_i        (hmac_req),
+    .inner_i      (key_q[256 +: 256]),
+    .outer_i      (key_q[0 +: 256]),
+    .busy_o       (hmac_busy),
+    .done_o       (hmac_done),
+    .icv_o        (icv),
+    .buf_o        (hmac_buf),
+    .buf_rd_data_i(buf_rd)
+  );
+
+  logic         ke_start, ke_busy, ke_valid, ke_done;
+  logic [3:0]   ke_idx;
+  logic [127:0] ke_rk;
+  esp_aes_key_expand u_key_expand (
+    .clk_i,
+    .rst_ni,
+    .start_i   (ke_start),
+    .aes256_i  (stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256]),
+    .key_i     ({stage_i[esp_reg_pkg::SaWordEncKey + 0], stage_i[esp_reg_pkg::SaWordEncKey + 1],
+                 stage_i[esp_reg_pkg::SaWordEncKey + 2], stage_i[esp_reg_pkg::SaWordEncKey + 3],
+                 stage_i[esp_reg_pkg::SaWordEncKey + 4], stage_i[esp_reg_pkg::SaWordEncKey + 5],
+                 stage_i[esp_reg_pkg::SaWordEncKey + 6], stage_i[esp_reg_pkg::SaWordEncKey + 7]}),
+    .busy_o    (ke_busy),
+    .rk_valid_o(ke_valid),
+    .rk_idx_o  (ke_idx),
+    .rk_o      (ke_rk),
+    .done_o    (ke_done)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Job framers
+  // ---------------------------------------------------------------------------------------
+  logic         step2_q;     // the pass's second step (inbound finalize)
+  logic [15:0]  lk_slot_q;   // the slot an inbound look-up found
+  logic [63:0]  job_buf_q;
+  logic [15:0]  job_off_q, job_len_q, job_cap_q, job_sa_q;
+  logic         job_in_q;
+  logic         out_start, out_done, in_start, in_done, in_pending;
+  esp_kernel_pkg::result_t out_res, in_res;
+  esp_kernel_pkg::ev_t     out_ev, in_ev;
+  esp_kernel_pkg::rec_t    out_rec, in_rec;
+  logic [111:0] in_view, view_sel;
+  logic         in_lookup, lookup_done, lookup_found;
+  logic [31:0]  in_spi;
+  logic         in_rp_rd, in_rp_wr;
+  logic [4:0]   in_rp_word;
+  logic [127:0] in_rp_wdata;
+
+  esp_outbound u_out (
+    .clk_i,
+    .rst_ni,
+    .start_i       (out_start),
+    .buf_addr_i    (job_buf_q),
+    .offset_i      (job_off_q),
+    .length_i      (job_len_q),
+    .capacity_i    (job_cap_q),
+    .sa_index_i    (job_sa_q),
+    .rec_i         (rec_rdata),
+    .done_o        (out_done),
+    .result_o      (out_res),
+    .ev_o          (out_ev),
+    .rec_o         (out_rec),
+    .dma_o         (out_dma),
+    .dma_done_i    (dma_done),
+    .crypt_o       (out_crypt),
+    .crypt_done_i  (crypt_done),
+    .crypt_result_i(crypt_result),
+    .hmac_o        (out_hmac),
+    .hmac_done_i   (hmac_done),
+    .icv_i         (icv),
+    .buf_o         (out_buf),
+    .buf_rd_data_i (buf_rd)
+  );
+
+  esp_inbound u_in (
+    .clk_i,
+    .rst_ni,
+    .start_i       (in_start),
+    .finalize_i    (step2_q),
+    .buf_addr_i    (job_buf_q),
+    .offset_i      (job_off_q),
+    .length_i      (job_len_q),
+    .capacity_i    (job_cap_q),
+    .view_i        (view_sel),
+    .view_o        (in_view),
+    .pending_o     (in_pending),
+    .lookup_o      (in_lookup),
+    .spi_o         (in_spi),
+    .lookup_done_i (lookup_done),
+    .lookup_found_i(lookup_found),
+    .lookup_slot_i (lk_slot_q),
+    .rec_i         (rec_rdata),
+    .rp_rd_en_o    (in_rp_rd),
+    .rp_word_o     (in_rp_word),
+    .rp_rd_data_i  (rp_rdata),
+    .rp_wr_en_o    (in_rp_wr),
+    .rp_wr_data_o  (in_rp_wdata),
+    .done_o        (in_done),
+    .result_o      (in_res),
+    .ev_o          (in_ev),
+    .rec_o         (in_rec),
+    .dma_o         (in_dma),
+    .dma_done_i    (dma_done),
+    .crypt_o       (in_crypt),
+    .crypt_done_i  (crypt_done),
+    .crypt_result_i(crypt_result),
+    .hmac_o        (in_hmac),
+    .hmac_done_i   (hmac_done),
+    .icv_i         (icv),
+    .buf_o         (in_buf),
+    .buf_rd_data_i (buf_rd)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Pass state
+  // ---------------------------------------------------------------------------------------
+  esp_kernel_pkg::result_t res_arr [esp_kernel_pkg::JobsPerPass];
+  logic [111:0]            view_arr [esp_kernel_pkg::JobsPerPass];
+  logic [31:0]             cookie_arr [esp_kernel_pkg::JobsPerPass];
+  logic [esp_kernel_pkg::JobsPerPass-1:0] pend_q;
+  logic [6:0]   n_q, i_q;
+  logic         issued_q, started_q, aes256_q;
+  logic [31:0]  desc_head_q, cmpl_tail_q;
+  logic [15:0]  cur_sa_q;      // the SA the running job uses
+  logic [1:0]   op_q;
+  logic [15:0]  idx_q;         // sa_cmd slot / reset sweep index
+  logic [5:0]   word_q;
+  esp_kernel_pkg::rec_t old_q;
+  esp_kernel_pkg::ev_t  ev_q;
+  logic [1:0]   ev_step_q;
+  logic [127:0] c0_q;
+  logic [1:0]   lk_state_q;
+
+  logic [31:0] posted, jobs_ready;
+  assign posted = desc_tail_i - desc_head_q;
+  always_comb begin
+    jobs_ready = posted;
+    if (ring_size_i < jobs_ready) jobs_ready = ring_size_i;
+    if (32'(esp_kernel_pkg::JobsPerPass) < jobs_ready) jobs_ready = 32'(esp_kernel_pkg::JobsPerPass);
+  end
+  logic [31:0] ring_mask;
+  assign ring_mask = ring_size_i - 32'd1;
+
+  // Event FIFO.
+  logic [31:0]       ev_mem [EvDepth];
+  logic [EvBits-1:0] ev_head_q;
+  logic [EvBits:0]   ev_count_q;
+  logic              ev_push;
+  logic [31:0]       ev_word;
+  logic [31:0]       ev_data_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni || (state_q == RstSpi && spi_done)) begin
+      ev_head_q  <= '0;
+      ev_count_q <= '0;
+      ev_data_q  <= '0;
+    end else begin
+      if (ev_push && ev_count_q != (EvBits + 1)'(EvDepth)) begin
+        ev_mem[EvBits'(ev_head_q + EvBits'(ev_count_q))] <= ev_word;
+      end
+      if (ev_pop_i) ev_data_q <= (ev_count_q != 0) ? ev_mem[ev_head_q] : 32'd0;
+      if (ev_pop_i && ev_count_q != 0) ev_head_q <= ev_head_q + 1'b1;
+      ev_count_q <= ev_count_q
+                    + ((ev_push && ev_count_q != (EvBits + 1)'(EvDepth)) ? (EvBits + 1)'(1) : '0)
+                    - ((ev_pop_i && ev_count_q != 0) ? (EvBits + 1)'(1) : '0);
+    end
+  end
+  assign ev_data_o  = ev_data_q;
+  assign ev_count_o = {{(31 - EvBits){1'b0}}, ev_count_q};
+
+  // The next event of the finished job: soft, hard, sequence overflow (hls order).
+  always_comb begin
+    ev_push = 1'b0;
+    ev_word = {8'd0, 8'd0, cur_sa_q};
+    if (state_q == EvPush) begin
+      unique case (ev_step_q)
+        2'd0: begin
+          ev_push = ev_q.soft_life;
+          ev_word[31:24] = 8'(esp_reg_pkg::EventSoftLifetime);
+        end
+        2'd1: begin
+          ev_push = ev_q.hard_life;
+          ev_word[31:24] = 8'(esp_reg_pkg::EventHardLifetime);
+        end
+        default: begin
+          ev_push = ev_q.seq_ovf;
+          ev_word[31:24] = 8'(esp_reg_pkg::EventSeqOverflow);
+        end
+      endcase
+    end
+  end
+
+  // The staged record as installed: secrets, sa_state, reserved and counters zero; a
+  // transform the kernel does not run leaves the slot invalid.
+  esp_kernel_pkg::rec_t new_rec;
+  logic [3:0]           stage_transform;
+  logic                 transform_ok;
+  assign stage_transform = stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagTransform +: 4];
+  assign transform_ok = stage_transform == 4'(esp_reg_pkg::TransformAesGcm16) ||
+                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256);
+  always_comb begin
+    new_rec = stage_i;
+    for (int unsigned k = esp_reg_pkg::SaWordSaState; k < esp_reg_pkg::SaRecordWords; k++) begin
+      new_rec[k] = 32'd0;
+    end
+    if (!transform_ok) new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] = 1'b0;
+  end
+  logic new_valid_in, stage_carried;
+  assign new_valid_in  = new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] &&
+                         new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound];
+  // An inbound SA moved from another device: every number at or below its top is seen.
+  assign stage_carried = stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound] &&
+                         (stage_i[esp_reg_pkg::SaWordSeqLo] != 0 || stage_i[esp_reg_pkg::SaWordSeqHi] != 0);
+
+  // Descriptor fields (little-endian words) from the two halves of descriptor i.
+  logic [31:0] d_off_len, d_cap_flags;
+  assign d_off_len   = esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
+  assign d_cap_flags = esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordCapacityFlags);
+  logic [31:0] d_sa, d_cookie;  // second half, on the buffer's read port at JobParse
+  assign d_sa     = esp_kernel_pkg::le32_at(buf_rd, esp_reg_pkg::DescriptorWordSaIndex - 4);
+  assign d_cookie = esp_kernel_pkg::le32_at(buf_rd, esp_reg_pkg::DescriptorWordCookie - 4);
+
+  // The completion of job i (esp_regs.json "completion"): bit 16 a failed job's sequence
+  // number is valid, bit 17 the descriptor's seq_hi_wb holds its high half.
+  esp_kernel_pkg::result_t r_i;
+  logic [31:0] cw_status, cw_offlen;
+  logic [127:0] cmpl_block;
+  assign r_i       = res_arr[i_q[5:0]];
+  assign cw_status = {r_i.status, 6'd0, r_i.seq_valid, r_i.seq_valid && r_i.status != 0, r_i.sa};
+  assign cw_offlen = {r_i.offset, r_i.length};
+  always_comb begin
+    cmpl_block = '0;
+    cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordStatusSa -: 32] = esp_kernel_pkg::bswap32(cw_status);
+    cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordOutOffsetLen -: 32] =
+        esp_kernel_pkg::bswap32(cw_offlen);
+    cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordCookie -: 32] =
+        esp_kernel_pkg::bswap32(cookie_arr[i_q[5:0]]);
+    cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordSeqLo -: 32] = esp_kernel_pkg::bswap32(r_i.seq[31:0]);
+  end
+
+  logic job_has_sa;
+  assign job_has_sa = job_in_q ? (step2_q || in_res.sa != 16'hFFFF) : 1'b1;
+
+  // ---------------------------------------------------------------------------------------
+  // Sequencer
+  // ---------------------------------------------------------------------------------------
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q     <= Idle;
+      desc_head_q <= '0;
+      cmpl_tail_q <= '0;
+      lk_state_q  <= '0;
+      key_q       <= '0;
+    end else begin
+      if (ring_reset_i) begin
+        desc_head_q <= '0;
+        cmpl_tail_q <= '0;
+      end
+      unique case (state_q)
+        Idle: begin
+          issued_q <= 1'b0;
+          if (soft_reset_i) begin
+            idx_q   <= '0;
+            state_q <= RstSweep;
+          end else if (sa_cmd_i) begin
+            op_q    <= sa_op_i;
+            idx_q   <= sa_index_i[15:0];
+            state_q <= (sa_index_i >= SaCapacity || sa_op_i == 2'd0) ? CmdDone : SaRead;
+          end else if (enable_i && ring_size_i != 0 && jobs_ready != 0) begin
+            n_q     <= 7'(jobs_ready);
+            i_q     <= '0;
+            state_q <= Fetch;
+          end
+        end
+        // ---------------- soft reset: every slot, the SPI index, the events ----------------
+        RstSweep: begin
+          idx_q <= idx_q + 16'd1;
+          if (idx_q == 16'(SaCapacity - 1)) state_q <= RstSpi;
+        end
+        RstSpi: begin
+          issued_q <= 1'b1;
+          if (spi_done) begin
+            desc_head_q <= '0;
+            cmpl_tail_q <= '0;
+            key_q       <= '0;
+            state_q     <= CmdDone;
+          end
+        end
+        CmdDone: state_q <= Idle;
+        // ---------------- sa_cmd ----------------
+        SaRead: state_q <= SaDispatch;
+        SaDispatch: begin
+          old_q    <= rec_rdata;
+          issued_q <= 1'b0;
+          key_q    <= '0;
+          if (op_q == 2'd2) begin
+            state_q <= CmdDone;
+          end else if (rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] &&
+                       rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound]) begin
+            state_q <= SaFindOld;
+          end else begin
+            word_q  <= '0;
+            state_q <= (op_q == 2'd1) ? SaExpand : SaReplay;
+          end
+        end
+        SaFindOld: begin  // the old SPI leaves the index only if it points here
+          issued_q <= 1'b1;
+          if (spi_done) begin
+            issued_q <= 1'b0;
+            word_q   <= '0;
+            if (spi_found && spi_slot == idx_q) state_q <= SaEraseOld;
+            else state_q <= (op_q == 2'd1) ? SaExpand : SaReplay;
+          end
+        end
+        SaEraseOld: begin
+          issued_q <= 1'b1;
+          if (spi_done) begin
+            issued_q <= 1'b0;
+            state_q  <= (op_q == 2'd1) ? SaExpand : SaReplay;
+          end
+        end
+        SaExpand: begin
+          issued_q <= 1'b1;
+          aes256_q <= stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+          if (ke_valid) key_q[640 + 128 * ke_idx +: 128] <= ke_rk;
+          if (ke_done) begin
+            issued_q <= 1'b0;
+            state_q  <= SaH;
+          end
+        end
+        SaH: begin  // GHASH subkey H = AES_K(0^128)
+          issued_q <= 1'b1;
+          key_q[256 +: 256] <= {stage_i[esp_reg_pkg::SaWordAuthInner + 0], stage_i[esp_reg_pkg::SaWordAuthInner + 1],
+                                stage_i[esp_reg_pkg::SaWordAuthInner + 2], stage_i[esp_reg_pkg::SaWordAuthInner + 3],
+                                stage_i[esp_reg_pkg::SaWordAuthInner + 4], stage_i[esp_reg_pkg::SaWordAuthInner + 5],
+                                stage_i[esp_reg_pkg::SaWordAuthInner + 6], stage_i[esp_reg_pkg::SaWordAuthInner + 7]};
+          key_q[0 +: 256]   <= {stage_i[esp_reg_pkg::SaWordAuthOuter + 0], stage_i[esp_reg_pkg::SaWordAuthOuter + 1],
+                                stage_i[esp_reg_pkg::SaWordAuthOuter + 2], stage_i[esp_reg_pkg::SaWordAuthOuter + 3],
+                                stage_i[esp_reg_pkg::SaWordAuthOuter + 4], stage_i[esp_reg_pkg::SaWordAuthOuter + 5],
+                                stage_i[esp_reg_pkg::SaWordAuthOuter + 6], stage_i[esp_reg_pkg::SaWordAuthOuter + 7]};
+          if (crypt_done) begin
+            key_q[512 +: 128] <= crypt_result;
+            word_q            <= '0;
+            state_q           <= SaReplay;
+          end
+        end
+        SaReplay: begin  // 32 bitmap words
+          word_q <= word_q + 6'd1;
+          if (word_q == 6'd31) begin
+            issued_q <= 1'b0;
+            state_q  <= (op_q == 2'd1) ? SaIndex : SaWrite;
+          end
+        end
+        SaIndex: begin
+          issued_q <= 1'b1;
+          if (!new_valid_in || spi_done) state_q <= SaWrite;
+        end
+        SaWrite: begin
+          key_q   <= '0;  // the secrets now live in the table only
+          state_q <= CmdDone;
+        end
+        // ---------------- pass: fetch the descriptors ----------------
+        Fetch: begin
+          issued_q <= 1'b1;
+          if (dma_done) begin
+            issued_q    <= 1'b0;
+            desc_head_q <= desc_head_q + 32'd1;
+            i_q         <= i_q + 7'd1;
+            if (i_q + 7'd1 == n_q) begin
+              i_q     <= '0;
+              step2_q <= 1'b0;
+              pend_q  <= '0;
+              state_q <= JobNext;
+            end
+          end
+        end
+        JobNext: begin
+          started_q  <= 1'b0;
+          lk_state_q <= '0;
+          if (i_q == n_q) begin
+            i_q <= '0;
+            if (!step2_q) step2_q <= 1'b1;
+            else state_q <= CmplNext;
+          end else if (step2_q && !pend_q[i_q[5:0]]) begin
+            i_q <= i_q + 7'd1;
+          end else begin
+            state_q <= JobRead0;
+          end
+        end
+        JobRead0: state_q <= JobRead1;
+        JobRead1: begin
+          c0_q <= buf_rd;
+          state_q <= JobParse;
+        end
+        JobParse: begin
+          job_buf_q <= {esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
+                        esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)};
+          job_off_q <= d_off_len[31:16];
+          job_len_q <= d_off_len[15:0];
+          job_cap_q <= d_cap_flags[31:16];
+          job_in_q  <= d_cap_flags[0];
+          job_sa_q  <= d_sa[15:0];
+          cookie_arr[i_q[5:0]] <= d_cookie;
+          if (step2_q) begin
+            cur_sa_q <= view_arr[i_q[5:0]][111:96];
+            state_q  <= JobSaRead;
+          end else if (d_cap_flags[0]) begin
+            state_q <= JobRun;
+          end else if (d_sa >= SaCapacity) begin
+            res_arr[i_q[5:0]] <= '{status: 8'(esp_reg_pkg::StatusBadSa), sa: 16'hFFFF,
+                                   offset: d_off_len[31:16], length: d_off_len[15:0],
+                                   seq: 64'd0, seq_valid: 1'b0};
+            i_q     <= i_q + 7'd1;
+            state_q <= JobNext;
+          end else begin
+            cur_sa_q <= d_sa[15:0];
+            state_q  <= JobSaRead;
+          end
+        end
+        JobSaRead: state_q <= JobSaWait;
+        JobSaWait: begin
+          key_q    <= key_rdata;
+          aes256_q <= rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+          state_q  <= JobRun;
+        end
+        JobRun: begin
+          started_q <= 1'b1;
+          // Inbound prepare: SPI look-up, then the SA's record and secrets.
+          unique case (lk_state_q)
+            2'd0: if (in_lookup) lk_state_q <= 2'd1;
+            2'd1: begin
+              if (spi_done) begin
+                lk_slot_q  <= spi_slot;
+                cur_sa_q   <= spi_slot;
+                lk_state_q <= spi_found ? 2'd2 : 2'd3;
+              end
+            end
+            2'd2: lk_state_q <= 2'd3;  // record and secrets read this clock
+            default: begin
+              if (lk_state_q == 2'd3 && spi_found) begin
+                key_q    <= key_rdata;
+                aes256_q <= rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+              end
+              lk_state_q <= 2'd0;
+            end
+          endcase
+          if (job_in_q ? in_done : out_done) state_q <= JobEnd;
+        end
+        JobEnd: begin
+          ev_q      <= job_in_q ? in_ev : out_ev;
+          ev_step_q <= '0;
+          if (job_in_q && !step2_q && in_pending) begin
+            pend_q[i_q[5:0]]   <= 1'b1;
+            view_arr[i_q[5:0]] <= in_view;
+          end else begin
+            res_arr[i_q[5:0]] <= job_in_q ? in_res : out_res;
+          end
+          state_q <= EvPush;
+        end
+        EvPush: begin
+          ev_step_q <= ev_step_q + 2'd1;
+          if (ev_step_q == 2'd2) begin
+            i_q     <= i_q + 7'd1;
+            key_q   <= '0;
+            state_q <= JobNext;
+          end
+        end
+        // ---------------- completions, in descriptor order ----------------
+        CmplNext: begin
+          issued_q <= 1'b0;
+          if (i_q == n_q) state_q <= Idle;
+          else state_q <= r_i.seq_valid ? CmplSeqHi : CmplWrite;
+        end
+        CmplSeqHi: state_q <= CmplSeqHiDma;
+        CmplSeqHiDma: begin
+          issued_q <= 1'b1;
+          if (dma_done) begin
+            issued_q <= 1'b0;
+            state_q  <= CmplWrite;
+          end
+        end
+        CmplWrite: state_q <= CmplDma;
+        CmplDma: begin
+          issued_q <= 1'b1;
+          if (dma_done) begin
+            cmpl_tail_q <= cmpl_tail_q + 32'd1;
+            i_q         <= i_q + 7'd1;
+            state_q     <= CmplNext;
+          end
+        end
+        default: state_q <= Idle;
+      endcase
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Requests
+  // ---------------------------------------------------------------------------------------
+  assign out_start   = state_q == JobRun && !started_q && !job_in_q;
+  assign in_start    = state_q == JobRun && !started_q && job_in_q;
+  assign view_sel    = view_arr[i_q[5:0]];
+  assign lookup_done = state_q == JobRun && lk_state_q == 2'd3;
+  assign lookup_found = spi_found;
+  assign ke_start    = state_q == SaExpand && !issued_q;
+  assign aes256      = (state_q == SaH) ? stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256]
+                                        : aes256_q;
+
+  logic [31:0] cmpl_slot;
+  assign cmpl_slot = cmpl_tail_q & ring_mask;
+
+  always_comb begin
+    spi_start   = 1'b0;
+    spi_op      = SpiFind;
+    spi_key     = old_q[esp_reg_pkg::SaWordSpi];
+    spi_slot_in = idx_q;
+    unique case (state_q)
+      RstSpi: begin
+        spi_start = !issued_q;
+        spi_op    = SpiClear;
+      end
+      SaFindOld: spi_start = !issued_q;
+      SaEraseOld: begin
+        spi_start = !issued_q;
+        spi_op    = SpiErase;
+      end
+      SaIndex: begin
+        spi_start = !issued_q && new_valid_in;
+        spi_op    = SpiInsert;
+        spi_key   = stage_i[esp_reg_pkg::SaWordSpi];
+      end
+      JobRun: begin
+        spi_start = lk_state_q == 2'd0 && in_lookup;
+        spi_key   = in_spi;
+      end
+      default: ;
+    endcase
+
+    // SA table ports.
+    rec_en    = 1'b0;
+    rec_we    = 1'b0;
+    rec_idx   = idx_q;
+    rec_wdata = '0;
+    key_en    = 1'b0;
+    key_we    = 1'b0;
+    key_idx   = idx_q;
+    key_wdata = '0;
+    rp_en     = 1'b0;
+    rp_we     = 1'b0;
+    rp_idx    = idx_q;
+    rp_word   = word_q[4:0];
+    rp_wdata  = (op_q == 2'd1 && stage_carried) ? '1 : '0;
+    unique case (state_q)
+      RstSweep: begin
+        rec_en = 1'b1;
+        rec_we = 1'b1;
+        key_en = 1'b1;
+        key_we = 1'b1;
+      end
+      SaRead: rec_en = 1'b1;
+      SaReplay: begin
+        rp_en = 1'b1;
+        rp_we = 1'b1;
+      end
+      SaWrite: begin
+        rec_en    = 1'b1;
+        rec_we    = 1'b1;
+        rec_wdata = (op_q == 2'd1) ? new_rec : '0;
+        key_en    = 1'b1;
+        key_we    = 1'b1;
+        key_wdata = (op_q == 2'd1) ? key_q : '0;
+      end
+      JobSaRead: begin
+        rec_en  = 1'b1;
+        rec_idx = cur_sa_q;
+        key_en  = 1'b1;
+        key_idx = cur_sa_q;
+      end
+      JobRun: begin
+        rec_idx = spi_slot;
+        key_idx = spi_slot;
+        if (lk_state_q == 2'd1 && spi_done && spi_found) begin
+          rec_en = 1'b1;
+          key_en = 1'b1;
+        end
+        rp_idx   = cur_sa_q;
+        rp_word  = in_rp_word;
+        rp_wdata = in_rp_wdata;
+        rp_en    = job_in_q && (in_rp_rd || in_rp_wr);
+        rp_we    = in_rp_wr;
+      end
+      JobEnd: begin
+        rec_idx   = cur_sa_q;
+        rec_en    = job_has_sa;
+        rec_we    = 1'b1;
+        rec_wdata = job_in_q ? in_rec : out_rec;
+      end
+      default: ;
+    endcase
+
+    // DMA.
+    core_dma       = '0;
+    core_dma.start = !issued_q;
+    unique case (state_q)
+      Fetch: begin
+        core_dma.gaddr = desc_ring_i + {27'd0, (desc_head_q & ring_mask), 5'd0};
+        core_dma.laddr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0};
+        core_dma.len   = 17'(esp_reg_pkg::DescriptorBytes);
+      end
+      CmplSeqHiDma: begin
+        core_dma.store = 1'b1;
+        core_dma.gaddr = desc_ring_i + {27'd0, cmpl_slot, 5'd0} +
+                         64'(4 * esp_reg_pkg::DescriptorWordSeqHiWb);
+        core_dma.laddr = CmplArea;
+        core_dma.len   = 17'd4;
+      end
+      CmplDma: begin
+        core_dma.store = 1'b1;
+        core_dma.gaddr = cmpl_ring_i + {28'd0, cmpl_slot, 4'd0};
+        core_dma.laddr = CmplArea;
+        core_dma.len   = 17'(esp_reg_pkg::CompletionBytes);
+      end
+      default: core_dma.start = 1'b0;
+    endcase
+
+    core_crypt       = '0;
+    core_crypt.start = state_q == SaH && !issued_q;
+    core_crypt.mode  = esp_kernel_pkg::CryptEcb;
+
+    core_buf = '0;
+    unique case (state_q)
+      JobRead0: begin
+        core_buf.rd_en   = 1'b1;
+        core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0};
+      end
+      JobRead1: begin
+        core_buf.rd_en   = 1'b1;
+        core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0} + 17'd16;
+      end
+      CmplSeqHi: begin
+        core_buf.wr_en   = 1'b1;
+        core_buf.wr_addr = CmplArea;
+        core_buf.wr_data = {esp_kernel_pkg::bswap32(r_i.seq[63:32]), 96'd0};
+        core_buf.wr_mask = 16'hF000;
+      end
+      CmplWrite: begin
+        core_buf.wr_en   = 1'b1;
+        core_buf.wr_addr = CmplArea;
+        core_buf.wr_data = cmpl_block;
+        core_buf.wr_mask = 16'hFFFF;
+      end
+      default: ;
+    endcase
+
+    // Shared engines: the running job's requests, else the core's.
+    if (state_q == JobRun) begin
+      dma_req   = job_in_q ? in_dma : out_dma;
+      crypt_req = job_in_q ? in_crypt : out_crypt;
+      hmac_req  = job_in_q ? in_hmac : out_hmac;
+    end else begin
+      dma_req   = core_dma;
+      crypt_req = core_crypt;
+      hmac_req  = '0;
+    end
+    if (dma_busy) buf_req = dma_buf;
+    else if (crypt_busy) buf_req = crypt_buf;
+    else if (hmac_busy) buf_req = hmac_buf;
+    else if (state_q == JobRun) buf_req = job_in_q ? in_buf : out_buf;
+    else buf_req = core_buf;
+  end
+
+  assign cmd_done_o         = state_q == CmdDone;
+  assign stage_load_o       = state_q == SaDispatch && op_q == 2'd2;
+  assign stage_data_o       = rec_rdata;
+  assign stage_clear_keys_o = state_q == SaWrite && op_q == 2'd1;
+  assign desc_head_o        = desc_head_q;
+  assign cmpl_tail_o        = cmpl_tail_q;
+  assign busy_o             = state_q != Idle;
+
+  logic unused_core;
+  assign unused_core = ^{spi_busy, ke_busy, d_cap_flags[15:1]};
+
+endmodule

@@ -1,0 +1,315 @@
+// esp_crypt: the ESP cipher over a byte range of the local packet buffer, in place:
+// AES-GCM encryption/decryption with the tag over AAD || ciphertext (SP 800-38D, RFC 4106;
+// CTR keystream one block per clock, GHASH on the ciphertext as it passes), AES-CBC
+// decryption at one block per clock (RFC 3602: no chaining through the cipher), AES-CBC
+// encryption (serial: one block per pipe latency) and one ECB block (H, the CBC IV).
+module esp_crypt (
+  input  logic                                              clk_i,
+  input  logic                                              rst_ni,
+  input  esp_kernel_pkg::crypt_req_t                        req_i,
+  input  logic                                              aes256_i,
+  input  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0]       round_keys_i,
+  input  logic [127:0]                                      h_i,        // GHASH subkey
+  output logic                                              busy_o,
+  output logic                                              done_o,     // one clock
+  output logic [127:0]                                      result_o,   // GCM tag / ECB block
+  output esp_kernel_pkg::buf_req_t                          buf_o,
+  input  logic [127:0]                                      buf_rd_data_i
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+  localparam logic [1:0] KindCtr = 2'd0, KindJ0 = 2'd1, KindOne = 2'd2;
+
+  typedef enum logic [3:0] {
+    Idle,
+    GcmH2,
+    GcmRun,
+    GcmLens,
+    GcmTag,
+    CbcEncRead,
+    CbcEncFeed,
+    CbcEncWait,
+    CbcDecRun,
+    EcbWait,
+    Finish
+  } state_e;
+  state_e state_q;
+
+  esp_kernel_pkg::crypt_mode_e mode_q;
+  logic [127:0]  iv_q, aad_q, chain_q, ej0_q, h2_q, result_q;
+  logic          aad12_q;
+  logic [AB-1:0] addr_q, len_q;
+  logic [15:0]   nblocks_q, issued_q, fed_q, written_q;
+  logic [1:0]    h2_wait_q;
+  logic          aad_fed_q;
+
+  // ---------------------------------------------------------------------------------------
+  // Engines
+  // ---------------------------------------------------------------------------------------
+  logic         enc_valid_i, enc_valid_o;
+  logic [17:0]  enc_tag_i, enc_tag_o;
+  logic [127:0] enc_block_i, enc_block_o;
+  esp_aes_enc_pipe #(
+    .TagWidth(18)
+  ) u_enc (
+    .clk_i,
+    .rst_ni,
+    .valid_i     (enc_valid_i),
+    .tag_i       (enc_tag_i),
+    .aes256_i,
+    .round_keys_i,
+    .block_i     (enc_block_i),
+    .valid_o     (enc_valid_o),
+    .tag_o       (enc_tag_o),
+    .block_o     (enc_block_o)
+  );
+
+  logic         dec_valid_i, dec_valid_o;
+  logic [143:0] dec_tag_i, dec_tag_o;
+  logic [127:0] dec_block_o;
+  esp_aes_dec_pipe #(
+    .TagWidth(144)
+  ) u_dec (
+    .clk_i,
+    .rst_ni,
+    .valid_i     (dec_valid_i),
+    .tag_i       (dec_tag_i),
+    .aes256_i,
+    .round_keys_i,
+    .block_i     (buf_rd_data_i),
+    .valid_o     (dec_valid_o),
+    .tag_o       (dec_tag_o),
+    .block_o     (dec_block_o)
+  );
+
+  logic [127:0] h2;
+  esp_gf128_mul #(
+    .Stages(2)
+  ) u_h2 (
+    .clk_i,
+    .a_i(h_i),
+    .b_i(h_i),
+    .p_o(h2)
+  );
+
+  logic         gh_valid, gh_first, gh_left, gh_valid_o;
+  logic [127:0] gh_block, gh_out;
+  logic         gh_tag_unused;
+  esp_ghash #(
+    .Lanes   (2),
+    .TagWidth(1)
+  ) u_ghash (
+    .clk_i,
+    .rst_ni,
+    .valid_i (gh_valid),
+    .first_i (gh_first),
+    .left_i  (gh_left),
+    .block_i (gh_block),
+    .h_pow_i ({h2_q, h_i}),
+    .tag_i   (1'b0),
+    .valid_o (gh_valid_o),
+    .ghash_o (gh_out),
+    .tag_o   (gh_tag_unused)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // GCM keystream stage: a CTR block leaves the pipe, its buffer block is read, and one
+  // clock later both meet.
+  // ---------------------------------------------------------------------------------------
+  logic          ks_valid_q;
+  logic [127:0]  ks_q;
+  logic [15:0]   ks_idx_q;
+  logic [AB-1:0] ks_left;      // bytes of the packet from block ks_idx_q on
+  logic [15:0]   ks_mask;
+  logic [127:0]  ks_bytes_mask, ks_out;
+  assign ks_left = len_q - {ks_idx_q[12:0], 4'd0};
+  assign ks_mask = esp_kernel_pkg::mask_first(ks_left);
+  always_comb begin
+    for (int unsigned b = 0; b < 16; b++) ks_bytes_mask[127 - 8 * b -: 8] = {8{ks_mask[15 - b]}};
+  end
+  assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
+
+  logic gcm, ctr_issue, ctr_out;
+  assign gcm       = mode_q == esp_kernel_pkg::CryptGcmEnc || mode_q == esp_kernel_pkg::CryptGcmDec;
+  assign ctr_issue = state_q == GcmRun && issued_q != nblocks_q;
+  assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
+
+  // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
+  logic dec_feed_q;
+  logic [15:0] dec_idx_q;
+
+  always_comb begin
+    enc_valid_i = 1'b0;
+    enc_tag_i   = {KindOne, 16'd0};
+    enc_block_i = iv_q;
+    if (state_q == GcmH2 && h2_wait_q == 2'd0) begin
+      enc_valid_i = 1'b1;  // E(J0) for the tag
+      enc_tag_i   = {KindJ0, 16'd0};
+    end else if (ctr_issue) begin
+      enc_valid_i = 1'b1;
+      enc_tag_i   = {KindCtr, issued_q};
+      enc_block_i = {iv_q[127:32], iv_q[31:0] + 32'd1 + {16'd0, issued_q}};  // inc32
+    end else if (state_q == CbcEncFeed) begin
+      enc_valid_i = 1'b1;
+      enc_block_i = buf_rd_data_i ^ chain_q;
+    end else if (state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb) begin
+      enc_valid_i = 1'b1;
+      enc_block_i = req_i.iv;
+    end
+  end
+
+  assign dec_valid_i = dec_feed_q;
+  assign dec_tag_i   = {dec_idx_q, chain_q};
+
+  // GHASH input: the AAD first, then each ciphertext block, then the lengths.
+  logic [63:0] aad_bits, ct_bits;
+  assign aad_bits = aad12_q ? 64'd96 : 64'd64;
+  assign ct_bits  = {44'd0, len_q, 3'd0};
+  always_comb begin
+    gh_valid = 1'b0;
+    gh_first = 1'b0;
+    gh_left  = 1'b1;
+    gh_block = aad_q;
+    if (state_q == GcmRun && !aad_fed_q) begin
+      gh_valid = 1'b1;
+      gh_first = 1'b1;
+    end else if (ks_valid_q) begin
+      gh_valid = 1'b1;
+      gh_block = (mode_q == esp_kernel_pkg::CryptGcmEnc) ? ks_out : (buf_rd_data_i & ks_bytes_mask);
+    end else if (state_q == GcmLens) begin
+      gh_valid = 1'b1;
+      gh_left  = 1'b0;
+      gh_block = {aad_bits, ct_bits};
+    end
+  end
+
+  // Buffer port.
+  always_comb begin
+    buf_o = '0;
+    if (ctr_out) begin
+      buf_o.rd_en   = 1'b1;
+      buf_o.rd_addr = addr_q + {enc_tag_o[12:0], 4'd0};
+    end else if (state_q == CbcEncRead) begin
+      buf_o.rd_en   = 1'b1;
+      buf_o.rd_addr = addr_q + {written_q[12:0], 4'd0};
+    end else if (state_q == CbcDecRun && issued_q != nblocks_q) begin
+      buf_o.rd_en   = 1'b1;
+      buf_o.rd_addr = addr_q + {issued_q[12:0], 4'd0};
+    end
+    if (ks_valid_q) begin
+      buf_o.wr_en   = 1'b1;
+      buf_o.wr_addr = addr_q + {ks_idx_q[12:0], 4'd0};
+      buf_o.wr_data = ks_out;
+      buf_o.wr_mask = ks_mask;
+    end else if (state_q == CbcEncWait && enc_valid_o) begin
+      buf_o.wr_en   = 1'b1;
+      buf_o.wr_addr = addr_q + {written_q[12:0], 4'd0};
+      buf_o.wr_data = enc_block_o;
+      buf_o.wr_mask = 16'hFFFF;
+    end else if (dec_valid_o) begin
+      buf_o.wr_en   = 1'b1;
+      buf_o.wr_addr = addr_q + {dec_tag_o[140:128], 4'd0};
+      buf_o.wr_data = dec_block_o ^ dec_tag_o[127:0];
+      buf_o.wr_mask = 16'hFFFF;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q    <= Idle;
+      done_o     <= 1'b0;
+      ks_valid_q <= 1'b0;
+      dec_feed_q <= 1'b0;
+    end else begin
+      done_o     <= 1'b0;
+      ks_valid_q <= gcm && ctr_out;
+      ks_q       <= enc_block_o;
+      ks_idx_q   <= enc_tag_o[15:0];
+      dec_feed_q <= 1'b0;
+      if (enc_valid_o && enc_tag_o[17:16] == KindJ0) ej0_q <= enc_block_o;
+      unique case (state_q)
+        Idle: begin
+          if (req_i.start) begin
+            mode_q    <= req_i.mode;
+            iv_q      <= req_i.iv;
+            chain_q   <= req_i.iv;
+            aad_q     <= req_i.aad;
+            aad12_q   <= req_i.aad12;
+            addr_q    <= req_i.addr;
+            len_q     <= req_i.len;
+            nblocks_q <= 16'((req_i.len + 17'd15) >> 4);
+            issued_q  <= '0;
+            fed_q     <= '0;
+            written_q <= '0;
+            h2_wait_q <= 2'd0;
+            aad_fed_q <= 1'b0;
+            unique case (req_i.mode)
+              esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_q <= GcmH2;
+              esp_kernel_pkg::CryptCbcEnc: state_q <= (req_i.len == 0) ? Finish : CbcEncRead;
+              esp_kernel_pkg::CryptCbcDec: state_q <= (req_i.len == 0) ? Finish : CbcDecRun;
+              default:                     state_q <= EcbWait;
+            endcase
+          end
+        end
+        // H^2 for the two GHASH lanes (the multiplier's latency), E(J0) on the way.
+        GcmH2: begin
+          h2_wait_q <= h2_wait_q + 2'd1;
+          if (h2_wait_q == 2'd2) begin
+            h2_q    <= h2;
+            state_q <= GcmRun;
+          end
+        end
+        GcmRun: begin
+          aad_fed_q <= 1'b1;
+          if (ctr_issue) issued_q <= issued_q + 16'd1;
+          if (ks_valid_q) fed_q <= fed_q + 16'd1;
+          if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_q <= GcmLens;
+        end
+        GcmLens: state_q <= GcmTag;
+        GcmTag: begin
+          if (gh_valid_o) begin
+            result_q <= gh_out ^ ej0_q;
+            state_q  <= Finish;
+          end
+        end
+        CbcEncRead: state_q <= CbcEncFeed;
+        CbcEncFeed: state_q <= CbcEncWait;
+        CbcEncWait: begin
+          if (enc_valid_o) begin
+            chain_q   <= enc_block_o;
+            written_q <= written_q + 16'd1;
+            state_q   <= (written_q + 16'd1 == nblocks_q) ? Finish : CbcEncRead;
+          end
+        end
+        CbcDecRun: begin
+          if (issued_q != nblocks_q) begin
+            issued_q <= issued_q + 16'd1;
+            dec_feed_q <= 1'b1;
+            dec_idx_q  <= issued_q;
+          end
+          if (dec_feed_q) chain_q <= buf_rd_data_i;  // the ciphertext before the next block
+          if (dec_valid_o) begin
+            written_q <= written_q + 16'd1;
+            if (written_q + 16'd1 == nblocks_q) state_q <= Finish;
+          end
+        end
+        EcbWait: begin
+          if (enc_valid_o) begin
+            result_q <= enc_block_o;
+            state_q  <= Finish;
+          end
+        end
+        Finish: begin
+          done_o  <= 1'b1;
+          state_q <= Idle;
+        end
+        default: state_q <= Idle;
+      endcase
+    end
+  end
+
+  assign busy_o   = state_q != Idle;
+  logic unused_crypt;
+  assign unused_crypt = ^{dec_tag_o[143:141], ks_idx_q[15:13], gh_tag_unused};
+  assign result_o = result_q;
+
+endmodule

@@ -1,0 +1,186 @@
+// esp_dma: the kernel's AXI4 master (128-bit data, 64-bit addresses, ID 0). Moves a byte
+// range between device memory and the local packet buffer: load (read bursts into the
+// buffer) or store (buffer into write bursts with byte strobes). Any byte address and
+// length; INCR bursts of up to 256 beats that never cross a 4 KiB boundary (AXI4 A3.4.1);
+// one burst outstanding per direction.
+module esp_dma (
+  input  logic                                  clk_i,
+  input  logic                                  rst_ni,
+  input  esp_kernel_pkg::dma_req_t              req_i,    // start is a one-clock pulse
+  output logic                                  busy_o,
+  output logic                                  done_o,   // one clock
+  // Local buffer port
+  output esp_kernel_pkg::buf_req_t              buf_o,
+  input  logic [127:0]                          buf_rd_data_i,
+  // AXI4 master
+  output logic                                  m_axi_awvalid,
+  input  logic                                  m_axi_awready,
+  output logic [63:0]                           m_axi_awaddr,
+  output logic [7:0]                            m_axi_awlen,
+  output logic                                  m_axi_wvalid,
+  input  logic                                  m_axi_wready,
+  output logic [127:0]                          m_axi_wdata,
+  output logic [15:0]                           m_axi_wstrb,
+  output logic                                  m_axi_wlast,
+  input  logic                                  m_axi_bvalid,
+  output logic                                  m_axi_bready,
+  output logic                                  m_axi_arvalid,
+  input  logic                                  m_axi_arready,
+  output logic [63:0]                           m_axi_araddr,
+  output logic [7:0]                            m_axi_arlen,
+  input  logic                                  m_axi_rvalid,
+  output logic                                  m_axi_rready,
+  input  logic [127:0]                          m_axi_rdata,
+  input  logic                                  m_axi_rlast
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+
+  typedef enum logic [2:0] {
+    Idle,
+    ReadAddr,
+    ReadData,
+    WriteAddr,
+    WriteFetch,
+    WriteData,
+    WriteResp
+  } state_e;
+  state_e state_q;
+
+  logic [63:0]   start_q, end_q;    // byte range in device memory
+  logic [AB-1:0] laddr_q;           // local address of start_q
+  logic [63:0]   beat_q;            // aligned address of the next beat
+  logic [8:0]    left_q;            // beats left in the current burst
+
+  // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
+  logic [63:0] beats_to_end;
+  logic [8:0]  beats_to_page, burst;
+  assign beats_to_end  = ((end_q + 64'd15) >> 4) - (beat_q >> 4);
+  assign beats_to_page = 9'd256 - {1'b0, beat_q[11:4]};
+  always_comb begin
+    burst = beats_to_page;
+    if (beats_to_end < {55'd0, burst}) burst = beats_to_end[8:0];
+  end
+
+  // Byte lanes of the beat at beat_q that fall in [start_q, end_q); AXI lane k = address + k.
+  logic [15:0] lanes;
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      lanes[k] = (beat_q + 64'(k) >= start_q) && (beat_q + 64'(k) < end_q);
+    end
+  end
+  // The local address of the beat's first byte (may wrap below 0 for the first beat: those
+  // bytes are masked).
+  logic [AB-1:0] beat_laddr;
+  assign beat_laddr = laddr_q + AB'(beat_q - start_q);
+
+  // AXI lanes are little-endian (lane 0 = lowest address); the buffer is byte 0 first.
+  function automatic logic [127:0] reverse_bytes(logic [127:0] v);
+    for (int unsigned k = 0; k < 16; k++) reverse_bytes[8 * k +: 8] = v[127 - 8 * k -: 8];
+  endfunction
+  function automatic logic [15:0] reverse_bits16(logic [15:0] v);
+    for (int unsigned k = 0; k < 16; k++) reverse_bits16[k] = v[15 - k];
+  endfunction
+
+  logic [127:0] wdata_q;
+  logic [15:0]  wstrb_q;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q <= Idle;
+      done_o  <= 1'b0;
+    end else begin
+      done_o <= 1'b0;
+      unique case (state_q)
+        Idle: begin
+          if (req_i.start) begin
+            start_q <= req_i.gaddr;
+            end_q   <= req_i.gaddr + {47'd0, req_i.len};
+            laddr_q <= req_i.laddr;
+            beat_q  <= {req_i.gaddr[63:4], 4'd0};
+            if (req_i.len == 0) begin
+              done_o <= 1'b1;
+            end else begin
+              state_q <= req_i.store ? WriteAddr : ReadAddr;
+            end
+          end
+        end
+        ReadAddr: begin
+          if (m_axi_arready) begin
+            left_q  <= burst;
+            state_q <= ReadData;
+          end
+        end
+        ReadData: begin
+          if (m_axi_rvalid) begin
+            beat_q <= beat_q + 64'd16;
+            left_q <= left_q - 9'd1;
+            if (m_axi_rlast || left_q == 9'd1) begin
+              if (beat_q + 64'd16 >= end_q) begin
+                state_q <= Idle;
+                done_o  <= 1'b1;
+              end else begin
+                state_q <= ReadAddr;
+              end
+            end
+          end
+        end
+        WriteAddr: begin
+          if (m_axi_awready) begin
+            left_q  <= burst;
+            state_q <= WriteFetch;
+          end
+        end
+        WriteFetch: begin  // buffer read issued this clock, data next
+          state_q <= WriteData;
+          wstrb_q <= lanes;
+        end
+        WriteData: begin
+          if (m_axi_wready) begin
+            beat_q <= beat_q + 64'd16;
+            left_q <= left_q - 9'd1;
+            state_q <= (left_q == 9'd1) ? WriteResp : WriteFetch;
+          end
+        end
+        WriteResp: begin
+          if (m_axi_bvalid) begin
+            if (beat_q >= end_q) begin
+              state_q <= Idle;
+              done_o  <= 1'b1;
+            end else begin
+              state_q <= WriteAddr;
+            end
+          end
+        end
+        default: state_q <= Idle;
+      endcase
+    end
+  end
+
+  assign wdata_q = reverse_bytes(buf_rd_data_i);
+
+  assign busy_o = state_q != Idle;
+
+  assign m_axi_arvalid = state_q == ReadAddr;
+  assign m_axi_araddr  = beat_q;
+  assign m_axi_arlen   = 8'(burst - 9'd1);
+  assign m_axi_rready  = state_q == ReadData;
+  assign m_axi_awvalid = state_q == WriteAddr;
+  assign m_axi_awaddr  = beat_q;
+  assign m_axi_awlen   = 8'(burst - 9'd1);
+  assign m_axi_wvalid  = state_q == WriteData;
+  assign m_axi_wdata   = wdata_q;
+  assign m_axi_wstrb   = wstrb_q;
+  assign m_axi_wlast   = left_q == 9'd1;
+  assign m_axi_bready  = state_q == WriteResp;
+
+  always_comb begin
+    buf_o         = '0;
+    buf_o.rd_en   = state_q == WriteFetch;
+    buf_o.rd_addr = beat_laddr;
+    buf_o.wr_en   = state_q == ReadData && m_axi_rvalid;
+    buf_o.wr_addr = beat_laddr;
+    buf_o.wr_data = reverse_bytes(m_axi_rdata);
+    buf_o.wr_mask = reverse_bits16(lanes);
+  end
+
+endmodule

@@ -1,0 +1,683 @@
+// esp_inbound: ESP tunnel-mode decapsulation of one job (RFC 4303 3.4, RFC 3948 UDP, RFC
+// 4106 GCM, RFC 3602 CBC + RFC 4868 HMAC), in the two steps of docs/hardware.md "Batches",
+// byte for byte as hls/esp_inbound.cpp. Prepare: outer IPv4 (+UDP), SPI look-up, lengths,
+// replay pre-check. Finalize: ICV (constant-time compare), decrypt, replay re-check and
+// window update (RFC 4303 3.4.3, a 4096-bit ring per SA, RFC 4303 A2.1), trailer, inner
+// header, selectors (RFC 4301 5.2), lifetime.
+module esp_inbound (
+  input  logic                              clk_i,
+  input  logic                              rst_ni,
+  input  logic                              start_i,
+  input  logic                              finalize_i,   // 0: prepare, 1: finalize
+  input  logic [63:0]                       buf_addr_i,
+  input  logic [15:0]                       offset_i,
+  input  logic [15:0]                       length_i,
+  input  logic [15:0]                       capacity_i,
+  // Prepare's findings, handed back at finalize
+  input  logic [111:0]                      view_i,    // {sa, esp_off, esp_len, seq}
+  output logic [111:0]                      view_o,
+  output logic                              pending_o,    // prepare passed: finalize follows
+  // SA look-up by SPI (prepare); the core then presents the SA on rec_i (finalize: at start)
+  output logic                              lookup_o,
+  output logic [31:0]                       spi_o,
+  input  logic                              lookup_done_i,
+  input  logic                              lookup_found_i,
+  input  logic [15:0]                       lookup_slot_i,
+  input  esp_kernel_pkg::rec_t              rec_i,
+  // The SA's replay bitmap, 32 words of 128 bits (1-clock read)
+  output logic                              rp_rd_en_o,
+  output logic [4:0]                        rp_word_o,
+  input  logic [127:0]                      rp_rd_data_i,
+  output logic                              rp_wr_en_o,
+  output logic [127:0]                      rp_wr_data_o,
+  output logic                              done_o,
+  output esp_kernel_pkg::result_t           result_o,
+  output esp_kernel_pkg::ev_t               ev_o,
+  output esp_kernel_pkg::rec_t              rec_o,
+  output esp_kernel_pkg::dma_req_t          dma_o,
+  input  logic                              dma_done_i,
+  output esp_kernel_pkg::crypt_req_t        crypt_o,
+  input  logic                              crypt_done_i,
+  input  logic [127:0]                      crypt_result_i,
+  output esp_kernel_pkg::hmac_req_t         hmac_o,
+  input  logic                              hmac_done_i,
+  input  logic [127:0]                      icv_i,
+  output esp_kernel_pkg::buf_req_t          buf_o,
+  input  logic [127:0]                      buf_rd_data_i
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+
+  typedef enum logic [5:0] {
+    Idle,
+    Load,
+    Ip0,          // prepare: read outer bytes 0..15
+    Ip1,
+    Ip2,
+    OuterCheck,
+    SumRead,      // one's-complement sum over [sum_addr, sum_end)
+    SumAdd,
+    SumCheck,
+    UdpEsp,
+    EspHdr,
+    Lookup,
+    SaCheck,
+    ReplayRead,
+    ReplayCheck,
+    EspRead,      // finalize: ESP header, IV, ICV
+    EspIv,
+    IcvRead,
+    IcvHave,
+    Auth,
+    Decrypt,
+    Replay2Read,
+    Replay2Check,
+    WindowStart,
+    WindowRead,
+    WindowWrite,
+    TrailerRead,
+    TrailerHave,
+    PadRead,
+    PadCheck,
+    NhCheck,
+    InnerRead0,
+    InnerRead1,
+    InnerRead2,
+    InnerCheck,
+    PortsCheck,
+    Account,
+    Store,
+    Finish
+  } state_e;
+  state_e state_q;
+
+  esp_kernel_pkg::rec_t    rec_q;
+  esp_kernel_pkg::result_t res_q;
+  esp_kernel_pkg::ev_t     ev_q;
+  logic          fin_q, issued_q, pending_q, has_sa_q;
+  logic [63:0]   buf_q;
+  logic [15:0]   off_q, len_in_q, sa_q;
+  logic [127:0]  c0_q, c1_q, c2_q, icv_q, iv_q;
+  logic [31:0]   len_q;               // datagram length as parsed so far
+  logic [31:0]   esp_off_q, esp_len_q;
+  logic [63:0]   seq_q;
+  logic [31:0]   spi_q, seq_lo_q;
+  logic [AB-1:0] sum_addr_q, sum_end_q;
+  logic [15:0]   sum_q;
+  logic          sum_udp_q;           // the running sum is the UDP checksum (else IPv4 header)
+  logic [4:0]    word_q;
+  logic [5:0]    words_left_q;
+  logic [63:0]   top_q;
+  logic [31:0]   pad_q, avail_q, pad_pos_q, inner_total_q, inner_ihl_q;
+  logic [7:0]    nh_q;
+  logic          bad_q, decrypted_q;
+
+  // SA fields.
+  logic [31:0] flags, window;
+  logic        gcm, esn;
+  logic [31:0] iv_len, align, ct_len;
+  assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
+  assign window = rec_q[esp_reg_pkg::SaWordReplayWindow];
+  assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
+  assign esn    = flags[esp_kernel_pkg::FlagEsn];
+  assign iv_len = gcm ? 32'd8 : 32'd16;
+  assign align  = gcm ? 32'd4 : 32'd16;
+  assign ct_len = esp_len_q - 32'd8 - iv_len - 32'd16;
+  logic [63:0] rec_top;
+  assign rec_top = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
+
+  logic [AB-1:0] payload;   // first ciphertext byte in the local buffer
+  assign payload = AB'(esp_off_q + 32'd8 + iv_len);
+
+  function automatic logic [7:0] b(logic [127:0] blk, int unsigned i);
+    b = blk[127 - 8 * i -: 8];
+  endfunction
+  function automatic logic [15:0] be16(logic [127:0] blk, int unsigned i);
+    be16 = {blk[127 - 8 * i -: 8], blk[119 - 8 * i -: 8]};
+  endfunction
+  function automatic logic [31:0] be32(logic [127:0] blk, int unsigned i);
+    be32 = blk[127 - 8 * i -: 32];
+  endfunction
+
+  // Outer header fields from c0 (bytes 0..15) and c1 (16..31).
+  logic [31:0] ihl, ip_total;
+  assign ihl      = {26'd0, c0_q[123:120], 2'd0};
+  assign ip_total = {16'd0, be16(c0_q, 2)};
+  logic [7:0]  proto;
+  assign proto = b(c0_q, 9);
+
+  // Replay check against a window (hls/replay.cpp replay_check): returns pass; needs the
+  // bitmap word of seq when the other rules do not decide.
+  logic [63:0] chk_top;
+  logic        chk_decided, chk_pass, chk_bit;
+  assign chk_top = rec_top;
+  always_comb begin
+    chk_decided = 1'b1;
+    chk_pass    = 1'b1;
+    if (seq_q == 0) begin
+      chk_pass = 1'b0;  // never sent (RFC 4303 3.3.3)
+    end else if (window == 0 || seq_q > chk_top) begin
+      chk_pass = 1'b1;
+    end else if (chk_top - seq_q >= {32'd0, window}) begin
+      chk_pass = 1'b0;  // left of the window
+    end else begin
+      chk_decided = 1'b0;
+    end
+  end
+  assign chk_bit = rp_rd_data_i[seq_q[6:0]];
+
+  // Window update (hls/replay.cpp replay_update): the ring bits of top+1..seq are cleared,
+  // the bit of seq set. Word w, bit j stands for ring index 128w + j.
+  logic [63:0]  adv;
+  logic [127:0] clear_mask, new_word;
+  assign adv = seq_q - top_q;
+  always_comb begin
+    for (int unsigned j = 0; j < 128; j++) begin
+      logic [11:0] r;
+      r = {word_q, 7'(j)} - (top_q[11:0] + 12'd1);
+      clear_mask[j] = (seq_q > top_q) && (adv >= 64'd4096 || {52'd0, r} < adv);
+    end
+    new_word = rp_rd_data_i & ~clear_mask;
+    if (word_q == seq_q[11:7] && (seq_q > top_q || window != 0)) new_word[seq_q[6:0]] = 1'b1;
+  end
+
+  // Pad bytes of the chunk at payload + avail + pad_pos: byte j must be pad_pos + j + 1.
+  logic pad_bad;
+  always_comb begin
+    pad_bad = 1'b0;
+    for (int unsigned j = 0; j < 16; j++) begin
+      if (pad_pos_q + j < pad_q && b(buf_rd_data_i, j) != 8'(pad_pos_q + j + 1)) pad_bad = 1'b1;
+    end
+  end
+
+  // Inner header (c0 = payload bytes 0..15, c1 = 16..31) against the selectors.
+  logic [31:0] in_src, in_dst, sel_pp, sel_sp, sel_dp;
+  logic [7:0]  in_proto, sel_proto;
+  logic        sel_addr_ok;
+  assign in_src      = be32(c0_q, 12);
+  assign in_dst      = be32(c1_q, 0);
+  assign in_proto    = b(c0_q, 9);
+  assign sel_pp      = rec_q[esp_reg_pkg::SaWordSelProtoPorts];
+  assign sel_proto   = sel_pp[7:0];
+  assign sel_sp      = rec_q[esp_reg_pkg::SaWordSelSrcPorts];
+  assign sel_dp      = rec_q[esp_reg_pkg::SaWordSelDstPorts];
+  assign sel_addr_ok =
+      ((in_src & rec_q[esp_reg_pkg::SaWordSelSrcMask]) ==
+       (rec_q[esp_reg_pkg::SaWordSelSrcAddr] & rec_q[esp_reg_pkg::SaWordSelSrcMask])) &&
+      ((in_dst & rec_q[esp_reg_pkg::SaWordSelDstMask]) ==
+       (rec_q[esp_reg_pkg::SaWordSelDstAddr] & rec_q[esp_reg_pkg::SaWordSelDstMask]));
+  logic [15:0] sport, dport;
+  assign sport = be16(buf_rd_data_i, 0);
+  assign dport = be16(buf_rd_data_i, 2);
+
+  esp_kernel_pkg::account_t acct;
+  assign acct = esp_kernel_pkg::account(rec_q, inner_total_q);
+
+  logic [31:0] pseudo;  // UDP pseudo-header: addresses, protocol, length (RFC 768)
+  assign pseudo = {16'd0, be16(c0_q, 12)} + {16'd0, be16(c0_q, 14)} + {16'd0, be16(c1_q, 0)} +
+                  {16'd0, be16(c1_q, 2)} + 32'd17 + {16'd0, be16(c2_q, 4)};
+  logic [31:0] pseudo_f1;
+  logic [15:0] pseudo_sum;
+  assign pseudo_f1  = {16'd0, pseudo[15:0]} + {16'd0, pseudo[31:16]};
+  assign pseudo_sum = pseudo_f1[15:0] + {15'd0, pseudo_f1[16]};
+
+  // The prepare step's length checks (before esp_len_q is registered).
+  logic [31:0] esp_len_now, ct_now;
+  assign esp_len_now = len_q - esp_off_q;
+  assign ct_now      = esp_len_now - 32'd8 - iv_len - 32'd16;
+
+  // Window update plan: which bitmap words the move from top to seq touches.
+  logic [63:0] adv_now;
+  logic [4:0]  first_word;
+  assign adv_now    = seq_q - rec_top;
+  assign first_word = 5'((rec_top[11:0] + 12'd1) >> 7);
+
+  // Ends the job with a status; counter c counts it when the job has an SA.
+  task automatic finish(input logic [7:0] status, input int unsigned c, input logic with_seq);
+    res_q.status <= status;
+    if (has_sa_q) rec_q <= esp_kernel_pkg::count(rec_q, c, 64'd1);
+    if (with_seq) begin
+      res_q.seq       <= seq_q;
+      res_q.seq_valid <= 1'b1;
+    end
+    state_q <= decrypted_q ? Store : Finish;
+  endtask
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q   <= Idle;
+      done_o    <= 1'b0;
+      pending_q <= 1'b0;
+    end else begin
+      done_o <= 1'b0;
+      unique case (state_q)
+        Idle: begin
+          if (start_i) begin
+            fin_q       <= finalize_i;
+            buf_q       <= buf_addr_i;
+            off_q       <= offset_i;
+            len_in_q    <= length_i;
+            rec_q       <= rec_i;
+            ev_q        <= '0;
+            issued_q    <= 1'b0;
+            pending_q   <= 1'b0;
+            decrypted_q <= 1'b0;
+            bad_q       <= 1'b0;
+            has_sa_q    <= finalize_i;
+            sa_q        <= finalize_i ? view_i[111:96] : 16'hFFFF;
+            esp_off_q   <= {24'd0, view_i[95:88]};
+            esp_len_q   <= {15'd0, view_i[80:64]};
+            seq_q       <= view_i[63:0];
+            res_q       <= '{status: 8'(esp_reg_pkg::StatusOk),
+                             sa: finalize_i ? view_i[111:96] : 16'hFFFF,
+                             offset: offset_i, length: length_i, seq: 64'd0, seq_valid: 1'b0};
+            if (!finalize_i && capacity_i != 16'hFFFF &&
+                (offset_i > capacity_i || length_i > capacity_i - offset_i)) begin
+              res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
+              state_q      <= Finish;
+            end else begin
+              state_q <= Load;
+            end
+          end
+        end
+        Load: begin
+          issued_q <= 1'b1;
+          if (dma_done_i) begin
+            issued_q <= 1'b0;
+            state_q  <= fin_q ? EspRead : Ip0;
+          end
+        end
+        // ---------------- prepare: outer IPv4 and UDP, failures belong to no SA ----------
+        Ip0: state_q <= Ip1;
+        Ip1: begin
+          c0_q    <= buf_rd_data_i;
+          state_q <= Ip2;
+        end
+        Ip2: begin
+          c1_q    <= buf_rd_data_i;
+          state_q <= OuterCheck;
+        end
+        OuterCheck: begin  // the bytes at ihl (UDP or ESP header) arrive now
+          c2_q       <= buf_rd_data_i;
+          len_q      <= ip_total;
+          esp_off_q  <= ihl;
+          sum_addr_q <= '0;
+          sum_end_q  <= AB'(ihl);
+          sum_q      <= '0;
+          sum_udp_q  <= 1'b0;
+          if ({16'd0, len_in_q} < 32'd20 || c0_q[127:124] != 4'd4 || ihl < 32'd20 ||
+              ihl > ip_total || ip_total > {16'd0, len_in_q} ||
+              (be16(c0_q, 6) & 16'h3FFF) != 0) begin
+            // Fragments are not reassembled here.
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else begin
+            state_q <= SumRead;  // header checksum
+          end
+        end
+        SumRead: state_q <= SumAdd;
+        SumAdd: begin
+          sum_q      <= esp_kernel_pkg::ones_sum_block(buf_rd_data_i,
+                            esp_kernel_pkg::mask_first(sum_end_q - sum_addr_q), sum_q);
+          sum_addr_q <= sum_addr_q + 17'd16;
+          state_q    <= (sum_addr_q + 17'd16 < sum_end_q) ? SumRead : SumCheck;
+        end
+        SumCheck: begin
+          if (sum_q != 16'hFFFF) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else if (sum_udp_q) begin
+            state_q <= UdpEsp;
+          end else if (proto == 8'd17) begin
+            if (len_q - esp_off_q < 32'd8 || be16(c2_q, 4) < 16'd8 ||
+                {16'd0, be16(c2_q, 4)} > len_q - esp_off_q) begin
+              finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+            end else if (be16(c2_q, 6) != 0) begin
+              // A sender that did checksum gets checked (RFC 768).
+              sum_addr_q <= AB'(esp_off_q);
+              sum_end_q  <= AB'(esp_off_q + {16'd0, be16(c2_q, 4)});
+              sum_q      <= pseudo_sum;
+              sum_udp_q  <= 1'b1;
+              state_q    <= SumRead;
+            end else begin
+              state_q <= UdpEsp;
+            end
+          end else if (proto != 8'd50) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else begin
+            state_q <= EspHdr;
+          end
+        end
+        UdpEsp: begin
+          // RFC 3948 2.2: a zero non-ESP marker means IKE, which does not belong here.
+          len_q     <= esp_off_q + {16'd0, be16(c2_q, 4)};
+          esp_off_q <= esp_off_q + 32'd8;
+          spi_q     <= be32(c2_q, 8);
+          seq_lo_q  <= be32(c2_q, 12);
+          if ({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 || be32(c2_q, 8) == 0) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else begin
+            state_q <= Lookup;
+          end
+        end
+        EspHdr: begin
+          spi_q    <= be32(c2_q, 0);
+          seq_lo_q <= be32(c2_q, 4);
+          if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          else state_q <= Lookup;
+        end
+        Lookup: begin
+          issued_q <= 1'b1;
+          if (lookup_done_i) begin
+            issued_q <= 1'b0;
+            if (!lookup_found_i) begin
+              res_q.status <= 8'(esp_reg_pkg::StatusBadSpi);
+              state_q      <= Finish;
+            end else begin
+              rec_q     <= rec_i;
+              sa_q      <= lookup_slot_i;
+              res_q.sa  <= lookup_slot_i;
+              has_sa_q  <= 1'b1;
+              state_q   <= SaCheck;
+            end
+          end
+        end
+        SaCheck: begin
+          esp_len_q <= esp_len_now;
+          seq_q     <= esp_kernel_pkg::infer_seq(rec_top, window, esn, seq_lo_q);
+          if (rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateHardExpired]) begin
+            finish(8'(esp_reg_pkg::StatusLifetimeExpired), esp_reg_pkg::CounterOtherDrops, 1'b0);
+          end else if (esp_len_now < 32'd8 + iv_len + 32'd16 + align ||
+                       (ct_now & (align - 32'd1)) != 0) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b0);
+          end else begin
+            state_q <= ReplayRead;
+          end
+        end
+        // Replay pre-check against the window as the pass found it.
+        ReplayRead: begin
+          if (chk_decided && !chk_pass) begin
+            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
+          end else if (chk_decided) begin
+            pending_q <= 1'b1;
+            state_q   <= Finish;
+          end else begin
+            state_q <= ReplayCheck;
+          end
+        end
+        ReplayCheck: begin
+          if (chk_bit) begin
+            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
+          end else begin
+            pending_q <= 1'b1;
+            state_q   <= Finish;
+          end
+        end
+        // ---------------- finalize ----------------
+        EspRead: state_q <= EspIv;
+        EspIv: begin
+          c2_q     <= buf_rd_data_i;
+          spi_q    <= be32(buf_rd_data_i, 0);
+          seq_lo_q <= be32(buf_rd_data_i, 4);
+          state_q  <= IcvRead;
+        end
+        IcvRead: begin
+          iv_q    <= buf_rd_data_i;
+          state_q <= IcvHave;
+        end
+        IcvHave: begin
+          icv_q   <= buf_rd_data_i;
+          state_q <= Auth;
+        end
+        Auth: begin
+          issued_q <= 1'b1;
+          if (gcm ? crypt_done_i : hmac_done_i) begin
+            issued_q <= 1'b0;
+            // Constant-time: one 128-bit compare, no early exit.
+            if ((gcm ? crypt_result_i : icv_i) != icv_q) begin
+              finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
+            end else begin
+              decrypted_q <= gcm;
+              state_q     <= gcm ? Replay2Read : Decrypt;
+            end
+          end
+        end
+        Decrypt: begin
+          issued_q <= 1'b1;
+          if (crypt_done_i) begin
+            issued_q    <= 1'b0;
+            decrypted_q <= 1'b1;
+            state_q     <= Replay2Read;
+          end
+        end
+        // Authentic: check again (a twin earlier in the pass may have taken the number),
+        // then the window moves.
+        Replay2Read: begin
+          top_q <= rec_top;
+          if (chk_decided && !chk_pass) begin
+            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+          end else if (chk_decided) begin
+            state_q <= WindowStart;
+          end else begin
+            state_q <= Replay2Check;
+          end
+        end
+        Replay2Check: begin
+          if (chk_bit) begin
+            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+          end else begin
+            state_q <= WindowStart;
+          end
+        end
+        WindowStart: begin
+          if (seq_q > rec_top) begin
+            rec_q[esp_reg_pkg::SaWordSeqLo] <= seq_q[31:0];
+            rec_q[esp_reg_pkg::SaWordSeqHi] <= seq_q[63:32];
+            if (adv_now >= 64'd3968) begin
+              word_q       <= '0;
+              words_left_q <= 6'd32;
+            end else begin
+              word_q       <= first_word;
+              words_left_q <= {1'b0, seq_q[11:7] - first_word} + 6'd1;
+            end
+          end else begin
+            word_q       <= seq_q[11:7];
+            words_left_q <= (window != 0) ? 6'd1 : 6'd0;
+          end
+          state_q <= WindowRead;
+        end
+        WindowRead: state_q <= (words_left_q == 0) ? TrailerRead : WindowWrite;
+        WindowWrite: begin
+          word_q       <= word_q + 5'd1;
+          words_left_q <= words_left_q - 6'd1;
+          state_q      <= WindowRead;
+        end
+        TrailerRead: state_q <= TrailerHave;
+        TrailerHave: begin
+          pad_q     <= {24'd0, b(buf_rd_data_i, 14)};
+          nh_q      <= b(buf_rd_data_i, 15);
+          avail_q   <= ct_len - 32'd2 - {24'd0, b(buf_rd_data_i, 14)};
+          pad_pos_q <= '0;
+          if ({24'd0, b(buf_rd_data_i, 14)} + 32'd2 > ct_len) begin
+            finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+          end else begin
+            state_q <= (b(buf_rd_data_i, 14) == 0) ? NhCheck : PadRead;
+          end
+        end
+        PadRead: state_q <= PadCheck;
+        PadCheck: begin
+          if (pad_bad) bad_q <= 1'b1;
+          pad_pos_q <= pad_pos_q + 32'd16;
+          state_q   <= (pad_pos_q + 32'd16 < pad_q) ? PadRead : NhCheck;
+        end
+        NhCheck: begin
+          if (bad_q) begin
+            finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+          end else if (nh_q != 8'd4) begin
+            finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
+          end else if (avail_q < 32'd20) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+          end else begin
+            state_q <= InnerRead0;
+          end
+        end
+        // Inner IPv4: its total length must fit; anything after it is TFC padding (RFC 4303 2.7).
+        InnerRead0: state_q <= InnerRead1;
+        InnerRead1: begin
+          c0_q    <= buf_rd_data_i;
+          state_q <= InnerRead2;
+        end
+        InnerRead2: begin
+          c1_q          <= buf_rd_data_i;
+          inner_ihl_q   <= {26'd0, c0_q[123:120], 2'd0};
+          inner_total_q <= {16'd0, be16(c0_q, 2)};
+          state_q       <= InnerCheck;
+        end
+        InnerCheck: begin  // the bytes at payload + ihl (ports) arrive now
+          if (c0_q[127:124] != 4'd4 || inner_ihl_q < 32'd20 || inner_total_q < inner_ihl_q ||
+              inner_total_q > avail_q) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+          end else if (!sel_addr_ok || (sel_proto != 0 && in_proto != sel_proto)) begin
+            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          end else if (sel_proto != 8'd6 && sel_proto != 8'd17) begin
+            state_q <= Account;  // any protocol, or one without ports
+          end else if (sel_sp == 32'h0000FFFF && sel_dp == 32'h0000FFFF) begin
+            state_q <= Account;
+          end else if ((be16(c0_q, 6) & 16'h1FFF) != 0 || inner_ihl_q + 32'd4 > inner_total_q) begin
+            // Ports are only in the first fragment (RFC 4301 7).
+            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          end else begin
+            state_q <= PortsCheck;
+          end
+        end
+        PortsCheck: begin
+          if (sport >= sel_sp[31:16] && sport <= sel_sp[15:0] &&
+              dport >= sel_dp[31:16] && dport <= sel_dp[15:0]) begin
+            state_q <= Account;
+          end else begin
+            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          end
+        end
+        Account: begin
+          ev_q <= acct.ev;
+          if (!acct.ok) begin
+            rec_q        <= esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
+          end else begin
+            rec_q        <= acct.rec;
+            res_q.offset <= off_q + 16'(payload);
+            res_q.length <= inner_total_q[15:0];
+          end
+          res_q.seq       <= seq_q;
+          res_q.seq_valid <= 1'b1;
+          state_q         <= Store;
+        end
+        Store: begin
+          issued_q <= 1'b1;
+          if (dma_done_i) state_q <= Finish;
+        end
+        Finish: begin
+          done_o  <= 1'b1;
+          state_q <= Idle;
+        end
+        default: state_q <= Idle;
+      endcase
+    end
+  end
+
+  // Requests to the shared engines and memories.
+  always_comb begin
+    lookup_o = state_q == Lookup && !issued_q;
+    spi_o    = spi_q;
+
+    rp_rd_en_o   = (state_q == ReplayRead || state_q == Replay2Read) && !chk_decided ||
+                   (state_q == WindowRead && words_left_q != 0);
+    rp_word_o    = (state_q == WindowRead || state_q == WindowWrite) ? word_q : seq_q[11:7];
+    rp_wr_en_o   = state_q == WindowWrite;
+    rp_wr_data_o = new_word;
+
+    dma_o       = '0;
+    dma_o.start = (state_q == Load || state_q == Store) && !issued_q;
+    dma_o.store = state_q == Store;
+    dma_o.gaddr = (state_q == Store) ? buf_q + {48'd0, off_q} + {47'd0, payload}
+                                     : buf_q + {48'd0, off_q};
+    dma_o.laddr = (state_q == Store) ? payload : '0;
+    dma_o.len   = (state_q == Store) ? AB'(ct_len) : {1'b0, len_in_q};
+
+    crypt_o       = '0;
+    crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q;
+    crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
+    // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
+    crypt_o.iv    = gcm ? {rec_q[esp_reg_pkg::SaWordSalt], c2_q[63:0], 32'd1} : iv_q;
+    crypt_o.aad12 = esn;
+    crypt_o.aad   = esn ? {spi_q, seq_q[63:32], seq_lo_q, 32'd0} : {spi_q, seq_lo_q, 64'd0};
+    crypt_o.addr  = payload;
+    crypt_o.len   = AB'(ct_len);
+
+    hmac_o        = '0;
+    hmac_o.start  = state_q == Auth && !gcm && !issued_q;
+    hmac_o.addr   = AB'(esp_off_q);
+    hmac_o.len    = AB'(32'd8 + iv_len + ct_len);
+    hmac_o.esn    = esn;
+    hmac_o.seq_hi = seq_q[63:32];
+
+    buf_o = '0;
+    unique case (state_q)
+      Ip0: begin
+        buf_o.rd_en = 1'b1;
+      end
+      Ip1: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = 17'd16;
+      end
+      Ip2: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = AB'(ihl);
+      end
+      SumRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = sum_addr_q;
+      end
+      EspRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = AB'(esp_off_q);
+      end
+      EspIv: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = AB'(esp_off_q + 32'd8);
+      end
+      IcvRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = AB'(esp_off_q + esp_len_q - 32'd16);
+      end
+      TrailerRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload + AB'(ct_len) - 17'd16;
+      end
+      PadRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload + AB'(avail_q + pad_pos_q);
+      end
+      InnerRead0: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload;
+      end
+      InnerRead1: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload + 17'd16;
+      end
+      InnerRead2: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload + AB'({26'd0, c0_q[123:120], 2'd0});
+      end
+      default: ;
+    endcase
+  end
+
+  logic unused_in;
+  assign unused_in = ^{view_i[87:81], sel_pp[31:8], pseudo_f1[31:17]};
+
+  assign view_o    = {sa_q, esp_off_q[7:0], 7'd0, esp_len_q[16:0], seq_q};
+  assign pending_o = pending_q;
+  assign result_o  = res_q;
+  assign ev_o      = ev_q;
+  assign rec_o     = rec_q;
+
+endmodule

@@ -1,0 +1,218 @@
+// esp_kernel_pkg: types and pure functions shared by the ESP kernel's sequencer and framers
+// (esp_top and below): the request structs the core multiplexes between its clients, the
+// SA-record flag bits (docs/hardware.md, esp_regs.json), lifetime accounting (RFC 4301
+// 4.4.2.1) and the replay window's ESN inference (RFC 4303 Appendix A2.1).
+package esp_kernel_pkg;
+
+  // SA record flag bits (esp_regs.json sa_record.flags).
+  localparam int unsigned FlagValid     = 0;
+  localparam int unsigned FlagInbound   = 1;
+  localparam int unsigned FlagEsn       = 2;
+  localparam int unsigned FlagUdp       = 3;
+  localparam int unsigned FlagTransform = 4;   // bits 7-4
+  localparam int unsigned FlagDf        = 8;   // bits 9-8
+  localparam int unsigned FlagTtl       = 16;  // bits 23-16
+  localparam int unsigned FlagKey256    = 24;
+
+  // sa_state bits.
+  localparam int unsigned StateSoftFired    = 0;
+  localparam int unsigned StateHardExpired  = 1;
+  localparam int unsigned StateSeqExhausted = 2;
+
+  // The local packet buffer: 2^17 bytes. Packet windows use [0, 64 KiB); descriptors and
+  // completions of the current pass live above.
+  localparam int unsigned BufAddrBits = 17;
+  localparam logic [BufAddrBits-1:0] DescArea = 17'h10000;
+
+  localparam int unsigned JobsPerPass = 64;
+
+  // An SA's secrets as the table stores them: {round keys 14..0, H, HMAC inner, HMAC outer}.
+  localparam int unsigned KeyBits = 15 * 128 + 128 + 256 + 256;
+
+  typedef logic [63:0][31:0] rec_t;   // element k = SA record word k
+
+  // Events a job raises, pushed in this order after the job.
+  typedef struct packed {
+    logic soft_life;
+    logic hard_life;
+    logic seq_ovf;
+  } ev_t;
+
+  typedef struct packed {
+    logic [7:0]  status;
+    logic [15:0] sa;
+    logic [15:0] offset;
+    logic [15:0] length;
+    logic [63:0] seq;
+    logic        seq_valid;
+  } result_t;
+
+  // One 16-byte access to the local packet buffer; byte 0 in [127:120], mask bit 15 = byte 0.
+  typedef struct packed {
+    logic                   rd_en;
+    logic [BufAddrBits-1:0] rd_addr;
+    logic                   wr_en;
+    logic [BufAddrBits-1:0] wr_addr;
+    logic [127:0]           wr_data;
+    logic [15:0]            wr_mask;
+  } buf_req_t;
+
+  // DMA between device memory and the local buffer: load (gmem -> buffer) or store.
+  typedef struct packed {
+    logic                   start;
+    logic                   store;
+    logic [63:0]            gaddr;
+    logic [BufAddrBits-1:0] laddr;
+    logic [BufAddrBits-1:0] len;
+  } dma_req_t;
+
+  typedef enum logic [2:0] {
+    CryptGcmEnc = 3'd0,
+    CryptGcmDec = 3'd1,
+    CryptCbcEnc = 3'd2,
+    CryptCbcDec = 3'd3,
+    CryptEcb    = 3'd4
+  } crypt_mode_e;
+
+  // In-place cipher over [addr, addr + len) of the local buffer (esp_crypt).
+  typedef struct packed {
+    logic                   start;
+    crypt_mode_e            mode;
+    logic [127:0]           iv;     // GCM: J0; CBC: IV; ECB: the block
+    logic [127:0]           aad;    // GCM AAD, zero padded
+    logic                   aad12;  // 12-byte AAD (ESN) instead of 8
+    logic [BufAddrBits-1:0] addr;
+    logic [BufAddrBits-1:0] len;
+  } crypt_req_t;
+
+  // HMAC-SHA256 over [addr, addr + len) then, with esn, the 4 bytes of seq_hi (RFC 4303 2.2.1).
+  typedef struct packed {
+    logic                   start;
+    logic [BufAddrBits-1:0] addr;
+    logic [BufAddrBits-1:0] len;
+    logic                   esn;
+    logic [31:0]            seq_hi;
+  } hmac_req_t;
+
+  // Bytes 0..n-1 of a 16-byte access.
+  function automatic logic [15:0] mask_first(logic [BufAddrBits-1:0] n);
+    mask_first = (n >= 17'd16) ? 16'hFFFF : ~(16'hFFFF >> n[3:0]);
+  endfunction
+
+  // Byte i of a 16-byte block.
+  function automatic logic [7:0] byte_at(logic [127:0] b, logic [3:0] i);
+    byte_at = b[8 * (15 - int'(i)) +: 8];
+  endfunction
+
+  // A little-endian 32-bit word at bytes 4w..4w+3 of a block (descriptors, completions).
+  function automatic logic [31:0] le32_at(logic [127:0] b, int unsigned w);
+    le32_at = {b[127 - 8 * (4 * w + 3) -: 8], b[127 - 8 * (4 * w + 2) -: 8],
+               b[127 - 8 * (4 * w + 1) -: 8], b[127 - 8 * (4 * w) -: 8]};
+  endfunction
+
+  function automatic logic [31:0] bswap32(logic [31:0] v);
+    bswap32 = {v[7:0], v[15:8], v[23:16], v[31:24]};
+  endfunction
+
+  // RFC 1071 one's-complement sum of the 16-bit words of a block under a byte mask, added
+  // to sum and folded (not inverted).
+  function automatic logic [15:0] ones_sum_block(logic [127:0] b, logic [15:0] m, logic [15:0] sum);
+    logic [19:0] acc;
+    acc = {4'd0, sum};
+    for (int unsigned k = 0; k < 8; k++) begin
+      acc = acc + {4'd0, (m[15 - 2 * k] ? b[127 - 16 * k -: 8] : 8'd0),
+                         (m[14 - 2 * k] ? b[119 - 16 * k -: 8] : 8'd0)};
+    end
+    acc = {4'd0, acc[15:0]} + {16'd0, acc[19:16]};
+    acc = {4'd0, acc[15:0]} + {16'd0, acc[19:16]};
+    ones_sum_block = acc[15:0];
+  endfunction
+
+  function automatic logic [63:0] counter(rec_t r, int unsigned c);
+    counter = {r[esp_reg_pkg::SaWordCounters + 2 * c + 1], r[esp_reg_pkg::SaWordCounters + 2 * c]};
+  endfunction
+
+  function automatic rec_t count(rec_t r, int unsigned c, logic [63:0] n);
+    logic [63:0] v;
+    v = counter(r, c) + n;
+    count = r;
+    count[esp_reg_pkg::SaWordCounters + 2 * c]     = v[31:0];
+    count[esp_reg_pkg::SaWordCounters + 2 * c + 1] = v[63:32];
+  endfunction
+
+  typedef struct packed {
+    rec_t rec;
+    logic ok;
+    ev_t  ev;
+  } account_t;
+
+  // Counts a packet of `bytes` inner bytes against the SA's lifetimes (hls/sa_table.cpp
+  // sa_account_packet): a packet that would pass a hard limit is refused and stops the SA;
+  // reaching the soft limit raises its event once; reaching a hard limit exactly stops it.
+  function automatic account_t account(rec_t r, logic [31:0] bytes);
+    logic [63:0] packets, total, soft_bytes, hard_bytes;
+    logic [31:0] soft_packets, hard_packets, state;
+    account_t    a;
+    packets      = counter(r, esp_reg_pkg::CounterPackets) + 64'd1;
+    total        = counter(r, esp_reg_pkg::CounterBytes) + {32'd0, bytes};
+    soft_bytes   = {r[esp_reg_pkg::SaWordLifeSoftBytesHi], r[esp_reg_pkg::SaWordLifeSoftBytesLo]};
+    hard_bytes   = {r[esp_reg_pkg::SaWordLifeHardBytesHi], r[esp_reg_pkg::SaWordLifeHardBytesLo]};
+    soft_packets = r[esp_reg_pkg::SaWordLifeSoftPackets];
+    hard_packets = r[esp_reg_pkg::SaWordLifeHardPackets];
+    state        = r[esp_reg_pkg::SaWordSaState];
+    a.ev         = '0;
+    a.ok         = 1'b1;
+    if ((hard_packets != 0 && packets > {32'd0, hard_packets}) ||
+        (hard_bytes != 0 && total > hard_bytes)) begin
+      a.ok = 1'b0;
+      if (!state[StateHardExpired]) begin
+        state[StateHardExpired] = 1'b1;
+        a.ev.hard_life = 1'b1;
+      end
+    end else begin
+      r = count(r, esp_reg_pkg::CounterPackets, 64'd1);
+      r = count(r, esp_reg_pkg::CounterBytes, {32'd0, bytes});
+      if (!state[StateSoftFired] &&
+          ((soft_packets != 0 && packets >= {32'd0, soft_packets}) ||
+           (soft_bytes != 0 && total >= soft_bytes))) begin
+        state[StateSoftFired] = 1'b1;
+        a.ev.soft_life = 1'b1;
+      end
+      if (((hard_packets != 0 && packets >= {32'd0, hard_packets}) ||
+           (hard_bytes != 0 && total >= hard_bytes)) && !state[StateHardExpired]) begin
+        state[StateHardExpired] = 1'b1;
+        a.ev.hard_life = 1'b1;
+      end
+    end
+    r[esp_reg_pkg::SaWordSaState] = state;
+    a.rec   = r;
+    account = a;
+  endfunction
+
+  // The 64-bit sequence number of a received low half (RFC 4303 A2.1; hls/replay.cpp):
+  // 0 when it would lie below sequence number 1.
+  function automatic logic [63:0] infer_seq(logic [63:0] top, logic [31:0] window, logic esn,
+                                            logic [31:0] seq_lo);
+    logic [31:0] w, tl, th, bl, sh;
+    logic        none;
+    w    = (window == 0) ? esp_reg_pkg::ReplayWindowDefault : window;
+    tl   = top[31:0];
+    th   = top[63:32];
+    bl   = tl - w + 32'd1;
+    none = 1'b0;
+    if (tl >= w - 32'd1) begin
+      sh = (seq_lo >= bl) ? th : th + 32'd1;
+    end else begin
+      none = (seq_lo >= bl) && (th == 0);
+      sh   = (seq_lo >= bl) ? th - 32'd1 : th;
+    end
+    if (!esn) begin
+      infer_seq = {32'd0, seq_lo};
+    end else if (none) begin
+      infer_seq = 64'd0;
+    end else begin
+      infer_seq = {sh, seq_lo};
+    end
+  endfunction
+
+endpackage

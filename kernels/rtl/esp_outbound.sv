@@ -1,0 +1,349 @@
+// esp_outbound: ESP tunnel-mode encapsulation of one job (RFC 4303, RFC 4106 GCM, RFC 3602
+// CBC + RFC 4868 HMAC-SHA256-128, RFC 3948 UDP with checksum 0), byte for byte as
+// hls/esp_outbound.cpp, with its order of checks (docs/hardware.md). The window in the local
+// buffer starts `head` bytes before the packet, so headers are written in front of it:
+//   outer IPv4 [UDP] | SPI | seq | IV | inner packet | padding 1,2,3.. | pad len | 4 | ICV
+module esp_outbound (
+  input  logic                              clk_i,
+  input  logic                              rst_ni,
+  input  logic                              start_i,
+  input  logic [63:0]                       buf_addr_i,
+  input  logic [15:0]                       offset_i,
+  input  logic [15:0]                       length_i,
+  input  logic [15:0]                       capacity_i,
+  input  logic [15:0]                       sa_index_i,
+  input  esp_kernel_pkg::rec_t              rec_i,      // the job's SA, valid at start
+  output logic                              done_o,
+  output esp_kernel_pkg::result_t           result_o,
+  output esp_kernel_pkg::ev_t               ev_o,
+  output esp_kernel_pkg::rec_t              rec_o,      // the SA after the job
+  output esp_kernel_pkg::dma_req_t          dma_o,
+  input  logic                              dma_done_i,
+  output esp_kernel_pkg::crypt_req_t        crypt_o,
+  input  logic                              crypt_done_i,
+  input  logic [127:0]                      crypt_result_i,
+  output esp_kernel_pkg::hmac_req_t         hmac_o,
+  input  logic                              hmac_done_i,
+  input  logic [127:0]                      icv_i,
+  output esp_kernel_pkg::buf_req_t          buf_o,
+  input  logic [127:0]                      buf_rd_data_i
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+
+  typedef enum logic [3:0] {
+    Idle,
+    Load,
+    HdrRead,
+    HdrCheck,
+    Trailer,
+    IvWait,
+    HdrWrite,
+    Cipher,
+    Mac,
+    IcvWrite,
+    Store,
+    Finish
+  } state_e;
+  state_e state_q;
+
+  esp_kernel_pkg::rec_t    rec_q;
+  esp_kernel_pkg::result_t res_q;
+  esp_kernel_pkg::ev_t     ev_q;
+  logic [63:0]  buf_q;
+  logic [31:0]  off_q, len_q, cap_q;
+  logic [31:0]  pad_q, ct_q, total_q;
+  logic [63:0]  seq_q;
+  logic [127:0] iv_q, icv_q;
+  logic [415:0] hdr_q;
+  logic [7:0]   tos_q;
+  logic         df_q;
+  logic [2:0]   chunk_q;
+  logic         issued_q;
+
+  // SA fields.
+  logic [31:0] flags;
+  logic        gcm, udp, esn;
+  logic [31:0] head, iv_len, align;
+  assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
+  assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
+  assign udp    = flags[esp_kernel_pkg::FlagUdp];
+  assign esn    = flags[esp_kernel_pkg::FlagEsn];
+  assign iv_len = gcm ? 32'd8 : 32'd16;
+  assign align  = gcm ? 32'd4 : 32'd16;
+  assign head   = 32'd20 + (udp ? 32'd8 : 32'd0) + 32'd8 + iv_len;
+
+  // The inner header (first 16 bytes of the packet).
+  logic [7:0]  b0;
+  logic [31:0] ihl, inner_total;
+  assign b0          = esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd0);
+  assign ihl         = {26'd0, b0[3:0], 2'd0};
+  assign inner_total = {16'd0, esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd2),
+                        esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd3)};
+
+  logic [31:0] pad, ct_len, total;
+  assign pad    = (align - ((len_q + 32'd2) & (align - 32'd1))) & (align - 32'd1);
+  assign ct_len = len_q + pad + 32'd2;
+  assign total  = head + ct_len + 32'd16;
+
+  logic [63:0] last_seq;
+  assign last_seq = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
+  esp_kernel_pkg::account_t acct;
+  assign acct = esp_kernel_pkg::account(rec_q, len_q);
+
+  // Outer IPv4 header (RFC 4301 5.1.2.1: TOS copied, DF by policy), checksum over it.
+  logic [1:0]   df_policy;
+  logic         set_df;
+  logic [159:0] ip_nocsum, ip_hdr;
+  logic [15:0]  ip_sum;
+  assign df_policy = flags[esp_kernel_pkg::FlagDf +: 2];
+  assign set_df    = df_policy == 2'(esp_reg_pkg::DfPolicySet) || (df_policy == 2'(esp_reg_pkg::DfPolicyCopy) && df_q);
+  assign ip_nocsum = {8'h45, tos_q, total_q[15:0], seq_q[15:0], (set_df ? 8'h40 : 8'h00), 8'h00,
+                      flags[esp_kernel_pkg::FlagTtl +: 8], (udp ? 8'd17 : 8'd50), 16'h0000,
+                      rec_q[esp_reg_pkg::SaWordTunnelSrc], rec_q[esp_reg_pkg::SaWordTunnelDst]};
+  assign ip_sum    = ~esp_kernel_pkg::ones_sum_block(ip_nocsum[159:32], 16'hFFFF,
+                         esp_kernel_pkg::ones_sum_block({ip_nocsum[31:0], 96'd0}, 16'hF000, 16'd0));
+  assign ip_hdr    = {ip_nocsum[159:80], ip_sum, ip_nocsum[63:0]};
+  logic [63:0]  udp_hdr, esp_hdr;
+  logic [127:0] iv_field;
+  assign udp_hdr  = {rec_q[esp_reg_pkg::SaWordUdpPorts], total_q[15:0] - 16'd20, 16'h0000};
+  assign esp_hdr  = {rec_q[esp_reg_pkg::SaWordSpi], seq_q[31:0]};
+  assign iv_field = gcm ? {seq_q, 64'd0} : iv_q;
+
+  // Trailer: padding 1, 2, 3, ... (RFC 4303 2.4), pad length, next header 4.
+  logic [255:0] trailer;
+  always_comb begin
+    trailer = '0;
+    for (int unsigned i = 0; i < 18; i++) begin
+      if (i < pad_q) trailer[255 - 8 * i -: 8] = 8'(i + 1);
+      else if (i == pad_q) trailer[255 - 8 * i -: 8] = pad_q[7:0];
+      else if (i == pad_q + 1) trailer[255 - 8 * i -: 8] = 8'd4;
+    end
+  end
+
+  function automatic esp_kernel_pkg::result_t drop_result(logic [7:0] status, logic [15:0] sa,
+                                                          logic [15:0] off, logic [15:0] len);
+    drop_result = '{status: status, sa: sa, offset: off, length: len, seq: 64'd0,
+                    seq_valid: 1'b0};
+  endfunction
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q <= Idle;
+      done_o  <= 1'b0;
+    end else begin
+      done_o <= 1'b0;
+      unique case (state_q)
+        Idle: begin
+          if (start_i) begin
+            rec_q    <= rec_i;
+            buf_q    <= buf_addr_i;
+            off_q    <= {16'd0, offset_i};
+            len_q    <= {16'd0, length_i};
+            cap_q    <= {16'd0, capacity_i};
+            ev_q     <= '0;
+            issued_q <= 1'b0;
+            res_q    <= drop_result(8'(esp_reg_pkg::StatusOk), sa_index_i, offset_i, length_i);
+            if (!rec_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] ||
+                rec_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound]) begin
+              res_q.status <= 8'(esp_reg_pkg::StatusBadSa);
+              state_q      <= Finish;
+            end else if (rec_i[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateHardExpired]) begin
+              res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
+              rec_q        <= esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
+              state_q      <= Finish;
+            end else if ((capacity_i != 16'hFFFF &&
+                          (offset_i > capacity_i || length_i > capacity_i - offset_i)) ||
+                         length_i < 16'd20) begin
+              res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
+              rec_q        <= esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
+              state_q      <= Finish;
+            end else begin
+              state_q <= Load;
+            end
+          end
+        end
+        Load: begin
+          issued_q <= 1'b1;
+          if (dma_done_i) state_q <= HdrRead;
+        end
+        HdrRead: state_q <= HdrCheck;
+        HdrCheck: begin
+          pad_q   <= pad;
+          ct_q    <= ct_len;
+          total_q <= total;
+          seq_q   <= last_seq + 64'd1;
+          tos_q   <= esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
+          df_q    <= buf_rd_data_i[127 - 8 * 6 - 1];
+          chunk_q <= '0;
+          issued_q <= 1'b0;
+          state_q <= Finish;
+          if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
+            res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
+            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+          end else if (off_q < head || off_q + ct_len + 32'd16 > cap_q || total > 32'hFFFF) begin
+            res_q.status <= 8'(esp_reg_pkg::StatusTooBig);
+            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+          end else if ((!esn && last_seq >= 64'hFFFF_FFFF) || (esn && last_seq == '1)) begin
+            // RFC 4303 3.3.3: the sequence number never wraps.
+            res_q.status <= 8'(esp_reg_pkg::StatusSeqOverflow);
+            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            if (!rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateSeqExhausted]) begin
+              rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateSeqExhausted] <= 1'b1;
+              ev_q.seq_ovf <= 1'b1;
+            end
+          end else if (!acct.ok) begin
+            res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
+            rec_q        <= esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            ev_q         <= acct.ev;
+          end else begin
+            rec_q              <= acct.rec;
+            rec_q[esp_reg_pkg::SaWordSeqLo] <= last_seq[31:0] + 32'd1;
+            rec_q[esp_reg_pkg::SaWordSeqHi] <= 32'((last_seq + 64'd1) >> 32);
+            ev_q               <= acct.ev;
+            state_q            <= Trailer;
+          end
+        end
+        Trailer: begin  // two writes at head + len
+          chunk_q <= chunk_q + 3'd1;
+          if (chunk_q == 3'd1) begin
+            chunk_q  <= '0;
+            issued_q <= 1'b0;
+            state_q  <= gcm ? HdrWrite : IvWait;
+          end
+        end
+        IvWait: begin  // CBC IV = AES_K(0^64 || seq)
+          issued_q <= 1'b1;
+          if (crypt_done_i) begin
+            iv_q     <= crypt_result_i;
+            issued_q <= 1'b0;
+            state_q  <= HdrWrite;
+          end
+        end
+        HdrWrite: begin
+          hdr_q   <= udp ? {ip_hdr, udp_hdr, esp_hdr, iv_field}
+                         : {ip_hdr, esp_hdr, iv_field, 64'd0};
+          chunk_q <= chunk_q + 3'd1;
+          if (chunk_q != 3'd0 && {25'd0, chunk_q, 4'd0} >= head) begin
+            chunk_q <= '0;
+            state_q <= Cipher;
+          end
+        end
+        Cipher: begin
+          issued_q <= 1'b1;
+          if (crypt_done_i) begin
+            icv_q    <= crypt_result_i;
+            issued_q <= 1'b0;
+            state_q  <= gcm ? IcvWrite : Mac;
+          end
+        end
+        Mac: begin
+          issued_q <= 1'b1;
+          if (hmac_done_i) begin
+            icv_q   <= icv_i;
+            state_q <= IcvWrite;
+          end
+        end
+        IcvWrite: begin
+          issued_q <= 1'b0;
+          state_q  <= Store;
+        end
+        Store: begin
+          issued_q <= 1'b1;
+          if (dma_done_i) begin
+            res_q.offset    <= 16'(off_q - head);
+            res_q.length    <= total_q[15:0];
+            res_q.seq       <= seq_q;
+            res_q.seq_valid <= 1'b1;
+            state_q         <= Finish;
+          end
+        end
+        Finish: begin
+          done_o  <= 1'b1;
+          state_q <= Idle;
+        end
+        default: state_q <= Idle;
+      endcase
+    end
+  end
+
+  // Header piece k (16 bytes) is written on HdrWrite's clock k + 1.
+  logic [2:0]   piece;
+  logic [511:0] hdr_padded;
+  logic [127:0] hdr_chunk;
+  assign piece      = chunk_q - 3'd1;
+  assign hdr_padded = {hdr_q, 96'd0};
+  assign hdr_chunk  = hdr_padded[511 - 128 * piece[1:0] -: 128];
+
+  // Requests to the shared engines.
+  logic [AB-1:0] head_l, esp_off_l;
+  assign head_l    = AB'(head);
+  assign esp_off_l = AB'(udp ? 32'd28 : 32'd20);
+  always_comb begin
+    dma_o       = '0;
+    dma_o.start = (state_q == Load || state_q == Store) && !issued_q;
+    dma_o.store = state_q == Store;
+    dma_o.gaddr = (state_q == Store) ? buf_q + {32'd0, off_q} - {32'd0, head}
+                                     : buf_q + {32'd0, off_q};
+    dma_o.laddr = (state_q == Store) ? '0 : head_l;
+    dma_o.len   = (state_q == Store) ? AB'(total_q) : AB'(len_q);
+
+    crypt_o       = '0;
+    crypt_o.aad12 = esn;
+    crypt_o.aad   = esn ? {rec_q[esp_reg_pkg::SaWordSpi], seq_q, 32'd0} : {rec_q[esp_reg_pkg::SaWordSpi], seq_q[31:0], 64'd0};
+    crypt_o.addr  = head_l;
+    crypt_o.len   = AB'(ct_q);
+    if (state_q == IvWait) begin
+      crypt_o.start = !issued_q;
+      crypt_o.mode  = esp_kernel_pkg::CryptEcb;
+      crypt_o.iv    = {64'd0, seq_q};
+    end else begin
+      crypt_o.start = state_q == Cipher && !issued_q;
+      crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmEnc : esp_kernel_pkg::CryptCbcEnc;
+      // GCM J0 = salt || IV || 1 (RFC 4106 4), the IV being the sequence number.
+      crypt_o.iv    = gcm ? {rec_q[esp_reg_pkg::SaWordSalt], seq_q, 32'd1} : iv_q;
+    end
+
+    hmac_o        = '0;
+    hmac_o.start  = state_q == Mac && !issued_q;
+    hmac_o.addr   = esp_off_l;
+    hmac_o.len    = AB'(32'd8 + iv_len + ct_q);
+    hmac_o.esn    = esn;
+    hmac_o.seq_hi = seq_q[63:32];
+
+    buf_o = '0;
+    unique case (state_q)
+      HdrRead: begin
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = head_l;
+      end
+      Trailer: begin
+        buf_o.wr_en   = 1'b1;
+        buf_o.wr_addr = head_l + AB'(len_q) + {12'd0, chunk_q[0], 4'd0};
+        buf_o.wr_data = chunk_q[0] ? trailer[127:0] : trailer[255:128];
+        buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2) - {12'd0, chunk_q[0], 4'd0});
+        if (chunk_q[0] && pad_q + 32'd2 <= 32'd16) buf_o.wr_en = 1'b0;
+      end
+      HdrWrite: begin
+        buf_o.wr_en   = chunk_q != 3'd0 && {25'd0, piece, 4'd0} < head;
+        buf_o.wr_addr = {10'd0, piece, 4'd0};
+        buf_o.wr_data = hdr_chunk;
+        buf_o.wr_mask = esp_kernel_pkg::mask_first(head_l - {10'd0, piece, 4'd0});
+      end
+      IcvWrite: begin
+        buf_o.wr_en   = 1'b1;
+        buf_o.wr_addr = head_l + AB'(ct_q);
+        buf_o.wr_data = icv_q;
+        buf_o.wr_mask = 16'hFFFF;
+      end
+      default: ;
+    endcase
+  end
+
+  logic unused_total;
+  assign unused_total = ^total_q[31:16];  // total is checked to fit 16 bits
+
+  assign result_o = res_q;
+  assign ev_o     = ev_q;
+  assign rec_o    = rec_q;
+
+endmodule
