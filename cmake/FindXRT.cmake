@@ -10,7 +10,7 @@ find_library(XRT_UUID_LIBRARY NAMES uuid)
 include(FindPackageHandleStandardArgs)
 find_package_handle_standard_args(XRT REQUIRED_VARS XRT_INCLUDE_DIR XRT_COREUTIL_LIBRARY XRT_UUID_LIBRARY)
 if(XRT_FOUND AND NOT TARGET XRT::coreutil)
-  add_library(XRT::coreutil UNKNOWN IMPORTED)
+  add_library(XRT::coreutil UNKNOWN IMPORTED GLOBAL)  # GLOBAL: tests/ use it too
   set_target_properties(XRT::coreutil PROPERTIES
     IMPORTED_LOCATION ${XRT_COREUTIL_LIBRARY}
     INTERFACE_INCLUDE_DIRECTORIES ${XRT_INCLUDE_DIR}

@@ -1,6 +1,7 @@
 // XrtTransport: driver/hw's Transport on an Alveo card through XRT's native C++ API:
-// xrt::device (by index or BDF) with the xclbin loaded, xrt::ip for the kernel's AXI4-Lite
-// registers (a user-managed RTL kernel), xrt::bo buffers with explicit sync for DMA.
+// xrt::device (by index or BDF) with the xclbin loaded, then whichever espgw kernel the
+// xclbin holds: the RTL esp_top through xrt::ip registers, or the HLS esp_kernel through
+// xrt::kernel runs on command lists (xrt_flavours.hpp); xrt::bo buffers with explicit sync.
 #pragma once
 
 #include <memory>
@@ -10,13 +11,10 @@
 
 namespace espgw::driver::xrt {
 
-// The kernel's name in the xclbin (kernels/vitis packages esp_top).
-inline constexpr const char* kKernelName = "esp_top";
-
 struct XrtOpenOptions {
   std::string device;  // "" or "0": index 0; digits: an index; otherwise a BDF (0000:65:00.1)
   std::string xclbin;  // path; required
-  int memory_bank = 0; // memory group the buffers live in (the connectivity config's bank)
+  int memory_bank = 0; // RTL kernel: memory group the buffers live in (the connectivity's bank)
 };
 
 // Opens the card. Throws std::runtime_error with one line saying what is missing (no XRT

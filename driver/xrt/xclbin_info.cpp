@@ -1,0 +1,81 @@
+// xclbin inspection (see the header). The kernel clock: a v++-linked kernel's ap_clk is the
+// platform's DATA clock (clock index 0, type CT_DATA, e.g. 300 MHz); the CT_KERNEL clock
+// (e.g. 500 MHz) only feeds a kernel's optional second clock ap_clk_2, which esp_top and
+// esp_kernel do not have. So the DATA clock is reported, the KERNEL clock only as a fallback.
+#include "driver/xrt/xclbin_info.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "experimental/xrt_xclbin.h"
+#include "xrt/xclbin.h"
+
+namespace espgw::driver::xrt {
+
+KernelChoice choose_kernel(const std::vector<std::string>& cu_names) {
+  bool rtl = false, hls = false;
+  for (const std::string& cu : cu_names) {
+    const std::string kernel = cu.substr(0, cu.find(':'));
+    rtl = rtl || kernel == kRtlKernelName;
+    hls = hls || kernel == kHlsKernelName;
+  }
+  if (rtl) return {KernelFlavour::kRtl, kRtlKernelName};
+  if (hls) return {KernelFlavour::kHls, kHlsKernelName};
+  throw std::runtime_error(fmt::format("kernel not found: the xclbin holds {} but neither {} (RTL, kernels/vitis) nor {} "
+                                       "(HLS, hls/vitis)",
+                                       cu_names.empty() ? std::string("no kernels") : fmt::format("{}", fmt::join(cu_names, ", ")),
+                                       kRtlKernelName, kHlsKernelName));
+}
+
+namespace {
+
+std::uint32_t clock_mhz(const ::xrt::xclbin& xclbin) {
+  const clock_freq_topology* topo = nullptr;
+  try {
+    topo = xclbin.get_axlf_section<const clock_freq_topology*>(CLOCK_FREQ_TOPOLOGY);
+  } catch (const std::exception&) {  // XRT throws "No such axlf section": the clock is unknown
+    return 0;
+  }
+  if (topo == nullptr || topo->m_count <= 0) return 0;
+  std::uint32_t data = 0, kernel = 0;
+  for (int i = 0; i < topo->m_count; ++i) {
+    const clock_freq& c = topo->m_clock_freq[i];
+    if (c.m_type == CT_DATA && data == 0) data = c.m_freq_Mhz;
+    if (c.m_type == CT_KERNEL && kernel == 0) kernel = c.m_freq_Mhz;
+  }
+  return data != 0 ? data : kernel;
+}
+
+}  // namespace
+
+XclbinInfo inspect_xclbin(const ::xrt::xclbin& xclbin) {
+  XclbinInfo info;
+  info.uuid = xclbin.get_uuid().to_string();
+  for (const auto& ip : xclbin.get_ips()) {
+    // IP_LAYOUT also lists memory and debug IPs under other types; a kernel CU is named
+    // "kernel:instance".
+    const std::string name = ip.get_name();
+    if (name.find(':') != std::string::npos) info.cu_names.push_back(name);
+  }
+  info.kernel_clock_mhz = clock_mhz(xclbin);
+  info.kernel = choose_kernel(info.cu_names);
+  return info;
+}
+
+XclbinInfo inspect_xclbin_file(const std::string& path) {
+  ::xrt::xclbin xclbin;
+  try {
+    xclbin = ::xrt::xclbin(path);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("xrt: cannot read xclbin '{}': {}", path, e.what()));
+  }
+  try {
+    return inspect_xclbin(xclbin);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("xrt: '{}': {}", path, e.what()));
+  }
+}
+
+}  // namespace espgw::driver::xrt

@@ -1,0 +1,47 @@
+// What driver/xrt needs to know about an xclbin before it talks to a card: its UUID, the
+// kernel's clock, and which of espgw's two kernels it carries (the RTL esp_top, driven
+// through xrt::ip; the HLS esp_kernel, driven through xrt::kernel command lists). Read with
+// XRT's own parser (xrt::xclbin), which works without a card, so this is unit-tested here.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xrt {
+class xclbin;
+}
+
+namespace espgw::driver::xrt {
+
+enum class KernelFlavour {
+  kRtl,  // esp_top: user-managed RTL kernel, regmap registers at the CU's own offsets (xrt::ip)
+  kHls,  // esp_kernel: HLS kernel, ap_ctrl_hs, one command list per xrt::run
+};
+
+inline constexpr const char* kRtlKernelName = "esp_top";
+inline constexpr const char* kHlsKernelName = "esp_kernel";
+
+struct KernelChoice {
+  KernelFlavour flavour = KernelFlavour::kRtl;
+  std::string name;  // the kernel name to open (xrt::ip / xrt::kernel)
+};
+
+// Picks the kernel from the xclbin's compute-unit names ("kernel:instance" or "kernel"):
+// esp_top if present (the throughput kernel), else esp_kernel. Throws std::runtime_error
+// naming what the xclbin does hold when it has neither.
+KernelChoice choose_kernel(const std::vector<std::string>& cu_names);
+
+struct XclbinInfo {
+  std::string uuid;                    // xrt::uuid::to_string(), lower-case with dashes
+  std::vector<std::string> cu_names;   // IP_LAYOUT kernel entries, as XRT names them
+  std::uint32_t kernel_clock_mhz = 0;  // 0 when the xclbin has no clock section
+  KernelChoice kernel;
+};
+
+// Reads an xclbin already parsed by XRT. Throws std::runtime_error (choose_kernel's).
+XclbinInfo inspect_xclbin(const ::xrt::xclbin& xclbin);
+// Reads and parses the file; every failure becomes one std::runtime_error line naming it.
+XclbinInfo inspect_xclbin_file(const std::string& path);
+
+}  // namespace espgw::driver::xrt
