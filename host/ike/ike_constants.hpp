@@ -202,5 +202,8 @@ inline constexpr std::size_t kHalfOpenPerPeerMax = 16;
 inline constexpr std::size_t kHalfOpenTotalMax = 1024;
 inline constexpr double kRekeySoftFraction = 0.9;   // phase-2 rekey at 90 % of lifetime
 inline constexpr double kRekeyJitterFraction = 0.05;
+// Phase 1 is re-established by its initiator at kRekeySoftFraction (minus jitter); the
+// responder only if that did not happen by this fraction (minus jitter).
+inline constexpr double kPhase1ResponderSoftFraction = 0.96;
 
 }  // namespace espgw::ike

@@ -75,8 +75,12 @@ class IkeSaManager {
   void on_soft_lifetime(std::uint32_t spi);
   // ESP arrived from `peer`: on-demand DPD counts it as liveness.
   void on_esp_seen(std::uint32_t peer);
-  // `clear crypto isakmp`: delete every SA, telling the peers.
+  // `clear crypto isakmp`: delete every ISAKMP SA and the IPsec SAs under it, telling the
+  // peers.
   void clear();
+  // `clear crypto sa [peer A]`: delete the IPsec SAs (DELETE sent for each) and keep the
+  // ISAKMP SAs in QM_IDLE, so the next packet runs only a Quick Mode. Returns how many pairs.
+  std::size_t clear_ipsec(std::optional<std::uint32_t> peer = std::nullopt);
   // `debug crypto isakmp` / `no debug crypto isakmp` at run time (espctl).
   void set_debug(bool on) { config_.debug_isakmp = on; }
 
@@ -128,11 +132,22 @@ class IkeSaManager {
     std::vector<std::size_t> pending_maps;
     DpdState dpd;
     Scheduler::TimePoint last_peer_activity{};
+    Scheduler::TimePoint expires{};  // end of the phase-1 lifetime, once established
+  };
+  // What happens to the IPsec SAs of a deleted ISAKMP SA.
+  enum class Children {
+    kMoveToNewest,  // to the newest established ISAKMP SA with the same peer (IOS: IPsec SAs
+                    // outlive their phase 1), deleted only when there is none
+    kDelete,        // with it (clear, DPD, INITIAL-CONTACT)
   };
 
   Entry* find(const Cookie& cky_i, std::uint32_t peer);
   Entry* find(SaId id);
   Entry& create(Role role, Endpoint local, Endpoint peer);
+  // The newest established ISAKMP SA with `peer` other than `except`, or nullptr.
+  Entry* newest_established(std::uint32_t peer, SaId except = 0);
+  // A new initiator SA and its first phase-1 message (Main or Aggressive Mode).
+  Entry* start_phase1(Endpoint local, std::uint32_t peer, const PreSharedKeyInput& key, bool initial_contact);
   std::size_t half_open(std::uint32_t peer) const;
 
   void handle_new(const Datagram& d, const Message& msg);
@@ -150,12 +165,17 @@ class IkeSaManager {
   void fail_exchange(Entry& e, Exchange& x, const char* what);
 
   void on_phase1_complete(Entry& e);
+  void rekey_phase1(SaId id);                  // re-establish before the lifetime ends
+  void move_children(Entry& from, Entry& to);  // IPsec SAs change their ISAKMP SA
   void start_quick_mode(Entry& e, std::size_t map_index, std::optional<std::uint32_t> rekey_of = std::nullopt);
   void rekey_child(SaId id, std::uint32_t inbound_spi);
   void on_child_installed(Entry& e, const ChildSa& child);
   void process_initial_contact(Entry& e);
   void remove_child(Entry& e, std::size_t index, bool notify_peer);
-  void delete_sa(SaId id, const char* why, bool notify_peer);
+  void delete_sa(SaId id, const char* why, bool notify_peer, Children children = Children::kDelete);
+
+  Phase1Snapshot snapshot_of(const Entry& e, bool with_keys) const;
+  void notify_observer(const Entry& e, Phase1Event event) const;
 
   void dpd_due(SaId id);
   void send_natt_keepalive(SaId id);
@@ -170,6 +190,7 @@ class IkeSaManager {
   SaId next_id_ = 1;
   std::uint32_t next_conn_id_ = kIsakmpConnIdBase;
   std::set<std::uint32_t> inbound_spis_;
+  std::map<std::uint32_t, Scheduler::TimePoint> child_expiry_;  // inbound SPI -> hard expiry
   IkeCounters counters_;
   Phase1Observer observer_;
 };

@@ -1,6 +1,8 @@
 // IKE timers (see ike_timers.hpp for the list and their deadlines).
 #include "host/ike/ike_timers.hpp"
 
+#include <algorithm>
+
 namespace espgw::ike {
 
 IkeTimers::~IkeTimers() {
@@ -56,12 +58,30 @@ void IkeTimers::on_response_received(SaId sa, std::uint32_t message_id) {
   retransmit_.erase(it);
 }
 
-void IkeTimers::on_phase1_established(SaId sa, std::chrono::seconds lifetime) {
+std::chrono::milliseconds IkeTimers::soft_deadline(std::chrono::seconds lifetime, double fraction,
+                                                   std::chrono::milliseconds remaining) {
+  std::uniform_real_distribution<double> jitter(0.0, kRekeyJitterFraction);
+  auto soft = std::chrono::milliseconds(
+      static_cast<std::int64_t>(static_cast<double>(lifetime.count()) * 1000.0 * (fraction - jitter(rng_))));
+  // Measured from the start of the lifetime; an adopted SA has used some of it already.
+  auto used = std::chrono::duration_cast<std::chrono::milliseconds>(lifetime) - remaining;
+  return std::max(soft - used, std::chrono::milliseconds(0));
+}
+
+void IkeTimers::on_phase1_established(SaId sa, std::chrono::seconds lifetime, bool initiator,
+                                      std::optional<std::chrono::milliseconds> remaining) {
   cancel_sa_timer(sa, Kind::kState);
   cancel_sa_timer(sa, Kind::kLifetime);
-  sa_timers_[{sa, Kind::kLifetime}] = scheduler_.schedule(lifetime, [this, sa] {
+  cancel_sa_timer(sa, Kind::kReauth);
+  auto left = remaining.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(lifetime));
+  sa_timers_[{sa, Kind::kLifetime}] = scheduler_.schedule(left, [this, sa] {
     sa_timers_.erase({sa, Kind::kLifetime});
     hooks_.expire(sa, "phase 1 lifetime expired");
+  });
+  auto soft = soft_deadline(lifetime, initiator ? kRekeySoftFraction : kPhase1ResponderSoftFraction, left);
+  sa_timers_[{sa, Kind::kReauth}] = scheduler_.schedule(soft, [this, sa] {
+    sa_timers_.erase({sa, Kind::kReauth});
+    if (hooks_.phase1_soft) hooks_.phase1_soft(sa);
   });
 }
 
@@ -84,24 +104,28 @@ void IkeTimers::on_natt_floated(SaId sa, std::chrono::seconds interval) {
   });
 }
 
-void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey) {
+void IkeTimers::on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey,
+                                   std::optional<std::chrono::milliseconds> remaining) {
   on_child_removed(inbound_spi);
   ChildTimers t;
   t.sa = sa;
-  t.hard = scheduler_.schedule(lifetime, [this, sa, inbound_spi] {
-    if (auto it = child_.find(inbound_spi); it != child_.end()) {
-      scheduler_.cancel(it->second.soft);
-      child_.erase(it);
-    }
-    hooks_.child_expired(sa, inbound_spi);
+  auto left = remaining.value_or(std::chrono::duration_cast<std::chrono::milliseconds>(lifetime));
+  // The owner is looked up when the timer fires: the child may have moved to a newer
+  // ISAKMP SA since (on_child_moved).
+  t.hard = scheduler_.schedule(left, [this, inbound_spi] {
+    auto it = child_.find(inbound_spi);
+    if (it == child_.end()) return;
+    SaId owner = it->second.sa;
+    scheduler_.cancel(it->second.soft);
+    child_.erase(it);
+    hooks_.child_expired(owner, inbound_spi);
   });
   if (rekey) {
-    std::uniform_real_distribution<double> jitter(0.0, kRekeyJitterFraction);
-    auto soft = std::chrono::milliseconds(
-        static_cast<std::int64_t>(static_cast<double>(lifetime.count()) * 1000.0 * (kRekeySoftFraction - jitter(rng_))));
-    t.soft = scheduler_.schedule(soft, [this, sa, inbound_spi] {
-      if (auto it = child_.find(inbound_spi); it != child_.end()) it->second.soft = 0;
-      hooks_.child_soft(sa, inbound_spi);
+    t.soft = scheduler_.schedule(soft_deadline(lifetime, kRekeySoftFraction, left), [this, inbound_spi] {
+      auto it = child_.find(inbound_spi);
+      if (it == child_.end()) return;
+      it->second.soft = 0;
+      hooks_.child_soft(it->second.sa, inbound_spi);
     });
   }
   child_[inbound_spi] = t;
@@ -115,6 +139,10 @@ void IkeTimers::on_child_removed(std::uint32_t inbound_spi) {
   child_.erase(it);
 }
 
+void IkeTimers::on_child_moved(std::uint32_t inbound_spi, SaId to) {
+  if (auto it = child_.find(inbound_spi); it != child_.end()) it->second.sa = to;
+}
+
 void IkeTimers::on_sa_deleted(SaId sa) {
   for (auto it = retransmit_.begin(); it != retransmit_.end();) {
     if (it->first.first == sa) {
@@ -124,7 +152,7 @@ void IkeTimers::on_sa_deleted(SaId sa) {
       ++it;
     }
   }
-  for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kDpd, Kind::kNattKeepalive}) cancel_sa_timer(sa, k);
+  for (Kind k : {Kind::kState, Kind::kLifetime, Kind::kReauth, Kind::kDpd, Kind::kNattKeepalive}) cancel_sa_timer(sa, k);
   for (auto it = child_.begin(); it != child_.end();) {
     if (it->second.sa == sa) {
       scheduler_.cancel(it->second.soft);

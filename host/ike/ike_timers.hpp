@@ -4,6 +4,10 @@
 //                kRetransmitMax resends, then the exchange (and a half-open SA) is dropped.
 //   state        per SA: phase 1 must complete within kHalfOpenTimeout of its first message.
 //   lifetime     per SA: the negotiated phase-1 lifetime; then the SA is deleted.
+//   reauth       per SA: phase-1 re-establishment before the lifetime ends (IOS behaviour):
+//                the initiator at kRekeySoftFraction minus up to kRekeyJitterFraction of the
+//                lifetime, the responder later (kPhase1ResponderSoftFraction, same jitter), so
+//                it steps in only when the initiator did not.
 //   dpd          per SA: keepalive interval (R-U-THERE), then the retry interval while a
 //                probe is outstanding; the manager counts retries (dpd.hpp).
 //   child soft   per inbound SPI: at kRekeySoftFraction of the phase-2 lifetime, minus a random
@@ -17,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <utility>
 
@@ -35,6 +40,7 @@ struct IkeTimerHooks {
   std::function<void(SaId, std::uint32_t inbound_spi)> child_expired;   // phase-2 lifetime over
   std::function<void(SaId, std::uint32_t inbound_spi)> child_soft;      // time to rekey it
   std::function<void(SaId)> natt_keepalive;                             // send one 0xFF datagram
+  std::function<void(SaId)> phase1_soft;                                // re-establish phase 1
 };
 
 class IkeTimers {
@@ -48,19 +54,28 @@ class IkeTimers {
   void on_sa_created(SaId sa);                                         // arms the state timer
   void on_request_sent(SaId sa, std::uint32_t message_id);             // arms retransmit (attempt 0)
   void on_response_received(SaId sa, std::uint32_t message_id);        // cancels retransmit
-  void on_phase1_established(SaId sa, std::chrono::seconds lifetime);  // state -> lifetime timer
+  // state -> lifetime (+ reauth) timers. `remaining` < `lifetime` for an SA adopted from
+  // another gateway (HA): both timers then count from what is left.
+  void on_phase1_established(SaId sa, std::chrono::seconds lifetime, bool initiator,
+                             std::optional<std::chrono::milliseconds> remaining = std::nullopt);
   void on_dpd_wait(SaId sa, std::chrono::seconds after);               // (re)arms the DPD timer
   // The SA uses UDP 4500: fire natt_keepalive every `interval` (> 0) until on_sa_deleted.
   void on_natt_floated(SaId sa, std::chrono::seconds interval);
-  // `rekey`: arm the soft timer too (the side that rekeys on time).
-  void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey);
+  // `rekey`: arm the soft timer too (the side that rekeys on time). `remaining` as above.
+  void on_child_installed(SaId sa, std::uint32_t inbound_spi, std::chrono::seconds lifetime, bool rekey,
+                          std::optional<std::chrono::milliseconds> remaining = std::nullopt);
   void on_child_removed(std::uint32_t inbound_spi);
+  // The child now belongs to another ISAKMP SA (phase 1 re-established): its timers stay.
+  void on_child_moved(std::uint32_t inbound_spi, SaId to);
   void on_sa_deleted(SaId sa);                                         // cancels everything of it
 
   std::size_t armed() const;  // for tests: timers currently pending
 
  private:
-  enum class Kind { kState, kLifetime, kDpd, kNattKeepalive };
+  enum class Kind { kState, kLifetime, kReauth, kDpd, kNattKeepalive };
+  // The soft deadline: lifetime * (fraction - jitter), never before now.
+  std::chrono::milliseconds soft_deadline(std::chrono::seconds lifetime, double fraction,
+                                          std::chrono::milliseconds remaining);
   using Key = std::pair<SaId, std::uint32_t>;
   struct Retransmit {
     Scheduler::TimerId timer = 0;

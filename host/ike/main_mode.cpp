@@ -2,19 +2,13 @@
 // message pair. The IOS debug lines mirror the reference walkthrough.
 #include "host/ike/main_mode.hpp"
 
-#include <openssl/rand.h>
-
 #include "host/common/ipv4.hpp"
+#include "host/ike/ike_random.hpp"
 #include "host/ike/policy_match.hpp"
 
 namespace espgw::ike {
 
 namespace {
-Bytes random_bytes(std::size_t n) {
-  Bytes b(n);
-  if (RAND_bytes(b.data(), static_cast<int>(n)) != 1) b.clear();
-  return b;
-}
 Bytes body(const auto& payload) {
   Bytes b;
   payload.encode_body(b);

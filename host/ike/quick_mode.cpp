@@ -4,23 +4,14 @@
 // receiving side chose.
 #include "host/ike/quick_mode.hpp"
 
-#include <openssl/rand.h>
-
 #include "host/common/ipv4.hpp"
+#include "host/ike/ike_random.hpp"
 #include "host/ike/keymat.hpp"
 #include "host/ike/natt.hpp"
 
 namespace espgw::ike {
 
 namespace {
-
-Bytes random_bytes(std::size_t n) {
-  Bytes b(n);
-  if (RAND_bytes(b.data(), static_cast<int>(n)) != 1) b.clear();
-  return b;
-}
-
-
 std::size_t enc_key_size(const EspTransformInput& t) { return t.key_bits / 8; }
 std::size_t auth_key_size(const EspTransformInput& t) {
   switch (t.auth) {

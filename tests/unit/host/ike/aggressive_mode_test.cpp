@@ -1,109 +1,22 @@
 // Tests host/ike/aggressive_mode.cpp (RFC 2409 section 5.4, PSK) through IkeSaManager: two
-// espgw IKE stacks on an in-memory network with a hand-advanced clock (the TwoPeers fixture
-// of ike_sa_manager_test.cpp, trimmed), R2 initiating Aggressive Mode to R1.
+// espgw IKE stacks on an in-memory network with a hand-advanced clock (the shared TwoPeers
+// fixture, two_peers.hpp), R2 initiating Aggressive Mode to R1.
 #include "host/ike/aggressive_mode.hpp"
 
-#include <deque>
-#include <gtest/gtest.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-
-#include "host/ike/ike_sa_manager.hpp"
+#include "tests/unit/host/ike/two_peers.hpp"
 
 namespace espgw::ike {
 namespace {
 
-using driver::Direction;
-using driver::SaConfig;
+using namespace testing_peers;
 
-constexpr std::uint32_t kR1 = 0x131A748D;      // 19.26.116.141
-constexpr std::uint32_t kR2 = 0x131A7489;      // 19.26.116.137
-constexpr std::uint32_t kHostR1 = 0xC0A81419;  // 192.168.20.25
-constexpr std::uint32_t kHostR2 = 0xAC155B25;  // 172.21.91.37
-
-SecretBytes psk(std::string_view s) {
-  return SecretBytes(ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
-}
-
-IkeConfig reference_config(std::uint32_t self, std::uint32_t peer, std::uint32_t local_host, std::uint32_t remote_host) {
-  IkeConfig c;
-  c.local_address = self;
-  c.debug_isakmp = true;
-  c.policies = {IsakmpPolicyInput{1, 256, P1Hash::kSha256, DhGroupId::kModp2048, kIsakmpLifetimeDefault}};
-  c.keys.push_back(PreSharedKeyInput{peer, 0xFFFFFFFF, psk("cisco123")});
-  CryptoMapInput m;
-  m.map_name = "vpn";
-  m.peer = peer;
-  m.local = ProxyId{local_host, 0xFFFFFFFF, 0, 0};
-  m.remote = ProxyId{remote_host, 0xFFFFFFFF, 0, 0};
-  m.transforms = {EspTransformInput{"mysec", EspTransformId::kEspAes, 256, AuthAlgorithm::kHmacSha256}};
-  m.pfs = DhGroupId::kModp2048;
-  c.crypto_maps.push_back(m);
-  return c;
-}
-
-struct Node {
-  std::unique_ptr<IkeSaManager> mgr;
-  std::vector<SaConfig> installed;
-  const SaConfig* find(Direction d) const {
-    for (const SaConfig& c : installed)
-      if (c.direction == d) return &c;
-    return nullptr;
-  }
-};
-
-class AggressivePeers : public testing::Test {
+// R2 initiates Aggressive Mode to R1.
+class AggressivePeers : public TwoPeers {
  protected:
   void SetUp() override {
-    sink_ = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(4096);
-    auto logger = std::make_shared<spdlog::logger>("am_test", sink_);
-    logger->set_level(spdlog::level::debug);
-    previous_ = spdlog::default_logger();
-    spdlog::set_default_logger(logger);
-    r1_cfg_ = reference_config(kR1, kR2, kHostR1, kHostR2);
-    r2_cfg_ = reference_config(kR2, kR1, kHostR2, kHostR1);
+    TwoPeers::SetUp();
     r2_cfg_.initiate_aggressive = true;
   }
-  void TearDown() override {
-    if (HasFailure())
-      for (const std::string& l : sink_->last_formatted()) std::fprintf(stderr, "log: %s", l.c_str());
-    spdlog::set_default_logger(previous_);
-  }
-  void start() {
-    r1_ = make_node(r1_cfg_);
-    r2_ = make_node(r2_cfg_);
-  }
-  std::unique_ptr<Node> make_node(const IkeConfig& cfg) {
-    auto n = std::make_unique<Node>();
-    Node* raw = n.get();
-    n->mgr = std::make_unique<IkeSaManager>(cfg, clock_,
-                                            IkeCallbacks{[this](const Datagram& d) { wire_.push_back(d); },
-                                                         [raw](const SaConfig& c) { raw->installed.push_back(c); },
-                                                         [](std::uint32_t, Direction) {}});
-    return n;
-  }
-  void pump() {
-    for (int guard = 0; !wire_.empty() && guard < 1000; ++guard) {
-      Datagram d = wire_.front();
-      wire_.pop_front();
-      exchanges_.push_back(d.data.size() > 18 ? d.data[18] : 0);
-      if (d.dst.addr == kR1) r1_->mgr->receive(d);
-      else if (d.dst.addr == kR2) r2_->mgr->receive(d);
-    }
-  }
-  std::size_t count_lines(std::string_view needle) {
-    std::size_t n = 0;
-    for (const std::string& l : sink_->last_formatted()) n += l.find(needle) != std::string::npos ? 1 : 0;
-    return n;
-  }
-  static Bytes key(const SecretBytes& s) { return Bytes(s.view().begin(), s.view().end()); }
-
-  ManualScheduler clock_;
-  std::deque<Datagram> wire_;
-  std::vector<std::uint8_t> exchanges_;  // exchange type of every delivered datagram
-  IkeConfig r1_cfg_, r2_cfg_;
-  std::unique_ptr<Node> r1_, r2_;
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> sink_;
-  std::shared_ptr<spdlog::logger> previous_;
 };
 
 TEST_F(AggressivePeers, AggressiveModeAndQuickModeWithPfs14InstallMatchingSaPairs) {

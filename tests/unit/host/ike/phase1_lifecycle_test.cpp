@@ -1,0 +1,180 @@
+// Tests host/ike/ike_phase1_lifecycle.cpp and the clear semantics of ike_phase2_lifecycle.cpp:
+// phase 1 is re-established before its lifetime ends and the IPsec SAs move to the new
+// ISAKMP SA untouched (IOS behaviour); `clear crypto sa` deletes only IPsec SAs (DELETE
+// sent) and keeps the ISAKMP SA in QM_IDLE; `clear crypto isakmp` deletes both. Two
+// IkeSaManagers on the shared in-memory network (two_peers.hpp), time advanced by hand.
+#include "host/ike/ike_sa_manager.hpp"
+
+#include <algorithm>
+
+#include "tests/unit/host/ike/two_peers.hpp"
+
+namespace espgw::ike {
+namespace {
+
+using namespace testing_peers;
+
+class Phase1Lifecycle : public TwoPeers {
+ protected:
+  // Advances the clock one second at a time, delivering what each second sent (DPD probes
+  // and answers need the network between timer firings).
+  void run_for(int seconds) {
+    for (int i = 0; i < seconds; ++i) {
+      clock_.advance(std::chrono::seconds(1));
+      pump();
+    }
+  }
+  static std::vector<std::uint32_t> spis(const Node& n) {
+    std::vector<std::uint32_t> out;
+    for (const SaConfig& c : n.installed) out.push_back(c.spi);
+    return out;
+  }
+  static std::uint32_t conn_id(const Node& n) {
+    auto v = n.mgr->isakmp_sas();
+    return v.size() == 1 ? v[0].conn_id : 0;
+  }
+  void short_phase1(std::chrono::seconds p1, std::chrono::seconds p2) {
+    for (IkeConfig* c : {&r1_cfg_, &r2_cfg_}) {
+      c->policies[0].lifetime = p1;
+      c->crypto_maps[0].lifetime = p2;
+      c->keepalive = KeepaliveInput{std::chrono::seconds(10), std::chrono::seconds(2), true};
+    }
+  }
+};
+
+TEST_F(Phase1Lifecycle, Phase1IsReestablishedBeforeExpiryAndIpsecSasSurviveWithTheirSpis) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(3600));
+  start();
+  ASSERT_TRUE(r2_->mgr->initiate(0));
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  const auto r1_spis = spis(*r1_);
+  const auto r2_spis = spis(*r2_);
+  const std::uint32_t first_conn = conn_id(*r1_);
+  // Before 85 % of the lifetime (90 % minus at most 5 % jitter) nothing changes.
+  run_for(101);
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 1u);
+  // By 90 % the initiator has a new ISAKMP SA and deleted the old one (DELETE), well before
+  // the old one's 120 s: one SA each side, QM_IDLE, a new conn-id.
+  run_for(8);
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 2u);
+  EXPECT_EQ(r1_->mgr->counters().phase1_established, 2u);
+  ASSERT_EQ(r1_->mgr->sa_count(), 1u);
+  ASSERT_EQ(r2_->mgr->sa_count(), 1u);
+  EXPECT_STREQ(r1_->mgr->isakmp_sas()[0].state, "QM_IDLE");
+  EXPECT_NE(conn_id(*r1_), first_conn);
+  EXPECT_EQ(count_lines("phase 1 re-established"), 1u);  // only the initiator deletes the old one
+  // The IPsec SAs were neither removed nor renegotiated: same SPIs, now under the new SA.
+  EXPECT_TRUE(r1_->removed.empty());
+  EXPECT_TRUE(r2_->removed.empty());
+  EXPECT_EQ(spis(*r1_), r1_spis);
+  EXPECT_EQ(spis(*r2_), r2_spis);
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+  // Past the old SA's lifetime: still nothing removed; DPD keeps answering on the new SA.
+  run_for(30);
+  EXPECT_TRUE(r1_->removed.empty());
+  EXPECT_TRUE(r2_->removed.empty());
+  EXPECT_EQ(r1_->mgr->counters().dpd_dead, 0u);
+  EXPECT_EQ(r2_->mgr->counters().dpd_dead, 0u);
+  EXPECT_GE(count_lines("received DPD_R_U_THERE_ACK"), 4u);
+  // A Quick Mode now runs on the new ISAKMP SA and both ends agree on it.
+  ASSERT_TRUE(r2_->mgr->initiate(0));
+  pump();
+  ASSERT_EQ(r1_->installed.size(), 4u);
+  expect_pair(r2_->installed[3], r1_->installed[2]);
+  // And the re-established SA is itself re-established in time, again without a removal.
+  run_for(120);
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 3u);
+  EXPECT_EQ(r1_->mgr->sa_count(), 1u);
+  EXPECT_TRUE(r1_->removed.empty());
+  EXPECT_EQ(r1_->mgr->child_count(), 2u);
+}
+
+TEST_F(Phase1Lifecycle, MovedIpsecSasStillRekeyOnTheirOwnLifetimeThroughTheNewestIsakmpSa) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(300));
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  const std::uint32_t old_r1_in = r1_->find(Direction::kInbound)->spi;
+  run_for(110);  // phase 1 replaced once
+  ASSERT_EQ(r2_->mgr->counters().phase1_established, 2u);
+  ASSERT_TRUE(r1_->removed.empty());
+  // The child's soft timer (90 % of 300 s minus jitter, 255..270 s) moved with it: it
+  // rekeys make-before-break on the newest ISAKMP SA, then the old pair goes.
+  run_for(165);
+  ASSERT_EQ(r1_->installed.size(), 4u);
+  ASSERT_EQ(r1_->removed.size(), 2u);
+  EXPECT_EQ(r1_->removed[0], std::make_pair(old_r1_in, Direction::kInbound));
+  expect_pair(r2_->installed[3], r1_->installed[2]);
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+}
+
+TEST_F(Phase1Lifecycle, WithoutAReplacementThePhase1ExpiryStillDeletesItsIpsecSas) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(3600));
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  // The re-establishment attempts are lost (R1 unreachable for them): the old SA ends at its
+  // lifetime and, with no newer ISAKMP SA to move to, takes its IPsec SAs along.
+  run_for(100);
+  for (int i = 0; i < 25; ++i) {
+    clock_.advance(std::chrono::seconds(1));
+    pump([](const Datagram& d) { return d.data.size() > 18 && d.data[18] == 2; });  // Main Mode lost
+  }
+  EXPECT_EQ(r1_->removed.size(), 2u);
+  EXPECT_EQ(r2_->removed.size(), 2u);
+  EXPECT_EQ(r1_->mgr->child_count(), 0u);
+  for (const IsakmpSaView& v : r1_->mgr->isakmp_sas()) EXPECT_FALSE(v.active);  // only half-open attempts
+}
+
+TEST_F(Phase1Lifecycle, ClearCryptoSaDeletesOnlyIpsecSasAndTheNextTriggerRunsOnlyQuickMode) {
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  const std::uint32_t r1_in = r1_->find(Direction::kInbound)->spi;
+  const std::uint32_t conn = conn_id(*r1_);
+  EXPECT_EQ(r2_->mgr->clear_ipsec(kHostR1), 0u);  // no SA with that peer
+  EXPECT_EQ(r2_->mgr->clear_ipsec(kR1), 1u);
+  pump();
+  // R2 removed its pair; R1 removed its pair on R2's DELETE.
+  EXPECT_EQ(r2_->removed.size(), 2u);
+  ASSERT_EQ(r1_->removed.size(), 2u);
+  EXPECT_EQ(r1_->removed[0], std::make_pair(r1_in, Direction::kInbound));
+  EXPECT_EQ(r1_->mgr->child_count(), 0u);
+  // Both ISAKMP SAs are still there, QM_IDLE, same conn-id.
+  ASSERT_EQ(r1_->mgr->sa_count(), 1u);
+  ASSERT_EQ(r2_->mgr->sa_count(), 1u);
+  EXPECT_STREQ(r1_->mgr->isakmp_sas()[0].state, "QM_IDLE");
+  EXPECT_STREQ(r2_->mgr->isakmp_sas()[0].state, "QM_IDLE");
+  EXPECT_EQ(conn_id(*r1_), conn);
+  // The next packet runs Quick Mode only: three exchange-32 messages, no Main Mode.
+  exchanges_.clear();
+  ASSERT_TRUE(r2_->mgr->initiate(0));
+  pump();
+  EXPECT_EQ(exchanges_, (std::vector<std::uint8_t>{32, 32, 32}));
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 1u);
+  ASSERT_EQ(r1_->installed.size(), 4u);
+  expect_pair(r2_->installed[3], r1_->installed[2]);
+}
+
+TEST_F(Phase1Lifecycle, ClearCryptoIsakmpDeletesBothAndTheNextTriggerRunsMainMode) {
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  r1_->mgr->clear();
+  pump();
+  EXPECT_EQ(r1_->mgr->sa_count(), 0u);
+  EXPECT_EQ(r2_->mgr->sa_count(), 0u);
+  EXPECT_EQ(r2_->removed.size(), 2u);
+  exchanges_.clear();
+  r2_->mgr->initiate(0);
+  pump();
+  ASSERT_GE(exchanges_.size(), 6u);
+  EXPECT_EQ(exchanges_[0], 2u);  // Main Mode again
+  EXPECT_EQ(r2_->mgr->counters().phase1_established, 2u);
+}
+
+}  // namespace
+}  // namespace espgw::ike
