@@ -1,5 +1,5 @@
 # Vitis HLS script for the HLS ESP kernel (hls/esp_kernel.cpp, top esp_kernel).
-# Run through the Makefile beside it (`make hls` / `make xo`), which generates the regmap
+# Run through the Makefile beside it (`make xo`), which generates the regmap
 # header first; or by hand: vitis_hls -f esp_kernel.tcl -tclargs <part> <clock_ns> <gen_dir>
 # Steps: C synthesis at the given clock, then export as a Vitis kernel object (.xo).
 set part   [lindex $argv 0]
