@@ -444,12 +444,12 @@ void IkeAdapter::on_sa_event(const driver::SaEvent& event) {
 }
 
 void IkeAdapter::on_cleared(std::optional<std::uint32_t> peer) {
-  // `clear crypto sa`: the gateway removed the pairs. host/ike has no per-child delete, so
-  // the ISAKMP SAs go too (with DELETEs); the next packet negotiates afresh.
-  (void)peer;
-  installed_.clear();
-  if (mgr_) mgr_->clear();
-  drop_all_pending();  // negotiations under way die with their ISAKMP SAs
+  // `clear crypto sa [peer A]` (IOS): the gateway removed the pairs; IKE sends a DELETE for
+  // each and keeps the ISAKMP SAs in QM_IDLE, so the next packet runs only a Quick Mode.
+  std::erase_if(installed_, [&](const auto& kv) { return !peer || kv.second.peer == *peer; });
+  if (mgr_) mgr_->clear_ipsec(peer);  // Quick Modes under way too: their inbound SAs go
+  for (std::size_t i = pending_inbound_.size(); i-- > 0;)
+    if (const auto& p = pending_inbound_[i]; !peer || p.sa.tunnel_src == *peer) drop_pending(p.sa.spi, "clear crypto sa");
 }
 
 void IkeAdapter::stop() {
