@@ -77,7 +77,9 @@ class IpTransport final : public hw::Transport {
 std::unique_ptr<hw::Transport> make_ip_transport(const ::xrt::device& device, const ::xrt::uuid& uuid,
                                                  const FlavourOptions& options) {
   ::xrt::ip ip(device, uuid, options.xclbin.kernel.name);
-  return std::make_unique<IpTransport>(device, std::move(ip), options);
+  FlavourOptions o = options;
+  if (o.xclbin.gmem_bank >= 0) o.memory_bank = o.xclbin.gmem_bank;  // the link's bank wins
+  return std::make_unique<IpTransport>(device, std::move(ip), std::move(o));
 }
 
 }  // namespace espgw::driver::xrt

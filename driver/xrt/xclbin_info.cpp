@@ -48,6 +48,22 @@ std::uint32_t clock_mhz(const ::xrt::xclbin& xclbin) {
   return data != 0 ? data : kernel;
 }
 
+// The first argument of the kernel's first CU that is connected to a memory bank: every
+// pointer argument of both espgw kernels is on the one AXI4 master, so they share it.
+int gmem_bank(const ::xrt::xclbin& xclbin, const std::string& kernel) {
+  try {
+    for (const auto& ip : xclbin.get_ips()) {
+      const std::string name = ip.get_name();
+      if (name.substr(0, name.find(':')) != kernel) continue;
+      for (const auto& arg : ip.get_args())
+        for (const auto& mem : arg.get_mems()) return mem.get_index();
+      return -1;
+    }
+  } catch (const std::exception&) {  // no connectivity metadata: the caller's default bank
+  }
+  return -1;
+}
+
 }  // namespace
 
 XclbinInfo inspect_xclbin(const ::xrt::xclbin& xclbin) {
@@ -61,6 +77,7 @@ XclbinInfo inspect_xclbin(const ::xrt::xclbin& xclbin) {
   }
   info.kernel_clock_mhz = clock_mhz(xclbin);
   info.kernel = choose_kernel(info.cu_names);
+  info.gmem_bank = gmem_bank(xclbin, info.kernel.name);
   return info;
 }
 

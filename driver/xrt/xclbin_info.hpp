@@ -37,6 +37,9 @@ struct XclbinInfo {
   std::vector<std::string> cu_names;   // IP_LAYOUT kernel entries, as XRT names them
   std::uint32_t kernel_clock_mhz = 0;  // 0 when the xclbin has no clock section
   KernelChoice kernel;
+  // Memory group (bank index) the chosen CU's AXI4 master is connected to, from the
+  // xclbin's connectivity (the link's sp= line); -1 when the xclbin does not say.
+  int gmem_bank = -1;
 };
 
 // Reads an xclbin already parsed by XRT. Throws std::runtime_error (choose_kernel's).

@@ -20,7 +20,8 @@ namespace espgw::driver::xrt {
 struct FlavourOptions {
   std::string name;          // describe(): "xrt: device ... (path), kernel ..."
   XclbinInfo xclbin;
-  int memory_bank = 0;       // RTL: the bank m_axi_gmem is linked to (HLS asks xrt::kernel)
+  int memory_bank = 0;       // RTL: bank for DMA buffers when the xclbin does not name one
+                             // (XclbinInfo::gmem_bank); HLS asks xrt::kernel::group_id
   std::size_t arena_bytes = std::size_t{64} << 20;  // HLS: device memory for rings and packets
 };
 

@@ -14,7 +14,8 @@ namespace espgw::driver::xrt {
 struct XrtOpenOptions {
   std::string device;  // "" or "0": index 0; digits: an index; otherwise a BDF (0000:65:00.1)
   std::string xclbin;  // path; required
-  int memory_bank = 0; // RTL kernel: memory group the buffers live in (the connectivity's bank)
+  int memory_bank = 0; // RTL kernel: memory group for the buffers when the xclbin's
+                       // connectivity does not name the bank of m_axi_gmem
 };
 
 // Opens the card. Throws std::runtime_error with one line saying what is missing (no XRT

@@ -1,10 +1,12 @@
 // driver/xrt's xclbin inspection and kernel choice, without a card: xclbin files built
 // here byte by byte in the axlf layout of XRT's xclbin.h (header, IP_LAYOUT,
-// CLOCK_FREQ_TOPOLOGY) and parsed by XRT's own xrt::xclbin, as on a card.
+// CLOCK_FREQ_TOPOLOGY, MEM_TOPOLOGY, CONNECTIVITY, EMBEDDED_METADATA) and parsed by XRT's
+// own xrt::xclbin, as on a card.
 #include "driver/xrt/xclbin_info.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -27,47 +29,108 @@ struct Clock {
   const char* name;
 };
 
-// An axlf with the given IP_LAYOUT entries (name, IP type) and clocks; uuid bytes 0x00, 0x11, ...
-std::vector<char> make_xclbin(const std::vector<std::pair<std::string, IP_TYPE>>& ips, const std::vector<Clock>& clocks) {
-  const int sections = clocks.empty() ? 1 : 2;
-  const std::size_t head = sizeof(axlf) + (sections - 1) * sizeof(axlf_section_header);
-  const std::size_t ip_bytes = sizeof(ip_layout) + (ips.empty() ? 0 : (ips.size() - 1) * sizeof(ip_data));
-  const std::size_t clock_bytes = clocks.empty() ? 0 : sizeof(clock_freq_topology) + (clocks.size() - 1) * sizeof(clock_freq);
-  std::vector<char> buf(head + ip_bytes + clock_bytes + 64, 0);
+struct Section {
+  axlf_section_kind kind;
+  std::vector<char> data;
+};
+
+template <typename T>
+void append(std::vector<char>& v, const T& t) {
+  v.insert(v.end(), reinterpret_cast<const char*>(&t), reinterpret_cast<const char*>(&t) + sizeof t);
+}
+
+// An axlf: the header (uuid bytes 0x00, 0x11, ...), its section table, then each section's
+// bytes 8-aligned, as xclbinutil lays them out.
+std::vector<char> make_axlf(const std::vector<Section>& sections) {
+  const std::size_t head = sizeof(axlf) + (sections.size() - 1) * sizeof(axlf_section_header);
+  std::vector<char> buf(head, 0);
+  std::vector<std::size_t> offsets;
+  for (const Section& sec : sections) {
+    buf.resize((buf.size() + 7) / 8 * 8, 0);
+    offsets.push_back(buf.size());
+    buf.insert(buf.end(), sec.data.begin(), sec.data.end());
+  }
   auto* top = reinterpret_cast<axlf*>(buf.data());
   std::memcpy(top->m_magic, "xclbin2", 8);
   top->m_signature_length = -1;
   std::memset(top->reserved, 0xFF, sizeof top->reserved);
   top->m_header.m_versionMajor = 2;
-  top->m_header.m_numSections = static_cast<std::uint32_t>(sections);
+  top->m_header.m_numSections = static_cast<std::uint32_t>(sections.size());
   top->m_header.m_length = buf.size();
   for (int i = 0; i < 16; ++i) top->m_header.uuid[i] = static_cast<unsigned char>(i * 0x11);
-
-  auto* ipl = reinterpret_cast<ip_layout*>(buf.data() + head);
-  ipl->m_count = static_cast<std::int32_t>(ips.size());
-  for (std::size_t i = 0; i < ips.size(); ++i) {
-    ip_data& d = ipl->m_ip_data[i];
-    d.m_type = ips[i].second;
-    d.m_base_address = 0x1800000 + 0x10000 * i;
-    std::strncpy(reinterpret_cast<char*>(d.m_name), ips[i].first.c_str(), sizeof d.m_name - 1);
-  }
-  top->m_sections[0].m_sectionKind = IP_LAYOUT;
-  top->m_sections[0].m_sectionOffset = head;
-  top->m_sections[0].m_sectionSize = ip_bytes;
-  if (!clocks.empty()) {
-    auto* topo = reinterpret_cast<clock_freq_topology*>(buf.data() + head + ip_bytes);
-    topo->m_count = static_cast<std::int16_t>(clocks.size());
-    for (std::size_t i = 0; i < clocks.size(); ++i) {
-      clock_freq& c = topo->m_clock_freq[i];
-      c.m_freq_Mhz = clocks[i].mhz;
-      c.m_type = clocks[i].type;
-      std::strncpy(c.m_name, clocks[i].name, sizeof c.m_name - 1);
-    }
-    top->m_sections[1].m_sectionKind = CLOCK_FREQ_TOPOLOGY;
-    top->m_sections[1].m_sectionOffset = head + ip_bytes;
-    top->m_sections[1].m_sectionSize = clock_bytes;
+  for (std::size_t i = 0; i < sections.size(); ++i) {
+    top->m_sections[i].m_sectionKind = sections[i].kind;
+    top->m_sections[i].m_sectionOffset = offsets[i];
+    top->m_sections[i].m_sectionSize = sections[i].data.size();
   }
   return buf;
+}
+
+Section ip_layout_section(const std::vector<std::pair<std::string, IP_TYPE>>& ips) {
+  Section sec{IP_LAYOUT, {}};
+  append(sec.data, static_cast<std::int32_t>(ips.size()));
+  sec.data.resize(8, 0);  // m_ip_data is 8-aligned (its m_base_address)
+  for (std::size_t i = 0; i < ips.size(); ++i) {
+    ip_data d{};
+    d.m_type = ips[i].second;
+    d.properties = AP_CTRL_NONE << 8;  // user-managed
+    d.m_base_address = 0x1800000 + 0x10000 * i;
+    std::strncpy(reinterpret_cast<char*>(d.m_name), ips[i].first.c_str(), sizeof d.m_name - 1);
+    append(sec.data, d);
+  }
+  return sec;
+}
+
+Section clock_section(const std::vector<Clock>& clocks) {
+  Section sec{CLOCK_FREQ_TOPOLOGY, {}};
+  append(sec.data, static_cast<std::int16_t>(clocks.size()));
+  for (const Clock& c : clocks) {
+    clock_freq f{};
+    f.m_freq_Mhz = c.mhz;
+    f.m_type = c.type;
+    std::strncpy(f.m_name, c.name, sizeof f.m_name - 1);
+    append(sec.data, f);
+  }
+  return sec;
+}
+
+std::vector<char> make_xclbin(const std::vector<std::pair<std::string, IP_TYPE>>& ips, const std::vector<Clock>& clocks) {
+  std::vector<Section> sections{ip_layout_section(ips)};
+  if (!clocks.empty()) sections.push_back(clock_section(clocks));
+  return make_axlf(sections);
+}
+
+// esp_top as v++ links it: two DDR banks, the CU's one argument (desc_ring, on m_axi_gmem)
+// connected to the second, and the kernel metadata XRT reads argument names from.
+std::vector<char> make_linked_rtl_xclbin() {
+  Section mem{MEM_TOPOLOGY, {}};
+  append(mem.data, std::int32_t{2});
+  mem.data.resize(8, 0);
+  for (int i = 0; i < 2; ++i) {
+    mem_data m{};
+    m.m_type = MEM_DDR4;
+    m.m_used = 1;
+    m.m_size = 16u << 20;  // KiB
+    m.m_base_address = 0x400000000ull * static_cast<unsigned>(i);
+    std::snprintf(reinterpret_cast<char*>(m.m_tag), sizeof m.m_tag, "DDR[%d]", i);
+    append(mem.data, m);
+  }
+  Section conn{CONNECTIVITY, {}};
+  append(conn.data, std::int32_t{1});
+  append(conn.data, connection{0, 0, 1});  // arg 0 of ip 0 -> DDR[1]
+  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<project name="esp"><platform vendor="xilinx" boardid="u250" name="u250" featureRomTime="0">
+<device name="fpga0" fpgaDevice="virtexuplus" addrWidth="0"><core name="OCL_REGION_0" target="bitstream" type="clc_region" clockFreq="0MHz" numComputeUnits="1">
+<kernel name="esp_top" language="ip_c" vlnv="espgw.org:kernel:esp_top:1.0" preferredWorkGroupSizeMultiple="0" workGroupSize="1" interrupt="true" hwControlProtocol="user_managed">
+<port name="S_AXI_CONTROL" mode="slave" range="0x1000" dataWidth="32" portType="addressable" base="0x0"/>
+<port name="M_AXI_GMEM" mode="master" range="0xFFFFFFFFFFFFFFFF" dataWidth="128" portType="addressable" base="0x0"/>
+<arg name="desc_ring" addressQualifier="1" id="0" port="M_AXI_GMEM" size="0x8" offset="0x40" hostOffset="0x0" hostSize="0x8" type="void*"/>
+<instance name="esp_top_1"><addrRemap base="0x1800000" range="0x1000" port="S_AXI_CONTROL"/></instance>
+</kernel></core></device></platform></project>)";
+  Section meta{EMBEDDED_METADATA, std::vector<char>(xml.begin(), xml.end())};
+  meta.data.push_back(0);
+  return make_axlf({ip_layout_section({{"esp_top:esp_top_1", IP_KERNEL}}), mem, conn, meta,
+                    clock_section({{300, CT_DATA, "DATA_CLK"}})});
 }
 
 class TempFile {
@@ -127,6 +190,15 @@ TEST(XrtXclbinInfo, RtlXclbinGivesUuidDataClockAndTheRtlKernel) {
   EXPECT_EQ(info.kernel_clock_mhz, 300u);  // ap_clk is the DATA clock, not KERNEL_CLK
   EXPECT_EQ(info.cu_names, std::vector<std::string>{"esp_top:esp_top_1"});
   EXPECT_EQ(info.kernel.flavour, KernelFlavour::kRtl);
+  EXPECT_EQ(info.gmem_bank, -1);  // no CONNECTIVITY section: the transport's default bank
+}
+
+TEST(XrtXclbinInfo, ConnectivityNamesTheBankTheRtlKernelsBuffersGoIn) {
+  TempFile f(make_linked_rtl_xclbin());
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(info.kernel.flavour, KernelFlavour::kRtl);
+  EXPECT_EQ(info.gmem_bank, 1);  // DDR[1], from the CONNECTIVITY section, not the default 0
+  EXPECT_EQ(info.kernel_clock_mhz, 300u);
 }
 
 TEST(XrtXclbinInfo, HlsXclbinPicksTheHlsKernel) {
