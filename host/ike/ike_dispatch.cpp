@@ -111,15 +111,13 @@ void IkeSaManager::handle_new(const Datagram& d, const Message& msg) {
   e.sa->cky_i = msg.header.initiator_cookie;
   e.sa->cky_r = random_cookie();
   if (aggressive) {
-    // No NattTask: it puts NAT-D in the second message pair, which AM does not have.
     e.phase1.type = ExchangeType::kAggressive;
     e.phase1.tasks.push_back(std::make_unique<AggressiveMode>(*e.sa, Role::kResponder));
-    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
   } else {
     e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kResponder));
-    e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
-    e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kResponder));
   }
+  e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kResponder));
+  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kResponder, aggressive));
   Message copy = msg;
   handle_phase1(e, d, copy);
 }
@@ -164,12 +162,6 @@ void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
   e.phase1.answered = false;
   e.last_peer_activity = scheduler_.now();
   timers_.on_response_received(e.id, 0);
-  // NAT-T: the initiator floats to 4500 from MM5 on; follow wherever the peer now is.
-  if (sa.natt.peer_rfc3947 && !(d.src == sa.peer)) {
-    sa.peer = d.src;
-    sa.local = d.dst;
-    sa.natt.floated = true;
-  }
   sa.debug("Input = IKE_MESG_FROM_PEER, {}", e.phase1.type == ExchangeType::kAggressive ? "IKE_AM_EXCH" : "IKE_MM_EXCH");
   for (std::size_t i = 0; const NotifyPayload* n = msg.find<NotifyPayload>(i); ++i)
     if (n->type == NotifyType::kInitialContact) {
@@ -179,10 +171,19 @@ void IkeSaManager::handle_phase1(Entry& e, const Datagram& d, Message& msg) {
 
   TaskStatus status = run_process(e.phase1, msg);
   if (status == TaskStatus::kFailed) return fail_exchange(e, e.phase1, "phase 1");
+  // NAT-T: the initiator floats to 4500 from MM5 (or for AM3) on; follow wherever the peer
+  // now is. After processing: AM3's NAT-D hashes cover the addresses of AM1, not these.
+  if (sa.natt.peer_rfc3947 && !(d.src == sa.peer)) {
+    sa.peer = d.src;
+    sa.local = d.dst;
+    sa.natt.floated = true;
+  }
   // MM6 and AM3 complete phase 1 on receipt; the Aggressive Mode responder answers nothing.
   if (sa.established) return on_phase1_complete(e);
   if (sa.role == Role::kInitiator) {
-    if (*kind == MessageKind::kMainMode4 && sa.natt.peer_rfc3947 && sa.natt.nat_detected()) {
+    // RFC 3947 section 4: MM5, or AM3, goes out of UDP 4500 once a NAT is detected.
+    if ((*kind == MessageKind::kMainMode4 || *kind == MessageKind::kAggressive2) && sa.natt.peer_rfc3947 &&
+        sa.natt.nat_detected()) {
       sa.local.port = kNattPort;
       sa.peer.port = kNattPort;
       sa.natt.floated = true;

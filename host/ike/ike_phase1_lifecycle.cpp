@@ -52,7 +52,7 @@ IkeSaManager::Entry* IkeSaManager::start_phase1(Endpoint local, std::uint32_t pe
     e.phase1.tasks.push_back(std::make_unique<MainMode>(*e.sa, Role::kInitiator));
   }
   e.phase1.tasks.push_back(std::make_unique<VendorIdTask>(*e.sa, Role::kInitiator));
-  if (!config_.initiate_aggressive) e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kInitiator));
+  e.phase1.tasks.push_back(std::make_unique<NattTask>(*e.sa, Role::kInitiator, config_.initiate_aggressive));
   Message out;
   if (run_build(e.phase1, out) == TaskStatus::kFailed) {
     delete_sa(e.id, "could not build the first phase-1 message", false);

@@ -14,20 +14,26 @@
 #   6. `clear crypto isakmp` deletes the SAs on both sides (DELETE), the next ping renegotiates;
 #   7. killing one espd (SIGKILL, no DELETE) makes the other's DPD (keepalive 10) delete its
 #      ISAKMP and IPsec SAs within the keepalive bound.
+#   5c. `clear crypto sa` on gw1 deletes the IPsec SAs on both sides (DELETE) and keeps the
+#      ISAKMP SA (QM_IDLE, same conn-id); the next ping runs only Quick Mode (new SPIs).
 # --rekey: the same configs plus one line per crypto map, `set security-association lifetime
 # kilobytes 2560` (IOS's minimum), and a fast ping that crosses the soft kilobyte lifetime:
 # Quick Mode rekeys (new SPIs), the old SA is deleted, and no ping is lost.
-# Usage: standalone_ike.sh [--rekey] [--build DIR]
+# --p1rekey: the same configs plus `lifetime 60` (IOS's minimum) in the ISAKMP policy and a
+# ping every 0.2 s for 64 s: phase 1 is re-established before it expires (new conn-id), the
+# IPsec SAs keep their SPIs, and no ping is lost.
+# Usage: standalone_ike.sh [--rekey|--p1rekey] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
-REKEY=""
+REKEY="" P1REKEY=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
     --rekey) REKEY=1; shift ;;
-    *) echo "usage: $0 [--rekey] [--build DIR]" >&2; exit 2 ;;
+    --p1rekey) P1REKEY=1; shift ;;
+    *) echo "usage: $0 [--rekey|--p1rekey] [--build DIR]" >&2; exit 2 ;;
   esac
 done
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces" >&2; exit 77; fi
@@ -46,6 +52,13 @@ if [ -n "$REKEY" ]; then
   for c in CFG1 CFG2; do
     sed 's/\(set pfs group14\)/\1\n set security-association lifetime kilobytes 2560/' "${!c}" >"$TOPO_DIR/$c.cfg"
     grep -q "lifetime kilobytes 2560" "$TOPO_DIR/$c.cfg" || { echo "could not add the lifetime line" >&2; exit 1; }
+    eval "$c=\$TOPO_DIR/$c.cfg"
+  done
+fi
+if [ -n "$P1REKEY" ]; then
+  for c in CFG1 CFG2; do
+    sed 's/^\( group 14\)$/\1\n lifetime 60/' "${!c}" >"$TOPO_DIR/$c.cfg"
+    grep -q "^ lifetime 60" "$TOPO_DIR/$c.cfg" || { echo "could not add the ISAKMP lifetime line" >&2; exit 1; }
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
 fi
@@ -112,6 +125,30 @@ if [ -n "$REKEY" ]; then
   exit 0
 fi
 
+conn_id() { espctl_on "$1" show crypto isakmp sa | awk '/QM_IDLE/ {print $4; exit}'; }
+out_spi() { espctl_on "$1" show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1; }
+
+if [ -n "$P1REKEY" ]; then
+  # The ISAKMP SA came up with the first ping (lifetime 60 s); the initiator re-establishes it
+  # at 51-54 s, the IPsec SAs (3600 s) stay. 320 pings at 0.2 s span the switch and the old
+  # SA's expiry.
+  C1=$(conn_id gw1) C2=$(conn_id gw2) SPI1=$(out_spi gw1) SPI2=$(out_spi gw2)
+  topo_log "phase-1 rekey: conn-id $C1/$C2, outbound spi 0x$SPI1/0x$SPI2; 320 pings at 0.2 s"
+  in_ns h1 ping -n -q -c 320 -i 0.2 -W 2 $H2 >"$TOPO_DIR/ping-p1.log" 2>&1 || true
+  cat "$TOPO_DIR/ping-p1.log"
+  N1=$(conn_id gw1) N2=$(conn_id gw2)
+  [ -n "$N1" ] && [ "$N1" != "$C1" ] || fail "gw1: ISAKMP SA not re-established (conn-id $C1 -> ${N1:-none})"
+  [ -n "$N2" ] && [ "$N2" != "$C2" ] || fail "gw2: ISAKMP SA not re-established (conn-id $C2 -> ${N2:-none})"
+  [ "$(espctl_on gw1 show crypto isakmp sa | grep -c QM_IDLE)" = 1 ] || fail "gw1: the old ISAKMP SA was not deleted"
+  [ "$(out_spi gw1)" = "$SPI1" ] || fail "gw1: IPsec SA changed across the phase-1 rekey (0x$SPI1 -> 0x$(out_spi gw1))"
+  [ "$(out_spi gw2)" = "$SPI2" ] || fail "gw2: IPsec SA changed across the phase-1 rekey"
+  grep -q "phase 1 with .* re-establishing" "$TOPO_DIR/gw1.log" "$TOPO_DIR/gw2.log" || fail "no re-establishment logged"
+  RECEIVED=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TOPO_DIR/ping-p1.log")
+  [ "${RECEIVED:-0}" = 320 ] || fail "pings lost across the phase-1 rekey: $(grep received "$TOPO_DIR/ping-p1.log")"
+  echo "PASS: phase 1 re-established (conn-id $C1 -> $N1, $C2 -> $N2); IPsec SPIs 0x$SPI1/0x$SPI2 kept; 320/320 pings"
+  exit 0
+fi
+
 # 3. show crypto isakmp sa: gw1 (R2) initiated, so dst = R1, src = R2 on both gateways.
 for g in gw1 gw2; do
   out=$(espctl_on $g show crypto isakmp sa)
@@ -166,6 +203,25 @@ for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw1.log" && break
 sleep 0.3
 espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x$out1(" || fail "SIGHUP changed gw1's outbound SA"
 espctl_on gw1 show crypto isakmp sa | grep -q "QM_IDLE" || fail "SIGHUP dropped gw1's ISAKMP SA"
+
+# 5c. clear crypto sa on gw1: IPsec SAs go on both sides (DELETE), ISAKMP SAs stay QM_IDLE.
+C1=$(conn_id gw1) C2=$(conn_id gw2)
+espctl_on gw1 clear crypto sa >/dev/null
+for _ in $(seq 40); do
+  espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x$out2(" || break
+  sleep 0.05
+done
+espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x$out1(" && fail "gw1 kept its IPsec SA after clear crypto sa"
+espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x$out2(" && fail "gw2 kept its IPsec SA after gw1's clear crypto sa (DELETE)"
+[ "$(conn_id gw1)" = "$C1" ] && [ "$(conn_id gw2)" = "$C2" ] || fail "clear crypto sa touched the ISAKMP SAs"
+MM_BEFORE=$(grep -c "New State = IKE_I_MM1" "$TOPO_DIR/gw1.log" || true)
+in_ns h1 ping -n -c 1 -W 1 $H2 >/dev/null 2>&1 || true
+in_ns h1 ping -n -c 3 -i 0.2 -W 2 $H2 >"$TOPO_DIR/ping-clear.log" || fail "ping after clear crypto sa: $(cat "$TOPO_DIR/ping-clear.log")"
+[ "$(grep -c "New State = IKE_I_MM1" "$TOPO_DIR/gw1.log" || true)" = "$MM_BEFORE" ] || fail "clear crypto sa led to a new Main Mode"
+NEW1=$(out_spi gw1)
+[ -n "$NEW1" ] && [ "$NEW1" != "$out1" ] || fail "no new IPsec SA after clear crypto sa"
+[ "$(conn_id gw1)" = "$C1" ] || fail "gw1's ISAKMP SA changed"
+topo_log "clear crypto sa: SPI 0x$out1 -> 0x$NEW1 by Quick Mode alone, ISAKMP conn-id $C1 kept"
 
 # 6. clear crypto isakmp on gw2: DELETEs make gw1 forget too; the next ping renegotiates.
 espctl_on gw2 clear crypto isakmp >/dev/null

@@ -179,6 +179,83 @@ TEST_F(AggressivePeers, MalformedAm1IsDroppedAndCounted) {
   EXPECT_EQ(r2_->installed.size(), 2u);
 }
 
+// RFC 3947 in Aggressive Mode: the VID in AM1/AM2, NAT-D in AM2 (clear) and AM3, no NAT
+// between R1 and R2 here: both hash pairs match, nothing floats, plain tunnel mode.
+TEST_F(AggressivePeers, NatDInAm2AndAm3FindNoNatWithoutOne) {
+  start();
+  r2_->mgr->initiate(0);
+  ASSERT_EQ(wire_.size(), 1u);
+  r1_->mgr->receive(wire_.front());
+  wire_.pop_front();
+  ASSERT_EQ(wire_.size(), 1u);
+  auto am2 = decode_message(wire_.front().data);
+  ASSERT_TRUE(am2.ok());
+  EXPECT_EQ(am2.value().count<NatDPayload>(), 2u);
+  pump();
+  EXPECT_EQ(count_lines("No NAT Found for self or peer"), 2u);  // R2 on AM2, R1 on AM3
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  EXPECT_FALSE(r1_->find(Direction::kOutbound)->udp_encap);
+  EXPECT_EQ(count_lines("floating to port"), 0u);
+}
+
+TEST_F(AggressivePeers, ForcedEncapsulationSendsAm3To4500AndNegotiatesUdpTunnel) {
+  r2_cfg_.force_udp_encap = true;
+  start();
+  r2_->mgr->initiate(0);
+  std::vector<std::pair<std::uint8_t, std::uint16_t>> seen;  // exchange type, destination port
+  pump([&](const Datagram& d) {
+    seen.emplace_back(d.data[18], d.dst.port);
+    return false;
+  });
+  ASSERT_GE(seen.size(), 6u);
+  EXPECT_EQ(seen[0], std::make_pair(std::uint8_t{4}, kIkePort));   // AM1
+  EXPECT_EQ(seen[1], std::make_pair(std::uint8_t{4}, kIkePort));   // AM2
+  EXPECT_EQ(seen[2], std::make_pair(std::uint8_t{4}, kNattPort));  // AM3 floats
+  for (std::size_t i = 3; i < 6; ++i) EXPECT_EQ(seen[i].second, kNattPort);  // Quick Mode stays
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  const SaConfig* out = r1_->find(Direction::kOutbound);
+  ASSERT_TRUE(out->udp_encap);
+  EXPECT_EQ(out->udp_encap->dst_port, kNattPort);
+  expect_pair(*r2_->find(Direction::kOutbound), *r1_->find(Direction::kInbound));
+  EXPECT_GE(count_lines("His hash no match"), 1u);  // R1 sees R2's forced wrong hash
+}
+
+// R2 behind a NAPT (R2's 500 -> 19.26.116.1:10500, 4500 -> :14500). R1 knows it by the
+// public address. Both NAT-D checks see it, AM3 floats, and R1 answers the mapped ports.
+TEST_F(AggressivePeers, RealNatIsDetectedByBothSidesAndTheMappedPortsAreUsed) {
+  constexpr std::uint32_t kNat = 0x131A7401;  // 19.26.116.1
+  r1_cfg_ = reference_config(kR1, kNat, kHostR1, kHostR2);
+  start();
+  r2_->mgr->initiate(0);
+  for (int guard = 0; !wire_.empty() && guard < 100; ++guard) {
+    Datagram d = wire_.front();
+    wire_.pop_front();
+    if (d.dst.addr == kR1) {  // outbound through the NAT: rewrite the source
+      d.src = Endpoint{kNat, static_cast<std::uint16_t>(d.src.port + 10000)};
+      r1_->mgr->receive(d);
+    } else if (d.dst.addr == kNat) {  // back in: rewrite the destination
+      ASSERT_TRUE(d.dst.port == 10500 || d.dst.port == 14500) << d.dst.port;
+      d.dst = Endpoint{kR2, static_cast<std::uint16_t>(d.dst.port - 10000)};
+      r2_->mgr->receive(d);
+    }
+  }
+  EXPECT_EQ(count_lines("My hash no match -  this node inside NAT"), 1u);  // R2
+  EXPECT_EQ(count_lines("His hash no match - this node outside NAT"), 1u);  // R1
+  ASSERT_EQ(r1_->installed.size(), 2u);
+  ASSERT_EQ(r2_->installed.size(), 2u);
+  const SaConfig* r1_out = r1_->find(Direction::kOutbound);
+  ASSERT_TRUE(r1_out->udp_encap);
+  EXPECT_EQ(r1_out->udp_encap->dst_port, 14500);  // the NAT's mapping of R2's 4500
+  EXPECT_EQ(r1_out->tunnel_dst, kNat);
+  const SaConfig* r2_out = r2_->find(Direction::kOutbound);
+  ASSERT_TRUE(r2_out->udp_encap);
+  EXPECT_EQ(r2_out->udp_encap->src_port, kNattPort);  // R2's own side, before the NAT
+  // Same SPI and keys at both ends; the addresses differ by the NAT's translation.
+  EXPECT_EQ(r2_out->spi, r1_->find(Direction::kInbound)->spi);
+  EXPECT_EQ(key(r2_out->enc_key), key(r1_->find(Direction::kInbound)->enc_key));
+  EXPECT_EQ(r2_out->tunnel_src, kR2);
+}
+
 TEST(AggressiveOffer, OnlyPoliciesOfTheFirstGroupAreOffered) {
   std::vector<IsakmpPolicyInput> p = {
       IsakmpPolicyInput{1, 256, P1Hash::kSha256, DhGroupId::kModp2048, kIsakmpLifetimeDefault},
