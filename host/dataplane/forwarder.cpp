@@ -14,6 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "host/dataplane/tun_gro.hpp"
 #include "host/dataplane/tun_offload.hpp"
 
 namespace espgw::dataplane {
@@ -37,8 +38,10 @@ struct Forwarder::Worker {
   std::vector<const ProxyPair*> tx_pairs;
   std::unique_ptr<bool[]> tx_failed;
   std::unique_ptr<std::uint8_t[]> scratch;  // one TUN read with offload: up to 64 KB
+  TcpCoalescer coalescer;                    // inbound TUN writes with offload (GRO)
 
-  Worker(unsigned burst, std::uint32_t bytes) {
+  Worker(unsigned burst, std::uint32_t bytes, Tun& tun)
+      : coalescer([&tun](std::span<const iovec> iov) { return tun.write_iov(0, iov); }) {
     auto make = [&](std::vector<driver::PacketJob>& jobs) {
       jobs.resize(burst);
       for (auto& j : jobs) {
@@ -97,7 +100,7 @@ void Forwarder::run(unsigned index) {
       spdlog::warn("forwarder {}: SCHED_FIFO priority {} refused ({}); running with normal priority", index,
                    options_.rt_priority, std::strerror(err));
   }
-  Worker w(options_.burst, options_.buffer_bytes);
+  Worker w(options_.burst, options_.buffer_bytes, tun_);
   pollfd fds[4] = {{tun_.fd(index), POLLIN, 0}, {esp_.raw_fd(), POLLIN, 0}, {esp_.udp_fd(), POLLIN, 0},
                    {stop_fd_, POLLIN, 0}};
   while (running_.load(std::memory_order_relaxed)) {
@@ -227,6 +230,7 @@ void Forwarder::inbound_burst(Worker& w, bool udp) {
   if (n == 0) return;
   counters_.esp_rx.fetch_add(n, std::memory_order_relaxed);
   process(w.in_jobs, n);
+  unsigned delivered = 0;
   for (unsigned i = 0; i < n; ++i) {
     auto& j = w.in_jobs[i];
     if (j.status != driver::Status::kOk) {
@@ -234,10 +238,22 @@ void Forwarder::inbound_burst(Worker& w, bool udp) {
       counters_.decaps_failed.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
+    if (tun_.offload()) {
+      // One flow's consecutive TCP segments leave as one GSO super-packet: the kernel then
+      // forwards one skb instead of dozens (tun_gro.hpp).
+      w.coalescer.add({j.buffer + j.offset, j.length});
+      ++delivered;
+      continue;
+    }
     if (tun_.write(0, j.packet()) < 0)
       counters_.tun_tx_errors.fetch_add(1, std::memory_order_relaxed);
     else
       counters_.tun_tx.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (delivered) {
+    const unsigned failed = w.coalescer.flush();
+    counters_.tun_tx.fetch_add(delivered - failed, std::memory_order_relaxed);
+    if (failed) counters_.tun_tx_errors.fetch_add(failed, std::memory_order_relaxed);
   }
 }
 

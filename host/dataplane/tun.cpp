@@ -111,4 +111,9 @@ long Tun::write(unsigned queue, std::span<const std::uint8_t> packet) {
   return -errno;
 }
 
+long Tun::write_iov(unsigned queue, std::span<const iovec> iov) {
+  const ssize_t n = ::writev(fds_[queue], iov.data(), static_cast<int>(iov.size()));
+  return n >= 0 ? n : -errno;
+}
+
 }  // namespace espgw::dataplane

@@ -3,6 +3,8 @@
 // worker owns a queue. Non-blocking; the forwarder polls the fds.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -37,6 +39,9 @@ class Tun {
   long read(unsigned queue, std::span<std::uint8_t> buffer);
   // Writes one plain IPv4 packet (with offload, a zero virtio_net_hdr is put in front).
   long write(unsigned queue, std::span<const std::uint8_t> packet);
+  // Writes one packet gathered from `iov` as it is: with offload, iov must start with the
+  // virtio_net_hdr (tun_gro.hpp builds GSO super-packets this way). Returns bytes or -errno.
+  long write_iov(unsigned queue, std::span<const iovec> iov);
 
  private:
   std::string name_;
