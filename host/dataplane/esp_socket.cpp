@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,6 +29,10 @@ constexpr std::size_t kUdpHeaderBytes = 8;
 constexpr std::size_t kNonEspMarkerBytes = 4;
 constexpr int kSendWaitMs = 5;
 constexpr unsigned kMaxSendWaits = 64;
+// UDP GSO limits (linux/udp.h UDP_MAX_SEGMENTS is 64 on older kernels; an IPv4 datagram
+// carries at most 65535 - 20 - 8 bytes of payload).
+constexpr unsigned kMaxGsoSegments = 64;
+constexpr std::uint32_t kMaxGsoPayload = 65535 - 20 - 8;
 
 [[noreturn]] void fail(const std::string& what) {
   throw std::runtime_error(what + ": " + std::strerror(errno));
@@ -76,6 +81,9 @@ EspSocket::EspSocket(std::uint16_t udp_port, int rcvbuf_bytes, bool open_udp) : 
       ::setsockopt(udp_fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf_bytes, sizeof rcvbuf_bytes);
     ::setsockopt(udp_fd_, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf_bytes, sizeof rcvbuf_bytes);
   }
+  // UDP GSO for ESP-in-UDP bursts (Linux 4.18+): probe with the socket-wide default (0 = off).
+  int no_gso = 0;
+  udp_gso_.store(::setsockopt(udp_fd_, SOL_UDP, UDP_SEGMENT, &no_gso, sizeof no_gso) == 0);
   sockaddr_in any = make_addr(INADDR_ANY, udp_port);
   if (::bind(udp_fd_, reinterpret_cast<sockaddr*>(&any), sizeof any) < 0)
     fail("esp socket: bind UDP port " + std::to_string(udp_port) + " (another IKE/NAT-T daemon running?)");
@@ -201,8 +209,15 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
   std::array<iovec, kMaxBurst> raw_iov{}, udp_iov{};
   std::array<sockaddr_in, kMaxBurst> raw_to{}, udp_to{};
   std::array<unsigned, kMaxBurst> raw_idx{}, udp_idx{};
-  unsigned nraw = 0, nudp = 0, refused = 0;
+  // Per message: its first entry in *_idx and how many datagrams it carries (> 1 only for a
+  // UDP GSO message), and the UDP_SEGMENT control message of each.
+  std::array<unsigned, kMaxBurst> raw_first{}, udp_first{}, udp_count{};
+  alignas(cmsghdr) std::array<std::array<std::uint8_t, CMSG_SPACE(sizeof(std::uint16_t))>, kMaxBurst> gso_ctl;
+  unsigned nraw = 0, nudp = 0, nudp_msgs = 0, refused = 0;
   const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
+  const bool gso = udp_gso_.load(std::memory_order_relaxed);
+  std::uint32_t run_len = 0, run_total = 0;  // the open GSO message: segment size, payload bytes
+  bool run_closed = true;
   for (unsigned i = 0; i < n; ++i) {
     failed[i] = false;
     std::uint8_t* p = jobs[i]->buffer + jobs[i]->offset;
@@ -211,13 +226,34 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
     const std::uint32_t dst = (std::uint32_t{p[16]} << 24) | (std::uint32_t{p[17]} << 16) | (std::uint32_t{p[18]} << 8) | p[19];
     if (p[9] == kProtoUdp && udp_fd_ >= 0 && len >= ihl + kUdpHeaderBytes) {
       const std::uint16_t dport = static_cast<std::uint16_t>((p[ihl + 2] << 8) | p[ihl + 3]);
-      udp_to[nudp] = make_addr(dst, dport);
-      udp_iov[nudp] = {p + ihl + kUdpHeaderBytes, len - ihl - kUdpHeaderBytes};
-      udp[nudp].msg_hdr.msg_name = &udp_to[nudp];
-      udp[nudp].msg_hdr.msg_namelen = sizeof(sockaddr_in);
-      udp[nudp].msg_hdr.msg_iov = &udp_iov[nudp];
-      udp[nudp].msg_hdr.msg_iovlen = 1;
-      udp_idx[nudp++] = i;
+      const std::uint32_t plen = len - ihl - kUdpHeaderBytes;
+      udp_iov[nudp] = {p + ihl + kUdpHeaderBytes, plen};
+      udp_idx[nudp] = i;
+      // UDP GSO (UDP_SEGMENT): consecutive datagrams to the same peer, all of one size but a
+      // shorter last one, leave in ONE message; the kernel cuts it into exactly these
+      // datagrams (each ESP packet stays one datagram on the wire) after a single route
+      // lookup and skb, and the peer's stack carries one skb as far as its socket.
+      if (gso && nudp_msgs > 0 && !run_closed && udp_to[nudp_msgs - 1].sin_addr.s_addr == htonl(dst) &&
+          udp_to[nudp_msgs - 1].sin_port == htons(dport) && plen <= run_len &&
+          udp_count[nudp_msgs - 1] < kMaxGsoSegments && run_total + plen <= kMaxGsoPayload) {
+        ++udp_count[nudp_msgs - 1];
+        udp[nudp_msgs - 1].msg_hdr.msg_iovlen++;
+        run_total += plen;
+        run_closed = plen < run_len;
+      } else {
+        const unsigned m = nudp_msgs++;
+        udp_to[m] = make_addr(dst, dport);
+        udp[m].msg_hdr.msg_name = &udp_to[m];
+        udp[m].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+        udp[m].msg_hdr.msg_iov = &udp_iov[nudp];
+        udp[m].msg_hdr.msg_iovlen = 1;
+        udp_first[m] = nudp;
+        udp_count[m] = 1;
+        run_len = plen;
+        run_total = plen;
+        run_closed = false;
+      }
+      ++nudp;
     } else {
       raw_to[nraw] = make_addr(dst, 0);
       raw_iov[nraw] = {p, len};
@@ -225,14 +261,34 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
       raw[nraw].msg_hdr.msg_namelen = sizeof(sockaddr_in);
       raw[nraw].msg_hdr.msg_iov = &raw_iov[nraw];
       raw[nraw].msg_hdr.msg_iovlen = 1;
-      raw_idx[nraw++] = i;
+      raw_idx[nraw] = i;
+      raw_first[nraw] = nraw;
+      ++nraw;
     }
   }
+  for (unsigned m = 0; m < nudp_msgs; ++m) {
+    if (udp_count[m] < 2) continue;
+    auto& h = udp[m].msg_hdr;
+    h.msg_control = gso_ctl[m].data();
+    h.msg_controllen = gso_ctl[m].size();
+    cmsghdr* c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+    const auto seg = static_cast<std::uint16_t>(udp_iov[udp_first[m]].iov_len);
+    std::memcpy(CMSG_DATA(c), &seg, sizeof seg);
+  }
+  auto fail_message = [&](const unsigned* idx, const unsigned* first, const unsigned* count, unsigned m) {
+    const unsigned k = count ? count[m] : 1;
+    for (unsigned d = 0; d < k; ++d) failed[idx[first[m] + d]] = true;
+    refused += k;
+  };
   // sendmmsg stops at the first failing message; skip it (counted) and go on with the rest.
-  auto flush = [&](int fd, mmsghdr* m, const unsigned* idx, unsigned count) {
+  auto flush = [&](int fd, mmsghdr* msgs, const unsigned* idx, const unsigned* first, const unsigned* count,
+                   unsigned total) {
     unsigned done = 0, waits = 0;
-    while (done < count) {
-      int r = ::sendmmsg(fd, m + done, count - done, MSG_DONTWAIT);
+    while (done < total) {
+      int r = ::sendmmsg(fd, msgs + done, total - done, MSG_DONTWAIT);
       if (r > 0) {
         done += static_cast<unsigned>(r);
         continue;
@@ -244,13 +300,32 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
         pollfd pfd{fd, POLLOUT, 0};
         if (::poll(&pfd, 1, kSendWaitMs) > 0 && ++waits < kMaxSendWaits) continue;
       }
-      failed[idx[done]] = true;
-      ++refused;
+      if (r < 0 && (errno == EIO || errno == EINVAL) && count && count[done] > 1) {
+        // The route's device cannot take UDP GSO (e.g. through an xfrm policy): send this and
+        // every later message one datagram at a time from now on.
+        udp_gso_.store(false, std::memory_order_relaxed);
+        auto& h = msgs[done].msg_hdr;
+        const unsigned k = count[done];
+        for (unsigned d = 0; d < k; ++d) {
+          msghdr one{};
+          one.msg_name = h.msg_name;
+          one.msg_namelen = h.msg_namelen;
+          one.msg_iov = h.msg_iov + d;
+          one.msg_iovlen = 1;
+          if (::sendmsg(fd, &one, MSG_DONTWAIT) < 0) {
+            failed[idx[first[done] + d]] = true;
+            ++refused;
+          }
+        }
+        ++done;
+        continue;
+      }
+      fail_message(idx, first, count, done);
       ++done;
     }
   };
-  flush(raw_fd_, raw.data(), raw_idx.data(), nraw);
-  if (nudp) flush(udp_fd_, udp.data(), udp_idx.data(), nudp);
+  flush(raw_fd_, raw.data(), raw_idx.data(), raw_first.data(), nullptr, nraw);
+  if (nudp_msgs) flush(udp_fd_, udp.data(), udp_idx.data(), udp_first.data(), udp_count.data(), nudp_msgs);
   counters_.tx_errors += refused;
   return refused;
 }

@@ -3,7 +3,8 @@
 // device produces and consumes whole outer IPv4 datagrams; this class maps them onto the
 // two sockets: raw ESP goes out with IP_HDRINCL as built, UDP-encapsulated ESP loses its
 // outer IPv4/UDP headers to the kernel's UDP socket, and received UDP payloads get those
-// headers rebuilt in front. Bursts use recvmmsg/sendmmsg.
+// headers rebuilt in front. Bursts use recvmmsg/sendmmsg; runs of equal-size UDP datagrams
+// to one peer go out as one UDP GSO message (UDP_SEGMENT).
 #pragma once
 
 #include <atomic>
@@ -74,6 +75,9 @@ class EspSocket {
   bool send_natt_keepalive(std::uint32_t dst, std::uint16_t dport);
 
   const EspSocketCounters& counters() const { return counters_; }
+  // Whether send() hands equal-size UDP datagrams to the kernel as one UDP GSO message.
+  bool udp_gso() const { return udp_gso_.load(std::memory_order_relaxed); }
+  void set_udp_gso(bool on) { udp_gso_.store(on && udp_fd_ >= 0, std::memory_order_relaxed); }
 
  private:
   int raw_fd_ = -1;
@@ -81,6 +85,7 @@ class EspSocket {
   std::uint16_t udp_port_ = 0;
   IkeSink ike_sink_;
   EspSocketCounters counters_;
+  std::atomic<bool> udp_gso_{false};
 };
 
 }  // namespace espgw::dataplane

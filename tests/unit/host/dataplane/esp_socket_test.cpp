@@ -145,5 +145,45 @@ TEST_F(EspSocketTest, SendStripsOuterHeadersOfUdpEncapsulatedEsp) {
   EXPECT_TRUE(std::equal(d.begin() + 28, d.end(), got.begin()));
 }
 
+// A burst of equal-size datagrams (and a shorter last one) to one peer leaves as one UDP GSO
+// message; the peer's socket must still receive each ESP packet as its own datagram, bytes
+// unchanged, in order: with GSO on (one sendmmsg message) and off (one message each).
+TEST_F(EspSocketTest, GsoBurstArrivesAsSeparateDatagramsWithTheirOwnBytes) {
+  for (bool gso : {true, false}) {
+    esp_->set_udp_gso(gso);
+    if (gso && !esp_->udp_gso()) GTEST_SKIP() << "kernel without UDP_SEGMENT";
+    constexpr int kCount = 7;
+    std::vector<std::vector<std::uint8_t>> dgrams;
+    std::vector<driver::PacketJob> jobs(kCount);
+    std::vector<driver::PacketJob*> ptrs;
+    for (int k = 0; k < kCount; ++k) {
+      const std::size_t payload = k == kCount - 1 ? 100 : 1200;
+      std::vector<std::uint8_t> d(28 + payload, 0);
+      d[0] = 0x45, d[2] = static_cast<std::uint8_t>(d.size() >> 8), d[3] = static_cast<std::uint8_t>(d.size());
+      d[9] = kProtoUdp;
+      d[12] = 127, d[15] = 1, d[16] = 127, d[19] = 1;
+      d[22] = static_cast<std::uint8_t>(peer_port_ >> 8), d[23] = static_cast<std::uint8_t>(peer_port_);
+      for (std::size_t i = 0; i < payload; ++i) d[28 + i] = static_cast<std::uint8_t>(k * 31 + i);
+      dgrams.push_back(std::move(d));
+    }
+    for (int k = 0; k < kCount; ++k) {
+      jobs[k].buffer = dgrams[k].data();
+      jobs[k].capacity = jobs[k].length = static_cast<std::uint32_t>(dgrams[k].size());
+      ptrs.push_back(&jobs[k]);
+    }
+    bool failed[kCount] = {};
+    EXPECT_EQ(esp_->send(ptrs, std::span(failed, kCount)), 0u);
+    for (int k = 0; k < kCount; ++k) {
+      EXPECT_FALSE(failed[k]);
+      std::array<std::uint8_t, 2048> got{};
+      pollfd p{peer_, POLLIN, 0};
+      ASSERT_EQ(::poll(&p, 1, 5000), 1);
+      const auto n = ::recv(peer_, got.data(), got.size(), 0);
+      ASSERT_EQ(n, static_cast<ssize_t>(dgrams[k].size() - 28)) << "gso " << gso << " datagram " << k;
+      EXPECT_TRUE(std::equal(dgrams[k].begin() + 28, dgrams[k].end(), got.begin())) << "datagram " << k;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace espgw::dataplane
