@@ -26,6 +26,7 @@ struct ProbeBench {
       : context(std::make_unique<VerilatedContext>()),
         model(std::make_unique<Vaxi_probe>(context.get(), "probe")),
         clock([this](bool level) {
+          Verilated::threadContextp(context.get());  // see sim/sim_model.hpp
           model->ap_clk = level;
           model->eval();
         }),
@@ -36,7 +37,11 @@ struct ProbeBench {
     model->ap_rst_n = 1;
     clock.step(1);
   }
-  ~ProbeBench() { model->final(); }
+  ~ProbeBench() {
+    Verilated::threadContextp(context.get());
+    model->final();
+    model.reset();
+  }
 
   // Starts a DMA of len bytes and clocks until the probe is idle; returns its status.
   std::uint32_t dma(std::uint32_t go, std::uint64_t src, std::uint64_t dst, std::uint32_t len) {

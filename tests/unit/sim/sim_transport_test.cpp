@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include "Vesp_top.h"
@@ -73,6 +74,25 @@ TEST(SimTransport, WaitUntilGivesUpAtTheBudgetAndKeepsClocking) {
   EXPECT_GT(t.cycles(), before + 64);
   int calls = 0;
   EXPECT_TRUE(t.wait_until([&] { return ++calls == 3; }, std::chrono::milliseconds(1000)));
+}
+
+TEST(SimTransport, SeveralModelsOnSeveralThreadsKeepTheirOwnVerilatorContext) {
+  // The order that hung the conformance suite before VerilatedModel named its context at
+  // every entry: A made, B made, B freed, then A used from another thread and freed.
+  auto a = esp_top();
+  auto b = esp_top();
+  b->write32(reg::kRingSize, 8);
+  b.reset();
+  std::uint32_t ring = 0;
+  std::thread other([&] {
+    a->write32(reg::kRingSize, 16);
+    ring = a->read32(reg::kRingSize);
+  });
+  other.join();
+  EXPECT_EQ(ring, 16u);
+  a.reset();
+  auto c = esp_top();
+  EXPECT_EQ(c->read32(reg::kId), regmap::kDeviceId);
 }
 
 SaConfig gcm_sa(Direction d) {
