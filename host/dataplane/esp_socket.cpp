@@ -84,6 +84,7 @@ EspSocket::EspSocket(std::uint16_t udp_port, int rcvbuf_bytes, bool open_udp) : 
   // UDP GSO for ESP-in-UDP bursts (Linux 4.18+): probe with the socket-wide default (0 = off).
   int no_gso = 0;
   udp_gso_.store(::setsockopt(udp_fd_, SOL_UDP, UDP_SEGMENT, &no_gso, sizeof no_gso) == 0);
+  set_udp_gro(true);
   sockaddr_in any = make_addr(INADDR_ANY, udp_port);
   if (::bind(udp_fd_, reinterpret_cast<sockaddr*>(&any), sizeof any) < 0)
     fail("esp socket: bind UDP port " + std::to_string(udp_port) + " (another IKE/NAT-T daemon running?)");
@@ -98,10 +99,12 @@ EspSocket::~EspSocket() {
 
 unsigned EspSocket::recv_raw(std::span<driver::PacketJob> jobs) {
   const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
-  std::array<mmsghdr, kMaxBurst> msgs{};
-  std::array<iovec, kMaxBurst> iov{};
+  // Only the first n entries are used, and set here: no zeroing of the whole arrays per burst.
+  std::array<mmsghdr, kMaxBurst> msgs;
+  std::array<iovec, kMaxBurst> iov;
   for (unsigned i = 0; i < n; ++i) {
     iov[i] = {jobs[i].buffer, jobs[i].capacity};
+    msgs[i].msg_hdr = msghdr{};
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
   }
@@ -124,15 +127,73 @@ unsigned EspSocket::recv_raw(std::span<driver::PacketJob> jobs) {
   return static_cast<unsigned>(got);
 }
 
+bool EspSocket::deliver_udp(std::span<const std::uint8_t> payload, std::uint32_t src, std::uint16_t sport,
+                            std::uint32_t dst, driver::PacketJob& job, bool copy) {
+  const auto len = static_cast<std::uint32_t>(payload.size());
+  switch (classify_udp_payload(payload)) {
+    case UdpPayloadKind::kKeepalive:
+      counters_.rx_keepalives++;
+      return false;
+    case UdpPayloadKind::kMalformed:
+      counters_.rx_malformed++;
+      return false;
+    case UdpPayloadKind::kIke:
+      counters_.rx_ike++;
+      if (ike_sink_) ike_sink_(src, sport, dst, payload.subspan(kNonEspMarkerBytes));
+      return false;
+    case UdpPayloadKind::kEsp:
+      break;
+  }
+  if (copy) {
+    if (len > job.capacity - kUdpRebuildHeadroom) {
+      counters_.rx_malformed++;
+      return false;
+    }
+    std::memcpy(job.buffer + kUdpRebuildHeadroom, payload.data(), len);
+  }
+  // Rebuild the outer headers the kernel consumed, so the device sees the datagram as it
+  // was on the wire (RFC 3948 section 3.1: UDP checksum zero is allowed for IPv4).
+  std::uint8_t* ip = job.buffer;
+  std::memset(ip, 0, kUdpRebuildHeadroom);
+  ip[0] = 0x45;
+  put16(ip + 2, static_cast<std::uint16_t>(len + kUdpRebuildHeadroom));
+  ip[8] = 64;
+  ip[9] = 17;
+  put32(ip + 12, src);
+  put32(ip + 16, dst);
+  put16(ip + 10, ipv4_checksum({ip, kIpv4HeaderBytes}));
+  std::uint8_t* udp = ip + kIpv4HeaderBytes;
+  put16(udp, sport);
+  put16(udp + 2, udp_port_);
+  put16(udp + 4, static_cast<std::uint16_t>(len + kUdpHeaderBytes));
+  job.direction = driver::Direction::kInbound;
+  job.sa = driver::kNoSa;
+  job.offset = 0;
+  job.length = len + kUdpRebuildHeadroom;
+  job.status = driver::Status::kOk;
+  return true;
+}
+
+void EspSocket::set_udp_gro(bool on) {
+  if (udp_fd_ < 0) return;
+  int v = on ? 1 : 0;
+  if (::setsockopt(udp_fd_, SOL_UDP, UDP_GRO, &v, sizeof v) < 0) on = false;
+  udp_gro_ = on;
+  if (on && !gro_buf_) gro_buf_.reset(new std::uint8_t[std::size_t{kGroMessages} * kGroBufferBytes]);
+}
+
 unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
   if (udp_fd_ < 0) return 0;
   const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
-  std::array<mmsghdr, kMaxBurst> msgs{};
-  std::array<iovec, kMaxBurst> iov{};
-  std::array<sockaddr_in, kMaxBurst> from{};
+  if (udp_gro_ || udp_pending()) return recv_udp_gro(jobs, n);
+  // Without GRO every message is one datagram, received straight into the job buffers.
+  std::array<mmsghdr, kMaxBurst> msgs;
+  std::array<iovec, kMaxBurst> iov;
+  std::array<sockaddr_in, kMaxBurst> from;
   alignas(cmsghdr) static thread_local std::array<std::array<std::uint8_t, CMSG_SPACE(sizeof(in_pktinfo))>, kMaxBurst> ctl;
   for (unsigned i = 0; i < n; ++i) {
     iov[i] = {jobs[i].buffer + kUdpRebuildHeadroom, jobs[i].capacity - kUdpRebuildHeadroom};
+    msgs[i].msg_hdr = msghdr{};
     msgs[i].msg_hdr.msg_iov = &iov[i];
     msgs[i].msg_hdr.msg_iovlen = 1;
     msgs[i].msg_hdr.msg_name = &from[i];
@@ -147,10 +208,6 @@ unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
   }
   unsigned out = 0;
   for (unsigned i = 0; i < static_cast<unsigned>(got); ++i) {
-    std::uint8_t* payload = jobs[i].buffer + kUdpRebuildHeadroom;
-    const std::uint32_t len = msgs[i].msg_len;
-    const std::uint32_t src = ntohl(from[i].sin_addr.s_addr);
-    const std::uint16_t sport = ntohs(from[i].sin_port);
     std::uint32_t dst = 0;
     for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
       if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -163,55 +220,96 @@ unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
       counters_.rx_malformed++;
       continue;
     }
-    switch (classify_udp_payload({payload, len})) {
-      case UdpPayloadKind::kKeepalive:
-        counters_.rx_keepalives++;
-        continue;
-      case UdpPayloadKind::kMalformed:
-        counters_.rx_malformed++;
-        continue;
-      case UdpPayloadKind::kIke:
-        counters_.rx_ike++;
-        if (ike_sink_) ike_sink_(src, sport, dst, {payload + kNonEspMarkerBytes, len - kNonEspMarkerBytes});
-        continue;
-      case UdpPayloadKind::kEsp:
-        break;
-    }
-    // Rebuild the outer headers the kernel consumed, so the device sees the datagram as it
-    // was on the wire (RFC 3948 section 3.1: UDP checksum zero is allowed for IPv4).
-    std::uint8_t* ip = jobs[i].buffer;
-    std::memset(ip, 0, kUdpRebuildHeadroom);
-    ip[0] = 0x45;
-    put16(ip + 2, static_cast<std::uint16_t>(len + kUdpRebuildHeadroom));
-    ip[8] = 64;
-    ip[9] = 17;
-    put32(ip + 12, src);
-    put32(ip + 16, dst);
-    put16(ip + 10, ipv4_checksum({ip, kIpv4HeaderBytes}));
-    std::uint8_t* udp = ip + kIpv4HeaderBytes;
-    put16(udp, sport);
-    put16(udp + 2, udp_port_);
-    put16(udp + 4, static_cast<std::uint16_t>(len + kUdpHeaderBytes));
     // Compact: ESP jobs fill the front of the array; buffers are swapped so none is lost.
     if (out != i) std::swap(jobs[out].buffer, jobs[i].buffer), std::swap(jobs[out].capacity, jobs[i].capacity);
-    auto& j = jobs[out++];
-    j.direction = driver::Direction::kInbound;
-    j.sa = driver::kNoSa;
-    j.offset = 0;
-    j.length = len + kUdpRebuildHeadroom;
-    j.status = driver::Status::kOk;
+    if (deliver_udp({jobs[out].buffer + kUdpRebuildHeadroom, msgs[i].msg_len}, ntohl(from[i].sin_addr.s_addr),
+                    ntohs(from[i].sin_port), dst, jobs[out], false))
+      ++out;
   }
   return out;
 }
 
+unsigned EspSocket::recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n) {
+  std::lock_guard lock(gro_mutex_);
+  unsigned out = 0;
+  while (out < n) {
+    if (gro_next_ == gro_count_) {
+      if (!udp_gro_) break;
+      std::array<mmsghdr, kGroMessages> msgs;
+      std::array<iovec, kGroMessages> iov;
+      std::array<sockaddr_in, kGroMessages> from;
+      alignas(cmsghdr) std::array<std::array<std::uint8_t, CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(int))>,
+                                  kGroMessages> ctl;
+      for (unsigned i = 0; i < kGroMessages; ++i) {
+        iov[i] = {gro_buf_.get() + std::size_t{i} * kGroBufferBytes, kGroBufferBytes};
+        msgs[i].msg_hdr = msghdr{};
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+        msgs[i].msg_hdr.msg_name = &from[i];
+        msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+        msgs[i].msg_hdr.msg_control = ctl[i].data();
+        msgs[i].msg_hdr.msg_controllen = ctl[i].size();
+      }
+      const int got = ::recvmmsg(udp_fd_, msgs.data(), kGroMessages, MSG_DONTWAIT, nullptr);
+      if (got <= 0) {
+        if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) counters_.rx_errors++;
+        break;
+      }
+      for (unsigned i = 0; i < static_cast<unsigned>(got); ++i) {
+        GroMessage& m = gro_msgs_[i];
+        m = GroMessage{};
+        m.len = msgs[i].msg_len;
+        m.segment = m.len;  // no UDP_GRO control message: one datagram
+        m.src = ntohl(from[i].sin_addr.s_addr);
+        m.sport = ntohs(from[i].sin_port);
+        m.truncated = msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
+        for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
+          if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info;
+            std::memcpy(&info, CMSG_DATA(c), sizeof info);
+            m.dst = ntohl(info.ipi_addr.s_addr);
+          } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+            int seg;
+            std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
+            if (seg > 0) m.segment = static_cast<std::uint32_t>(seg);
+          }
+        }
+      }
+      gro_count_ = static_cast<unsigned>(got);
+      gro_next_ = 0;
+      gro_off_ = 0;
+    }
+    GroMessage& m = gro_msgs_[gro_next_];
+    const std::uint8_t* base = gro_buf_.get() + std::size_t{gro_next_} * kGroBufferBytes;
+    if (m.truncated) {
+      counters_.rx_malformed++;
+      gro_off_ = m.len;
+    }
+    // Each segment of a GRO message is one datagram of the peer's: all `segment` bytes long
+    // but the last.
+    while (out < n && gro_off_ < m.len) {
+      const std::uint32_t len = std::min(m.segment, m.len - gro_off_);
+      if (deliver_udp({base + gro_off_, len}, m.src, m.sport, m.dst, jobs[out], true)) ++out;
+      gro_off_ += len;
+    }
+    if (gro_off_ >= m.len) {
+      ++gro_next_;
+      gro_off_ = 0;
+    }
+  }
+  gro_pending_.store(gro_next_ < gro_count_, std::memory_order_relaxed);
+  return out;
+}
+
 unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<bool> failed) {
-  std::array<mmsghdr, kMaxBurst> raw{}, udp{};
-  std::array<iovec, kMaxBurst> raw_iov{}, udp_iov{};
-  std::array<sockaddr_in, kMaxBurst> raw_to{}, udp_to{};
-  std::array<unsigned, kMaxBurst> raw_idx{}, udp_idx{};
+  // Entries are set as they are used: no zeroing of the whole arrays per burst.
+  std::array<mmsghdr, kMaxBurst> raw, udp;
+  std::array<iovec, kMaxBurst> raw_iov, udp_iov;
+  std::array<sockaddr_in, kMaxBurst> raw_to, udp_to;
+  std::array<unsigned, kMaxBurst> raw_idx, udp_idx;
   // Per message: its first entry in *_idx and how many datagrams it carries (> 1 only for a
   // UDP GSO message), and the UDP_SEGMENT control message of each.
-  std::array<unsigned, kMaxBurst> raw_first{}, udp_first{}, udp_count{};
+  std::array<unsigned, kMaxBurst> raw_first, udp_first, udp_count;
   alignas(cmsghdr) std::array<std::array<std::uint8_t, CMSG_SPACE(sizeof(std::uint16_t))>, kMaxBurst> gso_ctl;
   unsigned nraw = 0, nudp = 0, nudp_msgs = 0, refused = 0;
   const unsigned n = std::min<std::size_t>(jobs.size(), kMaxBurst);
@@ -242,6 +340,7 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
         run_closed = plen < run_len;
       } else {
         const unsigned m = nudp_msgs++;
+        udp[m].msg_hdr = msghdr{};
         udp_to[m] = make_addr(dst, dport);
         udp[m].msg_hdr.msg_name = &udp_to[m];
         udp[m].msg_hdr.msg_namelen = sizeof(sockaddr_in);
@@ -257,6 +356,7 @@ unsigned EspSocket::send(std::span<driver::PacketJob* const> jobs, std::span<boo
     } else {
       raw_to[nraw] = make_addr(dst, 0);
       raw_iov[nraw] = {p, len};
+      raw[nraw].msg_hdr = msghdr{};
       raw[nraw].msg_hdr.msg_name = &raw_to[nraw];
       raw[nraw].msg_hdr.msg_namelen = sizeof(sockaddr_in);
       raw[nraw].msg_hdr.msg_iov = &raw_iov[nraw];

@@ -7,9 +7,12 @@
 // to one peer go out as one UDP GSO message (UDP_SEGMENT).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <span>
 
 #include "espgw/driver/esp_device.hpp"
@@ -62,8 +65,15 @@ class EspSocket {
   // direction inbound; returns n. Never blocks.
   unsigned recv_raw(std::span<driver::PacketJob> jobs);
   // Same for UDP 4500: ESP payloads come back with their IPv4/UDP headers rebuilt; IKE and
-  // keepalives are handed off or counted and do not occupy a job.
+  // keepalives are handed off or counted and do not occupy a job. With UDP GRO on, one
+  // received message may hold many datagrams (a peer's UDP GSO burst); what does not fit in
+  // `jobs` stays pending for the next call (udp_pending()).
   unsigned recv_udp(std::span<driver::PacketJob> jobs);
+  bool udp_pending() const { return gro_pending_.load(std::memory_order_relaxed); }
+  // UDP GRO (Linux 5.0+): the kernel hands a peer's GSO burst over as one message instead of
+  // cutting it into one skb per datagram first. On by default where the kernel has it.
+  bool udp_gro() const { return udp_gro_; }
+  void set_udp_gro(bool on);
 
   // Sends finished outbound jobs (whole outer IPv4 datagrams). failed[i] is set for every job
   // the kernel refused; returns how many were refused.
@@ -86,6 +96,28 @@ class EspSocket {
   IkeSink ike_sink_;
   EspSocketCounters counters_;
   std::atomic<bool> udp_gso_{false};
+
+  unsigned recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n);
+  // Turns one received UDP payload into a job (ESP) or hands it off (IKE, keepalive).
+  bool deliver_udp(std::span<const std::uint8_t> payload, std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
+                   driver::PacketJob& job, bool copy);
+
+  // UDP GRO receive state: kGroMessages buffers of 64 KB, the messages of the last recvmmsg
+  // and how far they have been cut into jobs.
+  static constexpr unsigned kGroMessages = 16;
+  static constexpr std::uint32_t kGroBufferBytes = 65536;
+  struct GroMessage {
+    std::uint32_t len = 0, segment = 0, src = 0, dst = 0;
+    std::uint16_t sport = 0;
+    bool truncated = false;
+  };
+  bool udp_gro_ = false;
+  std::unique_ptr<std::uint8_t[]> gro_buf_;
+  std::array<GroMessage, kGroMessages> gro_msgs_{};
+  unsigned gro_count_ = 0, gro_next_ = 0;
+  std::uint32_t gro_off_ = 0;
+  std::mutex gro_mutex_;  // forwarder workers share the socket (--threads)
+  std::atomic<bool> gro_pending_{false};
 };
 
 }  // namespace espgw::dataplane

@@ -104,12 +104,14 @@ void Forwarder::run(unsigned index) {
   pollfd fds[4] = {{tun_.fd(index), POLLIN, 0}, {esp_.raw_fd(), POLLIN, 0}, {esp_.udp_fd(), POLLIN, 0},
                    {stop_fd_, POLLIN, 0}};
   while (running_.load(std::memory_order_relaxed)) {
-    int r = ::poll(fds, 4, kPollTimeoutMs);
-    if (r <= 0) continue;
+    // Datagrams of a UDP GRO message that did not fit the last burst are still waiting.
+    const bool pending = esp_.udp_pending();
+    int r = ::poll(fds, 4, pending ? 0 : kPollTimeoutMs);
+    if (r < 0 || (r == 0 && !pending)) continue;
     if (fds[3].revents) break;
     if (fds[0].revents & POLLIN) outbound_burst(w, index);
     if (fds[1].revents & POLLIN) inbound_burst(w, false);
-    if (fds[2].revents & POLLIN) inbound_burst(w, true);
+    if ((fds[2].revents & POLLIN) || pending) inbound_burst(w, true);
   }
 }
 
@@ -152,29 +154,38 @@ bool Forwarder::classify_outbound(Worker& w, std::size_t n, std::uint32_t length
 void Forwarder::outbound_burst(Worker& w, unsigned queue) {
   const auto spd = spd_.load();  // one snapshot per burst
   const std::uint32_t room = options_.buffer_bytes - driver::kOutboundHeadroom - driver::kMaxEspOverhead;
-  std::size_t n = 0;
-  // With TUN offload a read may yield a TCP super-packet; its segments fill several jobs, so
-  // the burst is flushed whenever the job array is full.
-  auto queue_packet = [&](std::span<const std::uint8_t> packet) {
-    if (n == options_.burst) {
-      encapsulate_and_send(w, n);
-      n = 0;
+  // With TUN offload a read may yield a TCP super-packet; its segments are cut straight into
+  // the job buffers (one copy per byte), and the burst is flushed whenever the jobs are full.
+  struct Sink final : SegmentSink {
+    Forwarder& f;
+    Worker& w;
+    const Spd& spd;
+    std::uint32_t room;
+    std::size_t n = 0;
+    Sink(Forwarder& fw, Worker& wk, const Spd& s, std::uint32_t r) : f(fw), w(wk), spd(s), room(r) {}
+    std::uint8_t* place(std::size_t bytes) override {
+      if (n == f.options_.burst) {
+        f.encapsulate_and_send(w, n);
+        n = 0;
+      }
+      if (bytes > room) {
+        f.counters_.encaps_failed.fetch_add(1, std::memory_order_relaxed);
+        return nullptr;
+      }
+      return w.out_jobs[n].buffer + driver::kOutboundHeadroom;
     }
-    if (packet.size() > room) {
-      counters_.encaps_failed.fetch_add(1, std::memory_order_relaxed);
-      return;
+    void commit(std::span<const std::uint8_t> segment) override {
+      if (f.classify_outbound(w, n, static_cast<std::uint32_t>(segment.size()), spd)) ++n;
     }
-    std::memcpy(w.out_jobs[n].buffer + driver::kOutboundHeadroom, packet.data(), packet.size());
-    if (classify_outbound(w, n, static_cast<std::uint32_t>(packet.size()), *spd)) ++n;
-  };
+  } sink(*this, w, *spd, room);
   for (unsigned reads = 0; reads < options_.burst; ++reads) {
     if (!tun_.offload()) {
-      if (n == options_.burst) break;
-      auto& j = w.out_jobs[n];
+      if (sink.n == options_.burst) break;
+      auto& j = w.out_jobs[sink.n];
       long got = tun_.read(queue, {j.buffer + driver::kOutboundHeadroom, room});
       if (got <= 0) break;
       counters_.tun_rx.fetch_add(1, std::memory_order_relaxed);
-      if (classify_outbound(w, n, static_cast<std::uint32_t>(got), *spd)) ++n;
+      if (classify_outbound(w, sink.n, static_cast<std::uint32_t>(got), *spd)) ++sink.n;
       continue;
     }
     long got = tun_.read(queue, {w.scratch.get(), kMaxGsoPacketBytes});
@@ -183,7 +194,7 @@ void Forwarder::outbound_burst(Worker& w, unsigned queue) {
     const VnetHeader h = parse_vnet_header({w.scratch.get(), kVnetHdrBytes});
     std::span<std::uint8_t> packet(w.scratch.get() + kVnetHdrBytes, static_cast<std::size_t>(got) - kVnetHdrBytes);
     if (h.gso_type == 1 /* VIRTIO_NET_HDR_GSO_TCPV4 */) {
-      if (segment_tcp4(packet, h.gso_size, queue_packet) == 0)
+      if (segment_tcp4(packet, h.gso_size, sink) == 0)
         counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
@@ -195,9 +206,12 @@ void Forwarder::outbound_burst(Worker& w, unsigned queue) {
       counters_.tun_rx_not_ipv4.fetch_add(1, std::memory_order_relaxed);
       continue;
     }
-    queue_packet(packet);
+    if (std::uint8_t* dst = sink.place(packet.size())) {
+      std::memcpy(dst, packet.data(), packet.size());
+      sink.commit({dst, packet.size()});
+    }
   }
-  if (n) encapsulate_and_send(w, n);
+  if (sink.n) encapsulate_and_send(w, sink.n);
 }
 
 void Forwarder::encapsulate_and_send(Worker& w, std::size_t n) {

@@ -3,8 +3,17 @@
 
 #include "host/common/byte_order.hpp"
 
+#include <bit>
+#include <cstring>
+
 namespace espgw::dataplane {
 
+namespace {
+std::uint16_t fold64(std::uint64_t s) {
+  while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+  return static_cast<std::uint16_t>(s);
+}
+}  // namespace
 
 std::optional<FiveTuple> parse_five_tuple(std::span<const std::uint8_t> packet) {
   if (packet.size() < 20) return std::nullopt;
@@ -37,6 +46,35 @@ std::uint16_t ipv4_checksum(std::span<const std::uint8_t> header) {
   if (header.size() % 2) sum += std::uint32_t{header.back()} << 8;
   while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
   return static_cast<std::uint16_t>(~sum);
+}
+
+std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial) {
+  // Summing native-order (little-endian) words and swapping the folded result gives the
+  // big-endian sum (RFC 1071 section 2(B), byte-order independence).
+  // 32-bit words into four independent 64-bit accumulators: no carry handling (2^32 words
+  // cannot overflow them) and no dependency chain between the adds.
+  std::uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  const std::uint8_t* p = bytes.data();
+  std::size_t n = bytes.size();
+  for (; n >= 16; n -= 16, p += 16) {
+    std::uint32_t w[4];
+    std::memcpy(w, p, 16);
+    a0 += w[0], a1 += w[1], a2 += w[2], a3 += w[3];
+  }
+  std::uint64_t acc = a0 + a1 + a2 + a3;
+  for (; n >= 8; n -= 8, p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    acc += (w & 0xFFFFFFFF) + (w >> 32);
+  }
+  if (n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    acc += (w & 0xFFFFFFFF) + (w >> 32);
+  }
+  std::uint16_t s = fold64(acc);
+  if constexpr (std::endian::native == std::endian::little) s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
+  return fold64(std::uint64_t{s} + initial);
 }
 
 }  // namespace espgw::dataplane

@@ -33,4 +33,8 @@ std::optional<FiveTuple> parse_five_tuple(std::span<const std::uint8_t> packet);
 // RFC 791 header checksum over `header` (its checksum field must be zero or is included).
 std::uint16_t ipv4_checksum(std::span<const std::uint8_t> header);
 
+// One's-complement 16-bit sum (RFC 1071) of `bytes` added to `initial`, folded to 16 bits,
+// not inverted (a valid checksummed range sums to 0xFFFF). Eight bytes per step.
+std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial = 0);
+
 }  // namespace espgw::dataplane

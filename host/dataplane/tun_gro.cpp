@@ -1,7 +1,6 @@
 // TCP/IPv4 segment coalescing for TUN writes (see the header).
 #include "host/dataplane/tun_gro.hpp"
 
-#include <bit>
 #include <cstring>
 
 #include "host/common/byte_order.hpp"
@@ -40,27 +39,6 @@ std::uint32_t mergeable_header(const std::uint8_t* p, std::uint32_t len) {
 }
 
 }  // namespace
-
-std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial) {
-  // Summing native-order (little-endian) words and swapping the folded result gives the
-  // big-endian sum (RFC 1071 section 2(B), byte-order independence).
-  std::uint64_t acc = 0;
-  const std::uint8_t* p = bytes.data();
-  std::size_t n = bytes.size();
-  for (; n >= 8; n -= 8, p += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    acc += (w & 0xFFFFFFFF) + (w >> 32);
-  }
-  if (n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    acc += (w & 0xFFFFFFFF) + (w >> 32);
-  }
-  std::uint16_t s = fold(acc);
-  if constexpr (std::endian::native == std::endian::little) s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
-  return fold(std::uint64_t{s} + initial);
-}
 
 bool TcpCoalescer::can_append(const Group& g, const std::uint8_t* p, std::uint32_t len) const {
   const std::uint8_t* h = g.head;

@@ -73,8 +73,4 @@ class TcpCoalescer {
   TcpCoalescerStats stats_;
 };
 
-// One's-complement 16-bit sum (RFC 1071) of `bytes` added to `initial`, folded to 16 bits,
-// not inverted. Eight bytes per step.
-std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial = 0);
-
 }  // namespace espgw::dataplane

@@ -13,16 +13,6 @@ namespace espgw::dataplane {
 namespace {
 
 
-std::uint32_t sum16(const std::uint8_t* p, std::size_t n, std::uint32_t sum = 0) {
-  for (; n > 1; n -= 2, p += 2) sum += be16(p);
-  if (n) sum += std::uint32_t{*p} << 8;
-  return sum;
-}
-std::uint16_t fold(std::uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<std::uint16_t>(sum);
-}
-
 constexpr std::uint8_t kTcpFin = 0x01, kTcpPsh = 0x08, kTcpCwr = 0x80;
 
 }  // namespace
@@ -44,15 +34,14 @@ VnetHeader parse_vnet_header(std::span<const std::uint8_t> b) {
 bool complete_checksum(std::span<std::uint8_t> packet, std::uint16_t csum_start, std::uint16_t csum_offset) {
   const std::size_t field = std::size_t{csum_start} + csum_offset;
   if (field + 2 > packet.size() || csum_start >= packet.size()) return false;
-  std::uint16_t c = static_cast<std::uint16_t>(~fold(sum16(packet.data() + csum_start, packet.size() - csum_start)));
+  std::uint16_t c = static_cast<std::uint16_t>(~ones_sum(packet.subspan(csum_start)));
   // UDP: a computed zero is sent as all ones (RFC 768); TCP never sees the difference.
   if (c == 0) c = 0xFFFF;
   put16(packet.data() + field, c);
   return true;
 }
 
-std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss,
-                         const std::function<void(std::span<const std::uint8_t>)>& emit) {
+std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss, SegmentSink& sink) {
   if (packet.size() < 40 || (packet[0] >> 4) != 4 || packet[9] != kProtoTcp || mss == 0) return 0;
   const std::size_t ihl = (packet[0] & 0x0F) * 4u;
   if (ihl < 20 || packet.size() < ihl + 20) return 0;
@@ -65,34 +54,47 @@ std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss
   const std::uint32_t seq = be32(packet.data() + ihl + 4);
   const std::uint8_t flags = packet[ihl + 13];
   const std::uint32_t src = be32(packet.data() + 12), dst = be32(packet.data() + 16);
-  std::array<std::uint8_t, 65536> seg;
   std::size_t count = 0;
   for (std::size_t off = 0; off < payload || (payload == 0 && count == 0); off += mss) {
     const std::size_t len = std::min<std::size_t>(mss, payload - off);
     const bool first = off == 0, last = off + len >= payload;
-    std::memcpy(seg.data(), packet.data(), hdr);
-    std::memcpy(seg.data() + hdr, packet.data() + hdr + off, len);
-    std::uint8_t* ip = seg.data();
-    std::uint8_t* tcp = ip + ihl;
-    put16(ip + 2, static_cast<std::uint16_t>(hdr + len));
-    put16(ip + 4, static_cast<std::uint16_t>(id + count));
-    put16(ip + 10, 0);
-    put16(ip + 10, ipv4_checksum({ip, ihl}));
-    put32(tcp + 4, seq + static_cast<std::uint32_t>(off));
-    std::uint8_t f = flags;
-    if (!last) f &= static_cast<std::uint8_t>(~(kTcpFin | kTcpPsh));
-    if (!first) f &= static_cast<std::uint8_t>(~kTcpCwr);
-    tcp[13] = f;
-    put16(tcp + 16, 0);
-    // RFC 793 pseudo-header: source, destination, zero, protocol, TCP length.
-    std::uint32_t sum = (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoTcp +
-                        static_cast<std::uint32_t>(thl + len);
-    put16(tcp + 16, static_cast<std::uint16_t>(~fold(sum16(tcp, thl + len, sum))));
-    emit({seg.data(), hdr + len});
+    std::uint8_t* ip = sink.place(hdr + len);
     ++count;
+    if (ip) {
+      std::memcpy(ip, packet.data(), hdr);
+      std::memcpy(ip + hdr, packet.data() + hdr + off, len);
+      std::uint8_t* tcp = ip + ihl;
+      put16(ip + 2, static_cast<std::uint16_t>(hdr + len));
+      put16(ip + 4, static_cast<std::uint16_t>(id + count - 1));
+      put16(ip + 10, 0);
+      put16(ip + 10, ipv4_checksum({ip, ihl}));
+      put32(tcp + 4, seq + static_cast<std::uint32_t>(off));
+      std::uint8_t f = flags;
+      if (!last) f &= static_cast<std::uint8_t>(~(kTcpFin | kTcpPsh));
+      if (!first) f &= static_cast<std::uint8_t>(~kTcpCwr);
+      tcp[13] = f;
+      put16(tcp + 16, 0);
+      // RFC 793 pseudo-header: source, destination, zero, protocol, TCP length.
+      const std::uint32_t sum = (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoTcp +
+                                static_cast<std::uint32_t>(thl + len);
+      put16(tcp + 16, static_cast<std::uint16_t>(~ones_sum({tcp, thl + len}, sum)));
+      sink.commit({ip, hdr + len});
+    }
     if (payload == 0) break;
   }
   return count;
+}
+
+std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss,
+                         const std::function<void(std::span<const std::uint8_t>)>& emit) {
+  struct Adapter final : SegmentSink {
+    const std::function<void(std::span<const std::uint8_t>)>& emit;
+    std::array<std::uint8_t, 65536> seg;
+    explicit Adapter(const std::function<void(std::span<const std::uint8_t>)>& e) : emit(e) {}
+    std::uint8_t* place(std::size_t bytes) override { return bytes <= seg.size() ? seg.data() : nullptr; }
+    void commit(std::span<const std::uint8_t> segment) override { emit(segment); }
+  } adapter(emit);
+  return segment_tcp4(packet, mss, adapter);
 }
 
 }  // namespace espgw::dataplane

@@ -6,11 +6,13 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <memory>
 
 #include "host/dataplane/packet_view.hpp"
@@ -182,6 +184,68 @@ TEST_F(EspSocketTest, GsoBurstArrivesAsSeparateDatagramsWithTheirOwnBytes) {
       ASSERT_EQ(n, static_cast<ssize_t>(dgrams[k].size() - 28)) << "gso " << gso << " datagram " << k;
       EXPECT_TRUE(std::equal(dgrams[k].begin() + 28, dgrams[k].end(), got.begin())) << "datagram " << k;
     }
+  }
+}
+
+// A peer's UDP GSO burst reaches the socket as one GRO message (or, GRO off, as datagrams
+// the kernel cut): either way each ESP datagram becomes one job with its own bytes and rebuilt
+// headers, in order; what does not fit the jobs waits for the next call.
+TEST_F(EspSocketTest, PeerGsoBurstBecomesOneJobPerDatagramAcrossCalls) {
+  for (bool gro : {true, false}) {
+    esp_->set_udp_gro(gro);
+    if (gro && !esp_->udp_gro()) GTEST_SKIP() << "kernel without UDP_GRO";
+    constexpr int kCount = 7;
+    std::vector<std::uint8_t> burst;
+    for (int k = 0; k < kCount; ++k) {
+      const std::size_t payload = k == kCount - 1 ? 100 : 1200;
+      for (std::size_t i = 0; i < payload; ++i)
+        burst.push_back(i < 4 ? static_cast<std::uint8_t>(i == 3 ? k + 1 : 0x10) : static_cast<std::uint8_t>(k * 31 + i));
+    }
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(esp_->udp_port());
+    iovec iov{burst.data(), burst.size()};
+    alignas(cmsghdr) std::uint8_t ctl[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+    msghdr m{};
+    m.msg_name = &to;
+    m.msg_namelen = sizeof to;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = ctl;
+    m.msg_controllen = sizeof ctl;
+    cmsghdr* c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = IPPROTO_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+    const std::uint16_t seg = 1200;
+    std::memcpy(CMSG_DATA(c), &seg, sizeof seg);
+    ASSERT_EQ(::sendmsg(peer_, &m, 0), static_cast<ssize_t>(burst.size()));
+
+    std::vector<std::array<std::uint8_t, 2048>> bufs(4);
+    std::array<driver::PacketJob, 4> jobs{};
+    std::size_t offset = 0;
+    int seen = 0;
+    for (int call = 0; call < 2 && seen < kCount; ++call) {
+      for (std::size_t i = 0; i < jobs.size(); ++i) jobs[i].buffer = bufs[i].data(), jobs[i].capacity = 2048;
+      const unsigned got = call == 0 ? receive(jobs) : esp_->recv_udp(jobs);
+      EXPECT_EQ(got, call == 0 ? 4u : 3u) << "gro " << gro << " call " << call;
+      if (call == 0) {
+        EXPECT_EQ(esp_->udp_pending(), gro);
+      }
+      for (unsigned i = 0; i < got; ++i, ++seen) {
+        const std::size_t payload = seen == kCount - 1 ? 100 : 1200;
+        const auto& j = jobs[i];
+        ASSERT_EQ(j.length, payload + 28) << "datagram " << seen;
+        const std::uint8_t* p = j.buffer + j.offset;
+        EXPECT_EQ(ipv4_checksum({p, 20}), 0);
+        EXPECT_EQ((p[22] << 8) | p[23], esp_->udp_port());
+        EXPECT_TRUE(std::equal(p + 28, p + 28 + payload, burst.begin() + static_cast<long>(offset))) << "datagram " << seen;
+        offset += payload;
+      }
+    }
+    EXPECT_EQ(seen, kCount);
+    EXPECT_FALSE(esp_->udp_pending());
   }
 }
 
