@@ -412,7 +412,8 @@ module esp_core #(
   logic                 transform_ok;
   assign stage_transform = stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagTransform +: 4];
   assign transform_ok = stage_transform == 4'(esp_reg_pkg::TransformAesGcm16) ||
-                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256);
+                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256) ||
+                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
   always_comb begin
     new_rec = stage_i;
     for (int unsigned k = esp_reg_pkg::SaWordSaState; k < esp_reg_pkg::SaRecordWords; k++) begin

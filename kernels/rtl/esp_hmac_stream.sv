@@ -1,7 +1,7 @@
-// esp_hmac_stream: the HMAC-SHA256-128 ICV (RFC 4868) of a byte range of the local packet
-// buffer, with the ESN high half appended when the SA uses ESN (RFC 4303 2.2.1): reads
-// 64-byte blocks (four 16-byte buffer reads) into esp_hmac_sha256, which starts from the
-// SA's precomputed inner and outer states.
+// esp_hmac_stream: the HMAC-SHA256-128 (RFC 4868) or HMAC-SHA1-96 (RFC 2404) ICV of a byte
+// range of the local packet buffer, with the ESN high half appended when the SA uses ESN
+// (RFC 4303 2.2.1): reads 64-byte blocks (four 16-byte buffer reads) into esp_hmac_sha256
+// or esp_hmac_sha1, which start from the SA's precomputed inner and outer states.
 module esp_hmac_stream (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -10,7 +10,7 @@ module esp_hmac_stream (
   input  logic [255:0]               outer_i,
   output logic                       busy_o,
   output logic                       done_o,    // one clock
-  output logic [127:0]               icv_o,     // the MAC truncated to 128 bits
+  output logic [127:0]               icv_o,     // the truncated MAC (SHA-1: 96 bits, then zero)
   output esp_kernel_pkg::buf_req_t   buf_o,
   input  logic [127:0]               buf_rd_data_i
 );
@@ -26,31 +26,52 @@ module esp_hmac_stream (
 
   logic [AB-1:0] addr_q, len_q;
   logic [31:0]   msg_len_q, seq_hi_q;
-  logic          esn_q;
+  logic          esn_q, sha1_q;
   logic [31:0]   pos_q;       // message offset of the block being assembled
   logic [2:0]    chunk_q;     // buffer reads issued for it (0..4)
   logic          capture_q;   // a read returns this clock
   logic [1:0]    cap_idx_q;
   logic [511:0]  blk_q;
 
-  logic         mac_start, block_ready, mac_valid, hmac_busy;
+  logic         mac_start, block_ready, mac_valid;
   logic [511:0] block;
   logic [255:0] mac;
+  logic         s256_ready, s256_valid, s256_busy, s1_ready, s1_valid, s1_busy;
+  logic [159:0] mac1;
+  logic [31:0]  msg_len;
+  assign msg_len = {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
   esp_hmac_sha256 u_hmac (
     .clk_i,
     .rst_ni,
-    .start_i      (mac_start),
+    .start_i      (mac_start && !req_i.sha1),
     .inner_state_i(inner_i),
     .outer_state_i(outer_i),
-    .msg_len_i    ({15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0)),
-    .block_valid_i(state_q == Offer),
-    .block_ready_o(block_ready),
+    .msg_len_i    (msg_len),
+    .block_valid_i(state_q == Offer && !sha1_q),
+    .block_ready_o(s256_ready),
     .block_i      (block),
-    .busy_o       (hmac_busy),
-    .mac_valid_o  (mac_valid),
+    .busy_o       (s256_busy),
+    .mac_valid_o  (s256_valid),
     .mac_o        (mac)
   );
-  assign mac_start = state_q == Idle && req_i.start;
+  // SHA-1 states are the first five words of the record's state fields.
+  esp_hmac_sha1 u_hmac_sha1 (
+    .clk_i,
+    .rst_ni,
+    .start_i      (mac_start && req_i.sha1),
+    .inner_state_i(inner_i[255:96]),
+    .outer_state_i(outer_i[255:96]),
+    .msg_len_i    (msg_len),
+    .block_valid_i(state_q == Offer && sha1_q),
+    .block_ready_o(s1_ready),
+    .block_i      (block),
+    .busy_o       (s1_busy),
+    .mac_valid_o  (s1_valid),
+    .mac_o        (mac1)
+  );
+  assign mac_start   = state_q == Idle && req_i.start;
+  assign block_ready = sha1_q ? s1_ready : s256_ready;
+  assign mac_valid   = sha1_q ? s1_valid : s256_valid;
 
   // The ESN high half occupies message bytes len..len+3.
   always_comb begin
@@ -80,6 +101,7 @@ module esp_hmac_stream (
             addr_q    <= req_i.addr;
             len_q     <= req_i.len;
             esn_q     <= req_i.esn;
+            sha1_q    <= req_i.sha1;
             seq_hi_q  <= req_i.seq_hi;
             msg_len_q <= {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
             pos_q     <= '0;
@@ -96,8 +118,6 @@ module esp_hmac_stream (
             pos_q   <= pos_q + 32'd64;
             chunk_q <= '0;
             state_q <= (pos_q + 32'd64 >= msg_len_q) ? WaitMac : Read;
-          end else if (!hmac_busy) begin
-            state_q <= WaitMac;  // a zero-length message takes no block
           end
         end
         WaitMac: begin
@@ -118,8 +138,9 @@ module esp_hmac_stream (
   end
 
   assign busy_o = state_q != Idle;
-  assign icv_o  = mac[255:128];  // RFC 4868: the first 128 bits
+  // RFC 4868: the first 128 bits; RFC 2404: the first 96.
+  assign icv_o  = sha1_q ? {mac1[159:64], 32'd0} : mac[255:128];
   logic unused_mac;
-  assign unused_mac = ^mac[127:0];
+  assign unused_mac = ^{mac[127:0], mac1[63:0], s256_busy, s1_busy};
 
 endmodule

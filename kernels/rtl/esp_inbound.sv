@@ -113,15 +113,19 @@ module esp_inbound (
 
   // SA fields.
   logic [31:0] flags, window;
-  logic        gcm, esn;
-  logic [31:0] iv_len, align, ct_len;
+  logic        gcm, sha1, esn;
+  logic [31:0] iv_len, align, ct_len, icv_len;
   assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
   assign window = rec_q[esp_reg_pkg::SaWordReplayWindow];
   assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
   assign esn    = flags[esp_kernel_pkg::FlagEsn];
+  assign sha1   = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
+  assign icv_len = sha1 ? 32'd12 : 32'd16;
+  logic [127:0] icv_mask;  // the ICV's bytes (HMAC-SHA1-96: 12)
+  assign icv_mask = sha1 ? {96'hFFFFFFFF_FFFFFFFF_FFFFFFFF, 32'd0} : '1;
   assign iv_len = gcm ? 32'd8 : 32'd16;
   assign align  = gcm ? 32'd4 : 32'd16;
-  assign ct_len = esp_len_q - 32'd8 - iv_len - 32'd16;
+  assign ct_len = esp_len_q - 32'd8 - iv_len - icv_len;
   logic [63:0] rec_top;
   assign rec_top = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
 
@@ -223,7 +227,7 @@ module esp_inbound (
   // The prepare step's length checks (before esp_len_q is registered).
   logic [31:0] esp_len_now, ct_now;
   assign esp_len_now = len_q - esp_off_q;
-  assign ct_now      = esp_len_now - 32'd8 - iv_len - 32'd16;
+  assign ct_now      = esp_len_now - 32'd8 - iv_len - icv_len;
 
   // Window update plan: which bitmap words the move from top to seq touches.
   logic [63:0] adv_now;
@@ -384,7 +388,7 @@ module esp_inbound (
           seq_q     <= esp_kernel_pkg::infer_seq(rec_top, window, esn, seq_lo_q);
           if (rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateHardExpired]) begin
             finish(8'(esp_reg_pkg::StatusLifetimeExpired), esp_reg_pkg::CounterOtherDrops, 1'b0);
-          end else if (esp_len_now < 32'd8 + iv_len + 32'd16 + align ||
+          end else if (esp_len_now < 32'd8 + iv_len + icv_len + align ||
                        (ct_now & (align - 32'd1)) != 0) begin
             finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b0);
           end else begin
@@ -431,7 +435,7 @@ module esp_inbound (
           if (gcm ? crypt_done_i : hmac_done_i) begin
             issued_q <= 1'b0;
             // Constant-time: one 128-bit compare, no early exit.
-            if ((gcm ? crypt_result_i : icv_i) != icv_q) begin
+            if (((gcm ? crypt_result_i : icv_i) & icv_mask) != (icv_q & icv_mask)) begin
               finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
             end else begin
               decrypted_q <= gcm;
@@ -613,6 +617,7 @@ module esp_inbound (
 
     hmac_o        = '0;
     hmac_o.start  = state_q == Auth && !gcm && !issued_q;
+    hmac_o.sha1   = sha1;
     hmac_o.addr   = AB'(esp_off_q);
     hmac_o.len    = AB'(32'd8 + iv_len + ct_len);
     hmac_o.esn    = esn;
@@ -645,7 +650,7 @@ module esp_inbound (
       end
       IcvRead: begin
         buf_o.rd_en   = 1'b1;
-        buf_o.rd_addr = AB'(esp_off_q + esp_len_q - 32'd16);
+        buf_o.rd_addr = AB'(esp_off_q + esp_len_q - icv_len);
       end
       TrailerRead: begin
         buf_o.rd_en   = 1'b1;

@@ -85,9 +85,11 @@ package esp_kernel_pkg;
     logic [BufAddrBits-1:0] len;
   } crypt_req_t;
 
-  // HMAC-SHA256 over [addr, addr + len) then, with esn, the 4 bytes of seq_hi (RFC 4303 2.2.1).
+  // HMAC-SHA256 (or, with sha1, HMAC-SHA1) over [addr, addr + len) then, with esn, the 4
+  // bytes of seq_hi (RFC 4303 2.2.1).
   typedef struct packed {
     logic                   start;
+    logic                   sha1;
     logic [BufAddrBits-1:0] addr;
     logic [BufAddrBits-1:0] len;
     logic                   esn;

@@ -62,10 +62,12 @@ module esp_outbound (
 
   // SA fields.
   logic [31:0] flags;
-  logic        gcm, udp, esn;
-  logic [31:0] head, iv_len, align;
+  logic        gcm, sha1, udp, esn;
+  logic [31:0] head, iv_len, align, icv_len;
   assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
   assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
+  assign sha1   = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
+  assign icv_len = sha1 ? 32'd12 : 32'd16;
   assign udp    = flags[esp_kernel_pkg::FlagUdp];
   assign esn    = flags[esp_kernel_pkg::FlagEsn];
   assign iv_len = gcm ? 32'd8 : 32'd16;
@@ -83,7 +85,7 @@ module esp_outbound (
   logic [31:0] pad, ct_len, total;
   assign pad    = (align - ((len_q + 32'd2) & (align - 32'd1))) & (align - 32'd1);
   assign ct_len = len_q + pad + 32'd2;
-  assign total  = head + ct_len + 32'd16;
+  assign total  = head + ct_len + icv_len;
 
   logic [63:0] last_seq;
   assign last_seq = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
@@ -180,7 +182,7 @@ module esp_outbound (
           if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
             res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
             rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
-          end else if (off_q < head || off_q + ct_len + 32'd16 > cap_q || total > 32'hFFFF) begin
+          end else if (off_q < head || off_q + ct_len + icv_len > cap_q || total > 32'hFFFF) begin
             res_q.status <= 8'(esp_reg_pkg::StatusTooBig);
             rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
           end else if ((!esn && last_seq >= 64'hFFFF_FFFF) || (esn && last_seq == '1)) begin
@@ -305,6 +307,7 @@ module esp_outbound (
 
     hmac_o        = '0;
     hmac_o.start  = state_q == Mac && !issued_q;
+    hmac_o.sha1   = sha1;
     hmac_o.addr   = esp_off_l;
     hmac_o.len    = AB'(32'd8 + iv_len + ct_q);
     hmac_o.esn    = esn;
@@ -333,7 +336,7 @@ module esp_outbound (
         buf_o.wr_en   = 1'b1;
         buf_o.wr_addr = head_l + AB'(ct_q);
         buf_o.wr_data = icv_q;
-        buf_o.wr_mask = 16'hFFFF;
+        buf_o.wr_mask = sha1 ? 16'hFFF0 : 16'hFFFF;
       end
       default: ;
     endcase

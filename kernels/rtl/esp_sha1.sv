@@ -1,0 +1,94 @@
+// esp_sha1: the SHA-1 compression function (FIPS 180-4 6.1.2), iterative: one round per
+// clock, done_o 82 clocks after start (load, 80 rounds, chaining add). Same interface as
+// esp_sha256 with a 160-bit chaining value; used for HMAC-SHA1-96 (RFC 2404).
+module esp_sha1 (
+  input  logic         clk_i,
+  input  logic         rst_ni,
+  // Request, accepted when start_i && !busy_o
+  input  logic         start_i,
+  input  logic [159:0] state_i,   // H0..H4, H0 in [159:128]
+  input  logic [511:0] block_i,   // message byte 0 in [511:504]
+  output logic         busy_o,
+  output logic         done_o,    // one clock; state_o holds until the next start
+  output logic [159:0] state_o
+);
+  typedef enum logic [1:0] {
+    Idle,
+    Rounds,
+    Finish
+  } state_e;
+
+  state_e            fsm_q;
+  logic [6:0]        round_q;
+  logic [4:0][31:0]  work_q;    // a..e, a = element 4
+  logic [15:0][31:0] sched_q;   // W_t..W_t+15, W_t = element 15
+  logic [159:0]      chain_q;
+  logic              done_q;
+
+  // FIPS 180-4 4.1.1 and 4.2.1: f_t and K_t by round.
+  logic [31:0] a, b, c, d, e, f, k, temp, w_next;
+  assign a = work_q[4];
+  assign b = work_q[3];
+  assign c = work_q[2];
+  assign d = work_q[1];
+  assign e = work_q[0];
+  always_comb begin
+    if (round_q < 7'd20) begin
+      f = (b & c) | (~b & d);
+      k = 32'h5a827999;
+    end else if (round_q < 7'd40) begin
+      f = b ^ c ^ d;
+      k = 32'h6ed9eba1;
+    end else if (round_q < 7'd60) begin
+      f = (b & c) | (b & d) | (c & d);
+      k = 32'h8f1bbcdc;
+    end else begin
+      f = b ^ c ^ d;
+      k = 32'hca62c1d6;
+    end
+  end
+  assign temp = {a[26:0], a[31:27]} + f + e + k + sched_q[15];
+  // W_t+16 = ROTL1(W_t+13 ^ W_t+8 ^ W_t+2 ^ W_t)
+  logic [31:0] w_x;
+  assign w_x    = sched_q[2] ^ sched_q[7] ^ sched_q[13] ^ sched_q[15];
+  assign w_next = {w_x[30:0], w_x[31]};
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      fsm_q  <= Idle;
+      done_q <= 1'b0;
+    end else begin
+      done_q <= 1'b0;
+      unique case (fsm_q)
+        Idle: begin
+          if (start_i) begin
+            chain_q <= state_i;
+            work_q  <= state_i;
+            sched_q <= block_i;
+            round_q <= '0;
+            fsm_q   <= Rounds;
+          end
+        end
+        Rounds: begin
+          work_q  <= {temp, a, {b[1:0], b[31:2]}, c, d};
+          sched_q <= {sched_q[14:0], w_next};
+          round_q <= round_q + 7'd1;
+          if (round_q == 7'd79) fsm_q <= Finish;
+        end
+        Finish: begin
+          chain_q <= {chain_q[159:128] + work_q[4], chain_q[127:96] + work_q[3],
+                      chain_q[95:64] + work_q[2], chain_q[63:32] + work_q[1],
+                      chain_q[31:0] + work_q[0]};
+          done_q  <= 1'b1;
+          fsm_q   <= Idle;
+        end
+        default: fsm_q <= Idle;
+      endcase
+    end
+  end
+
+  assign busy_o  = fsm_q != Idle;
+  assign done_o  = done_q;
+  assign state_o = chain_q;
+
+endmodule
