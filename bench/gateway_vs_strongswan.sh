@@ -212,8 +212,15 @@ names = {
     "espd-cbc-raw": "espd, raw ESP, esp-aes 256 esp-sha256-hmac",
     "espd-cbc-udp": "espd, UDP 4500, esp-aes 256 esp-sha256-hmac",
 }
-print("| path | median Gbit/s | range | median retransmits | vs strongSwan, same transform | vs plain |")
-print("|---|---|---|---|---|---|")
+# Gbit/s per core the two daemons used: what each path would move with the same CPU, on a
+# machine where the share of CPU each daemon gets from the scheduler varies from run to run.
+eff = {}
+for p in paths:
+    e = [float(r[2]) / float(r[4]) for r in rows if r[0] == p and r[4] not in ("-", "0.00")]
+    if e:
+        eff[p] = statistics.median(e)
+print("| path | median Gbit/s | range | median retransmits | vs strongSwan, same transform | vs plain | Gbit/s per daemon core | per core vs strongSwan |")
+print("|---|---|---|---|---|---|---|---|")
 for p in paths:
     g = [float(r[2]) for r in rows if r[0] == p]
     if not g:
@@ -224,13 +231,16 @@ for p in paths:
     if not g:
         continue
     rt = statistics.median([int(r[3]) for r in rows if r[0] == p])
-    ratio = "-"
+    ratio = eratio = "-"
     if p.startswith("espd-"):
         base = "swan-" + p.split("-")[1]
         if med.get(base):
             ratio = f"**{med[p] / med[base]:.1f}x**"
+        if eff.get(base) and eff.get(p):
+            eratio = f"{eff[p] / eff[base]:.1f}x"
     plain = f"{med[p] / med['plain']:.2f}" if med.get("plain") and p != "plain" else "-"
-    print(f"| {names[p]} | {med[p]:.2f} | {min(g):.2f}-{max(g):.2f} | {rt:.0f} | {ratio} | {plain} |")
+    e = f"{eff[p]:.2f}" if p in eff else "-"
+    print(f"| {names[p]} | {med[p]:.2f} | {min(g):.2f}-{max(g):.2f} | {rt:.0f} | {ratio} | {plain} | {e} | {eratio} |")
 PY
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -6,6 +6,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace espgw::dataplane {
 
 namespace {
@@ -48,6 +52,28 @@ std::uint16_t ipv4_checksum(std::span<const std::uint8_t> header) {
   return static_cast<std::uint16_t>(~sum);
 }
 
+namespace {
+#if defined(__x86_64__)
+// 32 bytes per step: the 32-bit halves of each 64-bit lane go into 64-bit accumulators (no
+// carries to handle below 2^32 steps). Checksums of every forwarded TCP segment (computed on
+// segmentation, verified before coalescing) otherwise cost as much CPU as AES-GCM does.
+__attribute__((target("avx2"))) std::uint64_t sum32_avx2(const std::uint8_t*& p, std::size_t& n) {
+  const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF);
+  __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+  for (; n >= 32; n -= 32, p += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    a = _mm256_add_epi64(a, _mm256_and_si256(v, low));
+    b = _mm256_add_epi64(b, _mm256_srli_epi64(v, 32));
+  }
+  a = _mm256_add_epi64(a, b);
+  alignas(32) std::uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), a);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
+#endif
+}  // namespace
+
 std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial) {
   // Summing native-order (little-endian) words and swapping the folded result gives the
   // big-endian sum (RFC 1071 section 2(B), byte-order independence).
@@ -56,6 +82,9 @@ std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initia
   std::uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
   const std::uint8_t* p = bytes.data();
   std::size_t n = bytes.size();
+#if defined(__x86_64__)
+  if (kHaveAvx2 && n >= 64) a0 = sum32_avx2(p, n);
+#endif
   for (; n >= 16; n -= 16, p += 16) {
     std::uint32_t w[4];
     std::memcpy(w, p, 16);

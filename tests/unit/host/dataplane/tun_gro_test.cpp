@@ -193,7 +193,7 @@ TEST(TunGro, NonTcpAndFailedWritesAreCountedPerPacket) {
 
 TEST(TunGro, OnesSumMatchesByteWiseSum) {
   std::mt19937 rng(7);
-  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 1400u, 1401u}) {
+  for (std::size_t len : {0u, 1u, 7u, 8u, 9u, 63u, 64u, 95u, 1400u, 1401u, 65535u}) {
     Bytes b(len);
     for (auto& x : b) x = static_cast<std::uint8_t>(rng());
     std::uint32_t s = 0x1234;
