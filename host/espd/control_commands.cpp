@@ -61,6 +61,9 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
       c.kind = ControlCommand::Kind::kShowRunningConfig;
     } else if (w.take("platform")) {
       c.kind = ControlCommand::Kind::kShowPlatform;
+    } else if (w.take("standby")) {
+      c.kind = ControlCommand::Kind::kShowStandby;
+      c.detail = w.take("brief");
     } else if (w.take("crypto")) {
       if (w.take("ipsec")) {
         if (!w.take("sa")) return *error = w.invalid(), std::nullopt;

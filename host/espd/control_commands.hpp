@@ -3,7 +3,8 @@
 //   show crypto ipsec sa [peer A] [detail] | show crypto map | show running-config |
 //   show platform |
 //   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR |
-//   show crypto isakmp sa | clear crypto isakmp | [no] debug crypto isakmp | undebug all
+//   show crypto isakmp sa | clear crypto isakmp | [no] debug crypto isakmp | undebug all |
+//   show standby [brief]
 #pragma once
 
 #include <cstdint>
@@ -15,10 +16,10 @@ namespace espgw::espd {
 
 struct ControlCommand {
   enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark,
-                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp, kShowPlatform };
+                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp, kShowPlatform, kShowStandby };
   Kind kind = Kind::kShowIpsecSa;
   std::optional<std::uint32_t> peer;
-  bool detail = false;
+  bool detail = false;  // kShowIpsecSa: `detail`; kShowStandby: `brief`
   std::string dir;
   bool on = true;  // kDebugIsakmp: `debug` (true) or `no debug` / `undebug` (false)
 };

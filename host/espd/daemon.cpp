@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "host/common/asio_scheduler.hpp"
 #include "host/common/ipv4.hpp"
 #include "host/config/parser.hpp"
 #include "host/config/render.hpp"
@@ -35,6 +36,8 @@
 #include "host/dataplane/forwarder.hpp"
 #include "host/espd/control_commands.hpp"
 #include "host/espd/gateway.hpp"
+#include "host/espd/ha_runtime.hpp"
+#include "host/ha/hsrp_show.hpp"
 #include "host/espd/ike_adapter.hpp"
 
 namespace espgw::espd {
@@ -81,6 +84,9 @@ std::optional<LoadedConfig> load(const DaemonOptions& o, const IfMap& ifmap) {
           found = true;
       ::freeifaddrs(list);
     }
+    // With `redundancy GROUP` the address is the HSRP VIP: only the Active router holds it.
+    const auto* itf = parsed.config.find_interface(e.ios_interface);
+    if (!found && itf && itf->crypto_map && itf->crypto_map->redundancy) continue;
     if (!found)
       l.plan.warnings.push_back(fmt::format(
           "{} ({}) does not carry {} yet: ESP to it will not arrive until it does (espd checks, never sets, addresses)",
@@ -168,11 +174,28 @@ int run_daemon(const DaemonOptions& o) {
     IkeAdapter ike(io);
     gw.set_ike(&ike);
     ike.start(gw);
-    ike.apply_config(loaded->config);
+    AsioScheduler ha_scheduler(io);
+    HaRuntime ha(io, ha_scheduler, {});
+    // `crypto map NAME redundancy GROUP`: IKE (and so every SA) follows the group's Active state.
+    ha.set_role_handler([&ike](const std::string& group, bool active) {
+      if (group == ike.redundancy_group()) ike.set_active(active);
+    });
+    auto apply_ike_and_ha = [&](const std::shared_ptr<const config::Config>& c) {
+      ike.apply_config(c);
+      if (!ike.redundancy_group().empty()) ike.set_active(ha.active(ike.redundancy_group()));
+      std::vector<std::string> errors;
+      for (auto& p : ha.apply(*c, *ifmap)) {
+        if (p.find(": error: ") != std::string::npos) errors.push_back(p);
+        else spdlog::warn("{}", p);
+      }
+      return errors;
+    };
     auto config = loaded->config;
-    auto problems = gw.apply(loaded->plan);
+    auto problems = apply_ike_and_ha(config);
+    for (auto& p : gw.apply(loaded->plan)) problems.push_back(std::move(p));
     for (const auto& p : problems) spdlog::error("{}", p);
     if (!problems.empty()) {
+      ha.stop();
       gw.shutdown();
       return 1;
     }
@@ -258,6 +281,14 @@ int run_daemon(const DaemonOptions& o) {
           ike.clear_isakmp();
           return control::ok_text("");
         }
+        case K::kShowStandby: {
+          const auto groups = ha.statuses();
+          if (req.json)
+            return control::ok_data({{"groups", standby_json(groups)}, {"ike_standby_drops", ike.standby_drops()},
+                                     {"ike_active", ike.active()}});
+          return control::ok_text(cmd->detail ? ha::render_show_standby_brief(groups)
+                                              : ha::render_show_standby(groups, ha::HsrpClock::now()));
+        }
         case K::kDebugIsakmp: {
           ike.set_debug(cmd->on);
           return control::ok_text(cmd->on ? "Crypto ISAKMP debugging is on\n" : "Crypto ISAKMP debugging is off\n");
@@ -287,7 +318,7 @@ int run_daemon(const DaemonOptions& o) {
           if (auto next = load(o, *ifmap)) {
             for (const auto& p : gw.apply(next->plan)) spdlog::error("{}", p);
             config = next->config;
-            ike.apply_config(config);
+            for (const auto& p : apply_ike_and_ha(config)) spdlog::error("{}", p);
             spdlog::info("{}", summary(*next));
           } else {
             spdlog::error("SIGHUP: {} refused; the running configuration stays", o.config_path);
@@ -308,7 +339,8 @@ int run_daemon(const DaemonOptions& o) {
 
     // Orderly stop: no packet in flight, then SAs (keys zeroized by the device) and routes.
     fwd.stop();
-    ike.stop();
+    ike.stop();  // DELETEs from the VIP while we still own it
+    ha.stop();   // then Resign: the standby takes over at once
     gw.shutdown();
     const auto& c = fwd.counters();
     spdlog::info("stopped: tun rx {} esp tx {} esp rx {} tun tx {}; drops: bypass {} no-sa {} encaps {} decaps {} send {}",

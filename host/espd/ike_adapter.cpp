@@ -1,7 +1,11 @@
 // IkeAdapter: IOS config -> ike::IkeConfig, UDP 500, and SA pairing (see the header).
 #include "host/espd/ike_adapter.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <fmt/format.h>
@@ -101,8 +105,17 @@ MappedIkeConfig map_ike_config(const config::Config& c) {
       return e.name == itf.crypto_map->map.name && e.type == config::CryptoMapType::kIpsecIsakmp;
     });
     if (!isakmp) continue;
-    if (k.local_address == 0) k.local_address = itf.address->address;
-    else if (k.local_address != itf.address->address)
+    // With `redundancy GROUP` the peer knows us by the HSRP virtual IP (IOS: the crypto map
+    // uses the standby address as its local address).
+    std::uint32_t local = itf.address->address;
+    if (itf.crypto_map->redundancy)
+      if (const auto* g = c.find_standby_group(itf.crypto_map->redundancy->name); g && g->virtual_ip) {
+        local = *g->virtual_ip;
+        m.bind_local_address = true;
+        m.redundancy_group = itf.crypto_map->redundancy->name;
+      }
+    if (k.local_address == 0) k.local_address = local;
+    else if (k.local_address != local)
       warn(itf.loc, fmt::format("{}: IKE answers from {} only (one IKE address per espd)", itf.name,
                                 format_ipv4(k.local_address)));
     for (const auto& e : c.crypto_maps) {
@@ -163,7 +176,8 @@ namespace {
 // Everything IKE acts on, keys included, so an unchanged config keeps its SAs over SIGHUP.
 std::string fingerprint(const MappedIkeConfig& m) {
   const auto& k = m.ike;
-  std::string s = fmt::format("{}|{}|{}|{}|", k.local_address, k.aggressive_mode_disabled, k.replay_window,
+  std::string s = fmt::format("{}|{}|{}|{}|{}|{}|", k.local_address, m.bind_local_address, m.redundancy_group,
+                              k.aggressive_mode_disabled, k.replay_window,
                               k.keepalive ? fmt::format("{}/{}/{}", k.keepalive->interval.count(),
                                                         k.keepalive->retry.count(), k.keepalive->periodic)
                                           : "-");
@@ -234,27 +248,66 @@ void IkeAdapter::apply_config(std::shared_ptr<const config::Config> config) {
   if (debug_forced_) mapped_.ike.debug_isakmp = debug_;
   debug_ = mapped_.ike.debug_isakmp;
   if (debug_ && spdlog::get_level() > spdlog::level::debug) spdlog::set_level(spdlog::level::debug);
+  make_manager();
+  open_socket();
+  if (!socket_) return;
+  spdlog::info("IKE: {} policies, {} pre-shared keys, {} crypto-map proxy pairs, local address {}{}, UDP {}",
+               mapped_.ike.policies.size(), mapped_.ike.keys.size(), mapped_.ike.crypto_maps.size(),
+               format_ipv4(mapped_.ike.local_address),
+               mapped_.bind_local_address ? " (HSRP group " + mapped_.redundancy_group + ")" : std::string(),
+               bound_port());
+}
+
+void IkeAdapter::make_manager() {
   mgr_ = std::make_unique<ike::IkeSaManager>(
       mapped_.ike, scheduler_,
       ike::IkeCallbacks{[this](const ike::Datagram& d) { send(d); }, [this](const driver::SaConfig& sa) { install(sa); },
                         [this](std::uint32_t spi, driver::Direction dir) { remove(spi, dir); }});
-  if (!socket_) {
-    socket_.emplace(io_);
-    boost::system::error_code ec;
-    socket_->open(udp::v4(), ec);
-    if (!ec) socket_->set_option(boost::asio::socket_base::reuse_address(true), ec);
-    if (!ec) socket_->bind(udp::endpoint(udp::v4(), ike_port_), ec);
-    if (ec) {
-      spdlog::error("IKE: cannot bind UDP port {}: {}; ipsec-isakmp crypto maps will not negotiate", ike_port_,
-                    ec.message());
-      socket_.reset();
-      return;
-    }
-    receive_next();
+}
+
+void IkeAdapter::open_socket() {
+  const std::uint32_t want = mapped_.bind_local_address ? mapped_.ike.local_address : 0;
+  if (socket_ && bound_address_ == want) return;
+  if (socket_) socket_->close();
+  socket_.reset();
+  socket_.emplace(io_);
+  boost::system::error_code ec;
+  socket_->open(udp::v4(), ec);
+  if (!ec) socket_->set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec && want != 0) {
+    // The HSRP standby binds the VIP before it owns it; the kernel delivers nothing to it
+    // until the address arrives with the Active state.
+    int one = 1;
+    if (::setsockopt(socket_->native_handle(), IPPROTO_IP, IP_FREEBIND, &one, sizeof one) != 0)
+      ec = boost::system::error_code(errno, boost::system::system_category());
   }
-  spdlog::info("IKE: {} policies, {} pre-shared keys, {} crypto-map proxy pairs, local address {}, UDP {}",
-               mapped_.ike.policies.size(), mapped_.ike.keys.size(), mapped_.ike.crypto_maps.size(),
-               format_ipv4(mapped_.ike.local_address), bound_port());
+  if (!ec) socket_->bind(udp::endpoint(boost::asio::ip::address_v4(want), ike_port_), ec);
+  if (ec) {
+    spdlog::error("IKE: cannot bind UDP {}:{}: {}; ipsec-isakmp crypto maps will not negotiate", format_ipv4(want),
+                  ike_port_, ec.message());
+    socket_.reset();
+    return;
+  }
+  bound_address_ = want;
+  receive_next();
+}
+
+void IkeAdapter::set_active(bool active) {
+  if (active == active_) return;
+  active_ = active;
+  // Either way the SAs go without a word: as standby we no longer own the VIP the peer
+  // knows; as the new active we never had them (a stale manager from an earlier term would
+  // answer with keys the peer has long dropped).
+  const std::size_t pairs = installed_.size();
+  if (mgr_) make_manager();  // the old manager goes silently: no DELETE, no callbacks
+  drop_all_pending();
+  soft_forwarded_.clear();
+  if (installer_)
+    for (const auto& [spi, pair] : installed_) installer_->remove_sa_pair(pair.peer, spi);
+  installed_.clear();
+  spdlog::info("IKE: HSRP group {} {}: {} IPsec SA pairs and every ISAKMP SA dropped without DELETE{}",
+               mapped_.redundancy_group, active ? "Active" : "no longer Active", pairs,
+               active ? "; negotiating afresh from the VIP" : "; IKE to the VIP is ignored while standby");
 }
 
 std::uint16_t IkeAdapter::bound_port() const {
@@ -276,10 +329,15 @@ void IkeAdapter::receive_next() {
 }
 
 void IkeAdapter::receive(const ike::Datagram& d) {
+  if (!active_) {
+    ++standby_drops_;  // HSRP standby: the active answers (the VIP is not ours)
+    return;
+  }
   if (mgr_) mgr_->receive(d);
 }
 
 void IkeAdapter::send(const ike::Datagram& d) {
+  if (!active_) return;  // never speak from a VIP another router owns
   if (send_hook_) return send_hook_(d);
   if (d.natt_keepalive) {
     // The bare 0xFF byte: it must not get the non-ESP marker send_natt adds (RFC 3948 2.3).
@@ -420,7 +478,7 @@ void IkeAdapter::drop_all_pending() {
 }
 
 void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
-  if (!mgr_) return;
+  if (!mgr_ || !active_) return;
   const auto& maps = mapped_.ike.crypto_maps;
   for (std::size_t i = 0; i < maps.size(); ++i) {
     if (maps[i].map_name != r.map_tag || maps[i].seq != r.seq || mapped_.map_selectors[i] != r.proxy) continue;
@@ -432,6 +490,10 @@ void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
 
 void IkeAdapter::on_natt_message(std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
                                  std::span<const std::uint8_t> message) {
+  if (!active_) {
+    ++standby_drops_;
+    return;
+  }
   if (!mgr_) return;
   mgr_->receive(ike::Datagram{{src, sport}, {dst, ike::kNattPort}, ike::Bytes(message.begin(), message.end())});
 }

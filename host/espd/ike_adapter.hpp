@@ -29,6 +29,10 @@ struct MappedIkeConfig {
   ike::IkeConfig ike;
   std::vector<driver::TrafficSelector> map_selectors;  // parallel to ike.crypto_maps
   std::vector<std::string> warnings;                   // one line each, said at config load
+  // `crypto map NAME redundancy GROUP`: IKE speaks from the group's virtual IP, so the
+  // socket binds to it (IP_FREEBIND: the standby does not hold the address yet).
+  bool bind_local_address = false;
+  std::string redundancy_group;  // the HSRP group name whose Active state gates IKE
 };
 
 // Maps `config` (ipsec-isakmp entries only). Policies IKE cannot use are left out with a
@@ -68,6 +72,15 @@ class IkeAdapter final : public dataplane::IkeManager {
   std::string ikev1_decryption_table() const;
   const ike::IkeCounters* counters() const { return mgr_ ? &mgr_->counters() : nullptr; }
 
+  // HSRP (stateless failover): only the group's Active router speaks IKE from the VIP.
+  // set_active(false) forgets every ISAKMP and IPsec SA quietly (no DELETE from an address
+  // we no longer own) and drops, counted, any IKE message that still arrives; set_active(true)
+  // starts from nothing (the peer's DPD and our INITIAL-CONTACT clean up its side).
+  void set_active(bool active);
+  bool active() const { return active_; }
+  const std::string& redundancy_group() const { return mapped_.redundancy_group; }
+  std::uint64_t standby_drops() const { return standby_drops_; }
+
   // A datagram on the IKE port (also the socket's receive path; public for tests).
   void receive(const ike::Datagram& d);
   // Tests: datagrams go to `hook` instead of the sockets (UDP 500 and the NAT-T path).
@@ -85,6 +98,8 @@ class IkeAdapter final : public dataplane::IkeManager {
   void drop_pending(std::uint32_t spi, const char* why);
   void drop_all_pending();
   void receive_next();
+  void make_manager();
+  void open_socket();
   std::optional<std::size_t> map_index_of(const driver::TrafficSelector& outbound) const;
 
   boost::asio::io_context& io_;
@@ -115,6 +130,9 @@ class IkeAdapter final : public dataplane::IkeManager {
   std::function<void(const ike::Datagram&)> send_hook_;
   bool debug_ = false;
   bool debug_forced_ = false;  // set by espctl (the config's `debug crypto isakmp` is the default)
+  bool active_ = true;
+  std::uint64_t standby_drops_ = 0;
+  std::uint32_t bound_address_ = 0;  // what socket_ is bound to (0: any)
 };
 
 }  // namespace espgw::espd

@@ -1,0 +1,106 @@
+// espd's HSRP (RFC 2281; IOS `standby N ...`): one ha::HsrpGroupDriver per `standby N` of
+// every interface the config names, one UDP 1985 socket per interface, the interfaces' and
+// tracked objects' line protocol polled from /sys/class/net/X/operstate (bounded interval),
+// the VIP added with a gratuitous ARP on takeover and removed on release. The crypto map's
+// `redundancy GROUP` role follows the group's Active state through the role handler.
+// Control-loop thread only.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "host/common/scheduler.hpp"
+#include "host/config/config_model.hpp"
+#include "host/espd/gateway_plan.hpp"
+#include "host/ha/hsrp_group_driver.hpp"
+#include "host/ha/hsrp_socket.hpp"
+
+namespace espgw::espd {
+
+// IOS "line protocol up" for a Linux interface: operstate up (or unknown, which virtual
+// devices without carrier report while working). False when the interface does not exist.
+bool linux_line_protocol_up(const std::string& linux_interface);
+
+// `show standby --json`: one object per group (state, priorities, peers, VIP, timers, counters).
+nlohmann::json standby_json(const std::vector<ha::HsrpGroupStatus>& groups);
+
+class HaRuntime {
+ public:
+  // Called when a named group (`standby N name NAME`) becomes Active (true) or stops being
+  // Active (false), after the VIP was added, before it is removed.
+  using RoleHandler = std::function<void(const std::string& group_name, bool active)>;
+
+  struct Options {
+    std::chrono::milliseconds link_poll{100};  // how often line protocol is read
+    // Tests replace the kernel: link state, and whether VIPs / ARP / sockets are real.
+    std::function<bool(const std::string&)> line_protocol_up = linux_line_protocol_up;
+  };
+
+  HaRuntime(boost::asio::io_context& io, Scheduler& scheduler, Options options);
+  ~HaRuntime();
+  HaRuntime(const HaRuntime&) = delete;
+  HaRuntime& operator=(const HaRuntime&) = delete;
+
+  void set_role_handler(RoleHandler handler) { role_handler_ = std::move(handler); }
+
+  // Starts (or, when the HSRP part of the config changed, restarts) the groups. Returns one
+  // line per problem (an interface with `standby` that --ifmap does not map, no address,
+  // socket errors); the groups that could start run.
+  std::vector<std::string> apply(const config::Config& config, const IfMap& ifmap);
+  // Resigns every Active group (a Resign lets the standby take over at once) and releases VIPs.
+  void stop();
+
+  bool empty() const { return groups_.empty(); }
+  // Whether the named group is Active here (false when no such group).
+  bool active(const std::string& group_name) const;
+  std::vector<ha::HsrpGroupStatus> statuses() const;
+
+ private:
+  struct Group {
+    std::string linux_interface;
+    int prefix_length = 32;
+    ha::MacAddress mac{};
+    std::unique_ptr<ha::HsrpGroupDriver> driver;
+    bool active = false;
+  };
+  struct Link {
+    std::string ios_interface, linux_interface;
+    std::unique_ptr<ha::HsrpSocket> socket;
+    std::vector<std::size_t> groups;  // indexes into groups_
+    bool up = false;
+  };
+  struct TrackedObject {
+    int object = 0;
+    std::string linux_interface;  // empty: not mapped, stays up
+    bool up = true;
+  };
+
+  void on_action(std::size_t group, const ha::HsrpAction& action);
+  void poll();
+  void arm_poll();
+
+  boost::asio::io_context& io_;
+  Scheduler& scheduler_;
+  Options options_;
+  RoleHandler role_handler_;
+  // The HSRP-relevant part of the applied config: a reload that leaves it alone keeps the groups.
+  std::vector<config::Interface> applied_interfaces_;
+  std::vector<config::Track> applied_tracks_;
+  IfMap applied_ifmap_;
+  bool applied_ = false;
+  std::vector<Group> groups_;
+  std::vector<Link> links_;
+  std::vector<TrackedObject> tracks_;
+  boost::asio::steady_timer poll_timer_;
+};
+
+}  // namespace espgw::espd

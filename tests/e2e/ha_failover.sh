@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Section 2 of the reference walkthrough (HSRP + crypto map redundancy, issue 7), stateless:
+# R1 (active, priority 105) and R2 (standby) share the outside segment with the peer gateway
+# R3 (a bridge in its own namespace), and the protected LAN with h1 (another bridge); h2 sits
+# behind R3. h1 pings h2 at 10/s through the tunnel; then R1 fails and the script counts the
+# pings lost until traffic flows through R2. The reference lost 39 pings at IOS's 2 s timeout
+# (~78 s) stateless. Asserts:
+#   0. the reference's R1 config verbatim loads with the rsa-sig warning (it has no
+#      `authentication` line); the running copy adds it (tests/data/ios/README.md);
+#   1. HSRP elects R1 Active for both groups, R2 Standby; only R1 holds the VIPs; R2 has no SA;
+#   2. the tunnel comes up from the VIP (R3's ISAKMP SA names 19.26.116.141);
+#   3. --scenario kill: SIGKILL of R1's espd; --scenario track: R1's tracked inside interface
+#      goes down (track 2 decrement 10: 105 -> 95 < 100, R2 preempts at once);
+#   4. traffic flows again via R2 within the bound, printed as lost pings and outage;
+#   5. R2 holds the VIP and `show standby brief` says Active, it negotiated with R3;
+#      track case: R1 released the VIP, is no longer Active, and holds no SA.
+# Usage: ha_failover.sh --scenario kill|track [--build DIR]
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
+SCENARIO=kill
+while [ $# -gt 0 ]; do
+  case $1 in
+    --build) BUILD=$2; shift 2 ;;
+    --scenario) SCENARIO=$2; shift 2 ;;
+    *) echo "usage: $0 --scenario kill|track [--build DIR]" >&2; exit 2 ;;
+  esac
+done
+case $SCENARIO in kill|track) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces" >&2; exit 77; fi
+ESPD=$BUILD/host/espd/espd
+ESPCTL=$BUILD/host/espctl/espctl
+for t in "$ESPD" "$ESPCTL"; do [ -x "$t" ] || { echo "missing $t (build first)" >&2; exit 1; }; done
+
+. "$HERE/topology.sh"
+. "$HERE/ha_topology.sh"
+topo_init
+ha_build
+
+DATA=$ROOT/tests/data/ios
+fail() {
+  topo_log "FAIL: $*"
+  for g in r1 r2 r3; do echo "--- $g log" >&2; tail -n 60 "$TOPO_DIR/$g.log" >&2 || true; done
+  exit 1
+}
+now_ms() { date +%s%3N; }
+
+# 0. The reference's R1 verbatim: loads, and says plainly that policy 1 is rsa-sig.
+if ! in_ns r1 "$ESPD" --check-config --config "$DATA/r1-stateless-ha.cfg" \
+     --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 >"$TOPO_DIR/verbatim.out" 2>&1; then
+  cat "$TOPO_DIR/verbatim.out" >&2; fail "the reference's R1 config does not load"
+fi
+grep -q "has no \`authentication\` command, so IOS's default \`authentication rsa-sig\` applies" "$TOPO_DIR/verbatim.out" \
+  || { cat "$TOPO_DIR/verbatim.out" >&2; fail "no rsa-sig warning for the reference's R1 config"; }
+topo_log "verbatim r1-stateless-ha.cfg: loads, warns that policy 1 is rsa-sig (running copy adds pre-share)"
+
+topo_start_espd r3 "$DATA/peer-20.15.6.6-ha.cfg"
+topo_start_espd r1 "$DATA/r1-stateless-ha-running.cfg"
+topo_start_espd r2 "$DATA/r2-stateless-ha-standby.cfg"
+ha_routes
+
+# 1. Election (default timers 3/10 s: listen one hold time, speak one, then Active).
+ha_wait_roles r1 r2 45 || fail "HSRP did not elect R1 Active and R2 Standby for both groups within 45 s"
+in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 Active without the VIP on wan0"
+in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R2 (Standby) holds the VIP"
+echo "--- r1: show standby brief"; espctl_on r1 show standby brief
+espctl_on r1 show standby | grep -q "Active router is local" || fail "R1 show standby: not 'Active router is local'"
+
+# 2. The tunnel from the VIP.
+ha_wait_tunnel 15 || fail "no ping h1 -> h2 through the tunnel within 15 s"
+espctl_on r3 show crypto isakmp sa | grep -Eq "^20\.15\.6\.6 +19\.26\.116\.141 +QM_IDLE|^19\.26\.116\.141 +20\.15\.6\.6 +QM_IDLE" \
+  || fail "R3's ISAKMP SA does not name the VIP 19.26.116.141"
+espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby) holds IPsec SAs"
+
+# 3 + 4. Ping at 10/s, fail R1 after 3 s, count.
+# -c, not -w: ping -w stops at the first ICMP error (R1's kernel answers "net unreachable"
+# once its espd and TUN are gone, until h1 learns R2 from the gratuitous ARP).
+COUNT=400
+in_ns h1 ping -n -i 0.1 -c $COUNT -W 1 "$H2" >"$TOPO_DIR/ping.log" 2>&1 &
+PING=$!
+TOPO_PIDS+=("$PING")
+sleep 3
+T_FAIL=$(now_ms)
+if [ "$SCENARIO" = kill ]; then
+  topo_log "SIGKILL R1's espd"
+  kill -KILL "$ESPD_PID_r1"
+  topo_wait_dead "$ESPD_PID_r1" || fail "R1's espd did not die"
+else
+  topo_log "R1's tracked interface GigabitEthernet0/1 (lan0) goes down"
+  in_ns r1 ip link set lan0 down
+fi
+# R2 takes the outside group (bounded by the hold time, 10 s, plus slack).
+T_ACTIVE=""
+for _ in $(seq 200); do
+  if espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 .* Active "; then T_ACTIVE=$(( $(now_ms) - T_FAIL )); break; fi
+  sleep 0.1
+done
+[ -n "$T_ACTIVE" ] || fail "R2 did not become Active for group 199 within 20 s"
+topo_log "R2 Active for VPNHA ${T_ACTIVE} ms after the failure"
+wait "$PING" || true
+
+read -r SENT LOST OUTAGE_PINGS LAST < <(ha_ping_stats "$TOPO_DIR/ping.log")
+OUTAGE_MS=$((OUTAGE_PINGS * 100))
+echo "MEASURED ($SCENARIO, stateless, HSRP hello 3 s hold 10 s): $LOST of $SENT pings lost at 10/s," \
+     "longest outage $OUTAGE_PINGS pings = ${OUTAGE_MS} ms (reference: 39 pings at 2 s = ~78 s)"
+[ "$LAST" -ge $((SENT - 3)) ] || fail "traffic did not flow at the end (last reply icmp_seq $LAST of $SENT)"
+# Bound: the hold time (10 s) + Main and Quick Mode + slack, far under the reference's 78 s.
+[ "$OUTAGE_MS" -le 16000 ] || fail "outage ${OUTAGE_MS} ms > 16000 ms"
+
+# 5. R2 is the gateway now.
+in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R2 Active without the VIP on wan0"
+in_ns r2 ip -4 addr show dev lan0 | grep -q "$VIP_IN/" || fail "R2 does not hold the inside VIP (h1's gateway)"
+echo "--- r2: show standby brief"; espctl_on r2 show standby brief
+espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 +100 +P +Active +local " || fail "R2 show standby brief: 199 not Active local"
+espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" || fail "R2 has no IPsec SA"
+espctl_on r2 show crypto isakmp sa | grep -q "QM_IDLE" || fail "R2 has no ISAKMP SA"
+if [ "$SCENARIO" = track ]; then
+  espctl_on r1 show standby brief
+  espctl_on r1 show standby brief | grep -Eq "^Gi0/0 +199 +95 +P +(Standby|Speak) " \
+    || fail "R1 did not step down to Standby at priority 95"
+  espctl_on r1 show standby | grep -q "Track object 2 state Down decrement 10" || fail "R1 show standby: track 2 not Down"
+  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R1 kept the VIP after stepping down"
+  espctl_on r1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
+  espctl_on r1 show crypto isakmp sa | grep -q "QM_IDLE" && fail "R1 kept its ISAKMP SA"
+fi
+echo "PASS: $SCENARIO: R2 Active ${T_ACTIVE} ms after the failure; $LOST pings lost, outage ${OUTAGE_MS} ms"
