@@ -49,9 +49,8 @@ for t in "$ESPD" "$ESPCTL"; do [ -x "$t" ] || { echo "missing $t (build espd and
 sw_init
 T0=$(date +%s.%N)
 PSK=cisco123  # the reference's key; both sides get it from files only
-SOCK=$SW_DIR/espd.sock
 ESPD_LOG=$SW_DIR/espd.log
-espctl() { timeout 15 "$ESPCTL" --control "$SOCK" "$@"; }
+espctl() { sw_espctl "$@"; }
 
 fail() {
   sw_log "FAIL: $*"
@@ -64,22 +63,12 @@ skip() { sw_log "SKIP: $*"; exit $SW_SKIP; }
 sw_topology
 sw_host_selector_trick gw1 $SW_H1 lan0
 
-# espd on gw2 (R1).
-CFG=$SW_DIR/r1.cfg
-(umask 077; sed -e "s/@ESP_TRANSFORM@/$IOS_TS/" -e "s/@PSK@/$PSK/" "$HERE/r1-isakmp.cfg.in" >"$CFG")
-sw_in gw2 "$ESPD" --config "$CFG" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 --check-config >"$SW_DIR/check.out" 2>&1 \
-  || { cat "$SW_DIR/check.out" >&2; fail "espd refuses the R1 configuration"; }
+# espd on gw2 (R1), with the operator's route that brings h1-bound traffic to the crypto map
+# (on IOS, the route out of G0/0): the /24 into espd's TUN. reverse-route adds the more
+# specific /32 while SAs exist.
 # shellcheck disable=SC2086  # ESPD_EXTRA_ARGS is a word list on purpose
-ip netns exec "$(sw_ns gw2)" "$ESPD" --config "$CFG" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 \
-  --control "$SOCK" --tun esp0 --log-level debug ${ESPD_EXTRA_ARGS:-} >"$ESPD_LOG" 2>&1 &
-ESPD_PID=$!
-SW_PIDS+=("$ESPD_PID")
-for _ in $(seq 100); do
-  espctl show crypto map >/dev/null 2>&1 && break
-  sw_dead "$ESPD_PID" && fail "espd exited at start"
-  sleep 0.1
-done
-espctl show crypto map >/dev/null 2>&1 || fail "espd's control socket did not answer in 10 s"
+ESPD_ARGS=(${ESPD_EXTRA_ARGS:-})
+sw_espd_start "$IOS_TS" "$PSK" || fail "espd"
 
 # Is IKE wired into espd? Issue 4 gives espd `show crypto isakmp sa`; the placeholder IKE
 # manager (IkeUnavailable) has no such command and logs "... needs IKE, which this build lacks"
@@ -88,10 +77,6 @@ ike_probe=$(espctl show crypto isakmp sa 2>&1) || true
 if grep -qi -e 'Invalid input' -e 'Incomplete command' <<<"$ike_probe"; then
   skip "espd has no IKE yet: 'espctl show crypto isakmp sa' answers '$(head -1 <<<"$ike_probe")'"
 fi
-
-# The operator's route that brings h1-bound traffic to the crypto map (on IOS, the route out of
-# G0/0): the /24 into espd's TUN. reverse-route adds the more specific /32 while SAs exist.
-sw_in gw2 ip route add $SW_NET1 dev esp0 || fail "route $SW_NET1 into espd's TUN"
 
 sw_charon_start gw1 || fail "charon"
 PCAP=$SW_DIR/outside.pcap

@@ -139,6 +139,7 @@ charon {
   load_modular = no
   load = random nonce openssl aes sha1 sha2 hmac gcm gmp kdf pem pkcs1 x509 pubkey kernel-libipsec kernel-netlink socket-default vici updown
   install_virtual_ip = no
+  ${SW_CHARON_EXTRA:-}
   retransmit_timeout = 1.0
   retransmit_tries = 3
   plugins {
@@ -181,18 +182,20 @@ sw_swanctl() {
 
 # sw_conn GW [--name N] --local A --remote A --local-ts NET --remote-ts NET --psk K
 #         [--ike P] [--esp P] [--role initiator|responder|trap] [--dpd 10s] [--life 3600s]
+#         [--rekey SECONDS] [--aggressive yes|no] [--dpd-action clear|restart]
 # Writes GW's swanctl.conf (IKEv1 Main Mode, PSK, ids = outside addresses, encap = yes
 # because libipsec only does UDP-encapsulated ESP) and loads it. role initiator =
 # start_action start (initiates on load); trap = on traffic; responder = waits.
 sw_conn() {
   local gw=$1; shift
   local name=ref local="" remote="" lts="" rts="" psk="" ike=aes256-sha256-modp2048
-  local esp=aes256-sha256-modp2048 role=responder dpd=10s life=3600s
+  local esp=aes256-sha256-modp2048 role=responder dpd=10s life=3600s rekey="" aggressive=no dpd_action=clear
   while [ $# -gt 0 ]; do
     case $1 in
       --name) name=$2 ;; --local) local=$2 ;; --remote) remote=$2 ;;
       --local-ts) lts=$2 ;; --remote-ts) rts=$2 ;; --psk) psk=$2 ;;
       --ike) ike=$2 ;; --esp) esp=$2 ;; --role) role=$2 ;; --dpd) dpd=$2 ;; --life) life=$2 ;;
+      --rekey) rekey=$2 ;; --aggressive) aggressive=$2 ;; --dpd-action) dpd_action=$2 ;;
       *) sw_log "sw_conn: unknown option $1"; return 2 ;;
     esac
     shift 2
@@ -206,7 +209,7 @@ sw_conn() {
 connections {
   $name {
     version = 1
-    aggressive = no
+    aggressive = $aggressive
     encap = yes
     local_addrs = $local
     remote_addrs = $remote
@@ -222,9 +225,11 @@ connections {
         local_ts = $lts
         remote_ts = $rts
         esp_proposals = $esp
-        life_time = $life
+        life_time = $life${rekey:+
+        rekey_time = $rekey
+        rand_time = 0s}
         start_action = $start
-        dpd_action = clear
+        dpd_action = $dpd_action
       }
     }
   }
@@ -317,3 +322,30 @@ SW_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 sw_child_packets() {
   sw_sas "$1" | sed -n "s/^ *$2  *[0-9a-f]\{8\}, *[0-9]* bytes, *\([0-9]*\) packets.*/\1/p" | head -1
 }
+
+# sw_espd_start TRANSFORM_IOS PSK [SED_EXPR...]: espd on gw2 as the reference's R1
+# (r1-isakmp.cfg.in with the transform set's cipher and the PSK filled in, then each SED_EXPR
+# applied), control socket $SW_DIR/espd.sock, log $SW_DIR/espd.log, and the operator's route
+# of h1's network into its TUN. Sets ESPD_PID. Needs ESPD and ESPCTL; ESPD_ARGS (array,
+# optional) adds espd options.
+sw_espd_start() {
+  [ -n "${ESPD_ARGS+x}" ] || ESPD_ARGS=()
+  local ts=$1 psk=$2 cfg=$SW_DIR/r1.cfg e; shift 2
+  local args=(-e "s/@ESP_TRANSFORM@/$ts/" -e "s/@PSK@/$psk/")
+  for e in "$@"; do args+=(-e "$e"); done
+  (umask 077; sed "${args[@]}" "$SW_LIB_DIR/r1-isakmp.cfg.in" >"$cfg")
+  sw_in gw2 "$ESPD" --config "$cfg" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 --check-config \
+    >"$SW_DIR/check.out" 2>&1 || { cat "$SW_DIR/check.out" >&2; sw_log "espd refuses $cfg"; return 1; }
+  ip netns exec "$(sw_ns gw2)" "$ESPD" --config "$cfg" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 \
+    --control "$SW_DIR/espd.sock" --tun esp0 --log-level debug "${ESPD_ARGS[@]}" >"$SW_DIR/espd.log" 2>&1 &
+  ESPD_PID=$!
+  SW_PIDS+=("$ESPD_PID")
+  for _ in $(seq 100); do
+    sw_espctl show crypto map >/dev/null 2>&1 && break
+    sw_dead "$ESPD_PID" && { sw_log "espd exited at start"; return 1; }
+    sleep 0.1
+  done
+  sw_espctl show crypto map >/dev/null 2>&1 || { sw_log "espd's control socket did not answer in 10 s"; return 1; }
+  sw_in gw2 ip route add $SW_NET1 dev esp0
+}
+sw_espctl() { timeout 15 "$ESPCTL" --control "$SW_DIR/espd.sock" "$@"; }
