@@ -67,16 +67,18 @@ void esp_kernel(const std::uint32_t* cmds, std::uint32_t ncmds, std::uint32_t* r
 
 }  // namespace espgw::hls
 
-#ifdef __SYNTHESIS__
+#if defined(__SYNTHESIS__) || defined(ESPGW_HLS_TOP)
 // The Vitis kernel: a C-linkage top (v++ -k esp_kernel). The command list, its results and
 // the rings and packets all go through the one AXI4 master (bundle gmem), so a card links
 // one memory bank; ncmds and the three base addresses are AXI4-Lite arguments. The kernel
-// state is static so it lives on chip across invocations.
+// state is static so it lives on chip across invocations. Compiled for synthesis, and with
+// ESPGW_HLS_TOP for the Vitis testbench (hls/vitis/esp_kernel_tb.cpp: csim and C/RTL
+// co-simulation); espgw's own binaries use the overload above, one state per device.
 extern "C" void esp_kernel(const std::uint32_t* cmds, std::uint32_t ncmds, std::uint32_t* results,
                            std::uint8_t* gmem) {
 #pragma HLS INTERFACE mode = m_axi port = cmds offset = slave bundle = gmem depth = 2048
 #pragma HLS INTERFACE mode = m_axi port = results offset = slave bundle = gmem depth = 512
-#pragma HLS INTERFACE mode = m_axi port = gmem offset = slave bundle = gmem max_widen_bitwidth = 512
+#pragma HLS INTERFACE mode = m_axi port = gmem offset = slave bundle = gmem max_widen_bitwidth = 512 depth = 1048576
 #pragma HLS INTERFACE mode = s_axilite port = cmds bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = ncmds bundle = control
 #pragma HLS INTERFACE mode = s_axilite port = results bundle = control

@@ -20,3 +20,9 @@ void esp_kernel(const std::uint32_t* cmds, std::uint32_t ncmds, std::uint32_t* r
 #endif
 
 }  // namespace espgw::hls
+
+#if defined(__SYNTHESIS__) || defined(ESPGW_HLS_TOP)
+// The Vitis top (esp_kernel.cpp), declared for the testbench.
+extern "C" void esp_kernel(const std::uint32_t* cmds, std::uint32_t ncmds, std::uint32_t* results,
+                           std::uint8_t* gmem);
+#endif
