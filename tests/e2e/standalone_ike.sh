@@ -57,7 +57,8 @@ if [ -n "$REKEY" ]; then
 fi
 if [ -n "$P1REKEY" ]; then
   for c in CFG1 CFG2; do
-    sed 's/^\( group 14\)$/\1\n lifetime 60/' "${!c}" >"$TOPO_DIR/$c.cfg"
+    # The reference's policy lines are indented with a no-break space; match the end only.
+    sed 's/^\(.*[^a-z]group 14\)$/\1\n lifetime 60/' "${!c}" >"$TOPO_DIR/$c.cfg"
     grep -q "^ lifetime 60" "$TOPO_DIR/$c.cfg" || { echo "could not add the ISAKMP lifetime line" >&2; exit 1; }
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
