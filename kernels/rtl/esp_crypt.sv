@@ -81,15 +81,6 @@ module esp_crypt (
     .block_o     (dec_block_o)
   );
 
-  logic [127:0] h2;
-  esp_gf128_mul #(
-    .Stages(2)
-  ) u_h2 (
-    .clk_i,
-    .a_i(h_i),
-    .b_i(h_i),
-    .p_o(h2)
-  );
 
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
@@ -169,7 +160,12 @@ module esp_crypt (
     gh_first = 1'b0;
     gh_left  = 1'b1;
     gh_block = aad_q;
-    if (state_q == GcmRun && !aad_fed_q) begin
+    if (state_q == GcmH2 && h2_wait_q == 2'd0) begin
+      gh_valid = 1'b1;
+      gh_first = 1'b1;
+      gh_left  = 1'b0;
+      gh_block = h_i;
+    end else if (state_q == GcmRun && !aad_fed_q) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
     end else if (ks_valid_q) begin
@@ -250,11 +246,12 @@ module esp_crypt (
             endcase
           end
         end
-        // H^2 for the two GHASH lanes (the multiplier's latency), E(J0) on the way.
+        // H^2 for the two GHASH lanes: the GHASH of the one-block message H is H * H.
+        // E(J0) goes into the AES pipe on the way.
         GcmH2: begin
-          h2_wait_q <= h2_wait_q + 2'd1;
-          if (h2_wait_q == 2'd2) begin
-            h2_q    <= h2;
+          if (h2_wait_q != 2'd3) h2_wait_q <= h2_wait_q + 2'd1;
+          if (gh_valid_o) begin
+            h2_q    <= gh_out;
             state_q <= GcmRun;
           end
         end

@@ -82,7 +82,6 @@ module esp_dma (
   endfunction
 
   logic [127:0] wdata_q;
-  logic [15:0]  wstrb_q;
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
@@ -130,15 +129,14 @@ module esp_dma (
             state_q <= WriteFetch;
           end
         end
-        WriteFetch: begin  // buffer read issued this clock, data next
-          state_q <= WriteData;
-          wstrb_q <= lanes;
-        end
+        WriteFetch: state_q <= WriteData;  // buffer read issued this clock, data next
         WriteData: begin
+          // The next beat's buffer read goes out with this beat's handshake, so a burst
+          // moves one beat per clock; the buffer holds its data while wready is low.
           if (m_axi_wready) begin
-            beat_q <= beat_q + 64'd16;
-            left_q <= left_q - 9'd1;
-            state_q <= (left_q == 9'd1) ? WriteResp : WriteFetch;
+            beat_q  <= beat_q + 64'd16;
+            left_q  <= left_q - 9'd1;
+            if (left_q == 9'd1) state_q <= WriteResp;
           end
         end
         WriteResp: begin
@@ -169,14 +167,14 @@ module esp_dma (
   assign m_axi_awlen   = 8'(burst - 9'd1);
   assign m_axi_wvalid  = state_q == WriteData;
   assign m_axi_wdata   = wdata_q;
-  assign m_axi_wstrb   = wstrb_q;
+  assign m_axi_wstrb   = lanes;
   assign m_axi_wlast   = left_q == 9'd1;
   assign m_axi_bready  = state_q == WriteResp;
 
   always_comb begin
     buf_o         = '0;
-    buf_o.rd_en   = state_q == WriteFetch;
-    buf_o.rd_addr = beat_laddr;
+    buf_o.rd_en   = state_q == WriteFetch || (state_q == WriteData && m_axi_wready && left_q != 9'd1);
+    buf_o.rd_addr = (state_q == WriteData) ? beat_laddr + 17'd16 : beat_laddr;
     buf_o.wr_en   = state_q == ReadData && m_axi_rvalid;
     buf_o.wr_addr = beat_laddr;
     buf_o.wr_data = reverse_bytes(m_axi_rdata);

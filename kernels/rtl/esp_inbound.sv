@@ -46,10 +46,14 @@ module esp_inbound (
   input  logic [127:0]                      buf_rd_data_i
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+  // Prepare reads at most the outer header (60), UDP (8) and ESP header (8) bytes, as 16-byte
+  // reads; the rest of the datagram is loaded only for a UDP checksum.
+  localparam logic [AB-1:0] PrepareBytes = 17'd96;
 
   typedef enum logic [5:0] {
     Idle,
     Load,
+    LoadRest,     // prepare: the rest of the datagram, for a UDP checksum
     Ip0,          // prepare: read outer bytes 0..15
     Ip1,
     Ip2,
@@ -290,6 +294,13 @@ module esp_inbound (
             state_q  <= fin_q ? EspRead : Ip0;
           end
         end
+        LoadRest: begin
+          issued_q <= 1'b1;
+          if (dma_done_i) begin
+            issued_q <= 1'b0;
+            state_q  <= SumRead;
+          end
+        end
         // ---------------- prepare: outer IPv4 and UDP, failures belong to no SA ----------
         Ip0: state_q <= Ip1;
         Ip1: begin
@@ -339,7 +350,8 @@ module esp_inbound (
               sum_end_q  <= AB'(esp_off_q + {16'd0, be16(c2_q, 4)});
               sum_q      <= pseudo_sum;
               sum_udp_q  <= 1'b1;
-              state_q    <= SumRead;
+              issued_q   <= 1'b0;
+              state_q    <= ({16'd0, len_in_q} > {15'd0, PrepareBytes}) ? LoadRest : SumRead;
             end else begin
               state_q <= UdpEsp;
             end
@@ -598,12 +610,25 @@ module esp_inbound (
     rp_wr_data_o = new_word;
 
     dma_o       = '0;
-    dma_o.start = (state_q == Load || state_q == Store) && !issued_q;
+    dma_o.start = (state_q == Load || state_q == LoadRest || state_q == Store) && !issued_q;
     dma_o.store = state_q == Store;
-    dma_o.gaddr = (state_q == Store) ? buf_q + {48'd0, off_q} + {47'd0, payload}
-                                     : buf_q + {48'd0, off_q};
-    dma_o.laddr = (state_q == Store) ? payload : '0;
-    dma_o.len   = (state_q == Store) ? AB'(ct_len) : {1'b0, len_in_q};
+    unique case (state_q)
+      Store: begin
+        dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
+        dma_o.laddr = payload;
+        dma_o.len   = AB'(ct_len);
+      end
+      LoadRest: begin
+        dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, PrepareBytes};
+        dma_o.laddr = PrepareBytes;
+        dma_o.len   = {1'b0, len_in_q} - PrepareBytes;
+      end
+      default: begin  // Load: prepare needs the headers only, finalize the whole datagram
+        dma_o.gaddr = buf_q + {48'd0, off_q};
+        dma_o.laddr = '0;
+        dma_o.len   = (!fin_q && {1'b0, len_in_q} > PrepareBytes) ? PrepareBytes : {1'b0, len_in_q};
+      end
+    endcase
 
     crypt_o       = '0;
     crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q;
