@@ -104,7 +104,8 @@ class EspSocket {
 
   // UDP GRO receive state: kGroMessages buffers of 64 KB, the messages of the last recvmmsg
   // and how far they have been cut into jobs.
-  static constexpr unsigned kGroMessages = 16;
+  // 8 x 64 KB: a burst of GRO messages stays in L2 until it is cut into jobs.
+  static constexpr unsigned kGroMessages = 8;
   static constexpr std::uint32_t kGroBufferBytes = 65536;
   struct GroMessage {
     std::uint32_t len = 0, segment = 0, src = 0, dst = 0;

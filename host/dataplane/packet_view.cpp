@@ -45,11 +45,7 @@ std::optional<FiveTuple> parse_five_tuple(std::span<const std::uint8_t> packet) 
 }
 
 std::uint16_t ipv4_checksum(std::span<const std::uint8_t> header) {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i + 1 < header.size(); i += 2) sum += be16(header.data() + i);
-  if (header.size() % 2) sum += std::uint32_t{header.back()} << 8;
-  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
-  return static_cast<std::uint16_t>(~sum);
+  return static_cast<std::uint16_t>(~ones_sum(header));
 }
 
 namespace {
