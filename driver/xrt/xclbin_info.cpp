@@ -2,6 +2,8 @@
 // platform's DATA clock (clock index 0, type CT_DATA, e.g. 300 MHz); the CT_KERNEL clock
 // (e.g. 500 MHz) only feeds a kernel's optional second clock ap_clk_2, which esp_top and
 // esp_kernel do not have. So the DATA clock is reported, the KERNEL clock only as a fallback.
+// (XRT programs the card's clocks from this section at load; xrt::device's
+// max_clock_frequency_mhz is the platform's ceiling, not the kernel's clock.)
 #include "driver/xrt/xclbin_info.hpp"
 
 #include <stdexcept>

@@ -107,6 +107,16 @@ TEST(XrtTransport, BdfThatDoesNotExistFailsWithOneClearMessage) {
   EXPECT_NE(msg.find("xrt: no usable Alveo card '0000:65:00.1'"), std::string::npos) << msg;
 }
 
+TEST(XrtTransport, WithAnXclbinGivenTheMissingCardIsStillWhatIsReported) {
+  ScopedEnv xrt("XILINX_XRT", nullptr);
+  DeviceOptions o;
+  o.backend = "xrt";
+  o.xclbin = "/nonexistent/esp_top.u250.hw.xclbin";
+  const std::string msg = open_error(o);
+  EXPECT_EQ(msg.rfind("xrt: no usable Alveo card '0'", 0), 0u) << msg;
+  EXPECT_EQ(msg.find("xclbin"), std::string::npos) << "the card is the first thing missing: " << msg;
+}
+
 TEST(XrtTransport, AutoFallsBackToCpuWithoutACard) {
   XrtRoot root;
   for (const char* value : {static_cast<const char*>(nullptr), root.path().c_str()}) {
