@@ -104,9 +104,32 @@ std::unique_ptr<driver::hw::DmaBuffer> SimTransport::allocate(std::size_t bytes)
 }
 
 bool SimTransport::wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) {
-  const auto deadline = std::chrono::steady_clock::now() + budget;
+  // The budget is wall time, a card's notion; a simulation on a loaded host can run a
+  // hundred times slower than usual and still be working. So when the budget runs out the
+  // wait goes on as long as the kernel is visibly busy: it moved AXI beats during the last
+  // window, or the window was shorter than stuck_cycles (a long CBC packet computes for tens
+  // of thousands of clocks without touching memory). A kernel that does neither is stuck;
+  // kLivelockFactor budgets bound a kernel that keeps moving bytes but never finishes.
+  constexpr int kLivelockFactor = 30;
+  const auto start = std::chrono::steady_clock::now();
+  auto window_end = start + budget;
+  const auto ceiling = start + budget * kLivelockFactor;
+  auto activity = [&] {
+    std::lock_guard lock(core_->mu);
+    const AxiMemoryStats& s = core_->memory.stats();
+    return std::pair{s.read_beats + s.write_beats, core_->clock.cycles()};
+  };
+  auto [beats0, cycles0] = activity();
   while (!ready()) {
-    if (std::chrono::steady_clock::now() > deadline) return ready();
+    const auto now = std::chrono::steady_clock::now();
+    if (now > window_end) {
+      const auto [beats, cycles] = activity();
+      const bool busy = beats != beats0 || cycles - cycles0 < options_.stuck_cycles;
+      if (!busy || now > ceiling) return ready();
+      window_end = now + budget;
+      beats0 = beats;
+      cycles0 = cycles;
+    }
     std::lock_guard lock(core_->mu);  // ready() takes the lock itself, so only around the clocking
     core_->clock.step(options_.wait_chunk_cycles);
   }

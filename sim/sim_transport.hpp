@@ -20,6 +20,9 @@ struct SimOptions {
   std::uint64_t memory_limit = 1ull << 30;           // simulated device memory, as the csim transport's
   std::uint64_t register_timeout_cycles = 1u << 20;  // one AXI4-Lite access; longer is a hung kernel
   std::uint32_t wait_chunk_cycles = 64;              // clocks between ready() checks in wait_until
+  // wait_until goes past its (wall-clock) budget while the kernel is busy; it is stuck only
+  // after a budget-long window with no AXI beat that also lasted at least this many clocks.
+  std::uint64_t stuck_cycles = 1u << 20;
   unsigned reset_cycles = 16;                        // ap_rst_n held low at construction
   // Run by the destructor while the model still clocks: the kernel's own zeroize sequence.
   std::function<void(driver::hw::Transport&)> on_close;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -52,12 +53,34 @@ TEST(SimTransportProbe, DeviceSeesOnlySyncedBytesAndHostOnlySyncedResults) {
   EXPECT_EQ(t->memory_stats().write_beats, 16u);
 }
 
-TEST(SimTransportProbe, WaitUntilStopsAtItsBudget) {
-  auto t = probe_transport();
+TEST(SimTransportProbe, WaitUntilGivesUpOnAnIdleKernelAtItsBudget) {
+  SimOptions o;
+  o.stuck_cycles = 1000;
+  auto t = probe_transport(o);
   const auto start = std::chrono::steady_clock::now();
   EXPECT_FALSE(t->wait_until([] { return false; }, std::chrono::milliseconds(30)));
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(30));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(SimTransportProbe, WaitUntilOutlastsItsBudgetWhileTheKernelMovesData) {
+  SimOptions o;
+  o.stuck_cycles = 100;  // only AXI traffic may extend the wait here
+  o.memory_timing.read_latency = 300;
+  auto t = probe_transport(o);
+  auto src = t->allocate(64 * 1024), dst = t->allocate(64 * 1024);
+  for (std::size_t i = 0; i < src->size(); ++i) src->host()[i] = static_cast<std::uint8_t>(i * 3);
+  src->sync_to_device(0, src->size());
+  const std::uint64_t c0 = t->cycles();
+  t->write32(probe::kSrcLo, static_cast<std::uint32_t>(src->device_address()));
+  t->write32(probe::kDstLo, static_cast<std::uint32_t>(dst->device_address()));
+  t->write32(probe::kLen, 64 * 1024);
+  t->write32(probe::kGo, probe::kGoCopy);
+  // 256 bursts, each waiting 300 clocks for its data: far more than 1 ms of simulation.
+  EXPECT_TRUE(t->wait_until([&] { return t->read32(probe::kStatus) & probe::kDone; }, std::chrono::milliseconds(1)));
+  EXPECT_GT(t->cycles() - c0, 256u * 300);
+  dst->sync_from_device(0, dst->size());
+  EXPECT_EQ(std::memcmp(dst->host(), src->host(), src->size()), 0);
 }
 
 TEST(SimTransportProbe, CloseHookRunsWhileTheModelStillAnswers) {

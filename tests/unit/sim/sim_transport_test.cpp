@@ -24,8 +24,8 @@ using driver::Status;
 using driver::Transform;
 using Bytes = std::vector<std::uint8_t>;
 
-std::unique_ptr<SimTransport> esp_top() {
-  return std::make_unique<SimTransport>(std::make_unique<VerilatedModel<Vesp_top>>("esp_top"));
+std::unique_ptr<SimTransport> esp_top(SimOptions o = {}) {
+  return std::make_unique<SimTransport>(std::make_unique<VerilatedModel<Vesp_top>>("esp_top"), std::move(o));
 }
 
 std::unique_ptr<driver::EspDevice> open(const char* backend, const char* provider = "auto") {
@@ -66,8 +66,10 @@ TEST(SimTransport, BuffersAreDistinctAlignedAndNeverAtZero) {
   EXPECT_THROW(a->sync_to_device(a->size() - 4, 8), std::out_of_range);
 }
 
-TEST(SimTransport, WaitUntilGivesUpAtTheBudgetAndKeepsClocking) {
-  auto tp = esp_top();
+TEST(SimTransport, WaitUntilGivesUpOnAnIdleKernelAndKeepsClocking) {
+  SimOptions o;
+  o.stuck_cycles = 256;
+  auto tp = esp_top(o);
   SimTransport& t = *tp;
   const std::uint64_t before = t.cycles();
   EXPECT_FALSE(t.wait_until([] { return false; }, std::chrono::milliseconds(20)));
