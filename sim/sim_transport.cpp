@@ -92,6 +92,11 @@ std::uint32_t SimTransport::read32(std::uint32_t offset) {
   return core_->master.read32(offset);
 }
 
+void SimTransport::read32_many(const std::uint32_t* offsets, std::uint32_t* values, std::size_t count) {
+  std::lock_guard lock(core_->mu);
+  for (std::size_t i = 0; i < count; ++i) values[i] = core_->master.read32(offsets[i]);
+}
+
 void SimTransport::write32(std::uint32_t offset, std::uint32_t value) {
   std::lock_guard lock(core_->mu);
   core_->master.write32(offset, value);

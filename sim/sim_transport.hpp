@@ -18,7 +18,9 @@ class SimModel;
 struct SimOptions {
   AxiMemoryTiming memory_timing{};
   std::uint64_t memory_limit = 1ull << 30;           // simulated device memory, as the csim transport's
-  std::uint64_t register_timeout_cycles = 1u << 20;  // one AXI4-Lite access; longer is a hung kernel
+  // One AXI4-Lite access; longer is a hung kernel. esp_top holds B of sa_cmd until a running
+  // pass ends (64 large CBC jobs: millions of clocks), hence 2^24.
+  std::uint64_t register_timeout_cycles = 1u << 24;
   std::uint32_t wait_chunk_cycles = 64;              // clocks between ready() checks in wait_until
   // wait_until goes past its (wall-clock) budget while the kernel is busy; it is stuck only
   // after a budget-long window with no AXI beat that also lasted at least this many clocks.
@@ -37,6 +39,9 @@ class SimTransport final : public driver::hw::Transport {
   std::string describe() const override;
   std::uint32_t read32(std::uint32_t offset) override;
   void write32(std::uint32_t offset, std::uint32_t value) override;
+  // One lock for the whole run (an SA record read-back is 64 reads), so another thread's
+  // access cannot land between them; on the bus it is still one AR per register.
+  void read32_many(const std::uint32_t* offsets, std::uint32_t* values, std::size_t count) override;
   std::unique_ptr<driver::hw::DmaBuffer> allocate(std::size_t bytes) override;
   bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) override;
 

@@ -53,6 +53,19 @@ TEST(SimTransportProbe, DeviceSeesOnlySyncedBytesAndHostOnlySyncedResults) {
   EXPECT_EQ(t->memory_stats().write_beats, 16u);
 }
 
+TEST(SimTransportProbe, ReadManyIsOneBusReadPerOffsetInOrder) {
+  auto t = probe_transport();
+  t->write32(probe::kScratch0, 0xABCD);
+  const std::uint32_t offsets[] = {probe::kPop, probe::kId, probe::kPop, probe::kScratch0, probe::kPop};
+  std::uint32_t values[5] = {};
+  t->read32_many(offsets, values, 5);
+  EXPECT_EQ(values[0], 0u);
+  EXPECT_EQ(values[1], probe::kIdValue);
+  EXPECT_EQ(values[2], 1u);
+  EXPECT_EQ(values[3], 0xABCDu);
+  EXPECT_EQ(values[4], 2u);
+}
+
 TEST(SimTransportProbe, WaitUntilGivesUpOnAnIdleKernelAtItsBudget) {
   SimOptions o;
   o.stuck_cycles = 1000;
