@@ -8,14 +8,6 @@
 
 namespace espgw::ike {
 
-namespace {
-Bytes body(const auto& payload) {
-  Bytes b;
-  payload.encode_body(b);
-  return b;
-}
-}  // namespace
-
 std::vector<IsakmpPolicyInput> aggressive_offer_policies(const std::vector<IsakmpPolicyInput>& policies) {
   std::vector<IsakmpPolicyInput> out;
   for (const IsakmpPolicyInput& p : policies)
@@ -27,8 +19,6 @@ TaskStatus AggressiveMode::fail(NotifyType notify) {
   failure_notify_ = notify;
   return TaskStatus::kFailed;
 }
-
-IdPayload AggressiveMode::own_id() const { return IdPayload::ipv4(sa_.local.addr, 17, kIkePort); }
 
 void AggressiveMode::add_ke_nonce(Message& out, bool initiator_values) {
   Bytes nonce = random_bytes(kNonceSize);
@@ -44,18 +34,18 @@ TaskStatus AggressiveMode::build_i(Message& out) {
       if (sa_.config().policies.empty()) return fail(NotifyType::kNoProposalChosen);
       std::vector<IsakmpPolicyInput> offer = aggressive_offer_policies(sa_.config().policies);
       SaPayload sa = phase1_offer(offer);
-      sa_.sai_b = body(sa);
+      sa_.sai_b = payload_body(sa);
       add_payload(out, std::move(sa));
       sa_.dh = DiffieHellman::create(offer.front().group);
       if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
       add_ke_nonce(out, true);
-      add_payload(out, own_id());
+      add_payload(out, phase1_own_id(sa_));
       sa_.set_state(P1State::kIAm1);
       return TaskStatus::kNeedMore;
     }
     case Step::kAuth: {
       // HASH_I covers the IDii we sent in AM1: rebuild its body the same way.
-      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(own_id()));
+      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(phase1_own_id(sa_)));
       add_payload(out, HashPayload{std::move(hash)});
       if (sa_.send_initial_contact) {
         Bytes spi(sa_.cky_i.begin(), sa_.cky_i.end());
@@ -99,16 +89,8 @@ TaskStatus AggressiveMode::process_i(const Message& in) {
       }
       sa_.g_xy = std::move(*secret);
       if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
-      sa_.debug(" processing ID payload. message ID = 0");
-      sa_.debug(" processing HASH payload. message ID = 0");
-      Bytes want = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
-      if (!hash_equal(want, in.find<HashPayload>()->data)) {
-        spdlog::warn("ISAKMP:({}): HASH_R from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
-                     format_ipv4(sa_.peer.addr));
+      if (!verify_peer_hash(sa_, in.body_of<IdPayload>(), in.find<HashPayload>()->data))
         return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("SA authentication status:\n\tauthenticated");
-      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
       sa_.set_state(P1State::kIAm2);
       step_ = Step::kAuth;
       return TaskStatus::kNeedMore;
@@ -123,33 +105,15 @@ TaskStatus AggressiveMode::process_r(const Message& in) {
   switch (step_) {
     case Step::kFirst: {
       sa_.set_state(P1State::kRAm1);
-      sa_.debug(" processing SA payload. message ID = 0");
-      const PreSharedKeyInput* key = sa_.config().find_key(sa_.peer.addr);
-      if (key == nullptr) {
-        spdlog::info("ISAKMP:({}):No pre-shared key with {}!", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("found peer pre-shared key matching {}", format_ipv4(sa_.peer.addr));
-      sa_.psk = key->key;
-      auto match = match_phase1(*in.find<SaPayload>(), sa_.config().policies,
-                                [this](const std::string& l) { sa_.debug("{}", l); });
-      if (!match) {
-        spdlog::info("ISAKMP:({}): phase 1 SA policy not acceptable! (local {} remote {})", sa_.log_id(),
-                     format_ipv4(sa_.local.addr), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kNoProposalChosen);
-      }
-      ByteView sai = in.body_of<SaPayload>();
-      sa_.sai_b.assign(sai.begin(), sai.end());
-      sa_.proposal = match->chosen;
-      sa_.prf = Prf::create(match->chosen.hash);
-      chosen_transform_ = match->transform;
-      chosen_proposal_ = match->proposal_number;
+      NotifyType refusal{};
+      match_ = responder_accept_offer(sa_, in, &refusal);
+      if (!match_) return fail(refusal);
       sa_.debug(" processing KE payload. message ID = 0");
       sa_.debug(" processing NONCE payload. message ID = 0");
       sa_.debug(" processing ID payload. message ID = 0");
       // The initiator committed to one group with its KE; it must be the chosen one.
       const KePayload* ke = in.find<KePayload>();
-      if (ke->data.size() != dh_public_size(match->chosen.group)) {
+      if (ke->data.size() != dh_public_size(match_->chosen.group)) {
         spdlog::info("ISAKMP:({}): AM1 from {} carries a KE that does not fit the chosen group", sa_.log_id(),
                      format_ipv4(sa_.peer.addr));
         return fail(NotifyType::kInvalidKeyInformation);
@@ -161,15 +125,8 @@ TaskStatus AggressiveMode::process_r(const Message& in) {
       return TaskStatus::kNeedMore;
     }
     case Step::kAuth: {
-      sa_.debug(" processing HASH payload. message ID = 0");
-      Bytes want = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, peer_id_b_);
-      if (!hash_equal(want, in.find<HashPayload>()->data)) {
-        spdlog::warn("ISAKMP:({}): HASH_I from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
-                     format_ipv4(sa_.peer.addr));
+      if (!verify_peer_hash(sa_, peer_id_b_, in.find<HashPayload>()->data))
         return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("SA authentication status:\n\tauthenticated");
-      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
       sa_.set_state(P1State::kP1Complete);
       sa_.established = true;
       step_ = Step::kDone;
@@ -183,8 +140,7 @@ TaskStatus AggressiveMode::process_r(const Message& in) {
 TaskStatus AggressiveMode::build_r(Message& out) {
   switch (step_) {
     case Step::kFirst: {
-      add_payload(out, SaPayload{kDoiIpsec, kSituationIdentityOnly,
-                                 {Proposal{chosen_proposal_, ProtocolId::kIsakmp, {}, {*chosen_transform_}}}});
+      add_payload(out, responder_reply_sa(*match_));
       sa_.dh = DiffieHellman::create(sa_.proposal->group);
       if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
       add_ke_nonce(out, false);
@@ -196,8 +152,8 @@ TaskStatus AggressiveMode::build_r(Message& out) {
       sa_.g_xy = std::move(*secret);
       if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
       sa_.debug("SA is doing pre-shared key authentication using id type ID_IPV4_ADDR");
-      IdPayload id = own_id();
-      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      IdPayload id = phase1_own_id(sa_);
+      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(id));
       add_payload(out, std::move(id));
       add_payload(out, HashPayload{std::move(hash)});
       sa_.set_state(P1State::kRAm2);

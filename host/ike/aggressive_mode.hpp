@@ -5,6 +5,7 @@
 #pragma once
 
 #include "host/ike/ike_sa.hpp"
+#include "host/ike/policy_match.hpp"
 #include "host/ike/task.hpp"
 
 namespace espgw::ike {
@@ -24,14 +25,12 @@ class AggressiveMode final : public Task {
   TaskStatus process_r(const Message& in);
 
   void add_ke_nonce(Message& out, bool initiator_values);
-  IdPayload own_id() const;
   TaskStatus fail(NotifyType notify);
 
   IkeSa& sa_;
   Role role_;
   Step step_ = Step::kFirst;
-  std::optional<Transform> chosen_transform_;
-  std::uint8_t chosen_proposal_ = 1;
+  std::optional<Phase1Match> match_;  // responder: what AM1 offered that we accept
   Bytes peer_id_b_;  // IDii_b (responder) for HASH_I
 };
 

@@ -8,22 +8,9 @@
 
 namespace espgw::ike {
 
-namespace {
-Bytes body(const auto& payload) {
-  Bytes b;
-  payload.encode_body(b);
-  return b;
-}
-}  // namespace
-
 TaskStatus MainMode::fail(NotifyType notify) {
   failure_notify_ = notify;
   return TaskStatus::kFailed;
-}
-
-IdPayload MainMode::own_id() const {
-  // IOS sends ID_IPV4_ADDR with protocol 17 port 500 (reference: "protocol : 17 port : 500").
-  return IdPayload::ipv4(sa_.local.addr, 17, kIkePort);
 }
 
 void MainMode::add_ke_nonce(Message& out, bool initiator_values) {
@@ -50,7 +37,7 @@ TaskStatus MainMode::build_i(Message& out) {
   switch (step_) {
     case Step::kSa: {
       SaPayload sa = phase1_offer(sa_.config().policies);
-      sa_.sai_b = body(sa);
+      sa_.sai_b = payload_body(sa);
       add_payload(out, std::move(sa));
       sa_.set_state(P1State::kIMm1);
       return TaskStatus::kNeedMore;
@@ -60,8 +47,8 @@ TaskStatus MainMode::build_i(Message& out) {
       sa_.set_state(P1State::kIMm3);
       return TaskStatus::kNeedMore;
     case Step::kAuth: {
-      IdPayload id = own_id();
-      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      IdPayload id = phase1_own_id(sa_);
+      Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(id));
       add_payload(out, std::move(id));
       add_payload(out, HashPayload{std::move(hash)});
       if (sa_.send_initial_contact) {
@@ -108,18 +95,9 @@ TaskStatus MainMode::process_i(const Message& in) {
       return TaskStatus::kNeedMore;
     }
     case Step::kAuth: {
-      const IdPayload* id = in.find<IdPayload>();
-      const HashPayload* hash = in.find<HashPayload>();
-      sa_.debug(" processing ID payload. message ID = 0");
-      sa_.debug(" processing HASH payload. message ID = 0");
-      Bytes want = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
-      if (id == nullptr || hash == nullptr || !hash_equal(want, hash->data)) {
-        spdlog::warn("ISAKMP:({}): HASH_R from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
-                     format_ipv4(sa_.peer.addr));
+      const HashPayload* hash = in.find<HashPayload>();  // MM6's rule guarantees ID and HASH
+      if (hash == nullptr || !verify_peer_hash(sa_, in.body_of<IdPayload>(), hash->data))
         return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("SA authentication status:\n\tauthenticated");
-      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
       sa_.set_state(P1State::kIMm6);
       sa_.set_state(P1State::kP1Complete);
       sa_.established = true;
@@ -135,29 +113,11 @@ TaskStatus MainMode::process_r(const Message& in) {
   switch (step_) {
     case Step::kSa: {
       sa_.set_state(P1State::kRMm1);
-      sa_.debug(" processing SA payload. message ID = 0");
-      const PreSharedKeyInput* key = sa_.config().find_key(sa_.peer.addr);
-      if (key == nullptr) {
-        spdlog::info("ISAKMP:({}):No pre-shared key with {}!", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("found peer pre-shared key matching {}", format_ipv4(sa_.peer.addr));
-      sa_.psk = key->key;
-      auto match = match_phase1(*in.find<SaPayload>(), sa_.config().policies,
-                                [this](const std::string& l) { sa_.debug("{}", l); });
-      if (!match) {
-        spdlog::info("ISAKMP:({}): phase 1 SA policy not acceptable! (local {} remote {})", sa_.log_id(),
-                     format_ipv4(sa_.local.addr), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kNoProposalChosen);
-      }
-      ByteView sai = in.body_of<SaPayload>();
-      sa_.sai_b.assign(sai.begin(), sai.end());
-      sa_.proposal = match->chosen;
-      sa_.prf = Prf::create(match->chosen.hash);
-      chosen_transform_ = match->transform;
-      chosen_proposal_ = match->proposal_number;
+      NotifyType refusal{};
+      match_ = responder_accept_offer(sa_, in, &refusal);
+      if (!match_) return fail(refusal);
       sa_.debug("Acceptable atts:actual life: 0");
-      sa_.debug(":Started lifetime timer: {}.", match->chosen.lifetime.count());
+      sa_.debug(":Started lifetime timer: {}.", match_->chosen.lifetime.count());
       return TaskStatus::kNeedMore;
     }
     case Step::kKe:
@@ -166,18 +126,9 @@ TaskStatus MainMode::process_r(const Message& in) {
       return TaskStatus::kNeedMore;
     case Step::kAuth: {
       sa_.set_state(P1State::kRMm5);
-      const IdPayload* id = in.find<IdPayload>();
-      const HashPayload* hash = in.find<HashPayload>();
-      sa_.debug(" processing ID payload. message ID = 0");
-      sa_.debug(" processing HASH payload. message ID = 0");
-      Bytes want = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, in.body_of<IdPayload>());
-      if (id == nullptr || hash == nullptr || !hash_equal(want, hash->data)) {
-        spdlog::warn("ISAKMP:({}): HASH_I from {} does not verify: probable pre-shared key mismatch", sa_.log_id(),
-                     format_ipv4(sa_.peer.addr));
+      const HashPayload* hash = in.find<HashPayload>();  // MM5's rule guarantees ID and HASH
+      if (hash == nullptr || !verify_peer_hash(sa_, in.body_of<IdPayload>(), hash->data))
         return fail(NotifyType::kAuthenticationFailed);
-      }
-      sa_.debug("SA authentication status:\n\tauthenticated");
-      sa_.debug("SA has been authenticated with {}", format_ipv4(sa_.peer.addr));
       return TaskStatus::kNeedMore;
     }
     case Step::kDone: break;
@@ -188,9 +139,7 @@ TaskStatus MainMode::process_r(const Message& in) {
 TaskStatus MainMode::build_r(Message& out) {
   switch (step_) {
     case Step::kSa:
-      // MM2 echoes the accepted transform in a proposal with the initiator's number.
-      add_payload(out, SaPayload{kDoiIpsec, kSituationIdentityOnly,
-                                 {Proposal{chosen_proposal_, ProtocolId::kIsakmp, {}, {*chosen_transform_}}}});
+      add_payload(out, responder_reply_sa(*match_));
       sa_.set_state(P1State::kRMm2);
       step_ = Step::kKe;
       return TaskStatus::kNeedMore;
@@ -209,8 +158,8 @@ TaskStatus MainMode::build_r(Message& out) {
     }
     case Step::kAuth: {
       sa_.debug("SA is doing pre-shared key authentication using id type ID_IPV4_ADDR");
-      IdPayload id = own_id();
-      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, body(id));
+      IdPayload id = phase1_own_id(sa_);
+      Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(id));
       add_payload(out, std::move(id));
       add_payload(out, HashPayload{std::move(hash)});
       out.header.flags |= kFlagEncryption;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "host/ike/ike_sa.hpp"
+#include "host/ike/policy_match.hpp"
 #include "host/ike/task.hpp"
 
 namespace espgw::ike {
@@ -25,14 +26,12 @@ class MainMode final : public Task {
 
   bool take_ke_nonce(const Message& in, bool initiator_values);
   void add_ke_nonce(Message& out, bool initiator_values);
-  IdPayload own_id() const;
   TaskStatus fail(NotifyType notify);
 
   IkeSa& sa_;
   Role role_;
   Step step_ = Step::kSa;
-  std::optional<Transform> chosen_transform_;
-  std::uint8_t chosen_proposal_ = 1;
+  std::optional<Phase1Match> match_;  // responder: what MM1 offered that we accept
 };
 
 }  // namespace espgw::ike

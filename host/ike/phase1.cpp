@@ -1,7 +1,13 @@
-// Phase-1 key derivation and authentication hashes (RFC 2409 section 5, Appendix B).
+// Phase-1 key derivation and authentication hashes (RFC 2409 section 5, Appendix B), and
+// the steps Main Mode and Aggressive Mode share: the responder's first-message checks, the
+// SA reply, our identity, the peer's hash check.
 #include "host/ike/phase1.hpp"
 
 #include <openssl/crypto.h>
+
+#include "host/common/ipv4.hpp"
+#include "host/ike/message.hpp"
+#include "host/ike/policy_match.hpp"
 
 namespace espgw::ike {
 
@@ -62,6 +68,59 @@ Bytes phase2_iv(const Prf& prf, ByteView last_phase1_block, std::uint32_t messag
 
 bool hash_equal(ByteView a, ByteView b) {
   return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<Phase1Match> responder_accept_offer(IkeSa& sa, const Message& first, NotifyType* refusal) {
+  sa.debug(" processing SA payload. message ID = 0");
+  const PreSharedKeyInput* key = sa.config().find_key(sa.peer.addr);
+  if (key == nullptr) {
+    spdlog::info("ISAKMP:({}):No pre-shared key with {}!", sa.log_id(), format_ipv4(sa.peer.addr));
+    *refusal = NotifyType::kAuthenticationFailed;
+    return std::nullopt;
+  }
+  sa.debug("found peer pre-shared key matching {}", format_ipv4(sa.peer.addr));
+  sa.psk = key->key;
+  auto match = match_phase1(*first.find<SaPayload>(), sa.config().policies,
+                            [&sa](const std::string& l) { sa.debug("{}", l); });
+  if (!match) {
+    spdlog::info("ISAKMP:({}): phase 1 SA policy not acceptable! (local {} remote {})", sa.log_id(),
+                 format_ipv4(sa.local.addr), format_ipv4(sa.peer.addr));
+    *refusal = NotifyType::kNoProposalChosen;
+    return std::nullopt;
+  }
+  ByteView sai = first.body_of<SaPayload>();
+  sa.sai_b.assign(sai.begin(), sai.end());
+  sa.proposal = match->chosen;
+  sa.prf = Prf::create(match->chosen.hash);
+  return match;
+}
+
+SaPayload responder_reply_sa(const Phase1Match& match) {
+  return SaPayload{kDoiIpsec,
+                   kSituationIdentityOnly,
+                   {Proposal{match.proposal_number, ProtocolId::kIsakmp, {}, {match.transform}}}};
+}
+
+IdPayload phase1_own_id(const IkeSa& sa) {
+  // The reference's debug: "protocol : 17 port : 500".
+  return IdPayload::ipv4(sa.local.addr, 17, kIkePort);
+}
+
+bool verify_peer_hash(const IkeSa& sa, ByteView peer_id_b, ByteView hash) {
+  const bool initiator = sa.role == Role::kInitiator;
+  sa.debug(" processing ID payload. message ID = 0");
+  sa.debug(" processing HASH payload. message ID = 0");
+  const Phase1Inputs in = sa.phase1_inputs();
+  Bytes want = initiator ? hash_r(*sa.prf, sa.keys->skeyid, in, sa.sai_b, peer_id_b)
+                         : hash_i(*sa.prf, sa.keys->skeyid, in, sa.sai_b, peer_id_b);
+  if (!hash_equal(want, hash)) {
+    spdlog::warn("ISAKMP:({}): {} from {} does not verify: probable pre-shared key mismatch", sa.log_id(),
+                 initiator ? "HASH_R" : "HASH_I", format_ipv4(sa.peer.addr));
+    return false;
+  }
+  sa.debug("SA authentication status:\n\tauthenticated");
+  sa.debug("SA has been authenticated with {}", format_ipv4(sa.peer.addr));
+  return true;
 }
 
 }  // namespace espgw::ike

@@ -51,4 +51,33 @@ Bytes phase2_iv(const Prf& prf, ByteView last_phase1_block, std::uint32_t messag
 // Constant-time comparison for received hashes.
 bool hash_equal(ByteView a, ByteView b);
 
+// ---- What Main Mode and Aggressive Mode share as exchanges (phase1.cpp) ----
+class IkeSa;
+struct Message;
+struct IdPayload;
+struct SaPayload;
+struct Phase1Match;
+
+// The body of a payload as it goes on the wire (the input of SAi_b, IDii_b, IDir_b).
+template <class P>
+Bytes payload_body(const P& payload) {
+  Bytes b;
+  payload.encode_body(b);
+  return b;
+}
+
+// Responder, first message (MM1 or AM1): the pre-shared key for the peer's address and the
+// offered SA matched against the local policies the IOS way (each line logged while
+// debugging). On success `sa` holds psk, sai_b, proposal and prf, and the match (with the
+// transform to echo) is returned; otherwise one info line and *refusal says what to answer
+// (AUTHENTICATION-FAILED without a key, NO-PROPOSAL-CHOSEN without an acceptable transform).
+std::optional<Phase1Match> responder_accept_offer(IkeSa& sa, const Message& first, NotifyType* refusal);
+// MM2's / AM2's SA payload: the accepted transform in a proposal with the initiator's number.
+SaPayload responder_reply_sa(const Phase1Match& match);
+// Our identity as IOS sends it: ID_IPV4_ADDR, protocol 17, port 500.
+IdPayload phase1_own_id(const IkeSa& sa);
+// The peer's authentication hash over its ID payload body: HASH_R when we initiated,
+// HASH_I when we respond. On a mismatch, the one "probable pre-shared key mismatch" warning.
+bool verify_peer_hash(const IkeSa& sa, ByteView peer_id_b, ByteView hash);
+
 }  // namespace espgw::ike
