@@ -272,34 +272,31 @@ void IkeSaManager::handle_informational(Entry& e, const Datagram& d, Message& ms
   }
 }
 
-TaskStatus IkeSaManager::run_process(Exchange& x, const Message& msg) {
+namespace {
+// Runs `step` on every task of an exchange in order; the first task (the exchange itself)
+// decides the result, helpers (VID, NAT-T) retire when done. Any failure stops the run.
+TaskStatus run_tasks(std::vector<std::unique_ptr<Task>>& tasks, const std::function<TaskStatus(Task&)>& step) {
   TaskStatus primary = TaskStatus::kNeedMore;
-  for (std::size_t i = 0; i < x.tasks.size();) {
-    TaskStatus s = x.tasks[i]->process(msg);
+  for (std::size_t i = 0; i < tasks.size();) {
+    TaskStatus s = step(*tasks[i]);
     if (s == TaskStatus::kFailed) return s;
     if (i == 0) primary = s;
     if (s == TaskStatus::kDone && i != 0) {
-      x.tasks.erase(x.tasks.begin() + static_cast<std::ptrdiff_t>(i));
+      tasks.erase(tasks.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
       ++i;
     }
   }
   return primary;
 }
+}  // namespace
+
+TaskStatus IkeSaManager::run_process(Exchange& x, const Message& msg) {
+  return run_tasks(x.tasks, [&](Task& t) { return t.process(msg); });
+}
 
 TaskStatus IkeSaManager::run_build(Exchange& x, Message& out) {
-  TaskStatus primary = TaskStatus::kNeedMore;
-  for (std::size_t i = 0; i < x.tasks.size();) {
-    TaskStatus s = x.tasks[i]->build(out);
-    if (s == TaskStatus::kFailed) return s;
-    if (i == 0) primary = s;
-    if (s == TaskStatus::kDone && i != 0) {
-      x.tasks.erase(x.tasks.begin() + static_cast<std::ptrdiff_t>(i));
-    } else {
-      ++i;
-    }
-  }
-  return primary;
+  return run_tasks(x.tasks, [&](Task& t) { return t.build(out); });
 }
 
 void IkeSaManager::send_exchange(Entry& e, Exchange& x, Message& out, bool expects_reply) {

@@ -23,16 +23,15 @@ std::chrono::milliseconds until(std::chrono::system_clock::time_point t) {
 
 Phase1Snapshot IkeSaManager::snapshot_of(const Entry& e, bool with_keys) const {
   const IkeSa& sa = *e.sa;
-  Phase1Snapshot s;
-  s.local = sa.local;
-  s.peer = sa.peer;
-  s.cky_i = sa.cky_i;
-  s.cky_r = sa.cky_r;
-  s.role = sa.role;
-  s.state = sa.state;
-  s.conn_id = sa.conn_id;
+  Phase1Snapshot s{.local = sa.local,
+                   .peer = sa.peer,
+                   .cky_i = sa.cky_i,
+                   .cky_r = sa.cky_r,
+                   .role = sa.role,
+                   .state = sa.state,
+                   .conn_id = sa.conn_id,
+                   .proposal = sa.proposal.value_or(Phase1Proposal{})};
   s.taken_at = std::chrono::system_clock::now();
-  if (sa.proposal) s.proposal = *sa.proposal;
   if (!with_keys || !sa.keys) return s;
   s.skeyid_d = sa.keys->skeyid_d;
   s.skeyid_a = sa.keys->skeyid_a;
@@ -46,16 +45,10 @@ Phase1Snapshot IkeSaManager::snapshot_of(const Entry& e, bool with_keys) const {
   const Scheduler::TimePoint now = scheduler_.now();
   s.expires_at = to_wall(e.expires, now);
   for (const ChildSa& c : e.children) {
-    ChildSnapshot cs;
-    cs.inbound_spi = c.inbound_spi;
-    cs.outbound_spi = c.outbound_spi;
-    cs.map_name = c.map_name;
-    cs.map_seq = c.map_seq;
-    cs.proposal = c.proposal;
-    cs.initiator = c.initiator;
     auto it = child_expiry_.find(c.inbound_spi);
-    cs.expires_at = to_wall(it != child_expiry_.end() ? it->second : now + c.proposal.lifetime, now);
-    s.children.push_back(std::move(cs));
+    auto expiry = to_wall(it != child_expiry_.end() ? it->second : now + c.proposal.lifetime, now);
+    s.children.push_back(
+        ChildSnapshot{c.inbound_spi, c.outbound_spi, c.map_name, c.map_seq, c.proposal, c.initiator, expiry});
   }
   return s;
 }
@@ -105,13 +98,8 @@ bool IkeSaManager::adopt_phase1(const Phase1Snapshot& s) {
   sa.cky_r = s.cky_r;
   sa.proposal = s.proposal;
   sa.prf = std::move(prf);
-  Phase1Keys keys;
-  keys.skeyid_d = s.skeyid_d;
-  keys.skeyid_a = s.skeyid_a;
-  keys.skeyid_e = s.skeyid_e;
-  keys.enc_key = s.enc_key;
-  keys.iv = s.p1_iv;
-  sa.keys = std::move(keys);
+  // SKEYID itself only authenticates phase 1, which is over: it is not replicated.
+  sa.keys = Phase1Keys{SecretBytes{}, s.skeyid_d, s.skeyid_a, s.skeyid_e, s.enc_key, s.p1_iv};
   sa.cipher = std::move(cipher);
   sa.p1_iv = s.p1_iv;
   sa.natt = s.natt;
@@ -132,16 +120,8 @@ bool IkeSaManager::adopt_phase1(const Phase1Snapshot& s) {
     timers_.on_natt_floated(e.id, config_.nat_keepalive);
   for (std::size_t i = 0; i < s.children.size(); ++i) {
     const ChildSnapshot& c = s.children[i];
-    ChildSa child;
-    child.inbound_spi = c.inbound_spi;
-    child.outbound_spi = c.outbound_spi;
-    child.map_name = c.map_name;
-    child.map_seq = c.map_seq;
-    child.proposal = c.proposal;
-    child.map = maps[i];
-    child.initiator = c.initiator;
     inbound_spis_.insert(c.inbound_spi);
-    e.children.push_back(child);
+    e.children.push_back(ChildSa{c.inbound_spi, c.outbound_spi, c.map_name, c.map_seq, c.proposal, maps[i], c.initiator});
     auto child_left = std::max(until(c.expires_at), std::chrono::milliseconds(1));
     timers_.on_child_installed(e.id, c.inbound_spi, c.proposal.lifetime, c.initiator, child_left);
     child_expiry_[c.inbound_spi] = scheduler_.now() + child_left;

@@ -23,9 +23,9 @@ enum class Phase1Auth : std::uint16_t { kPreSharedKey = 1 };  // the only method
 struct ChildSnapshot {
   std::uint32_t inbound_spi = 0;
   std::uint32_t outbound_spi = 0;
-  std::string map_name;  // the crypto-map entry it serves (name + seq identify it)
+  std::string map_name{};  // the crypto-map entry it serves (name + seq identify it)
   int map_seq = 0;
-  Phase2Proposal proposal;
+  Phase2Proposal proposal{};
   bool initiator = false;  // we started its Quick Mode: we rekey it on time
   std::chrono::system_clock::time_point expires_at{};  // hard seconds lifetime (wall clock)
 };
@@ -43,25 +43,25 @@ struct Phase1Snapshot {
   Phase1Auth auth = Phase1Auth::kPreSharedKey;
 
   // RFC 2409 keys. skeyid_e is kept for completeness; enc_key (Ka) is what encrypts.
-  SecretBytes skeyid_d, skeyid_a, skeyid_e, enc_key;
+  SecretBytes skeyid_d{}, skeyid_a{}, skeyid_e{}, enc_key{};
   // The last phase-1 CBC block: the seed of every phase-2 and informational IV.
-  Bytes p1_iv;
+  Bytes p1_iv{};
 
   // Message IDs used so far (a replayed or reused one is refused, RFC 2408 section 3.1).
-  std::vector<std::uint32_t> message_ids;
+  std::vector<std::uint32_t> message_ids{};
 
   // DPD (RFC 3706): our last sent sequence number, and whether the peer said it speaks DPD.
   std::uint32_t dpd_seq = 0;
   bool peer_supports_dpd = false;
 
-  NattState natt;
+  NattState natt{};
 
   // Wall-clock expiry of the phase-1 lifetime (system_clock, so it means the same on the
   // standby), and when this snapshot was taken.
   std::chrono::system_clock::time_point expires_at{};
   std::chrono::system_clock::time_point taken_at{};
 
-  std::vector<ChildSnapshot> children;
+  std::vector<ChildSnapshot> children{};
 };
 
 // Why the phase-1 observer was called.

@@ -48,21 +48,19 @@ topo_build
 R1=19.26.116.137 R2=19.26.116.141 H1=192.168.20.25 H2=172.21.91.37
 # gw1 is R2 (19.26.116.141, h1 behind it), gw2 is R1 (19.26.116.137, h2 behind it).
 CFG1=$ROOT/tests/data/ios/r2-standalone.cfg CFG2=$ROOT/tests/data/ios/r1-standalone.cfg
-if [ -n "$REKEY" ]; then
+# add_line SED_EXPR WANT: both configs get one line added (by SED_EXPR), checked by grep WANT.
+add_line() {
+  local c
   for c in CFG1 CFG2; do
-    sed 's/\(set pfs group14\)/\1\n set security-association lifetime kilobytes 2560/' "${!c}" >"$TOPO_DIR/$c.cfg"
-    grep -q "lifetime kilobytes 2560" "$TOPO_DIR/$c.cfg" || { echo "could not add the lifetime line" >&2; exit 1; }
+    sed "$1" "${!c}" >"$TOPO_DIR/$c.cfg"
+    grep -q "$2" "$TOPO_DIR/$c.cfg" || { echo "could not add '$2' to ${!c}" >&2; exit 1; }
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
-fi
-if [ -n "$P1REKEY" ]; then
-  for c in CFG1 CFG2; do
-    # The reference's policy lines are indented with a no-break space; match the end only.
-    sed 's/^\(.*[^a-z]group 14\)$/\1\n lifetime 60/' "${!c}" >"$TOPO_DIR/$c.cfg"
-    grep -q "^ lifetime 60" "$TOPO_DIR/$c.cfg" || { echo "could not add the ISAKMP lifetime line" >&2; exit 1; }
-    eval "$c=\$TOPO_DIR/$c.cfg"
-  done
-fi
+}
+[ -n "$REKEY" ] && add_line 's/\(set pfs group14\)/\1\n set security-association lifetime kilobytes 2560/' \
+  "lifetime kilobytes 2560"
+# The reference's policy lines are indented with a no-break space; match the end only.
+[ -n "$P1REKEY" ] && add_line 's/^\(.*[^a-z]group 14\)$/\1\n lifetime 60/' "^ lifetime 60"
 topo_start_espd gw1 "$CFG1"
 topo_start_espd gw2 "$CFG2"
 

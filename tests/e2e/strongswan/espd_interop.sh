@@ -43,9 +43,7 @@ esac
 
 . "$HERE/lib.sh"
 sw_require_env
-ESPD=$BUILD/host/espd/espd
-ESPCTL=$BUILD/host/espctl/espctl
-for t in "$ESPD" "$ESPCTL"; do [ -x "$t" ] || { echo "missing $t (build espd and espctl first)" >&2; exit 1; }; done
+sw_require_espd "$BUILD"
 sw_init
 T0=$(date +%s.%N)
 PSK=cisco123  # the reference's key; both sides get it from files only

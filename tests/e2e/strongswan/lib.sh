@@ -349,3 +349,11 @@ sw_espd_start() {
   sw_in gw2 ip route add $SW_NET1 dev esp0
 }
 sw_espctl() { timeout 15 "$ESPCTL" --control "$SW_DIR/espd.sock" "$@"; }
+
+# sw_require_espd BUILD: sets ESPD and ESPCTL from a build tree, or exits 1 if missing.
+sw_require_espd() {
+  ESPD=$1/host/espd/espd
+  ESPCTL=$1/host/espctl/espctl
+  local t
+  for t in "$ESPD" "$ESPCTL"; do [ -x "$t" ] || { echo "missing $t (build espd and espctl first)" >&2; exit 1; }; done
+}
