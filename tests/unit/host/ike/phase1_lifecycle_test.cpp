@@ -129,6 +129,36 @@ TEST_F(Phase1Lifecycle, WithoutAReplacementThePhase1ExpiryStillDeletesItsIpsecSa
   for (const IsakmpSaView& v : r1_->mgr->isakmp_sas()) EXPECT_FALSE(v.active);  // only half-open attempts
 }
 
+TEST_F(Phase1Lifecycle, ResponderReestablishesWhenTheInitiatorDoesNot) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(3600));
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  const auto r1_spis = spis(*r1_);
+  // Every Main Mode 1 from R2 (the original initiator) is lost; R1's own attempt, at 91-96 %
+  // of the lifetime, gets through.
+  auto drop_r2_mm1 = [](const Datagram& d) {
+    auto m = decode_message(d.data);
+    return d.src.addr == kR2 && m.ok() && m.value().header.exchange == ExchangeType::kIdentityProtection &&
+           std::all_of(m.value().header.responder_cookie.begin(), m.value().header.responder_cookie.end(),
+                       [](std::uint8_t b) { return b == 0; });
+  };
+  for (int i = 0; i < 125; ++i) {
+    clock_.advance(std::chrono::seconds(1));
+    pump(drop_r2_mm1);
+  }
+  EXPECT_EQ(r1_->mgr->counters().phase1_established, 2u);
+  EXPECT_EQ(count_lines("phase 1 re-established"), 1u);  // R1, the new initiator, deleted the old SA
+  EXPECT_TRUE(r1_->removed.empty());
+  EXPECT_TRUE(r2_->removed.empty());
+  EXPECT_EQ(spis(*r1_), r1_spis);
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+  auto v = r1_->mgr->isakmp_sas();
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].dst, kR2);  // R1 initiated this one: the responder (R2) is dst
+}
+
 TEST_F(Phase1Lifecycle, ClearCryptoSaDeletesOnlyIpsecSasAndTheNextTriggerRunsOnlyQuickMode) {
   start();
   r2_->mgr->initiate(0);
