@@ -3,6 +3,8 @@
 // with the stored response, tasks run, replies encrypted and sent, failures notified.
 #include "host/ike/ike_sa_manager.hpp"
 
+#include <algorithm>
+
 #include "host/common/ipv4.hpp"
 #include "host/ike/aggressive_mode.hpp"
 #include "host/ike/dpd.hpp"
@@ -255,12 +257,17 @@ void IkeSaManager::handle_informational(Entry& e, const Datagram& d, Message& ms
         std::uint32_t spi = static_cast<std::uint32_t>(spi_b[0]) << 24 | static_cast<std::uint32_t>(spi_b[1]) << 16 |
                             static_cast<std::uint32_t>(spi_b[2]) << 8 | spi_b[3];
         // The peer names its inbound SPI, which is our outbound one; the pair goes together.
-        for (std::size_t i = 0; i < e.children.size(); ++i)
-          if (e.children[i].outbound_spi == spi) {
-            sa.debug(" peer deleted ESP SA with spi 0x{:08X}", spi);
-            remove_child(e, i, false);
-            break;
-          }
+        // It may send the DELETE under the ISAKMP SA that negotiated the pair while we have
+        // moved the pair to a newer one (phase 1 re-established): look under every SA with it.
+        for (auto& [other_id, other] : sas_) {
+          if (other.sa->peer.addr != sa.peer.addr) continue;
+          auto c = std::find_if(other.children.begin(), other.children.end(),
+                                [spi](const ChildSa& x) { return x.outbound_spi == spi; });
+          if (c == other.children.end()) continue;
+          sa.debug(" peer deleted ESP SA with spi 0x{:08X}", spi);
+          remove_child(other, static_cast<std::size_t>(c - other.children.begin()), false);
+          break;
+        }
       }
     } else if (del.protocol == ProtocolId::kIsakmp) {
       Bytes mine(sa.cky_i.begin(), sa.cky_i.end());

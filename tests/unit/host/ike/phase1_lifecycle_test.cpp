@@ -159,6 +159,41 @@ TEST_F(Phase1Lifecycle, ResponderReestablishesWhenTheInitiatorDoesNot) {
   EXPECT_EQ(v[0].dst, kR2);  // R1 initiated this one: the responder (R2) is dst
 }
 
+// A peer that does not move its IPsec SAs (strongSwan's IKEv1 reauthentication) deletes them
+// under the ISAKMP SA that negotiated them, which we have replaced: the pair still goes.
+TEST_F(Phase1Lifecycle, EspDeleteUnderTheReplacedIsakmpSaRemovesTheMovedPair) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(3600));
+  r1_cfg_.keepalive.reset();  // no DPD: the only Informational under the old SA is its DELETE
+  r2_cfg_.keepalive.reset();
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  const Phase1Snapshot old = r2_->mgr->snapshot_phase1().at(0);
+  // R2 re-establishes; its DELETE of the old ISAKMP SA is lost, so R1 keeps that SA (empty).
+  auto drop_old_delete = [&](const Datagram& d) {
+    auto m = decode_message(d.data);
+    return d.src.addr == kR2 && m.ok() && m.value().header.exchange == ExchangeType::kInformational &&
+           m.value().header.initiator_cookie == old.cky_i;
+  };
+  for (int i = 0; i < 110; ++i) {
+    clock_.advance(std::chrono::seconds(1));
+    pump(drop_old_delete);
+  }
+  ASSERT_EQ(r2_->mgr->counters().phase1_established, 2u);
+  ASSERT_EQ(r1_->mgr->sa_count(), 2u);
+  ASSERT_EQ(r1_->mgr->child_count(), 1u);
+  // A peer still holding the pair under the old SA (R2's state before, adopted by a fresh
+  // manager at R2's address) deletes it there.
+  auto peer = make_node(r2_cfg_);
+  ASSERT_TRUE(peer->mgr->adopt_phase1(old));
+  r2_ = std::move(peer);
+  EXPECT_EQ(r2_->mgr->clear_ipsec(), 1u);
+  pump();
+  ASSERT_EQ(r1_->removed.size(), 2u);
+  EXPECT_EQ(r1_->removed[0], std::make_pair(old.children.at(0).outbound_spi, Direction::kInbound));
+  EXPECT_EQ(r1_->mgr->child_count(), 0u);
+}
+
 TEST_F(Phase1Lifecycle, ClearCryptoSaDeletesOnlyIpsecSasAndTheNextTriggerRunsOnlyQuickMode) {
   start();
   r2_->mgr->initiate(0);
