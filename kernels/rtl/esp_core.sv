@@ -231,11 +231,11 @@ module esp_core #(
     .clk_i,
     .rst_ni,
     .start_i   (ke_start),
-    .aes256_i  (stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256]),
-    .key_i     ({stage_i[esp_reg_pkg::SaWordEncKey + 0], stage_i[esp_reg_pkg::SaWordEncKey + 1],
-                 stage_i[esp_reg_pkg::SaWordEncKey + 2], stage_i[esp_reg_pkg::SaWordEncKey + 3],
-                 stage_i[esp_reg_pkg::SaWordEncKey + 4], stage_i[esp_reg_pkg::SaWordEncKey + 5],
-                 stage_i[esp_reg_pkg::SaWordEncKey + 6], stage_i[esp_reg_pkg::SaWordEncKey + 7]}),
+    .aes256_i  (stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256]),
+    .key_i     ({stage_i[32 * (esp_reg_pkg::SaWordEncKey + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordEncKey + 1) +: 32],
+                 stage_i[32 * (esp_reg_pkg::SaWordEncKey + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordEncKey + 3) +: 32],
+                 stage_i[32 * (esp_reg_pkg::SaWordEncKey + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordEncKey + 5) +: 32],
+                 stage_i[32 * (esp_reg_pkg::SaWordEncKey + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordEncKey + 7) +: 32]}),
     .busy_o    (ke_busy),
     .rk_valid_o(ke_valid),
     .rk_idx_o  (ke_idx),
@@ -341,7 +341,7 @@ module esp_core #(
   logic [1:0]   op_q;
   logic [15:0]  idx_q;         // sa_cmd slot / reset sweep index
   logic [5:0]   word_q;
-  esp_kernel_pkg::rec_t old_q;
+  logic [31:0]  old_spi_q;     // the SPI of the record a sa_cmd replaces
   esp_kernel_pkg::ev_t  ev_q;
   logic [1:0]   ev_step_q;
   logic [127:0] c0_q;
@@ -410,23 +410,23 @@ module esp_core #(
   esp_kernel_pkg::rec_t new_rec;
   logic [3:0]           stage_transform;
   logic                 transform_ok;
-  assign stage_transform = stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagTransform +: 4];
+  assign stage_transform = stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagTransform +: 4];
   assign transform_ok = stage_transform == 4'(esp_reg_pkg::TransformAesGcm16) ||
                         stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256) ||
                         stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
   always_comb begin
     new_rec = stage_i;
     for (int unsigned k = esp_reg_pkg::SaWordSaState; k < esp_reg_pkg::SaRecordWords; k++) begin
-      new_rec[k] = 32'd0;
+      new_rec[32 * k +: 32] = 32'd0;
     end
-    if (!transform_ok) new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] = 1'b0;
+    if (!transform_ok) new_rec[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] = 1'b0;
   end
   logic new_valid_in, stage_carried;
-  assign new_valid_in  = new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] &&
-                         new_rec[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound];
+  assign new_valid_in  = new_rec[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] &&
+                         new_rec[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound];
   // An inbound SA moved from another device: every number at or below its top is seen.
-  assign stage_carried = stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound] &&
-                         (stage_i[esp_reg_pkg::SaWordSeqLo] != 0 || stage_i[esp_reg_pkg::SaWordSeqHi] != 0);
+  assign stage_carried = stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound] &&
+                         (stage_i[32 * esp_reg_pkg::SaWordSeqLo +: 32] != 0 || stage_i[32 * esp_reg_pkg::SaWordSeqHi +: 32] != 0);
 
   // Descriptor fields (little-endian words) from the two halves of descriptor i.
   logic [31:0] d_off_len, d_cap_flags;
@@ -506,13 +506,13 @@ module esp_core #(
         // ---------------- sa_cmd ----------------
         SaRead: state_q <= SaDispatch;
         SaDispatch: begin
-          old_q    <= rec_rdata;
+          old_spi_q <= rec_rdata[32 * esp_reg_pkg::SaWordSpi +: 32];
           issued_q <= 1'b0;
           key_q    <= '0;
           if (op_q == 2'd2) begin
             state_q <= CmdDone;
-          end else if (rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] &&
-                       rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound]) begin
+          end else if (rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] &&
+                       rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
             state_q <= SaFindOld;
           end else begin
             word_q  <= '0;
@@ -537,7 +537,7 @@ module esp_core #(
         end
         SaExpand: begin
           issued_q <= 1'b1;
-          aes256_q <= stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+          aes256_q <= stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
           if (ke_valid) key_q[640 + 128 * ke_idx +: 128] <= ke_rk;
           if (ke_done) begin
             issued_q <= 1'b0;
@@ -546,14 +546,14 @@ module esp_core #(
         end
         SaH: begin  // GHASH subkey H = AES_K(0^128)
           issued_q <= 1'b1;
-          key_q[256 +: 256] <= {stage_i[esp_reg_pkg::SaWordAuthInner + 0], stage_i[esp_reg_pkg::SaWordAuthInner + 1],
-                                stage_i[esp_reg_pkg::SaWordAuthInner + 2], stage_i[esp_reg_pkg::SaWordAuthInner + 3],
-                                stage_i[esp_reg_pkg::SaWordAuthInner + 4], stage_i[esp_reg_pkg::SaWordAuthInner + 5],
-                                stage_i[esp_reg_pkg::SaWordAuthInner + 6], stage_i[esp_reg_pkg::SaWordAuthInner + 7]};
-          key_q[0 +: 256]   <= {stage_i[esp_reg_pkg::SaWordAuthOuter + 0], stage_i[esp_reg_pkg::SaWordAuthOuter + 1],
-                                stage_i[esp_reg_pkg::SaWordAuthOuter + 2], stage_i[esp_reg_pkg::SaWordAuthOuter + 3],
-                                stage_i[esp_reg_pkg::SaWordAuthOuter + 4], stage_i[esp_reg_pkg::SaWordAuthOuter + 5],
-                                stage_i[esp_reg_pkg::SaWordAuthOuter + 6], stage_i[esp_reg_pkg::SaWordAuthOuter + 7]};
+          key_q[256 +: 256] <= {stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 1) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 3) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 5) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 7) +: 32]};
+          key_q[0 +: 256]   <= {stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 1) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 3) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 5) +: 32],
+                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 7) +: 32]};
           if (crypt_done) begin
             key_q[512 +: 128] <= crypt_result;
             word_q            <= '0;
@@ -623,9 +623,8 @@ module esp_core #(
           end else if (d_cap_flags[0]) begin
             state_q <= JobRun;
           end else if (d_sa >= SaCapacity) begin
-            res_arr[i_q[5:0]] <= '{status: 8'(esp_reg_pkg::StatusBadSa), sa: 16'hFFFF,
-                                   offset: d_off_len[31:16], length: d_off_len[15:0],
-                                   seq: 64'd0, seq_valid: 1'b0};
+            res_arr[i_q[5:0]] <= {8'(esp_reg_pkg::StatusBadSa), 16'hFFFF, d_off_len[31:16],
+                                  d_off_len[15:0], 64'd0, 1'b0};  // result_t, no SA
             i_q     <= i_q + 7'd1;
             state_q <= JobNext;
           end else begin
@@ -636,7 +635,7 @@ module esp_core #(
         JobSaRead: state_q <= JobSaWait;
         JobSaWait: begin
           key_q    <= key_rdata;
-          aes256_q <= rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+          aes256_q <= rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
           state_q  <= JobRun;
         end
         JobRun: begin
@@ -655,7 +654,7 @@ module esp_core #(
             default: begin
               if (lk_state_q == 2'd3 && spi_found) begin
                 key_q    <= key_rdata;
-                aes256_q <= rec_rdata[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256];
+                aes256_q <= rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
               end
               lk_state_q <= 2'd0;
             end
@@ -718,7 +717,7 @@ module esp_core #(
   assign lookup_done = state_q == JobRun && lk_state_q == 2'd3;
   assign lookup_found = spi_found;
   assign ke_start    = state_q == SaExpand && !issued_q;
-  assign aes256      = (state_q == SaH) ? stage_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagKey256]
+  assign aes256      = (state_q == SaH) ? stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256]
                                         : aes256_q;
 
   logic [31:0] cmpl_slot;
@@ -727,7 +726,7 @@ module esp_core #(
   always_comb begin
     spi_start   = 1'b0;
     spi_op      = SpiFind;
-    spi_key     = old_q[esp_reg_pkg::SaWordSpi];
+    spi_key     = old_spi_q;
     spi_slot_in = idx_q;
     unique case (state_q)
       RstSpi: begin
@@ -742,7 +741,7 @@ module esp_core #(
       SaIndex: begin
         spi_start = !issued_q && new_valid_in;
         spi_op    = SpiInsert;
-        spi_key   = stage_i[esp_reg_pkg::SaWordSpi];
+        spi_key   = stage_i[32 * esp_reg_pkg::SaWordSpi +: 32];
       end
       JobRun: begin
         spi_start = lk_state_q == 2'd0 && in_lookup;
@@ -894,5 +893,13 @@ module esp_core #(
 
   logic unused_core;
   assign unused_core = ^{spi_busy, ke_busy, d_cap_flags[15:1]};
+
+`ifndef SYNTHESIS
+  // rec_t is sized by a literal (see esp_kernel_pkg); the regmap must agree.
+  initial begin
+    assert ($bits(esp_kernel_pkg::rec_t) == 32 * esp_reg_pkg::SaRecordWords)
+    else $fatal(1, "esp_core: rec_t does not match esp_reg_pkg::SaRecordWords");
+  end
+`endif
 
 endmodule

@@ -119,8 +119,8 @@ module esp_inbound (
   logic [31:0] flags, window;
   logic        gcm, sha1, esn;
   logic [31:0] iv_len, align, ct_len, icv_len;
-  assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
-  assign window = rec_q[esp_reg_pkg::SaWordReplayWindow];
+  assign flags  = rec_q[32 * esp_reg_pkg::SaWordFlags +: 32];
+  assign window = rec_q[32 * esp_reg_pkg::SaWordReplayWindow +: 32];
   assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
   assign esn    = flags[esp_kernel_pkg::FlagEsn];
   assign sha1   = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
@@ -131,7 +131,7 @@ module esp_inbound (
   assign align  = gcm ? 32'd4 : 32'd16;
   assign ct_len = esp_len_q - 32'd8 - iv_len - icv_len;
   logic [63:0] rec_top;
-  assign rec_top = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
+  assign rec_top = {rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32], rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32]};
 
   logic [AB-1:0] payload;   // first ciphertext byte in the local buffer
   assign payload = AB'(esp_off_q + 32'd8 + iv_len);
@@ -204,15 +204,15 @@ module esp_inbound (
   assign in_src      = be32(c0_q, 12);
   assign in_dst      = be32(c1_q, 0);
   assign in_proto    = b(c0_q, 9);
-  assign sel_pp      = rec_q[esp_reg_pkg::SaWordSelProtoPorts];
+  assign sel_pp      = rec_q[32 * esp_reg_pkg::SaWordSelProtoPorts +: 32];
   assign sel_proto   = sel_pp[7:0];
-  assign sel_sp      = rec_q[esp_reg_pkg::SaWordSelSrcPorts];
-  assign sel_dp      = rec_q[esp_reg_pkg::SaWordSelDstPorts];
+  assign sel_sp      = rec_q[32 * esp_reg_pkg::SaWordSelSrcPorts +: 32];
+  assign sel_dp      = rec_q[32 * esp_reg_pkg::SaWordSelDstPorts +: 32];
   assign sel_addr_ok =
-      ((in_src & rec_q[esp_reg_pkg::SaWordSelSrcMask]) ==
-       (rec_q[esp_reg_pkg::SaWordSelSrcAddr] & rec_q[esp_reg_pkg::SaWordSelSrcMask])) &&
-      ((in_dst & rec_q[esp_reg_pkg::SaWordSelDstMask]) ==
-       (rec_q[esp_reg_pkg::SaWordSelDstAddr] & rec_q[esp_reg_pkg::SaWordSelDstMask]));
+      ((in_src & rec_q[32 * esp_reg_pkg::SaWordSelSrcMask +: 32]) ==
+       (rec_q[32 * esp_reg_pkg::SaWordSelSrcAddr +: 32] & rec_q[32 * esp_reg_pkg::SaWordSelSrcMask +: 32])) &&
+      ((in_dst & rec_q[32 * esp_reg_pkg::SaWordSelDstMask +: 32]) ==
+       (rec_q[32 * esp_reg_pkg::SaWordSelDstAddr +: 32] & rec_q[32 * esp_reg_pkg::SaWordSelDstMask +: 32]));
   logic [15:0] sport, dport;
   assign sport = be16(buf_rd_data_i, 0);
   assign dport = be16(buf_rd_data_i, 2);
@@ -275,9 +275,8 @@ module esp_inbound (
             esp_off_q   <= {24'd0, view_i[95:88]};
             esp_len_q   <= {15'd0, view_i[80:64]};
             seq_q       <= view_i[63:0];
-            res_q       <= '{status: 8'(esp_reg_pkg::StatusOk),
-                             sa: finalize_i ? view_i[111:96] : 16'hFFFF,
-                             offset: offset_i, length: length_i, seq: 64'd0, seq_valid: 1'b0};
+            res_q       <= {8'(esp_reg_pkg::StatusOk), finalize_i ? view_i[111:96] : 16'hFFFF,
+                             offset_i, length_i, 64'd0, 1'b0};  // result_t
             if (!finalize_i && capacity_i != 16'hFFFF &&
                 (offset_i > capacity_i || length_i > capacity_i - offset_i)) begin
               res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
@@ -398,7 +397,7 @@ module esp_inbound (
         SaCheck: begin
           esp_len_q <= esp_len_now;
           seq_q     <= esp_kernel_pkg::infer_seq(rec_top, window, esn, seq_lo_q);
-          if (rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateHardExpired]) begin
+          if (rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
             finish(8'(esp_reg_pkg::StatusLifetimeExpired), esp_reg_pkg::CounterOtherDrops, 1'b0);
           end else if (esp_len_now < 32'd8 + iv_len + icv_len + align ||
                        (ct_now & (align - 32'd1)) != 0) begin
@@ -484,8 +483,8 @@ module esp_inbound (
         end
         WindowStart: begin
           if (seq_q > rec_top) begin
-            rec_q[esp_reg_pkg::SaWordSeqLo] <= seq_q[31:0];
-            rec_q[esp_reg_pkg::SaWordSeqHi] <= seq_q[63:32];
+            rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32] <= seq_q[31:0];
+            rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32] <= seq_q[63:32];
             if (adv_now >= 64'd3968) begin
               word_q       <= '0;
               words_left_q <= 6'd32;
@@ -634,7 +633,7 @@ module esp_inbound (
     crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
-    crypt_o.iv    = gcm ? {rec_q[esp_reg_pkg::SaWordSalt], c2_q[63:0], 32'd1} : iv_q;
+    crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], c2_q[63:0], 32'd1} : iv_q;
     crypt_o.aad12 = esn;
     crypt_o.aad   = esn ? {spi_q, seq_q[63:32], seq_lo_q, 32'd0} : {spi_q, seq_lo_q, 64'd0};
     crypt_o.addr  = payload;

@@ -29,7 +29,11 @@ package esp_kernel_pkg;
   // An SA's secrets as the table stores them: {round keys 14..0, H, HMAC inner, HMAC outer}.
   localparam int unsigned KeyBits = 15 * 128 + 128 + 256 + 256;
 
-  typedef logic [63:0][31:0] rec_t;   // element k = SA record word k
+  // An SA record, word k in bits [32k +: 32] (flat: Yosys reads no multi-dimensional
+  // packed typedefs).
+  // 32 x esp_reg_pkg::SaRecordWords bits; a literal, as Yosys sizes no typedef from another
+  // package (esp_core asserts the two agree).
+  typedef logic [2047:0] rec_t;
 
   // Events a job raises, pushed in this order after the job.
   typedef struct packed {
@@ -131,15 +135,15 @@ package esp_kernel_pkg;
   endfunction
 
   function automatic logic [63:0] counter(rec_t r, int unsigned c);
-    counter = {r[esp_reg_pkg::SaWordCounters + 2 * c + 1], r[esp_reg_pkg::SaWordCounters + 2 * c]};
+    counter = {r[32 * (esp_reg_pkg::SaWordCounters + 2 * c + 1) +: 32], r[32 * (esp_reg_pkg::SaWordCounters + 2 * c) +: 32]};
   endfunction
 
   function automatic rec_t count(rec_t r, int unsigned c, logic [63:0] n);
     logic [63:0] v;
     v = counter(r, c) + n;
     count = r;
-    count[esp_reg_pkg::SaWordCounters + 2 * c]     = v[31:0];
-    count[esp_reg_pkg::SaWordCounters + 2 * c + 1] = v[63:32];
+    count[32 * (esp_reg_pkg::SaWordCounters + 2 * c) +: 32]     = v[31:0];
+    count[32 * (esp_reg_pkg::SaWordCounters + 2 * c + 1) +: 32] = v[63:32];
   endfunction
 
   typedef struct packed {
@@ -157,11 +161,11 @@ package esp_kernel_pkg;
     account_t    a;
     packets      = counter(r, esp_reg_pkg::CounterPackets) + 64'd1;
     total        = counter(r, esp_reg_pkg::CounterBytes) + {32'd0, bytes};
-    soft_bytes   = {r[esp_reg_pkg::SaWordLifeSoftBytesHi], r[esp_reg_pkg::SaWordLifeSoftBytesLo]};
-    hard_bytes   = {r[esp_reg_pkg::SaWordLifeHardBytesHi], r[esp_reg_pkg::SaWordLifeHardBytesLo]};
-    soft_packets = r[esp_reg_pkg::SaWordLifeSoftPackets];
-    hard_packets = r[esp_reg_pkg::SaWordLifeHardPackets];
-    state        = r[esp_reg_pkg::SaWordSaState];
+    soft_bytes   = {r[32 * esp_reg_pkg::SaWordLifeSoftBytesHi +: 32], r[32 * esp_reg_pkg::SaWordLifeSoftBytesLo +: 32]};
+    hard_bytes   = {r[32 * esp_reg_pkg::SaWordLifeHardBytesHi +: 32], r[32 * esp_reg_pkg::SaWordLifeHardBytesLo +: 32]};
+    soft_packets = r[32 * esp_reg_pkg::SaWordLifeSoftPackets +: 32];
+    hard_packets = r[32 * esp_reg_pkg::SaWordLifeHardPackets +: 32];
+    state        = r[32 * esp_reg_pkg::SaWordSaState +: 32];
     a.ev         = '0;
     a.ok         = 1'b1;
     if ((hard_packets != 0 && packets > {32'd0, hard_packets}) ||
@@ -186,7 +190,7 @@ package esp_kernel_pkg;
         a.ev.hard_life = 1'b1;
       end
     end
-    r[esp_reg_pkg::SaWordSaState] = state;
+    r[32 * esp_reg_pkg::SaWordSaState +: 32] = state;
     a.rec   = r;
     account = a;
   endfunction

@@ -64,7 +64,7 @@ module esp_outbound (
   logic [31:0] flags;
   logic        gcm, sha1, udp, esn;
   logic [31:0] head, iv_len, align, icv_len;
-  assign flags  = rec_q[esp_reg_pkg::SaWordFlags];
+  assign flags  = rec_q[32 * esp_reg_pkg::SaWordFlags +: 32];
   assign gcm    = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesGcm16);
   assign sha1   = flags[esp_kernel_pkg::FlagTransform +: 4] == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
   assign icv_len = sha1 ? 32'd12 : 32'd16;
@@ -88,7 +88,7 @@ module esp_outbound (
   assign total  = head + ct_len + icv_len;
 
   logic [63:0] last_seq;
-  assign last_seq = {rec_q[esp_reg_pkg::SaWordSeqHi], rec_q[esp_reg_pkg::SaWordSeqLo]};
+  assign last_seq = {rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32], rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32]};
   esp_kernel_pkg::account_t acct;
   assign acct = esp_kernel_pkg::account(rec_q, len_q);
 
@@ -101,14 +101,14 @@ module esp_outbound (
   assign set_df    = df_policy == 2'(esp_reg_pkg::DfPolicySet) || (df_policy == 2'(esp_reg_pkg::DfPolicyCopy) && df_q);
   assign ip_nocsum = {8'h45, tos_q, total_q[15:0], seq_q[15:0], (set_df ? 8'h40 : 8'h00), 8'h00,
                       flags[esp_kernel_pkg::FlagTtl +: 8], (udp ? 8'd17 : 8'd50), 16'h0000,
-                      rec_q[esp_reg_pkg::SaWordTunnelSrc], rec_q[esp_reg_pkg::SaWordTunnelDst]};
+                      rec_q[32 * esp_reg_pkg::SaWordTunnelSrc +: 32], rec_q[32 * esp_reg_pkg::SaWordTunnelDst +: 32]};
   assign ip_sum    = ~esp_kernel_pkg::ones_sum_block(ip_nocsum[159:32], 16'hFFFF,
                          esp_kernel_pkg::ones_sum_block({ip_nocsum[31:0], 96'd0}, 16'hF000, 16'd0));
   assign ip_hdr    = {ip_nocsum[159:80], ip_sum, ip_nocsum[63:0]};
   logic [63:0]  udp_hdr, esp_hdr;
   logic [127:0] iv_field;
-  assign udp_hdr  = {rec_q[esp_reg_pkg::SaWordUdpPorts], total_q[15:0] - 16'd20, 16'h0000};
-  assign esp_hdr  = {rec_q[esp_reg_pkg::SaWordSpi], seq_q[31:0]};
+  assign udp_hdr  = {rec_q[32 * esp_reg_pkg::SaWordUdpPorts +: 32], total_q[15:0] - 16'd20, 16'h0000};
+  assign esp_hdr  = {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q[31:0]};
   assign iv_field = gcm ? {seq_q, 64'd0} : iv_q;
 
   // Trailer: padding 1, 2, 3, ... (RFC 4303 2.4), pad length, next header 4.
@@ -124,8 +124,7 @@ module esp_outbound (
 
   function automatic esp_kernel_pkg::result_t drop_result(logic [7:0] status, logic [15:0] sa,
                                                           logic [15:0] off, logic [15:0] len);
-    drop_result = '{status: status, sa: sa, offset: off, length: len, seq: 64'd0,
-                    seq_valid: 1'b0};
+    drop_result = {status, sa, off, len, 64'd0, 1'b0};  // result_t: no sequence number
   endfunction
 
   always_ff @(posedge clk_i) begin
@@ -145,11 +144,11 @@ module esp_outbound (
             ev_q     <= '0;
             issued_q <= 1'b0;
             res_q    <= drop_result(8'(esp_reg_pkg::StatusOk), sa_index_i, offset_i, length_i);
-            if (!rec_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagValid] ||
-                rec_i[esp_reg_pkg::SaWordFlags][esp_kernel_pkg::FlagInbound]) begin
+            if (!rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] ||
+                rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
               res_q.status <= 8'(esp_reg_pkg::StatusBadSa);
               state_q      <= Finish;
-            end else if (rec_i[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateHardExpired]) begin
+            end else if (rec_i[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
               res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
               rec_q        <= esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
               state_q      <= Finish;
@@ -189,8 +188,8 @@ module esp_outbound (
             // RFC 4303 3.3.3: the sequence number never wraps.
             res_q.status <= 8'(esp_reg_pkg::StatusSeqOverflow);
             rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
-            if (!rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateSeqExhausted]) begin
-              rec_q[esp_reg_pkg::SaWordSaState][esp_kernel_pkg::StateSeqExhausted] <= 1'b1;
+            if (!rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted]) begin
+              rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted] <= 1'b1;
               ev_q.seq_ovf <= 1'b1;
             end
           end else if (!acct.ok) begin
@@ -199,8 +198,8 @@ module esp_outbound (
             ev_q         <= acct.ev;
           end else begin
             rec_q              <= acct.rec;
-            rec_q[esp_reg_pkg::SaWordSeqLo] <= last_seq[31:0] + 32'd1;
-            rec_q[esp_reg_pkg::SaWordSeqHi] <= 32'((last_seq + 64'd1) >> 32);
+            rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32] <= last_seq[31:0] + 32'd1;
+            rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32] <= 32'((last_seq + 64'd1) >> 32);
             ev_q               <= acct.ev;
             state_q            <= Trailer;
           end
@@ -291,7 +290,7 @@ module esp_outbound (
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
-    crypt_o.aad   = esn ? {rec_q[esp_reg_pkg::SaWordSpi], seq_q, 32'd0} : {rec_q[esp_reg_pkg::SaWordSpi], seq_q[31:0], 64'd0};
+    crypt_o.aad   = esn ? {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q, 32'd0} : {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q[31:0], 64'd0};
     crypt_o.addr  = head_l;
     crypt_o.len   = AB'(ct_q);
     if (state_q == IvWait) begin
@@ -302,7 +301,7 @@ module esp_outbound (
       crypt_o.start = state_q == Cipher && !issued_q;
       crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmEnc : esp_kernel_pkg::CryptCbcEnc;
       // GCM J0 = salt || IV || 1 (RFC 4106 4), the IV being the sequence number.
-      crypt_o.iv    = gcm ? {rec_q[esp_reg_pkg::SaWordSalt], seq_q, 32'd1} : iv_q;
+      crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], seq_q, 32'd1} : iv_q;
     end
 
     hmac_o        = '0;

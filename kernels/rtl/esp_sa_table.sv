@@ -37,11 +37,11 @@ module esp_sa_table #(
 
   logic [32*Kept-1:0] rec_packed, rec_q;
   always_comb begin
-    for (int unsigned k = 0; k < 24; k++) rec_packed[32 * k +: 32] = rec_wdata_i[k];
-    for (int unsigned k = 0; k < 16; k++) rec_packed[32 * (24 + k) +: 32] = rec_wdata_i[48 + k];
+    for (int unsigned k = 0; k < 24; k++) rec_packed[32 * k +: 32] = rec_wdata_i[32 * k +: 32];
+    for (int unsigned k = 0; k < 16; k++) rec_packed[32 * (24 + k) +: 32] = rec_wdata_i[32 * (48 + k) +: 32];
     rec_rdata_o = '0;
-    for (int unsigned k = 0; k < 24; k++) rec_rdata_o[k] = rec_q[32 * k +: 32];
-    for (int unsigned k = 0; k < 16; k++) rec_rdata_o[48 + k] = rec_q[32 * (24 + k) +: 32];
+    for (int unsigned k = 0; k < 24; k++) rec_rdata_o[32 * k +: 32] = rec_q[32 * k +: 32];
+    for (int unsigned k = 0; k < 16; k++) rec_rdata_o[32 * (48 + k) +: 32] = rec_q[32 * (24 + k) +: 32];
   end
 
   always_ff @(posedge clk_i) begin

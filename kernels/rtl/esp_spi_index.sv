@@ -84,7 +84,7 @@ module esp_spi_index #(
       Probe: begin
         if (op_q == OpInsert && (!rd_q.used || rd_q.spi == spi_q)) begin
           wr_en    = 1'b1;
-          wr_entry = '{used: 1'b1, slot: slot_q, spi: spi_q};
+          wr_entry = {1'b1, slot_q, spi_q};  // {used, slot, spi}
         end else if (op_q == OpErase && rd_q.used && rd_q.spi == spi_q) begin
           wr_en = 1'b1;  // empty i, then scan the cluster
         end

@@ -110,7 +110,7 @@ module esp_top #(
       esp_reg_pkg::RegCmplRingHi: wold = cmpl_hi_q;
       esp_reg_pkg::RegRingSize:   wold = ring_size_q;
       esp_reg_pkg::RegDescTail:   wold = desc_tail_q;
-      default:                    wold = in_stage_w ? stage_q[stage_w_idx] : 32'd0;
+      default:                    wold = in_stage_w ? stage_q[32 * (stage_w_idx) +: 32] : 32'd0;
     endcase
   end
   assign wvalue = (wold & ~wmask) | (wdata_q & wmask);
@@ -149,7 +149,7 @@ module esp_top #(
       if (stage_load) stage_q <= stage_data;
       if (stage_clear_keys) begin
         for (int unsigned k = esp_reg_pkg::SaWordEncKey; k < esp_reg_pkg::SaWordCounters; k++) begin
-          stage_q[k] <= '0;
+          stage_q[32 * k +: 32] <= '0;
         end
       end
       if (cmd_done) begin
@@ -166,7 +166,7 @@ module esp_top #(
         w_have_q  <= 1'b0;
         bvalid_q  <= 1'b1;
         if (in_stage_w) begin
-          stage_q[stage_w_idx] <= wvalue;
+          stage_q[32 * (stage_w_idx) +: 32] <= wvalue;
         end else begin
           unique case (awaddr_q)
             esp_reg_pkg::RegCtrl: begin
@@ -230,7 +230,7 @@ module esp_top #(
   always_comb begin
     rdata = '0;
     if (in_stage_r) begin
-      rdata = stage_q[6'((araddr_q - esp_reg_pkg::RegSaStage) >> 2)];
+      rdata = stage_q[32 * (6'((araddr_q - esp_reg_pkg::RegSaStage) >> 2)) +: 32];
     end else begin
       unique case (araddr_q)
         esp_reg_pkg::RegId:         rdata = esp_reg_pkg::DeviceId;
