@@ -74,7 +74,8 @@ Burst run_burst(EspDevice& dev, const std::vector<Bytes>& wire, std::uint32_t he
   r.bufs.reserve(wire.size());
   for (const Bytes& w : wire) {
     Bytes b(headroom + w.size() + 8, 0xEE);
-    std::memcpy(b.data() + headroom, w.data(), w.size());
+    // An empty packet (a truncation case) has no data() to copy from: memcpy(nullptr) is UB.
+    if (!w.empty()) std::memcpy(b.data() + headroom, w.data(), w.size());
     r.bufs.push_back(std::move(b));
   }
   for (std::size_t i = 0; i < wire.size(); ++i) {
