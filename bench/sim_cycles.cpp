@@ -3,13 +3,15 @@
 // includes descriptor fetch, DMA, crypto, completions and the register traffic of a burst.
 // Reports clocks/packet, bytes/clock and Gb/s at the design clock (300 MHz by default) for
 // AES-GCM and AES-CBC+HMAC-SHA256, 64/512/1420-byte packets, one SA or many interleaved, both
-// directions; and Verilator's own speed. Usage: sim_cycles [--packets N] [--sas N] [--mhz F].
+// directions; and Verilator's own speed. Usage: sim_cycles [--packets N] [--sas N] [--mhz F]
+// [--only gcm-128] [--sizes 64 1420].
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -121,17 +123,20 @@ int main(int argc, char** argv) {
   CLI::App app{"sim_cycles: clocks per packet of the Verilated RTL ESP kernel"};
   std::size_t packets = 512, many = 64, burst = 256;
   double mhz = 300;
+  std::string only;
+  std::vector<std::size_t> sizes = {64, 512, 1420};
   app.add_option("--packets", packets, "packets per case (default 512)");
   app.add_option("--sas", many, "SAs interleaved round-robin in the many-SA cases (default 64)");
   app.add_option("--burst", burst, "jobs per process() call (default 256, the driver's posting unit)");
   app.add_option("--mhz", mhz, "design clock for the Gb/s column (default 300)");
+  app.add_option("--only", only, "run only the transforms whose name contains this (e.g. gcm-128)");
+  app.add_option("--sizes", sizes, "inner packet sizes in bytes (default 64 512 1420)");
   CLI11_PARSE(app, argc, argv);
 
   const Case cases[] = {{"aes-gcm-128", Transform::kAesGcm16, 16},
                         {"aes-gcm-256", Transform::kAesGcm16, 32},
                         {"aes-cbc-128+hmac-sha256", Transform::kAesCbcHmacSha256, 16},
                         {"aes-cbc-256+hmac-sha256", Transform::kAesCbcHmacSha256, 32}};
-  const std::size_t sizes[] = {64, 512, 1420};
 
   std::printf("| transform | bytes | SAs | direction | clocks/packet | bytes/clock | Gb/s @ %.0f MHz | sim kcycles/CPU-s |\n",
               mhz);
@@ -139,7 +144,12 @@ int main(int argc, char** argv) {
   double cps_sum = 0;
   int rows = 0;
   for (const Case& c : cases) {
+    if (!only.empty() && std::string(c.name).find(only) == std::string::npos) continue;
     for (std::size_t size : sizes) {
+      if (size < 28 || size > 65000) {
+        std::fprintf(stderr, "sim_cycles: sizes must lie in 28..65000 bytes\n");
+        return 2;
+      }
       for (std::size_t sa_count : {std::size_t{1}, many}) {
         auto owned = std::make_unique<sim::SimTransport>(
             std::make_unique<sim::VerilatedModel<Vesp_top>>("sim: Verilator model of kernels/rtl/esp_top.sv"));
@@ -181,6 +191,6 @@ int main(int argc, char** argv) {
       }
     }
   }
-  std::printf("\nVerilator speed: %.0f kcycles per CPU-second on average over %d runs\n", cps_sum / rows / 1000, rows);
+  if (rows > 0) std::printf("\nVerilator speed: %.0f kcycles per CPU-second on average over %d runs\n", cps_sum / rows / 1000, rows);
   return 0;
 }
