@@ -89,7 +89,12 @@ void AxiLiteMaster::sample() {
 
 void AxiLiteMaster::update() {
   if (aw_fire_) aw_ = false, *p_.awvalid = 0;
-  if (w_fire_) w_ = false, *p_.wvalid = 0;
+  if (w_fire_) {
+    // The staging window carries key words: nothing of them stays on the pins afterwards.
+    w_ = false;
+    *p_.wvalid = 0;
+    *p_.wdata = 0;
+  }
   if (ar_fire_) ar_ = false, *p_.arvalid = 0;
   if (b_fire_) b_ = false, *p_.bready = 0;
   if (r_fire_) r_ = false, *p_.rready = 0;

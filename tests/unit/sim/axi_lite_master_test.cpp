@@ -20,6 +20,13 @@ TEST(AxiLiteMaster, WritesReadBackPerRegister) {
   EXPECT_EQ(b.master.read32(probe::kScratch1), 0x89ABCDEFu);
 }
 
+TEST(AxiLiteMaster, WrittenDataDoesNotStayOnThePins) {
+  ProbeBench b;
+  b.master.write32(probe::kScratch0, 0x5EC12E7);
+  EXPECT_EQ(b.model->s_axi_control_wdata, 0u);
+  EXPECT_EQ(b.master.read32(probe::kScratch0), 0x5EC12E7u);
+}
+
 TEST(AxiLiteMaster, ByteStrobesWriteOnlyTheirBytes) {
   ProbeBench b;
   b.master.write32(probe::kScratch0, 0x11223344);
