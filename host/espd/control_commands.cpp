@@ -64,6 +64,9 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
     } else if (w.take("standby")) {
       c.kind = ControlCommand::Kind::kShowStandby;
       c.detail = w.take("brief");
+    } else if (w.take("redundancy")) {
+      c.kind = ControlCommand::Kind::kShowRedundancy;
+      w.take("inter-device");
     } else if (w.take("crypto")) {
       if (w.take("ipsec")) {
         if (!w.take("sa")) return *error = w.invalid(), std::nullopt;
@@ -76,6 +79,8 @@ std::optional<ControlCommand> parse_control_command(const std::vector<std::strin
       } else if (w.take("isakmp")) {
         if (!w.take("sa")) return *error = w.invalid(), std::nullopt;
         c.kind = ControlCommand::Kind::kShowIsakmpSa;
+      } else if (w.take("ha")) {
+        c.kind = ControlCommand::Kind::kShowCryptoHa;
       } else if (w.take("map")) {
         c.kind = ControlCommand::Kind::kShowCryptoMap;
       } else if (w.take("sa-table")) {

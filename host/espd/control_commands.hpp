@@ -4,7 +4,7 @@
 //   show platform |
 //   show crypto sa-table | clear crypto sa [peer A] | export wireshark DIR |
 //   show crypto isakmp sa | clear crypto isakmp | [no] debug crypto isakmp | undebug all |
-//   show standby [brief]
+//   show standby [brief] | show redundancy [inter-device] | show crypto ha
 #pragma once
 
 #include <cstdint>
@@ -16,7 +16,8 @@ namespace espgw::espd {
 
 struct ControlCommand {
   enum class Kind { kShowIpsecSa, kShowCryptoMap, kShowRunningConfig, kShowSaTable, kClearSa, kExportWireshark,
-                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp, kShowPlatform, kShowStandby };
+                    kShowIsakmpSa, kClearIsakmp, kDebugIsakmp, kShowPlatform, kShowStandby,
+                    kShowRedundancy, kShowCryptoHa };
   Kind kind = Kind::kShowIpsecSa;
   std::optional<std::uint32_t> peer;
   bool detail = false;  // kShowIpsecSa: `detail`; kShowStandby: `brief`

@@ -37,6 +37,8 @@
 #include "host/espd/control_commands.hpp"
 #include "host/espd/gateway.hpp"
 #include "host/espd/ha_runtime.hpp"
+#include "host/espd/ha_stateful.hpp"
+#include "host/ha/ha_config.hpp"
 #include "host/ha/hsrp_show.hpp"
 #include "host/espd/ike_adapter.hpp"
 
@@ -140,6 +142,36 @@ int run_daemon(const DaemonOptions& o) {
   }
   spdlog::info("{}", summary(*loaded));
 
+  // Stateful failover: the channel's settings and the PSK, or a refusal that says what is missing.
+  std::optional<ha::StatefulSyncOptions> sync_options;
+  std::uint32_t sync_vip = 0;
+  for (const auto& itf : loaded->config->interfaces) {
+    if (!itf.crypto_map || !itf.crypto_map->stateful || !itf.crypto_map->redundancy) continue;
+    if (o.ha_sync_key_file.empty()) {
+      std::fprintf(stderr,
+                   "%s: crypto map %s redundancy %s stateful: give espd --ha-sync-key-file FILE, the TLS 1.3 "
+                   "pre-shared key both routers share (IOS's inter-device channel has no key; docs/ha.md); espd not "
+                   "started\n",
+                   o.config_path.c_str(), itf.crypto_map->map.name.c_str(), itf.crypto_map->redundancy->name.c_str());
+      return 1;
+    }
+    ha::SyncTlsConfig tls;
+    auto key = read_sync_key_file(o.ha_sync_key_file, &error);
+    if (!key) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 1;
+    }
+    tls.psk = std::move(*key);
+    sync_options = ha::stateful_sync_options(*loaded->config, tls, &error);
+    if (!sync_options) {
+      std::fprintf(stderr, "%s: %s; espd not started\n", o.config_path.c_str(), error.c_str());
+      return 1;
+    }
+    if (const auto* g = loaded->config->find_standby_group(itf.crypto_map->redundancy->name); g && g->virtual_ip)
+      sync_vip = *g->virtual_ip;
+    break;
+  }
+
   std::unique_ptr<driver::EspDevice> device;
   try {
     driver::DeviceOptions dopt;
@@ -174,11 +206,25 @@ int run_daemon(const DaemonOptions& o) {
     IkeAdapter ike(io);
     gw.set_ike(&ike);
     ike.start(gw);
+    // Declared before the HSRP runtime: its last Resign still reaches the role handler.
+    std::optional<HaStateful> stateful;
+    if (sync_options) {
+      stateful.emplace(io, gw, *device, ike, std::move(*sync_options), sync_vip);
+      stateful->start();
+    }
     AsioScheduler ha_scheduler(io);
     HaRuntime ha(io, ha_scheduler, {});
-    // `crypto map NAME redundancy GROUP`: IKE (and so every SA) follows the group's Active state.
-    ha.set_role_handler([&ike](const std::string& group, bool active) {
-      if (group == ike.redundancy_group()) ike.set_active(active);
+    // `crypto map NAME redundancy GROUP [stateful]`: IKE and the SAs follow the group's Active
+    // state; stateful, the new active installs the replica right after IKE starts afresh.
+    ha.set_role_handler([&ike, &stateful](const std::string& group, bool active) {
+      if (group != ike.redundancy_group()) return;
+      if (active) {
+        ike.set_active(true);
+        if (stateful) stateful->become_active();
+      } else {
+        if (stateful) stateful->become_standby();
+        ike.set_active(false);
+      }
     });
     auto apply_ike_and_ha = [&](const std::shared_ptr<const config::Config>& c) {
       ike.apply_config(c);
@@ -289,6 +335,26 @@ int run_daemon(const DaemonOptions& o) {
           return control::ok_text(cmd->detail ? ha::render_show_standby_brief(groups)
                                               : ha::render_show_standby(groups, ha::HsrpClock::now()));
         }
+        case K::kShowRedundancy:
+        case K::kShowCryptoHa: {
+          if (!stateful) return control::error_response("% stateful failover is not configured");
+          const auto st = stateful->status();
+          if (req.json) {
+            return control::ok_data({{"role", st.role == ha::SyncRole::kActive ? "active" : "standby"},
+                                     {"group", st.group_name},
+                                     {"peer_connected", st.peer_connected},
+                                     {"replica_in_sync", st.replica_in_sync},
+                                     {"ike_sas", st.ike_sas},
+                                     {"ipsec_sas", st.ipsec_sas},
+                                     {"takeovers", st.takeovers},
+                                     {"channel_connects", st.channel.connects},
+                                     {"handshake_failures", st.channel.handshake_failures},
+                                     {"seq_reports_received", st.replicated.seq_reports},
+                                     {"bulks_completed", st.replicated.bulks_completed}});
+          }
+          return control::ok_text(cmd->kind == K::kShowRedundancy ? ha::render_show_redundancy(st)
+                                                                  : ha::render_show_crypto_ha(st, stateful->vip()));
+        }
         case K::kDebugIsakmp: {
           ike.set_debug(cmd->on);
           return control::ok_text(cmd->on ? "Crypto ISAKMP debugging is on\n" : "Crypto ISAKMP debugging is off\n");
@@ -339,7 +405,13 @@ int run_daemon(const DaemonOptions& o) {
 
     // Orderly stop: no packet in flight, then SAs (keys zeroized by the device) and routes.
     fwd.stop();
-    ike.stop();  // DELETEs from the VIP while we still own it
+    if (stateful) {
+      // The standby carries on with these SAs: no DELETE may reach the peer.
+      stateful->become_standby();
+      ike.set_active(false);
+      stateful->stop();
+    }
+    ike.stop();  // stateless: DELETEs from the VIP while we still own it
     ha.stop();   // then Resign: the standby takes over at once
     gw.shutdown();
     const auto& c = fwd.counters();

@@ -20,6 +20,7 @@ struct DaemonOptions {
   unsigned burst = 64;
   bool tun_offload = true;
   int rt_priority = 0;      // SCHED_FIFO priority of the forwarder threads, 0 = normal  // IFF_VNET_HDR with TSO4/CSUM: the kernel hands over TCP super-packets
+  std::string ha_sync_key_file;  // TLS 1.3 PSK of the stateful-failover channel (hex or raw)
   bool check_config = false;
   bool strict = false;
 };

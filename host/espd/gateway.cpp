@@ -118,12 +118,17 @@ std::string Gateway::install_record(ActiveEntry& e, std::size_t pair, SaPairReco
                e.plan.map.seq, format_ipv4(e.plan.peer), rec.in.config.spi, rec.out.config.spi);
   e.pairs[pair].sas.push_back(std::move(rec));
   update_route(e, pair);
+  if (pair_observer_) {
+    const auto& r = e.pairs[pair].sas.back();
+    pair_observer_({true, e.plan.map.name, e.plan.map.seq, &r.in.config, &r.out.config, r.lifetime});
+  }
   return {};
 }
 
 void Gateway::remove_record(ActiveEntry& e, std::size_t pair, std::size_t index) {
   auto& sas = e.pairs[pair].sas;
   auto& rec = sas[index];
+  if (pair_observer_) pair_observer_({false, e.plan.map.name, e.plan.map.seq, &rec.in.config, &rec.out.config, {}});
   device_.remove_sa(rec.out.handle);  // the device zeroizes its copy of the keys
   device_.remove_sa(rec.in.handle);
   sas.erase(sas.begin() + static_cast<std::ptrdiff_t>(index));  // SecretBytes cleanse ours
@@ -463,6 +468,42 @@ std::vector<const driver::SaConfig*> Gateway::export_sa_configs() const {
         out.push_back(&r.out.config);
       }
   return out;
+}
+
+void Gateway::for_each_sa(const std::function<void(const driver::SaConfig&, driver::SaHandle)>& fn) const {
+  for (const auto& e : entries_)
+    for (const auto& p : e.pairs)
+      for (const auto& r : p.sas) {
+        fn(r.in.config, r.in.handle);
+        fn(r.out.config, r.out.handle);
+      }
+}
+
+std::string Gateway::adopt_pair(const std::string& map_tag, int map_seq, driver::SaConfig inbound,
+                                driver::SaConfig outbound, std::chrono::seconds lifetime) {
+  auto e = std::find_if(entries_.begin(), entries_.end(), [&](const ActiveEntry& x) {
+    return x.plan.map.name == map_tag && x.plan.map.seq == map_seq && x.plan.peer == outbound.tunnel_dst;
+  });
+  if (e == entries_.end())
+    return fmt::format("no crypto map entry {} {} with peer {}", map_tag, map_seq, format_ipv4(outbound.tunnel_dst));
+  // IKE builds the outbound selector from the ACL line's proxy identities: match on them.
+  const auto& o = outbound.selector;
+  auto line = std::find_if(e->pairs.begin(), e->pairs.end(), [&](const ActivePair& p) {
+    return p.selector == o || (p.selector.src_addr == o.src_addr && p.selector.src_mask == o.src_mask &&
+                               p.selector.dst_addr == o.dst_addr && p.selector.dst_mask == o.dst_mask &&
+                               p.selector.protocol == o.protocol);
+  });
+  if (line == e->pairs.end()) return fmt::format("crypto map {} {}: no ACL line matches the replicated SA", map_tag, map_seq);
+  dataplane::SaPair pair;
+  pair.map_tag = map_tag;
+  pair.seq = map_seq;
+  pair.peer = outbound.tunnel_dst;
+  pair.peer_port = outbound.udp_encap ? outbound.udp_encap->dst_port : 500;
+  pair.proxy = line->selector;
+  pair.inbound = std::move(inbound);
+  pair.outbound = std::move(outbound);
+  pair.lifetime = lifetime;
+  return install_sa_pair(std::move(pair));
 }
 
 }  // namespace espgw::espd

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,25 @@ class Gateway final : public dataplane::SaInstaller {
   // For the ip mtu fields and the TUN MTU: the Linux MTU of each crypto-map interface.
   void set_interface_mtu(const std::string& linux_if, std::uint32_t mtu);
 
+  // Stateful HA (docs/ha.md): every SA pair that goes into or out of the device is reported,
+  // keys included, so the active can replicate it; the sequence numbers are polled through
+  // for_each_sa; the new active installs the replica with adopt_pair.
+  struct PairEvent {
+    bool up = true;
+    std::string map_tag;
+    int map_seq = 0;
+    const driver::SaConfig* inbound = nullptr;
+    const driver::SaConfig* outbound = nullptr;
+    std::chrono::seconds lifetime_remaining{0};  // 0: none (manual)
+  };
+  void set_pair_observer(std::function<void(const PairEvent&)> observer) { pair_observer_ = std::move(observer); }
+  void for_each_sa(const std::function<void(const driver::SaConfig&, driver::SaHandle)>& fn) const;
+  // A replicated pair, with its starting sequence numbers already in the configs. The entry
+  // is the one named (map_tag, map_seq) whose peer is the outbound SA's tunnel end; the ACL
+  // line is the one whose selector the outbound SA carries. Returns "" or why not.
+  std::string adopt_pair(const std::string& map_tag, int map_seq, driver::SaConfig inbound, driver::SaConfig outbound,
+                         std::chrono::seconds lifetime);
+
  private:
   struct InstalledSa {
     driver::SaHandle handle = driver::kNoSa;
@@ -116,6 +136,7 @@ class Gateway final : public dataplane::SaInstaller {
   std::vector<std::pair<std::string, std::uint32_t>> mtus_;
   std::uint32_t next_conn_id_ = 1;
   bool hw_ = false;
+  std::function<void(const PairEvent&)> pair_observer_;
 };
 
 }  // namespace espgw::espd

@@ -263,6 +263,27 @@ void IkeAdapter::make_manager() {
       mapped_.ike, scheduler_,
       ike::IkeCallbacks{[this](const ike::Datagram& d) { send(d); }, [this](const driver::SaConfig& sa) { install(sa); },
                         [this](std::uint32_t spi, driver::Direction dir) { remove(spi, dir); }});
+  if (phase1_observer_) mgr_->set_phase1_observer(phase1_observer_);
+}
+
+void IkeAdapter::set_phase1_observer(Phase1Observer observer) {
+  phase1_observer_ = std::move(observer);
+  if (mgr_) mgr_->set_phase1_observer(phase1_observer_);
+}
+
+bool IkeAdapter::adopt_phase1(const ike::Phase1Snapshot& snapshot) {
+  if (!mgr_ || !active_) return false;
+  if (!mgr_->adopt_phase1(snapshot)) return false;
+  // The children's pairs are in the gateway already: remember them, so a DELETE or IKE's
+  // hard expiry removes them as for pairs negotiated here.
+  const auto& maps = mapped_.ike.crypto_maps;
+  for (const auto& c : snapshot.children)
+    for (std::size_t i = 0; i < maps.size(); ++i)
+      if (maps[i].map_name == c.map_name && maps[i].seq == c.map_seq && maps[i].peer == snapshot.peer.addr) {
+        installed_[c.inbound_spi] = InstalledPair{snapshot.peer.addr, mapped_.map_selectors[i]};
+        break;
+      }
+  return true;
 }
 
 void IkeAdapter::open_socket() {

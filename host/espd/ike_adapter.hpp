@@ -81,6 +81,14 @@ class IkeAdapter final : public dataplane::IkeManager {
   const std::string& redundancy_group() const { return mapped_.redundancy_group; }
   std::uint64_t standby_drops() const { return standby_drops_; }
 
+  // Stateful HA: every established ISAKMP SA, its changes (message IDs, DPD, children) and
+  // its end, as host/ike's snapshot; the observer survives manager restarts. adopt_phase1
+  // hands IKE an SA the old active negotiated (its IPsec SAs must be in the gateway already)
+  // so this router answers the peer's DPD, DELETE and Quick Mode as if it had negotiated it.
+  using Phase1Observer = ike::IkeSaManager::Phase1Observer;
+  void set_phase1_observer(Phase1Observer observer);
+  bool adopt_phase1(const ike::Phase1Snapshot& snapshot);
+
   // A datagram on the IKE port (also the socket's receive path; public for tests).
   void receive(const ike::Datagram& d);
   // Tests: datagrams go to `hook` instead of the sockets (UDP 500 and the NAT-T path).
@@ -133,6 +141,7 @@ class IkeAdapter final : public dataplane::IkeManager {
   bool active_ = true;
   std::uint64_t standby_drops_ = 0;
   std::uint32_t bound_address_ = 0;  // what socket_ is bound to (0: any)
+  Phase1Observer phase1_observer_;
 };
 
 }  // namespace espgw::espd

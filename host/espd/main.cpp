@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--rt-priority", o.rt_priority, "SCHED_FIFO priority of the forwarder threads (0 = normal)")
       ->check(CLI::Range(0, 99));
+  app.add_option("--ha-sync-key-file", o.ha_sync_key_file,
+                 "stateful HA: file with the TLS 1.3 pre-shared key both routers share (hex digits or raw bytes, "
+                 ">= 16 bytes); required by `crypto map NAME redundancy GROUP stateful`");
   app.add_flag("--check-config", o.check_config, "validate the configuration, print a summary, exit 0 or 1");
   app.add_flag("--strict", o.strict, "unknown commands are errors, not warnings");
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off");

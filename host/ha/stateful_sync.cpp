@@ -100,19 +100,15 @@ void StatefulSync::sa_progress(std::uint32_t spi, driver::Direction direction, s
 
 StatefulSync::Takeover StatefulSync::take_over() {
   Takeover t;
-  t.ipsec = replica_.takeover_ipsec();
+  t.ipsec_records = replica_.takeover_ipsec_records();
+  for (const auto& r : t.ipsec_records) t.ipsec.push_back(r.config);
   t.ike = replica_.takeover_ike();
   t.replica_complete = replica_.counters().bulks_completed > 0 && replica_.counters().bulks_abandoned == 0;
   ++takeovers_;
   // The replicated SAs are ours now: publish them (with their new starting sequence numbers)
   // to whichever router becomes standby.
   for (const auto& ike : t.ike) publisher_.ike_sa_up(ike);
-  for (const auto& cfg : t.ipsec) {
-    IpsecSaRecord rec;
-    rec.config = cfg;
-    rec.seq = cfg.initial_seq;
-    publisher_.ipsec_sa_up(std::move(rec));
-  }
+  for (const auto& rec : t.ipsec_records) publisher_.ipsec_sa_up(rec);
   spdlog::info("HA sync: taking over {} IPsec and {} IKE SAs{}", t.ipsec.size(), t.ike.size(),
                t.replica_complete ? "" : " (replica incomplete: the last bulk resync did not finish)");
   set_role(SyncRole::kActive);

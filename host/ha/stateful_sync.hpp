@@ -61,6 +61,7 @@ class StatefulSync {
   // may have used). Switches to the active role; the records become ours to publish.
   struct Takeover {
     std::vector<driver::SaConfig> ipsec;
+    std::vector<IpsecSaRecord> ipsec_records;  // the same SAs with their crypto map and lifetime
     std::vector<IkeSaRecord> ike;
     bool replica_complete = false;  // false: the last bulk never finished; some SAs may be missing
   };

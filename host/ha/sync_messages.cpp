@@ -162,6 +162,7 @@ struct Encoder {
     w.num<std::uint32_t>(18, m.dpd_seq_out);
     w.num<std::uint32_t>(19, m.dpd_seq_in);
     w.num<std::uint32_t>(20, m.lifetime_remaining_s);
+    if (!m.ike_state.empty()) w.bytes(21, m.ike_state.view());
     return MsgType::kIkeSa;
   }
   MsgType operator()(const IpsecSaRecord& m) {
@@ -248,6 +249,7 @@ SyncMessage decode_ike_sa(FieldTable& t) {
   m.dpd_seq_out = t.num<std::uint32_t>(18);
   m.dpd_seq_in = t.num<std::uint32_t>(19);
   m.lifetime_remaining_s = t.num<std::uint32_t>(20);
+  if (t.has(21)) m.ike_state = SecretBytes(t.bytes(21, kSyncMaxIkeState));
   return m;
 }
 

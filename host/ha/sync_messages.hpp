@@ -23,6 +23,7 @@ inline constexpr std::uint16_t kSyncProtocolVersion = 1;
 inline constexpr std::size_t kSyncFrameHeaderBytes = 4;
 inline constexpr std::size_t kSyncMaxFrameBytes = 16 * 1024;  // far above any record; bounds a peer's claim
 inline constexpr std::size_t kSyncMaxMessageIds = 64;
+inline constexpr std::size_t kSyncMaxIkeState = 8192;  // IkeSaRecord::ike_state, bytes
 
 using IkeCookie = std::array<std::uint8_t, 8>;
 
@@ -59,6 +60,10 @@ struct IkeSaRecord {
   std::vector<std::uint32_t> message_ids;   // recent Quick Mode / informational IDs, against replays
   std::uint32_t dpd_seq_out = 0, dpd_seq_in = 0;  // RFC 3706 R-U-THERE sequence numbers
   std::uint32_t lifetime_remaining_s = 0;
+  // The IKE implementation's own complete snapshot of the SA (keys included), opaque here:
+  // espd fills it from host/ike's Phase1Snapshot so the standby can adopt the SA as it was.
+  // Empty from a peer that does not send it (optional field).
+  SecretBytes ike_state;
 };
 
 // An IPsec SA: the device's SaConfig (keys in SecretBytes), its IKE parent and live state.

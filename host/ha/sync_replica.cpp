@@ -58,11 +58,12 @@ void SyncReplica::connection_lost() {
   in_sync_ = false;
 }
 
-std::vector<driver::SaConfig> SyncReplica::takeover_ipsec() const {
-  std::vector<driver::SaConfig> out;
+std::vector<IpsecSaRecord> SyncReplica::takeover_ipsec_records() const {
+  std::vector<IpsecSaRecord> out;
   out.reserve(live_db_.ipsec.size());
   for (const auto& [key, rec] : live_db_.ipsec) {
-    driver::SaConfig c = rec.config;
+    IpsecSaRecord r = rec;
+    driver::SaConfig& c = r.config;
     if (c.direction == driver::Direction::kOutbound) {
       // The active may have sent up to N - 1 packets past its last report, plus what it sent
       // while that report was in flight: skip N + margin so none is ever sent twice.
@@ -71,8 +72,15 @@ std::vector<driver::SaConfig> SyncReplica::takeover_ipsec() const {
     } else {
       c.initial_seq = rec.seq;
     }
-    out.push_back(std::move(c));
+    r.seq = c.initial_seq;
+    out.push_back(std::move(r));
   }
+  return out;
+}
+
+std::vector<driver::SaConfig> SyncReplica::takeover_ipsec() const {
+  std::vector<driver::SaConfig> out;
+  for (auto& r : takeover_ipsec_records()) out.push_back(std::move(r.config));
   return out;
 }
 

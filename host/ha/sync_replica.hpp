@@ -38,6 +38,8 @@ class SyncReplica {
   // The SAs to install on promotion, keys included. Outbound: initial_seq = last report +
   // N + margin. Inbound: initial_seq = the reported replay top.
   std::vector<driver::SaConfig> takeover_ipsec() const;
+  // The same, as whole records (crypto map, remaining lifetime), seq = the new initial_seq.
+  std::vector<IpsecSaRecord> takeover_ipsec_records() const;
   std::vector<IkeSaRecord> takeover_ike() const;
 
   std::size_t ipsec_sa_count() const { return live_db_.ipsec.size(); }

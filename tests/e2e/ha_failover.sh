@@ -14,15 +14,22 @@
 #   4. traffic flows again via R2 within the bound, printed as lost pings and outage;
 #   5. R2 holds the VIP and `show standby brief` says Active, it negotiated with R3;
 #      track case: R1 released the VIP, is no longer Active, and holds no SA.
-# Usage: ha_failover.sh --scenario kill|track [--build DIR]
+# --stateful (section 2.2): the reference's stateful R1 (+ the same additions) and R2 with
+# `redundancy VPNHA stateful` over `ipc zone default` (TLS 1.3, PSK from --ha-sync-key-file);
+# also asserts: espd refuses the stateful config without the key file, R2's `show crypto ha`
+# holds the replicated SAs before the failure, and after it R2 carries on with the SAME SPIs
+# (no new IKE negotiation) with its outbound sequence numbers moved past R1's.
+# Usage: ha_failover.sh --scenario kill|track [--stateful] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
 SCENARIO=kill
+STATEFUL=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
+    --stateful) STATEFUL=1; shift ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     *) echo "usage: $0 --scenario kill|track [--build DIR]" >&2; exit 2 ;;
   esac
@@ -41,7 +48,10 @@ ha_build
 DATA=$ROOT/tests/data/ios
 fail() {
   topo_log "FAIL: $*"
-  for g in r1 r2 r3; do echo "--- $g log" >&2; tail -n 60 "$TOPO_DIR/$g.log" >&2 || true; done
+  for g in r1 r2 r3; do
+    echo "--- $g log" >&2; tail -n 60 "$TOPO_DIR/$g.log" >&2 || true
+    echo "--- $g show crypto sa-table" >&2; espctl_on $g show crypto sa-table >&2 2>/dev/null || true
+  done
   exit 1
 }
 now_ms() { date +%s%3N; }
@@ -55,9 +65,26 @@ grep -q "has no \`authentication\` command, so IOS's default \`authentication rs
   || { cat "$TOPO_DIR/verbatim.out" >&2; fail "no rsa-sig warning for the reference's R1 config"; }
 topo_log "verbatim r1-stateless-ha.cfg: loads, warns that policy 1 is rsa-sig (running copy adds pre-share)"
 
+MODE=stateless
+CFG1=$DATA/r1-stateless-ha-running.cfg CFG2=$DATA/r2-stateless-ha-standby.cfg
+EXTRA=()
+if [ -n "$STATEFUL" ]; then
+  MODE=stateful
+  CFG1=$DATA/r1-stateful-ha-running.cfg CFG2=$DATA/r2-stateful-ha-standby.cfg
+  # Refused without the channel's key, with a message that names the option.
+  if in_ns r1 "$ESPD" --config "$CFG1" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 \
+       --control "$TOPO_DIR/refused.sock" --tun esp9 >"$TOPO_DIR/refused.out" 2>&1; then
+    fail "espd started a stateful config without --ha-sync-key-file"
+  fi
+  grep -q "redundancy VPNHA stateful: give espd --ha-sync-key-file FILE" "$TOPO_DIR/refused.out" \
+    || { cat "$TOPO_DIR/refused.out" >&2; fail "no clear refusal without --ha-sync-key-file"; }
+  openssl rand -hex 32 >"$TOPO_DIR/sync.key"
+  chmod 600 "$TOPO_DIR/sync.key"
+  EXTRA=(--ha-sync-key-file "$TOPO_DIR/sync.key")
+fi
 topo_start_espd r3 "$DATA/peer-20.15.6.6-ha.cfg"
-topo_start_espd r1 "$DATA/r1-stateless-ha-running.cfg"
-topo_start_espd r2 "$DATA/r2-stateless-ha-standby.cfg"
+topo_start_espd r1 "$CFG1" "${EXTRA[@]}"
+topo_start_espd r2 "$CFG2" "${EXTRA[@]}"
 ha_routes
 
 # 1. Election (default timers 3/10 s: listen one hold time, speak one, then Active).
@@ -72,6 +99,21 @@ ha_wait_tunnel 15 || fail "no ping h1 -> h2 through the tunnel within 15 s"
 espctl_on r3 show crypto isakmp sa | grep -Eq "^20\.15\.6\.6 +19\.26\.116\.141 +QM_IDLE|^19\.26\.116\.141 +20\.15\.6\.6 +QM_IDLE" \
   || fail "R3's ISAKMP SA does not name the VIP 19.26.116.141"
 espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby) holds IPsec SAs"
+spi_of() { espctl_on "$1" show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | sort -u; }
+SPIS_BEFORE=$(spi_of r1)
+if [ -n "$STATEFUL" ]; then
+  # The replica: both SAs of each pair (inbound + outbound) reach R2 over the channel.
+  for _ in $(seq 50); do
+    espctl_on r2 show crypto ha | grep -q "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" && break
+    sleep 0.1
+  done
+  echo "--- r2: show crypto ha"; espctl_on r2 show crypto ha
+  echo "--- r1: show redundancy"; espctl_on r1 show redundancy
+  espctl_on r2 show crypto ha | grep -q "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" \
+    || fail "R2 replicated no IPsec SA"
+  espctl_on r1 show redundancy | grep -q "Peer present: RF_INTERDEV_PEER_COMM" || fail "R1: sync peer not present"
+  espctl_on r2 show redundancy | grep -q "Sync state: in sync" || fail "R2: replica not in sync"
+fi
 
 # 3 + 4. Ping at 10/s, fail R1 after 3 s, count.
 # -c, not -w: ping -w stops at the first ICMP error (R1's kernel answers "net unreachable"
@@ -102,8 +144,8 @@ wait "$PING" || true
 
 read -r SENT LOST OUTAGE_PINGS LAST < <(ha_ping_stats "$TOPO_DIR/ping.log")
 OUTAGE_MS=$((OUTAGE_PINGS * 100))
-echo "MEASURED ($SCENARIO, stateless, HSRP hello 3 s hold 10 s): $LOST of $SENT pings lost at 10/s," \
-     "longest outage $OUTAGE_PINGS pings = ${OUTAGE_MS} ms (reference: 39 pings at 2 s = ~78 s)"
+echo "MEASURED ($SCENARIO, $MODE, HSRP hello 3 s hold 10 s): $LOST of $SENT pings lost at 10/s," \
+     "longest outage $OUTAGE_PINGS pings = ${OUTAGE_MS} ms (reference: $([ -n "$STATEFUL" ] && echo "13 pings at 2 s = ~26 s" || echo "39 pings at 2 s = ~78 s"))"
 [ "$LAST" -ge $((SENT - 3)) ] || fail "traffic did not flow at the end (last reply icmp_seq $LAST of $SENT)"
 # Bound: the hold time (10 s) + Main and Quick Mode + slack, far under the reference's 78 s.
 [ "$OUTAGE_MS" -le 16000 ] || fail "outage ${OUTAGE_MS} ms > 16000 ms"
@@ -114,7 +156,22 @@ in_ns r2 ip -4 addr show dev lan0 | grep -q "$VIP_IN/" || fail "R2 does not hold
 echo "--- r2: show standby brief"; espctl_on r2 show standby brief
 espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 +100 +P +Active +local " || fail "R2 show standby brief: 199 not Active local"
 espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" || fail "R2 has no IPsec SA"
-espctl_on r2 show crypto isakmp sa | grep -q "QM_IDLE" || fail "R2 has no ISAKMP SA"
+if [ -n "$STATEFUL" ]; then
+  # R2 carries on with R1's SAs: the SPIs R1 had are R2's now.
+  SPIS_AFTER=$(spi_of r2)
+  echo "outbound SPI before (R1): $SPIS_BEFORE, after (R2): $SPIS_AFTER"
+  [ "$SPIS_AFTER" = "$SPIS_BEFORE" ] || fail "R2 did not continue with R1's SAs (SPIs $SPIS_BEFORE -> $SPIS_AFTER)"
+  grep -q "HA takeover on 19.26.116.141: [1-9][0-9]* IPsec SA pairs installed from the replica" "$TOPO_DIR/r2.log" \
+    || fail "R2 did not install the replica"
+  # ... and the ISAKMP SA: R2 answers R3's DPD, R3 never renegotiates nor gives up on the VIP.
+  grep -q "HA takeover on 19.26.116.141: 1 ISAKMP SAs adopted" "$TOPO_DIR/r2.log" || fail "R2 did not adopt the ISAKMP SA"
+  espctl_on r2 show crypto isakmp sa | grep -Eq "QM_IDLE +[0-9]+ ACTIVE" || fail "R2 shows no adopted ISAKMP SA"
+  [ "$(grep -c "SA has been authenticated" "$TOPO_DIR/r3.log")" = 1 ] || fail "R3 negotiated Main Mode again"
+  grep -q "did not answer DPD" "$TOPO_DIR/r3.log" && fail "R3's DPD gave up on the VIP after the takeover"
+  espctl_on r2 show crypto sa-table
+else
+  espctl_on r2 show crypto isakmp sa | grep -q "QM_IDLE" || fail "R2 has no ISAKMP SA"
+fi
 if [ "$SCENARIO" = track ]; then
   espctl_on r1 show standby brief
   espctl_on r1 show standby brief | grep -Eq "^Gi0/0 +199 +95 +P +(Standby|Speak) " \
@@ -124,4 +181,4 @@ if [ "$SCENARIO" = track ]; then
   espctl_on r1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
   espctl_on r1 show crypto isakmp sa | grep -q "QM_IDLE" && fail "R1 kept its ISAKMP SA"
 fi
-echo "PASS: $SCENARIO: R2 Active ${T_ACTIVE} ms after the failure; $LOST pings lost, outage ${OUTAGE_MS} ms"
+echo "PASS: $SCENARIO ($MODE): R2 Active ${T_ACTIVE} ms after the failure; $LOST pings lost, outage ${OUTAGE_MS} ms"
