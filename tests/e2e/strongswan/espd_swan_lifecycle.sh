@@ -14,6 +14,9 @@
 #                   lifetime kilobytes 2560`) under a fast ping: new SPIs, no ping lost.
 #   rekey-swan      strongSwan rekeys its CHILD_SA at 20 s (life 40 s) under a ping: new SPIs
 #                   on both, no ping lost, espd deletes the old pair on strongSwan's DELETE.
+#   reauth-swan     strongSwan reauthenticates (IKEv1 has no phase-1 rekey; reauth_time 20s):
+#                   a new ISAKMP SA in espd, the IPsec SAs kept (both sides move them), no
+#                   ping lost.
 #   natt-keepalive  `crypto isakmp nat keepalive 5` (IOS minimum): a capture of the outside link shows
 #                   espd's NAT keepalives (UDP 4500, one byte 0xFF, RFC 3948 2.3) every 5 s.
 # Usage: espd_swan_lifecycle.sh --scenario NAME [--build DIR]
@@ -28,8 +31,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 --scenario NAME [--build DIR]" >&2; exit 2 ;;
   esac
 done
-case $SCENARIO in aggressive | dpd-swan-dies | dpd-espd-dies | dpd-espd-restart | rekey-espd | rekey-swan | natt-keepalive) ;;
-  *) echo "scenario: aggressive|dpd-swan-dies|dpd-espd-dies|dpd-espd-restart|rekey-espd|rekey-swan|natt-keepalive" >&2
+case $SCENARIO in aggressive | dpd-swan-dies | dpd-espd-dies | dpd-espd-restart | rekey-espd | rekey-swan | reauth-swan | natt-keepalive) ;;
+  *) echo "scenario: aggressive|dpd-swan-dies|dpd-espd-dies|dpd-espd-restart|rekey-espd|rekey-swan|reauth-swan|natt-keepalive" >&2
      exit 2 ;;
 esac
 
@@ -68,6 +71,7 @@ case $SCENARIO in
     SW_EXTRA=(--life 40s --rekey 20s)
     # strongSwan keeps a rekeyed IKEv1 CHILD_SA until it expires unless told to delete it.
     export SW_CHARON_EXTRA="delete_rekeyed = yes" ;;
+  reauth-swan) SW_EXTRA=(--reauth 20s) ;;
   natt-keepalive) ESPD_SED=('s/^crypto isakmp nat keepalive 20$/crypto isakmp nat keepalive 5/') ;;
 esac
 sw_espd_start "esp-aes 256 esp-sha256-hmac" "$PSK" "${ESPD_SED[@]}" || fail "espd"
@@ -180,6 +184,23 @@ rekey-swan)
   [ "${IN2,,}" = "${NEW,,}" ] || fail "strongSwan in $IN2 is not espd's outbound 0x$NEW"
   sw_espctl show crypto ipsec sa | grep -q "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD after strongSwan's DELETE"
   sw_log "PASS rekey-swan: strongSwan rekeyed at 20 s, espd 0x$OLD -> 0x$NEW, 150/150 pings" ;;
+
+reauth-swan)
+  # strongSwan 5.9 reauthenticates IKEv1 by a new Main Mode, moves its CHILD_SAs to the new
+  # IKE_SA and deletes the old one (ISAKMP DELETE only): espd must follow the same way.
+  OLD=$(espd_out_spi) CONN=$(sw_espctl show crypto isakmp sa | awk '/QM_IDLE/ {print $4; exit}')
+  COOKIES=$(sw_ike_cookies gw1)
+  sw_in h1 ping -n -q -c 150 -i 0.2 -W 2 $SW_H2 >"$SW_DIR/ping-reauth.log" 2>&1 || true
+  NEWC=$(sw_ike_cookies gw1)
+  [ -n "$NEWC" ] && [ "$NEWC" != "$COOKIES" ] || fail "strongSwan did not reauthenticate"
+  isakmp=$(sw_espctl show crypto isakmp sa)
+  [ "$(grep -c QM_IDLE <<<"$isakmp" || true)" = 1 ] || { echo "$isakmp" >&2; fail "espd does not have exactly one ISAKMP SA"; }
+  NEWCONN=$(awk '/QM_IDLE/ {print $4; exit}' <<<"$isakmp")
+  [ "$NEWCONN" != "$CONN" ] || fail "espd's ISAKMP SA is still conn-id $CONN"
+  [ "$(espd_out_spi)" = "$OLD" ] || fail "espd's IPsec SA changed (0x$OLD -> 0x$(espd_out_spi)); strongSwan kept its CHILD_SA"
+  [ "$(sw_spis gw1)" = "$SW_IN $SW_OUT" ] || fail "strongSwan's SPIs changed: $(sw_spis gw1)"
+  [ "$(received "$SW_DIR/ping-reauth.log")" = 150 ] || fail "pings lost across the reauthentication: $(grep received "$SW_DIR/ping-reauth.log")"
+  sw_log "PASS reauth-swan: ISAKMP conn-id $CONN -> $NEWCONN, IPsec SAs kept (0x$OLD), 150/150 pings" ;;
 
 natt-keepalive)
   sleep 16

@@ -182,20 +182,20 @@ sw_swanctl() {
 
 # sw_conn GW [--name N] --local A --remote A --local-ts NET --remote-ts NET --psk K
 #         [--ike P] [--esp P] [--role initiator|responder|trap] [--dpd 10s] [--life 3600s]
-#         [--rekey SECONDS] [--aggressive yes|no] [--dpd-action clear|restart]
+#         [--rekey SECONDS] [--reauth SECONDS] [--aggressive yes|no] [--dpd-action clear|restart]
 # Writes GW's swanctl.conf (IKEv1 Main Mode, PSK, ids = outside addresses, encap = yes
 # because libipsec only does UDP-encapsulated ESP) and loads it. role initiator =
 # start_action start (initiates on load); trap = on traffic; responder = waits.
 sw_conn() {
   local gw=$1; shift
   local name=ref local="" remote="" lts="" rts="" psk="" ike=aes256-sha256-modp2048
-  local esp=aes256-sha256-modp2048 role=responder dpd=10s life=3600s rekey="" aggressive=no dpd_action=clear
+  local esp=aes256-sha256-modp2048 role=responder dpd=10s life=3600s rekey="" reauth="" aggressive=no dpd_action=clear
   while [ $# -gt 0 ]; do
     case $1 in
       --name) name=$2 ;; --local) local=$2 ;; --remote) remote=$2 ;;
       --local-ts) lts=$2 ;; --remote-ts) rts=$2 ;; --psk) psk=$2 ;;
       --ike) ike=$2 ;; --esp) esp=$2 ;; --role) role=$2 ;; --dpd) dpd=$2 ;; --life) life=$2 ;;
-      --rekey) rekey=$2 ;; --aggressive) aggressive=$2 ;; --dpd-action) dpd_action=$2 ;;
+      --rekey) rekey=$2 ;; --reauth) reauth=$2 ;; --aggressive) aggressive=$2 ;; --dpd-action) dpd_action=$2 ;;
       *) sw_log "sw_conn: unknown option $1"; return 2 ;;
     esac
     shift 2
@@ -214,7 +214,9 @@ connections {
     local_addrs = $local
     remote_addrs = $remote
     proposals = $ike
-    dpd_delay = $dpd
+    dpd_delay = $dpd${reauth:+
+    reauth_time = $reauth
+    rand_time = 0s}
     local { auth = psk
             id = $local }
     remote { auth = psk
