@@ -3,6 +3,8 @@
 // retransmitted requests with the stored response, enforces the half-open caps and
 // message-ID uniqueness, and reports SAs to install/remove. Deadlines go through
 // IkeTimers; sockets are the caller's (datagrams in and out, non-ESP marker already off).
+// The implementation is split by concern: ike_sa_manager.cpp (core, views), ike_dispatch.cpp
+// (receive/send), ike_phase1_lifecycle.cpp, ike_phase2_lifecycle.cpp, ike_ha_snapshot.cpp.
 #pragma once
 
 #include <functional>
