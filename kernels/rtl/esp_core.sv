@@ -93,6 +93,7 @@ module esp_core #(
     CmplDma
   } state_e;
   state_e state_q;
+  state_e state_d;
 
   // ---------------------------------------------------------------------------------------
   // Memories and engines
@@ -102,6 +103,7 @@ module esp_core #(
   logic [4:0]                    rp_word;
   esp_kernel_pkg::rec_t          rec_wdata, rec_rdata;
   logic [esp_kernel_pkg::KeyBits-1:0] key_wdata, key_rdata, key_q;
+  logic [esp_kernel_pkg::KeyBits-1:0] key_d;
   logic [127:0]                  rp_wdata, rp_rdata;
   esp_sa_table #(
     .SaCapacity(SaCapacity)
@@ -246,11 +248,19 @@ module esp_core #(
   // ---------------------------------------------------------------------------------------
   // Job framers
   // ---------------------------------------------------------------------------------------
-  logic         step2_q;     // the pass's second step (inbound finalize)
-  logic [15:0]  lk_slot_q;   // the slot an inbound look-up found
+  logic         step2_q;
+  logic step2_d;     // the pass's second step (inbound finalize)
+  logic [15:0]  lk_slot_q;
+  logic [15:0] lk_slot_d;   // the slot an inbound look-up found
   logic [63:0]  job_buf_q;
+  logic [63:0] job_buf_d;
   logic [15:0]  job_off_q, job_len_q, job_cap_q, job_sa_q;
+  logic [15:0] job_sa_d;
+  logic [15:0] job_cap_d;
+  logic [15:0] job_len_d;
+  logic [15:0] job_off_d;
   logic         job_in_q;
+  logic job_in_d;
   logic         out_start, out_done, in_start, in_done, in_pending;
   esp_kernel_pkg::result_t out_res, in_res;
   esp_kernel_pkg::ev_t     out_ev, in_ev;
@@ -334,18 +344,43 @@ module esp_core #(
   logic [111:0]            view_arr [esp_kernel_pkg::JobsPerPass];
   logic [31:0]             cookie_arr [esp_kernel_pkg::JobsPerPass];
   logic [esp_kernel_pkg::JobsPerPass-1:0] pend_q;
+  logic [esp_kernel_pkg::JobsPerPass-1:0] pend_d;
+  logic                    res_we, view_we, cookie_we;
+  esp_kernel_pkg::result_t res_wdata;
+  // Per-job memories of the pass, written by the sequencer at job i.
+  always_ff @(posedge clk_i) begin
+    if (res_we) res_arr[i_q[5:0]] <= res_wdata;
+    if (view_we) view_arr[i_q[5:0]] <= in_view;
+    if (cookie_we) cookie_arr[i_q[5:0]] <= d_cookie;
+  end
   logic [6:0]   n_q, i_q;
+  logic [6:0] i_d;
+  logic [6:0] n_d;
   logic         issued_q, started_q, aes256_q;
+  logic started_d;
+  logic aes256_d;
+  logic issued_d;
   logic [31:0]  desc_head_q, cmpl_tail_q;
-  logic [15:0]  cur_sa_q;      // the SA the running job uses
+  logic [31:0] cmpl_tail_d;
+  logic [31:0] desc_head_d;
+  logic [15:0]  cur_sa_q;
+  logic [15:0] cur_sa_d;      // the SA the running job uses
   logic [1:0]   op_q;
-  logic [15:0]  idx_q;         // sa_cmd slot / reset sweep index
+  logic [1:0] op_d;
+  logic [15:0]  idx_q;
+  logic [15:0] idx_d;         // sa_cmd slot / reset sweep index
   logic [5:0]   word_q;
-  logic [31:0]  old_spi_q;     // the SPI of the record a sa_cmd replaces
+  logic [5:0] word_d;
+  logic [31:0]  old_spi_q;
+  logic [31:0] old_spi_d;     // the SPI of the record a sa_cmd replaces
   esp_kernel_pkg::ev_t  ev_q;
+  esp_kernel_pkg::ev_t ev_d;
   logic [1:0]   ev_step_q;
+  logic [1:0] ev_step_d;
   logic [127:0] c0_q;
+  logic [127:0] c0_d;
   logic [1:0]   lk_state_q;
+  logic [1:0] lk_state_d;
 
   logic [31:0] posted, jobs_ready;
   assign posted = desc_tail_i - desc_head_q;
@@ -364,21 +399,38 @@ module esp_core #(
   logic              ev_push;
   logic [31:0]       ev_word;
   logic [31:0]       ev_data_q;
+  logic              ev_clear, ev_do_push, ev_do_pop;
+  logic [EvBits-1:0] ev_head_d;
+  logic [EvBits:0]   ev_count_d;
+  logic [31:0]       ev_data_d, ev_rd;
+  assign ev_clear   = state_q == RstSpi && spi_done;
+  assign ev_do_push = ev_push && ev_count_q != (EvBits + 1)'(EvDepth);  // full: dropped
+  assign ev_do_pop  = ev_pop_i && ev_count_q != 0;
+  always_comb begin
+    ev_head_d  = ev_head_q + (ev_do_pop ? EvBits'(1) : '0);
+    ev_count_d = ev_count_q + (ev_do_push ? (EvBits + 1)'(1) : '0)
+                            - (ev_do_pop ? (EvBits + 1)'(1) : '0);
+    ev_data_d  = ev_pop_i ? (ev_do_pop ? ev_rd : 32'd0) : ev_data_q;
+    if (ev_clear) begin
+      ev_head_d  = '0;
+      ev_count_d = '0;
+      ev_data_d  = '0;
+    end
+  end
   always_ff @(posedge clk_i) begin
-    if (!rst_ni || (state_q == RstSpi && spi_done)) begin
+    if (!rst_ni) begin
       ev_head_q  <= '0;
       ev_count_q <= '0;
       ev_data_q  <= '0;
     end else begin
-      if (ev_push && ev_count_q != (EvBits + 1)'(EvDepth)) begin
-        ev_mem[EvBits'(ev_head_q + EvBits'(ev_count_q))] <= ev_word;
-      end
-      if (ev_pop_i) ev_data_q <= (ev_count_q != 0) ? ev_mem[ev_head_q] : 32'd0;
-      if (ev_pop_i && ev_count_q != 0) ev_head_q <= ev_head_q + 1'b1;
-      ev_count_q <= ev_count_q
-                    + ((ev_push && ev_count_q != (EvBits + 1)'(EvDepth)) ? (EvBits + 1)'(1) : '0)
-                    - ((ev_pop_i && ev_count_q != 0) ? (EvBits + 1)'(1) : '0);
+      ev_head_q  <= ev_head_d;
+      ev_count_q <= ev_count_d;
+      ev_data_q  <= ev_data_d;
     end
+  end
+  assign ev_rd = ev_mem[ev_head_q];
+  always_ff @(posedge clk_i) begin
+    if (ev_do_push) ev_mem[EvBits'(ev_head_q + EvBits'(ev_count_q))] <= ev_word;
   end
   assign ev_data_o  = ev_data_q;
   assign ev_count_o = {{(31 - EvBits){1'b0}}, ev_count_q};
@@ -460,6 +512,280 @@ module esp_core #(
   // ---------------------------------------------------------------------------------------
   // Sequencer
   // ---------------------------------------------------------------------------------------
+  always_comb begin
+    desc_head_d = desc_head_q;
+    cmpl_tail_d = cmpl_tail_q;
+    issued_d = issued_q;
+    idx_d = idx_q;
+    state_d = state_q;
+    op_d = op_q;
+    n_d = n_q;
+    i_d = i_q;
+    key_d = key_q;
+    old_spi_d = old_spi_q;
+    word_d = word_q;
+    aes256_d = aes256_q;
+    step2_d = step2_q;
+    pend_d = pend_q;
+    started_d = started_q;
+    lk_state_d = lk_state_q;
+    c0_d = c0_q;
+    job_buf_d = job_buf_q;
+    job_off_d = job_off_q;
+    job_len_d = job_len_q;
+    job_cap_d = job_cap_q;
+    job_in_d = job_in_q;
+    job_sa_d = job_sa_q;
+    cur_sa_d = cur_sa_q;
+    lk_slot_d = lk_slot_q;
+    ev_d = ev_q;
+    ev_step_d = ev_step_q;
+
+    res_we    = 1'b0;
+    res_wdata = job_in_q ? in_res : out_res;
+    view_we   = 1'b0;
+    cookie_we = 1'b0;
+    if (ring_reset_i) begin
+      desc_head_d = '0;
+      cmpl_tail_d = '0;
+    end
+    unique case (state_q)
+      Idle: begin
+        issued_d = 1'b0;
+        if (soft_reset_i) begin
+          idx_d = '0;
+          state_d = RstSweep;
+        end else if (sa_cmd_i) begin
+          op_d = sa_op_i;
+          idx_d = sa_index_i[15:0];
+          state_d = (sa_index_i >= SaCapacity || sa_op_i == 2'd0) ? CmdDone : SaRead;
+        end else if (enable_i && ring_size_i != 0 && jobs_ready != 0) begin
+          n_d = 7'(jobs_ready);
+          i_d = '0;
+          state_d = Fetch;
+        end
+      end
+      // ---------------- soft reset: every slot, the SPI index, the events ----------------
+      RstSweep: begin
+        idx_d = idx_q + 16'd1;
+        if (idx_q == 16'(SaCapacity - 1)) state_d = RstSpi;
+      end
+      RstSpi: begin
+        issued_d = 1'b1;
+        if (spi_done) begin
+          desc_head_d = '0;
+          cmpl_tail_d = '0;
+          key_d = '0;
+          state_d = CmdDone;
+        end
+      end
+      CmdDone: state_d = Idle;
+      // ---------------- sa_cmd ----------------
+      SaRead: state_d = SaDispatch;
+      SaDispatch: begin
+        old_spi_d = rec_rdata[32 * esp_reg_pkg::SaWordSpi +: 32];
+        issued_d = 1'b0;
+        key_d = '0;
+        if (op_q == 2'd2) begin
+          state_d = CmdDone;
+        end else if (rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] &&
+                     rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
+          state_d = SaFindOld;
+        end else begin
+          word_d = '0;
+          state_d = (op_q == 2'd1) ? SaExpand : SaReplay;
+        end
+      end
+      SaFindOld: begin  // the old SPI leaves the index only if it points here
+        issued_d = 1'b1;
+        if (spi_done) begin
+          issued_d = 1'b0;
+          word_d = '0;
+          if (spi_found && spi_slot == idx_q) state_d = SaEraseOld;
+          else state_d = (op_q == 2'd1) ? SaExpand : SaReplay;
+        end
+      end
+      SaEraseOld: begin
+        issued_d = 1'b1;
+        if (spi_done) begin
+          issued_d = 1'b0;
+          state_d = (op_q == 2'd1) ? SaExpand : SaReplay;
+        end
+      end
+      SaExpand: begin
+        issued_d = 1'b1;
+        aes256_d = stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+        if (ke_valid) key_d[640 + 128 * ke_idx +: 128] = ke_rk;
+        if (ke_done) begin
+          issued_d = 1'b0;
+          state_d = SaH;
+        end
+      end
+      SaH: begin  // GHASH subkey H = AES_K(0^128)
+        issued_d = 1'b1;
+        key_d[256 +: 256] = {stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 1) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 3) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 5) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 7) +: 32]};
+        key_d[0 +: 256] = {stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 1) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 3) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 5) +: 32],
+                              stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 7) +: 32]};
+        if (crypt_done) begin
+          key_d[512 +: 128] = crypt_result;
+          word_d = '0;
+          state_d = SaReplay;
+        end
+      end
+      SaReplay: begin  // 32 bitmap words
+        word_d = word_q + 6'd1;
+        if (word_q == 6'd31) begin
+          issued_d = 1'b0;
+          state_d = (op_q == 2'd1) ? SaIndex : SaWrite;
+        end
+      end
+      SaIndex: begin
+        issued_d = 1'b1;
+        if (!new_valid_in || spi_done) state_d = SaWrite;
+      end
+      SaWrite: begin
+        key_d = '0;  // the secrets now live in the table only
+        state_d = CmdDone;
+      end
+      // ---------------- pass: fetch the descriptors ----------------
+      Fetch: begin
+        issued_d = 1'b1;
+        if (dma_done) begin
+          issued_d = 1'b0;
+          desc_head_d = desc_head_q + 32'd1;
+          i_d = i_q + 7'd1;
+          if (i_q + 7'd1 == n_q) begin
+            i_d = '0;
+            step2_d = 1'b0;
+            pend_d = '0;
+            state_d = JobNext;
+          end
+        end
+      end
+      JobNext: begin
+        started_d = 1'b0;
+        lk_state_d = '0;
+        if (i_q == n_q) begin
+          i_d = '0;
+          if (!step2_q) step2_d = 1'b1;
+          else state_d = CmplNext;
+        end else if (step2_q && !pend_q[i_q[5:0]]) begin
+          i_d = i_q + 7'd1;
+        end else begin
+          state_d = JobRead0;
+        end
+      end
+      JobRead0: state_d = JobRead1;
+      JobRead1: begin
+        c0_d = buf_rd;
+        state_d = JobParse;
+      end
+      JobParse: begin
+        job_buf_d = {esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
+                      esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)};
+        job_off_d = d_off_len[31:16];
+        job_len_d = d_off_len[15:0];
+        job_cap_d = d_cap_flags[31:16];
+        job_in_d = d_cap_flags[0];
+        job_sa_d = d_sa[15:0];
+        cookie_we = 1'b1;
+        if (step2_q) begin
+          cur_sa_d = view_arr[i_q[5:0]][111:96];
+          state_d = JobSaRead;
+        end else if (d_cap_flags[0]) begin
+          state_d = JobRun;
+        end else if (d_sa >= SaCapacity) begin
+          res_we    = 1'b1;
+          res_wdata = {8'(esp_reg_pkg::StatusBadSa), 16'hFFFF, d_off_len[31:16],
+                       d_off_len[15:0], 64'd0, 1'b0};  // result_t, no SA  // result_t, no SA
+          i_d = i_q + 7'd1;
+          state_d = JobNext;
+        end else begin
+          cur_sa_d = d_sa[15:0];
+          state_d = JobSaRead;
+        end
+      end
+      JobSaRead: state_d = JobSaWait;
+      JobSaWait: begin
+        key_d = key_rdata;
+        aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+        state_d = JobRun;
+      end
+      JobRun: begin
+        started_d = 1'b1;
+        // Inbound prepare: SPI look-up, then the SA's record and secrets.
+        unique case (lk_state_q)
+          2'd0: if (in_lookup) lk_state_d = 2'd1;
+          2'd1: begin
+            if (spi_done) begin
+              lk_slot_d = spi_slot;
+              cur_sa_d = spi_slot;
+              lk_state_d = spi_found ? 2'd2 : 2'd3;
+            end
+          end
+          2'd2: lk_state_d = 2'd3;  // record and secrets read this clock
+          default: begin
+            if (lk_state_q == 2'd3 && spi_found) begin
+              key_d = key_rdata;
+              aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+            end
+            lk_state_d = 2'd0;
+          end
+        endcase
+        if (job_in_q ? in_done : out_done) state_d = JobEnd;
+      end
+      JobEnd: begin
+        ev_d = job_in_q ? in_ev : out_ev;
+        ev_step_d = '0;
+        if (job_in_q && !step2_q && in_pending) begin
+          pend_d[i_q[5:0]] = 1'b1;
+          view_we = 1'b1;
+        end else begin
+          res_we    = 1'b1;
+          res_wdata = job_in_q ? in_res : out_res;
+        end
+        state_d = EvPush;
+      end
+      EvPush: begin
+        ev_step_d = ev_step_q + 2'd1;
+        if (ev_step_q == 2'd2) begin
+          i_d = i_q + 7'd1;
+          key_d = '0;
+          state_d = JobNext;
+        end
+      end
+      // ---------------- completions, in descriptor order ----------------
+      CmplNext: begin
+        issued_d = 1'b0;
+        if (i_q == n_q) state_d = Idle;
+        else state_d = r_i.seq_valid ? CmplSeqHi : CmplWrite;
+      end
+      CmplSeqHi: state_d = CmplSeqHiDma;
+      CmplSeqHiDma: begin
+        issued_d = 1'b1;
+        if (dma_done) begin
+          issued_d = 1'b0;
+          state_d = CmplWrite;
+        end
+      end
+      CmplWrite: state_d = CmplDma;
+      CmplDma: begin
+        issued_d = 1'b1;
+        if (dma_done) begin
+          cmpl_tail_d = cmpl_tail_q + 32'd1;
+          i_d = i_q + 7'd1;
+          state_d = CmplNext;
+        end
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q     <= Idle;
@@ -468,244 +794,37 @@ module esp_core #(
       lk_state_q  <= '0;
       key_q       <= '0;
     end else begin
-      if (ring_reset_i) begin
-        desc_head_q <= '0;
-        cmpl_tail_q <= '0;
-      end
-      unique case (state_q)
-        Idle: begin
-          issued_q <= 1'b0;
-          if (soft_reset_i) begin
-            idx_q   <= '0;
-            state_q <= RstSweep;
-          end else if (sa_cmd_i) begin
-            op_q    <= sa_op_i;
-            idx_q   <= sa_index_i[15:0];
-            state_q <= (sa_index_i >= SaCapacity || sa_op_i == 2'd0) ? CmdDone : SaRead;
-          end else if (enable_i && ring_size_i != 0 && jobs_ready != 0) begin
-            n_q     <= 7'(jobs_ready);
-            i_q     <= '0;
-            state_q <= Fetch;
-          end
-        end
-        // ---------------- soft reset: every slot, the SPI index, the events ----------------
-        RstSweep: begin
-          idx_q <= idx_q + 16'd1;
-          if (idx_q == 16'(SaCapacity - 1)) state_q <= RstSpi;
-        end
-        RstSpi: begin
-          issued_q <= 1'b1;
-          if (spi_done) begin
-            desc_head_q <= '0;
-            cmpl_tail_q <= '0;
-            key_q       <= '0;
-            state_q     <= CmdDone;
-          end
-        end
-        CmdDone: state_q <= Idle;
-        // ---------------- sa_cmd ----------------
-        SaRead: state_q <= SaDispatch;
-        SaDispatch: begin
-          old_spi_q <= rec_rdata[32 * esp_reg_pkg::SaWordSpi +: 32];
-          issued_q <= 1'b0;
-          key_q    <= '0;
-          if (op_q == 2'd2) begin
-            state_q <= CmdDone;
-          end else if (rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] &&
-                       rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
-            state_q <= SaFindOld;
-          end else begin
-            word_q  <= '0;
-            state_q <= (op_q == 2'd1) ? SaExpand : SaReplay;
-          end
-        end
-        SaFindOld: begin  // the old SPI leaves the index only if it points here
-          issued_q <= 1'b1;
-          if (spi_done) begin
-            issued_q <= 1'b0;
-            word_q   <= '0;
-            if (spi_found && spi_slot == idx_q) state_q <= SaEraseOld;
-            else state_q <= (op_q == 2'd1) ? SaExpand : SaReplay;
-          end
-        end
-        SaEraseOld: begin
-          issued_q <= 1'b1;
-          if (spi_done) begin
-            issued_q <= 1'b0;
-            state_q  <= (op_q == 2'd1) ? SaExpand : SaReplay;
-          end
-        end
-        SaExpand: begin
-          issued_q <= 1'b1;
-          aes256_q <= stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
-          if (ke_valid) key_q[640 + 128 * ke_idx +: 128] <= ke_rk;
-          if (ke_done) begin
-            issued_q <= 1'b0;
-            state_q  <= SaH;
-          end
-        end
-        SaH: begin  // GHASH subkey H = AES_K(0^128)
-          issued_q <= 1'b1;
-          key_q[256 +: 256] <= {stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 1) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 3) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 5) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthInner + 7) +: 32]};
-          key_q[0 +: 256]   <= {stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 0) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 1) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 2) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 3) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 4) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 5) +: 32],
-                                stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 7) +: 32]};
-          if (crypt_done) begin
-            key_q[512 +: 128] <= crypt_result;
-            word_q            <= '0;
-            state_q           <= SaReplay;
-          end
-        end
-        SaReplay: begin  // 32 bitmap words
-          word_q <= word_q + 6'd1;
-          if (word_q == 6'd31) begin
-            issued_q <= 1'b0;
-            state_q  <= (op_q == 2'd1) ? SaIndex : SaWrite;
-          end
-        end
-        SaIndex: begin
-          issued_q <= 1'b1;
-          if (!new_valid_in || spi_done) state_q <= SaWrite;
-        end
-        SaWrite: begin
-          key_q   <= '0;  // the secrets now live in the table only
-          state_q <= CmdDone;
-        end
-        // ---------------- pass: fetch the descriptors ----------------
-        Fetch: begin
-          issued_q <= 1'b1;
-          if (dma_done) begin
-            issued_q    <= 1'b0;
-            desc_head_q <= desc_head_q + 32'd1;
-            i_q         <= i_q + 7'd1;
-            if (i_q + 7'd1 == n_q) begin
-              i_q     <= '0;
-              step2_q <= 1'b0;
-              pend_q  <= '0;
-              state_q <= JobNext;
-            end
-          end
-        end
-        JobNext: begin
-          started_q  <= 1'b0;
-          lk_state_q <= '0;
-          if (i_q == n_q) begin
-            i_q <= '0;
-            if (!step2_q) step2_q <= 1'b1;
-            else state_q <= CmplNext;
-          end else if (step2_q && !pend_q[i_q[5:0]]) begin
-            i_q <= i_q + 7'd1;
-          end else begin
-            state_q <= JobRead0;
-          end
-        end
-        JobRead0: state_q <= JobRead1;
-        JobRead1: begin
-          c0_q <= buf_rd;
-          state_q <= JobParse;
-        end
-        JobParse: begin
-          job_buf_q <= {esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
-                        esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)};
-          job_off_q <= d_off_len[31:16];
-          job_len_q <= d_off_len[15:0];
-          job_cap_q <= d_cap_flags[31:16];
-          job_in_q  <= d_cap_flags[0];
-          job_sa_q  <= d_sa[15:0];
-          cookie_arr[i_q[5:0]] <= d_cookie;
-          if (step2_q) begin
-            cur_sa_q <= view_arr[i_q[5:0]][111:96];
-            state_q  <= JobSaRead;
-          end else if (d_cap_flags[0]) begin
-            state_q <= JobRun;
-          end else if (d_sa >= SaCapacity) begin
-            res_arr[i_q[5:0]] <= {8'(esp_reg_pkg::StatusBadSa), 16'hFFFF, d_off_len[31:16],
-                                  d_off_len[15:0], 64'd0, 1'b0};  // result_t, no SA
-            i_q     <= i_q + 7'd1;
-            state_q <= JobNext;
-          end else begin
-            cur_sa_q <= d_sa[15:0];
-            state_q  <= JobSaRead;
-          end
-        end
-        JobSaRead: state_q <= JobSaWait;
-        JobSaWait: begin
-          key_q    <= key_rdata;
-          aes256_q <= rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
-          state_q  <= JobRun;
-        end
-        JobRun: begin
-          started_q <= 1'b1;
-          // Inbound prepare: SPI look-up, then the SA's record and secrets.
-          unique case (lk_state_q)
-            2'd0: if (in_lookup) lk_state_q <= 2'd1;
-            2'd1: begin
-              if (spi_done) begin
-                lk_slot_q  <= spi_slot;
-                cur_sa_q   <= spi_slot;
-                lk_state_q <= spi_found ? 2'd2 : 2'd3;
-              end
-            end
-            2'd2: lk_state_q <= 2'd3;  // record and secrets read this clock
-            default: begin
-              if (lk_state_q == 2'd3 && spi_found) begin
-                key_q    <= key_rdata;
-                aes256_q <= rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
-              end
-              lk_state_q <= 2'd0;
-            end
-          endcase
-          if (job_in_q ? in_done : out_done) state_q <= JobEnd;
-        end
-        JobEnd: begin
-          ev_q      <= job_in_q ? in_ev : out_ev;
-          ev_step_q <= '0;
-          if (job_in_q && !step2_q && in_pending) begin
-            pend_q[i_q[5:0]]   <= 1'b1;
-            view_arr[i_q[5:0]] <= in_view;
-          end else begin
-            res_arr[i_q[5:0]] <= job_in_q ? in_res : out_res;
-          end
-          state_q <= EvPush;
-        end
-        EvPush: begin
-          ev_step_q <= ev_step_q + 2'd1;
-          if (ev_step_q == 2'd2) begin
-            i_q     <= i_q + 7'd1;
-            key_q   <= '0;
-            state_q <= JobNext;
-          end
-        end
-        // ---------------- completions, in descriptor order ----------------
-        CmplNext: begin
-          issued_q <= 1'b0;
-          if (i_q == n_q) state_q <= Idle;
-          else state_q <= r_i.seq_valid ? CmplSeqHi : CmplWrite;
-        end
-        CmplSeqHi: state_q <= CmplSeqHiDma;
-        CmplSeqHiDma: begin
-          issued_q <= 1'b1;
-          if (dma_done) begin
-            issued_q <= 1'b0;
-            state_q  <= CmplWrite;
-          end
-        end
-        CmplWrite: state_q <= CmplDma;
-        CmplDma: begin
-          issued_q <= 1'b1;
-          if (dma_done) begin
-            cmpl_tail_q <= cmpl_tail_q + 32'd1;
-            i_q         <= i_q + 7'd1;
-            state_q     <= CmplNext;
-          end
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      desc_head_q <= desc_head_d;
+      cmpl_tail_q <= cmpl_tail_d;
+      lk_state_q <= lk_state_d;
+      key_q <= key_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    issued_q <= issued_d;
+    idx_q <= idx_d;
+    op_q <= op_d;
+    n_q <= n_d;
+    i_q <= i_d;
+    old_spi_q <= old_spi_d;
+    word_q <= word_d;
+    aes256_q <= aes256_d;
+    step2_q <= step2_d;
+    pend_q <= pend_d;
+    started_q <= started_d;
+    c0_q <= c0_d;
+    job_buf_q <= job_buf_d;
+    job_off_q <= job_off_d;
+    job_len_q <= job_len_d;
+    job_cap_q <= job_cap_d;
+    job_in_q <= job_in_d;
+    job_sa_q <= job_sa_d;
+    cur_sa_q <= cur_sa_d;
+    lk_slot_q <= lk_slot_d;
+    ev_q <= ev_d;
+    ev_step_q <= ev_step_d;
   end
 
   // ---------------------------------------------------------------------------------------

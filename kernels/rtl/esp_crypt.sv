@@ -33,14 +33,34 @@ module esp_crypt (
     Finish
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q;
+  logic done_d;
 
   esp_kernel_pkg::crypt_mode_e mode_q;
+
+  esp_kernel_pkg::crypt_mode_e mode_d;
   logic [127:0]  iv_q, aad_q, chain_q, ej0_q, h2_q, result_q;
+  logic [127:0] result_d;
+  logic [127:0] h2_d;
+  logic [127:0] aad_d;
+  logic [127:0] chain_d;
+  logic [127:0] iv_d;
+  logic [127:0] ej0_d;
   logic          aad12_q;
+  logic aad12_d;
   logic [AB-1:0] addr_q, len_q;
+  logic [AB-1:0] len_d;
+  logic [AB-1:0] addr_d;
   logic [15:0]   nblocks_q, issued_q, fed_q, written_q;
+  logic [15:0] written_d;
+  logic [15:0] fed_d;
+  logic [15:0] issued_d;
+  logic [15:0] nblocks_d;
   logic [1:0]    h2_wait_q;
+  logic [1:0] h2_wait_d;
   logic          aad_fed_q;
+  logic aad_fed_d;
 
   // ---------------------------------------------------------------------------------------
   // Engines
@@ -81,7 +101,6 @@ module esp_crypt (
     .block_o     (dec_block_o)
   );
 
-
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
   logic         gh_tag_unused;
@@ -107,8 +126,11 @@ module esp_crypt (
   // clock later both meet.
   // ---------------------------------------------------------------------------------------
   logic          ks_valid_q;
+  logic ks_valid_d;
   logic [127:0]  ks_q;
+  logic [127:0] ks_d;
   logic [15:0]   ks_idx_q;
+  logic [15:0] ks_idx_d;
   logic [AB-1:0] ks_left;      // bytes of the packet from block ks_idx_q on
   logic [15:0]   ks_mask;
   logic [127:0]  ks_bytes_mask, ks_out;
@@ -126,7 +148,9 @@ module esp_crypt (
 
   // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
   logic dec_feed_q;
+  logic dec_feed_d;
   logic [15:0] dec_idx_q;
+  logic [15:0] dec_idx_d;
 
   always_comb begin
     enc_valid_i = 1'b0;
@@ -209,104 +233,159 @@ module esp_crypt (
     end
   end
 
+  always_comb begin
+    done_d = done_q;
+    ks_valid_d = ks_valid_q;
+    ks_d = ks_q;
+    ks_idx_d = ks_idx_q;
+    dec_feed_d = dec_feed_q;
+    ej0_d = ej0_q;
+    mode_d = mode_q;
+    iv_d = iv_q;
+    chain_d = chain_q;
+    aad_d = aad_q;
+    aad12_d = aad12_q;
+    addr_d = addr_q;
+    len_d = len_q;
+    nblocks_d = nblocks_q;
+    issued_d = issued_q;
+    fed_d = fed_q;
+    written_d = written_q;
+    h2_wait_d = h2_wait_q;
+    aad_fed_d = aad_fed_q;
+    state_d = state_q;
+    h2_d = h2_q;
+    result_d = result_q;
+    dec_idx_d = dec_idx_q;
+
+    done_d = 1'b0;
+    ks_valid_d = gcm && ctr_out;
+    ks_d = enc_block_o;
+    ks_idx_d = enc_tag_o[15:0];
+    dec_feed_d = 1'b0;
+    if (enc_valid_o && enc_tag_o[17:16] == KindJ0) ej0_d = enc_block_o;
+    unique case (state_q)
+      Idle: begin
+        if (req_i.start) begin
+          mode_d = req_i.mode;
+          iv_d = req_i.iv;
+          chain_d = req_i.iv;
+          aad_d = req_i.aad;
+          aad12_d = req_i.aad12;
+          addr_d = req_i.addr;
+          len_d = req_i.len;
+          nblocks_d = 16'((req_i.len + 17'd15) >> 4);
+          issued_d = '0;
+          fed_d = '0;
+          written_d = '0;
+          h2_wait_d = 2'd0;
+          aad_fed_d = 1'b0;
+          unique case (req_i.mode)
+            esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
+            esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0) ? Finish : CbcEncRead;
+            esp_kernel_pkg::CryptCbcDec: state_d = (req_i.len == 0) ? Finish : CbcDecRun;
+            default:                     state_d = EcbWait;
+          endcase
+        end
+      end
+      // H^2 for the two GHASH lanes: the GHASH of the one-block message H is H * H.
+      // E(J0) goes into the AES pipe on the way.
+      GcmH2: begin
+        if (h2_wait_q != 2'd3) h2_wait_d = h2_wait_q + 2'd1;
+        if (gh_valid_o) begin
+          h2_d = gh_out;
+          state_d = GcmRun;
+        end
+      end
+      GcmRun: begin
+        aad_fed_d = 1'b1;
+        if (ctr_issue) issued_d = issued_q + 16'd1;
+        if (ks_valid_q) fed_d = fed_q + 16'd1;
+        if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_d = GcmLens;
+      end
+      GcmLens: state_d = GcmTag;
+      GcmTag: begin
+        if (gh_valid_o) begin
+          result_d = gh_out ^ ej0_q;
+          state_d = Finish;
+        end
+      end
+      CbcEncRead: state_d = CbcEncFeed;
+      CbcEncFeed: state_d = CbcEncWait;
+      CbcEncWait: begin
+        if (enc_valid_o) begin
+          chain_d = enc_block_o;
+          written_d = written_q + 16'd1;
+          state_d = (written_q + 16'd1 == nblocks_q) ? Finish : CbcEncRead;
+        end
+      end
+      CbcDecRun: begin
+        if (issued_q != nblocks_q) begin
+          issued_d = issued_q + 16'd1;
+          dec_feed_d = 1'b1;
+          dec_idx_d = issued_q;
+        end
+        if (dec_feed_q) chain_d = buf_rd_data_i;  // the ciphertext before the next block
+        if (dec_valid_o) begin
+          written_d = written_q + 16'd1;
+          if (written_q + 16'd1 == nblocks_q) state_d = Finish;
+        end
+      end
+      EcbWait: begin
+        if (enc_valid_o) begin
+          result_d = enc_block_o;
+          state_d = Finish;
+        end
+      end
+      Finish: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q    <= Idle;
-      done_o     <= 1'b0;
+      done_q     <= 1'b0;
       ks_valid_q <= 1'b0;
       dec_feed_q <= 1'b0;
     end else begin
-      done_o     <= 1'b0;
-      ks_valid_q <= gcm && ctr_out;
-      ks_q       <= enc_block_o;
-      ks_idx_q   <= enc_tag_o[15:0];
-      dec_feed_q <= 1'b0;
-      if (enc_valid_o && enc_tag_o[17:16] == KindJ0) ej0_q <= enc_block_o;
-      unique case (state_q)
-        Idle: begin
-          if (req_i.start) begin
-            mode_q    <= req_i.mode;
-            iv_q      <= req_i.iv;
-            chain_q   <= req_i.iv;
-            aad_q     <= req_i.aad;
-            aad12_q   <= req_i.aad12;
-            addr_q    <= req_i.addr;
-            len_q     <= req_i.len;
-            nblocks_q <= 16'((req_i.len + 17'd15) >> 4);
-            issued_q  <= '0;
-            fed_q     <= '0;
-            written_q <= '0;
-            h2_wait_q <= 2'd0;
-            aad_fed_q <= 1'b0;
-            unique case (req_i.mode)
-              esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_q <= GcmH2;
-              esp_kernel_pkg::CryptCbcEnc: state_q <= (req_i.len == 0) ? Finish : CbcEncRead;
-              esp_kernel_pkg::CryptCbcDec: state_q <= (req_i.len == 0) ? Finish : CbcDecRun;
-              default:                     state_q <= EcbWait;
-            endcase
-          end
-        end
-        // H^2 for the two GHASH lanes: the GHASH of the one-block message H is H * H.
-        // E(J0) goes into the AES pipe on the way.
-        GcmH2: begin
-          if (h2_wait_q != 2'd3) h2_wait_q <= h2_wait_q + 2'd1;
-          if (gh_valid_o) begin
-            h2_q    <= gh_out;
-            state_q <= GcmRun;
-          end
-        end
-        GcmRun: begin
-          aad_fed_q <= 1'b1;
-          if (ctr_issue) issued_q <= issued_q + 16'd1;
-          if (ks_valid_q) fed_q <= fed_q + 16'd1;
-          if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_q <= GcmLens;
-        end
-        GcmLens: state_q <= GcmTag;
-        GcmTag: begin
-          if (gh_valid_o) begin
-            result_q <= gh_out ^ ej0_q;
-            state_q  <= Finish;
-          end
-        end
-        CbcEncRead: state_q <= CbcEncFeed;
-        CbcEncFeed: state_q <= CbcEncWait;
-        CbcEncWait: begin
-          if (enc_valid_o) begin
-            chain_q   <= enc_block_o;
-            written_q <= written_q + 16'd1;
-            state_q   <= (written_q + 16'd1 == nblocks_q) ? Finish : CbcEncRead;
-          end
-        end
-        CbcDecRun: begin
-          if (issued_q != nblocks_q) begin
-            issued_q <= issued_q + 16'd1;
-            dec_feed_q <= 1'b1;
-            dec_idx_q  <= issued_q;
-          end
-          if (dec_feed_q) chain_q <= buf_rd_data_i;  // the ciphertext before the next block
-          if (dec_valid_o) begin
-            written_q <= written_q + 16'd1;
-            if (written_q + 16'd1 == nblocks_q) state_q <= Finish;
-          end
-        end
-        EcbWait: begin
-          if (enc_valid_o) begin
-            result_q <= enc_block_o;
-            state_q  <= Finish;
-          end
-        end
-        Finish: begin
-          done_o  <= 1'b1;
-          state_q <= Idle;
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
+      ks_valid_q <= ks_valid_d;
+      dec_feed_q <= dec_feed_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    ks_q <= ks_d;
+    ks_idx_q <= ks_idx_d;
+    ej0_q <= ej0_d;
+    mode_q <= mode_d;
+    iv_q <= iv_d;
+    chain_q <= chain_d;
+    aad_q <= aad_d;
+    aad12_q <= aad12_d;
+    addr_q <= addr_d;
+    len_q <= len_d;
+    nblocks_q <= nblocks_d;
+    issued_q <= issued_d;
+    fed_q <= fed_d;
+    written_q <= written_d;
+    h2_wait_q <= h2_wait_d;
+    aad_fed_q <= aad_fed_d;
+    h2_q <= h2_d;
+    result_q <= result_d;
+    dec_idx_q <= dec_idx_d;
   end
 
   assign busy_o   = state_q != Idle;
   logic unused_crypt;
   assign unused_crypt = ^{dec_tag_o[143:141], ks_idx_q[15:13], gh_tag_unused};
   assign result_o = result_q;
+
+  assign done_o = done_q;
 
 endmodule

@@ -45,11 +45,21 @@ module esp_dma (
     WriteResp
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q;
+  logic done_d;
 
-  logic [63:0]   start_q, end_q;    // byte range in device memory
-  logic [AB-1:0] laddr_q;           // local address of start_q
-  logic [63:0]   beat_q;            // aligned address of the next beat
-  logic [8:0]    left_q;            // beats left in the current burst
+  logic [63:0]   start_q, end_q;
+
+  logic [63:0] end_d;
+
+  logic [63:0] start_d;    // byte range in device memory
+  logic [AB-1:0] laddr_q;
+  logic [AB-1:0] laddr_d;           // local address of start_q
+  logic [63:0]   beat_q;
+  logic [63:0] beat_d;            // aligned address of the next beat
+  logic [8:0]    left_q;
+  logic [8:0] left_d;            // beats left in the current burst
 
   // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
   logic [63:0] beats_to_end;
@@ -83,75 +93,96 @@ module esp_dma (
 
   logic [127:0] wdata_q;
 
+  always_comb begin
+    done_d = done_q;
+    start_d = start_q;
+    end_d = end_q;
+    laddr_d = laddr_q;
+    beat_d = beat_q;
+    state_d = state_q;
+    left_d = left_q;
+
+    done_d = 1'b0;
+    unique case (state_q)
+      Idle: begin
+        if (req_i.start) begin
+          start_d = req_i.gaddr;
+          end_d = req_i.gaddr + {47'd0, req_i.len};
+          laddr_d = req_i.laddr;
+          beat_d = {req_i.gaddr[63:4], 4'd0};
+          if (req_i.len == 0) begin
+            done_d = 1'b1;
+          end else begin
+            state_d = req_i.store ? WriteAddr : ReadAddr;
+          end
+        end
+      end
+      ReadAddr: begin
+        if (m_axi_arready) begin
+          left_d = burst;
+          state_d = ReadData;
+        end
+      end
+      ReadData: begin
+        if (m_axi_rvalid) begin
+          beat_d = beat_q + 64'd16;
+          left_d = left_q - 9'd1;
+          if (m_axi_rlast || left_q == 9'd1) begin
+            if (beat_q + 64'd16 >= end_q) begin
+              state_d = Idle;
+              done_d = 1'b1;
+            end else begin
+              state_d = ReadAddr;
+            end
+          end
+        end
+      end
+      WriteAddr: begin
+        if (m_axi_awready) begin
+          left_d = burst;
+          state_d = WriteFetch;
+        end
+      end
+      WriteFetch: state_d = WriteData;  // buffer read issued this clock, data next
+      WriteData: begin
+        // The next beat's buffer read goes out with this beat's handshake, so a burst
+        // moves one beat per clock; the buffer holds its data while wready is low.
+        if (m_axi_wready) begin
+          beat_d = beat_q + 64'd16;
+          left_d = left_q - 9'd1;
+          if (left_q == 9'd1) state_d = WriteResp;
+        end
+      end
+      WriteResp: begin
+        if (m_axi_bvalid) begin
+          if (beat_q >= end_q) begin
+            state_d = Idle;
+            done_d = 1'b1;
+          end else begin
+            state_d = WriteAddr;
+          end
+        end
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Idle;
-      done_o  <= 1'b0;
+      done_q  <= 1'b0;
     end else begin
-      done_o <= 1'b0;
-      unique case (state_q)
-        Idle: begin
-          if (req_i.start) begin
-            start_q <= req_i.gaddr;
-            end_q   <= req_i.gaddr + {47'd0, req_i.len};
-            laddr_q <= req_i.laddr;
-            beat_q  <= {req_i.gaddr[63:4], 4'd0};
-            if (req_i.len == 0) begin
-              done_o <= 1'b1;
-            end else begin
-              state_q <= req_i.store ? WriteAddr : ReadAddr;
-            end
-          end
-        end
-        ReadAddr: begin
-          if (m_axi_arready) begin
-            left_q  <= burst;
-            state_q <= ReadData;
-          end
-        end
-        ReadData: begin
-          if (m_axi_rvalid) begin
-            beat_q <= beat_q + 64'd16;
-            left_q <= left_q - 9'd1;
-            if (m_axi_rlast || left_q == 9'd1) begin
-              if (beat_q + 64'd16 >= end_q) begin
-                state_q <= Idle;
-                done_o  <= 1'b1;
-              end else begin
-                state_q <= ReadAddr;
-              end
-            end
-          end
-        end
-        WriteAddr: begin
-          if (m_axi_awready) begin
-            left_q  <= burst;
-            state_q <= WriteFetch;
-          end
-        end
-        WriteFetch: state_q <= WriteData;  // buffer read issued this clock, data next
-        WriteData: begin
-          // The next beat's buffer read goes out with this beat's handshake, so a burst
-          // moves one beat per clock; the buffer holds its data while wready is low.
-          if (m_axi_wready) begin
-            beat_q  <= beat_q + 64'd16;
-            left_q  <= left_q - 9'd1;
-            if (left_q == 9'd1) state_q <= WriteResp;
-          end
-        end
-        WriteResp: begin
-          if (m_axi_bvalid) begin
-            if (beat_q >= end_q) begin
-              state_q <= Idle;
-              done_o  <= 1'b1;
-            end else begin
-              state_q <= WriteAddr;
-            end
-          end
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    start_q <= start_d;
+    end_q <= end_d;
+    laddr_q <= laddr_d;
+    beat_q <= beat_d;
+    left_q <= left_d;
   end
 
   assign wdata_q = reverse_bytes(buf_rd_data_i);
@@ -180,5 +211,7 @@ module esp_dma (
     buf_o.wr_data = reverse_bytes(m_axi_rdata);
     buf_o.wr_mask = reverse_bits16(lanes);
   end
+
+  assign done_o = done_q;
 
 endmodule

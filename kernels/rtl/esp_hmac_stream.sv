@@ -23,15 +23,31 @@ module esp_hmac_stream (
     WaitMac
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q;
+  logic done_d;
 
   logic [AB-1:0] addr_q, len_q;
+
+  logic [AB-1:0] len_d;
+
+  logic [AB-1:0] addr_d;
   logic [31:0]   msg_len_q, seq_hi_q;
+  logic [31:0] msg_len_d;
+  logic [31:0] seq_hi_d;
   logic          esn_q, sha1_q;
-  logic [31:0]   pos_q;       // message offset of the block being assembled
-  logic [2:0]    chunk_q;     // buffer reads issued for it (0..4)
-  logic          capture_q;   // a read returns this clock
+  logic sha1_d;
+  logic esn_d;
+  logic [31:0]   pos_q;
+  logic [31:0] pos_d;       // message offset of the block being assembled
+  logic [2:0]    chunk_q;
+  logic [2:0] chunk_d;     // buffer reads issued for it (0..4)
+  logic          capture_q;
+  logic capture_d;   // a read returns this clock
   logic [1:0]    cap_idx_q;
+  logic [1:0] cap_idx_d;
   logic [511:0]  blk_q;
+  logic [511:0] blk_d;
 
   logic         mac_start, block_ready, mac_valid;
   logic [511:0] block;
@@ -85,50 +101,83 @@ module esp_hmac_stream (
     end
   end
 
+  always_comb begin
+    done_d = done_q;
+    capture_d = capture_q;
+    cap_idx_d = cap_idx_q;
+    blk_d = blk_q;
+    addr_d = addr_q;
+    len_d = len_q;
+    esn_d = esn_q;
+    sha1_d = sha1_q;
+    seq_hi_d = seq_hi_q;
+    msg_len_d = msg_len_q;
+    pos_d = pos_q;
+    chunk_d = chunk_q;
+    state_d = state_q;
+
+    done_d = 1'b0;
+    capture_d = state_q == Read && chunk_q != 3'd4;
+    cap_idx_d = chunk_q[1:0];
+    if (capture_q) blk_d[511 - 128 * cap_idx_q -: 128] = buf_rd_data_i;
+    unique case (state_q)
+      Idle: begin
+        if (req_i.start) begin
+          addr_d = req_i.addr;
+          len_d = req_i.len;
+          esn_d = req_i.esn;
+          sha1_d = req_i.sha1;
+          seq_hi_d = req_i.seq_hi;
+          msg_len_d = {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
+          pos_d = '0;
+          chunk_d = '0;
+          state_d = Read;
+        end
+      end
+      Read: begin
+        if (chunk_q != 3'd4) chunk_d = chunk_q + 3'd1;
+        else if (!capture_q) state_d = Offer;
+      end
+      Offer: begin
+        if (block_ready) begin
+          pos_d = pos_q + 32'd64;
+          chunk_d = '0;
+          state_d = (pos_q + 32'd64 >= msg_len_q) ? WaitMac : Read;
+        end
+      end
+      WaitMac: begin
+        if (mac_valid) begin
+          done_d = 1'b1;
+          state_d = Idle;
+        end
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q   <= Idle;
-      done_o    <= 1'b0;
+      done_q    <= 1'b0;
       capture_q <= 1'b0;
     end else begin
-      done_o    <= 1'b0;
-      capture_q <= state_q == Read && chunk_q != 3'd4;
-      cap_idx_q <= chunk_q[1:0];
-      if (capture_q) blk_q[511 - 128 * cap_idx_q -: 128] <= buf_rd_data_i;
-      unique case (state_q)
-        Idle: begin
-          if (req_i.start) begin
-            addr_q    <= req_i.addr;
-            len_q     <= req_i.len;
-            esn_q     <= req_i.esn;
-            sha1_q    <= req_i.sha1;
-            seq_hi_q  <= req_i.seq_hi;
-            msg_len_q <= {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
-            pos_q     <= '0;
-            chunk_q   <= '0;
-            state_q   <= Read;
-          end
-        end
-        Read: begin
-          if (chunk_q != 3'd4) chunk_q <= chunk_q + 3'd1;
-          else if (!capture_q) state_q <= Offer;
-        end
-        Offer: begin
-          if (block_ready) begin
-            pos_q   <= pos_q + 32'd64;
-            chunk_q <= '0;
-            state_q <= (pos_q + 32'd64 >= msg_len_q) ? WaitMac : Read;
-          end
-        end
-        WaitMac: begin
-          if (mac_valid) begin
-            done_o  <= 1'b1;
-            state_q <= Idle;
-          end
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
+      capture_q <= capture_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    cap_idx_q <= cap_idx_d;
+    blk_q <= blk_d;
+    addr_q <= addr_d;
+    len_q <= len_d;
+    esn_q <= esn_d;
+    sha1_q <= sha1_d;
+    seq_hi_q <= seq_hi_d;
+    msg_len_q <= msg_len_d;
+    pos_q <= pos_d;
+    chunk_q <= chunk_d;
   end
 
   always_comb begin
@@ -142,5 +191,7 @@ module esp_hmac_stream (
   assign icv_o  = sha1_q ? {mac1[159:64], 32'd0} : mac[255:128];
   logic unused_mac;
   assign unused_mac = ^{mac[127:0], mac1[63:0], s256_busy, s1_busy};
+
+  assign done_o = done_q;
 
 endmodule

@@ -93,27 +93,68 @@ module esp_inbound (
     Finish
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q;
+  logic done_d;
 
   esp_kernel_pkg::rec_t    rec_q;
+
+  esp_kernel_pkg::rec_t rec_d;
   esp_kernel_pkg::result_t res_q;
+  esp_kernel_pkg::result_t res_d;
   esp_kernel_pkg::ev_t     ev_q;
+  esp_kernel_pkg::ev_t ev_d;
   logic          fin_q, issued_q, pending_q, has_sa_q;
+  logic has_sa_d;
+  logic pending_d;
+  logic issued_d;
+  logic fin_d;
   logic [63:0]   buf_q;
+  logic [63:0] buf_d;
   logic [15:0]   off_q, len_in_q, sa_q;
+  logic [15:0] sa_d;
+  logic [15:0] len_in_d;
+  logic [15:0] off_d;
   logic [127:0]  c0_q, c1_q, c2_q, icv_q, iv_q;
-  logic [31:0]   len_q;               // datagram length as parsed so far
+  logic [127:0] icv_d;
+  logic [127:0] iv_d;
+  logic [127:0] c2_d;
+  logic [127:0] c1_d;
+  logic [127:0] c0_d;
+  logic [31:0]   len_q;
+  logic [31:0] len_d;               // datagram length as parsed so far
   logic [31:0]   esp_off_q, esp_len_q;
+  logic [31:0] esp_len_d;
+  logic [31:0] esp_off_d;
   logic [63:0]   seq_q;
+  logic [63:0] seq_d;
   logic [31:0]   spi_q, seq_lo_q;
+  logic [31:0] seq_lo_d;
+  logic [31:0] spi_d;
   logic [AB-1:0] sum_addr_q, sum_end_q;
+  logic [AB-1:0] sum_end_d;
+  logic [AB-1:0] sum_addr_d;
   logic [15:0]   sum_q;
-  logic          sum_udp_q;           // the running sum is the UDP checksum (else IPv4 header)
+  logic [15:0] sum_d;
+  logic          sum_udp_q;
+  logic sum_udp_d;           // the running sum is the UDP checksum (else IPv4 header)
   logic [4:0]    word_q;
+  logic [4:0] word_d;
   logic [5:0]    words_left_q;
+  logic [5:0] words_left_d;
   logic [63:0]   top_q;
+  logic [63:0] top_d;
   logic [31:0]   pad_q, avail_q, pad_pos_q, inner_total_q, inner_ihl_q;
+  logic [31:0] inner_total_d;
+  logic [31:0] inner_ihl_d;
+  logic [31:0] pad_pos_d;
+  logic [31:0] avail_d;
+  logic [31:0] pad_d;
   logic [7:0]    nh_q;
+  logic [7:0] nh_d;
   logic          bad_q, decrypted_q;
+  logic bad_d;
+  logic decrypted_d;
 
   // SA fields.
   logic [31:0] flags, window;
@@ -240,361 +281,447 @@ module esp_inbound (
   assign first_word = 5'((rec_top[11:0] + 12'd1) >> 7);
 
   // Ends the job with a status; counter c counts it when the job has an SA.
+  // (Called from the FSM's always_comb: it sets the next state.)
   task automatic finish(input logic [7:0] status, input int unsigned c, input logic with_seq);
-    res_q.status <= status;
-    if (has_sa_q) rec_q <= esp_kernel_pkg::count(rec_q, c, 64'd1);
+    res_d.status = status;
+    if (has_sa_q) rec_d = esp_kernel_pkg::count(rec_q, c, 64'd1);
     if (with_seq) begin
-      res_q.seq       <= seq_q;
-      res_q.seq_valid <= 1'b1;
+      res_d.seq       = seq_q;
+      res_d.seq_valid = 1'b1;
     end
-    state_q <= decrypted_q ? Store : Finish;
+    state_d = decrypted_q ? Store : Finish;
   endtask
+
+  always_comb begin
+    done_d = done_q;
+    fin_d = fin_q;
+    buf_d = buf_q;
+    off_d = off_q;
+    len_in_d = len_in_q;
+    rec_d = rec_q;
+    ev_d = ev_q;
+    issued_d = issued_q;
+    pending_d = pending_q;
+    decrypted_d = decrypted_q;
+    bad_d = bad_q;
+    has_sa_d = has_sa_q;
+    sa_d = sa_q;
+    esp_off_d = esp_off_q;
+    esp_len_d = esp_len_q;
+    seq_d = seq_q;
+    res_d = res_q;
+    state_d = state_q;
+    c0_d = c0_q;
+    c1_d = c1_q;
+    c2_d = c2_q;
+    len_d = len_q;
+    sum_addr_d = sum_addr_q;
+    sum_end_d = sum_end_q;
+    sum_d = sum_q;
+    sum_udp_d = sum_udp_q;
+    spi_d = spi_q;
+    seq_lo_d = seq_lo_q;
+    iv_d = iv_q;
+    icv_d = icv_q;
+    top_d = top_q;
+    word_d = word_q;
+    words_left_d = words_left_q;
+    pad_d = pad_q;
+    nh_d = nh_q;
+    avail_d = avail_q;
+    pad_pos_d = pad_pos_q;
+    inner_ihl_d = inner_ihl_q;
+    inner_total_d = inner_total_q;
+
+    done_d = 1'b0;
+    unique case (state_q)
+      Idle: begin
+        if (start_i) begin
+          fin_d = finalize_i;
+          buf_d = buf_addr_i;
+          off_d = offset_i;
+          len_in_d = length_i;
+          rec_d = rec_i;
+          ev_d = '0;
+          issued_d = 1'b0;
+          pending_d = 1'b0;
+          decrypted_d = 1'b0;
+          bad_d = 1'b0;
+          has_sa_d = finalize_i;
+          sa_d = finalize_i ? view_i[111:96] : 16'hFFFF;
+          esp_off_d = {24'd0, view_i[95:88]};
+          esp_len_d = {15'd0, view_i[80:64]};
+          seq_d = view_i[63:0];
+          res_d = {8'(esp_reg_pkg::StatusOk), finalize_i ? view_i[111:96] : 16'hFFFF,
+                           offset_i, length_i, 64'd0, 1'b0};  // result_t
+          if (!finalize_i && capacity_i != 16'hFFFF &&
+              (offset_i > capacity_i || length_i > capacity_i - offset_i)) begin
+            res_d.status = 8'(esp_reg_pkg::StatusMalformed);
+            state_d = Finish;
+          end else begin
+            state_d = Load;
+          end
+        end
+      end
+      Load: begin
+        issued_d = 1'b1;
+        if (dma_done_i) begin
+          issued_d = 1'b0;
+          state_d = fin_q ? EspRead : Ip0;
+        end
+      end
+      LoadRest: begin
+        issued_d = 1'b1;
+        if (dma_done_i) begin
+          issued_d = 1'b0;
+          state_d = SumRead;
+        end
+      end
+      // ---------------- prepare: outer IPv4 and UDP, failures belong to no SA ----------
+      Ip0: state_d = Ip1;
+      Ip1: begin
+        c0_d = buf_rd_data_i;
+        state_d = Ip2;
+      end
+      Ip2: begin
+        c1_d = buf_rd_data_i;
+        state_d = OuterCheck;
+      end
+      OuterCheck: begin  // the bytes at ihl (UDP or ESP header) arrive now
+        c2_d = buf_rd_data_i;
+        len_d = ip_total;
+        esp_off_d = ihl;
+        sum_addr_d = '0;
+        sum_end_d = AB'(ihl);
+        sum_d = '0;
+        sum_udp_d = 1'b0;
+        if ({16'd0, len_in_q} < 32'd20 || c0_q[127:124] != 4'd4 || ihl < 32'd20 ||
+            ihl > ip_total || ip_total > {16'd0, len_in_q} ||
+            (be16(c0_q, 6) & 16'h3FFF) != 0) begin
+          // Fragments are not reassembled here.
+          finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+        end else begin
+          state_d = SumRead;  // header checksum
+        end
+      end
+      SumRead: state_d = SumAdd;
+      SumAdd: begin
+        sum_d = esp_kernel_pkg::ones_sum_block(buf_rd_data_i,
+                          esp_kernel_pkg::mask_first(sum_end_q - sum_addr_q), sum_q);
+        sum_addr_d = sum_addr_q + 17'd16;
+        state_d = (sum_addr_q + 17'd16 < sum_end_q) ? SumRead : SumCheck;
+      end
+      SumCheck: begin
+        if (sum_q != 16'hFFFF) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+        end else if (sum_udp_q) begin
+          state_d = UdpEsp;
+        end else if (proto == 8'd17) begin
+          if (len_q - esp_off_q < 32'd8 || be16(c2_q, 4) < 16'd8 ||
+              {16'd0, be16(c2_q, 4)} > len_q - esp_off_q) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else if (be16(c2_q, 6) != 0) begin
+            // A sender that did checksum gets checked (RFC 768).
+            sum_addr_d = AB'(esp_off_q);
+            sum_end_d = AB'(esp_off_q + {16'd0, be16(c2_q, 4)});
+            sum_d = pseudo_sum;
+            sum_udp_d = 1'b1;
+            issued_d = 1'b0;
+            state_d = ({16'd0, len_in_q} > {15'd0, PrepareBytes}) ? LoadRest : SumRead;
+          end else begin
+            state_d = UdpEsp;
+          end
+        end else if (proto != 8'd50) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+        end else begin
+          state_d = EspHdr;
+        end
+      end
+      UdpEsp: begin
+        // RFC 3948 2.2: a zero non-ESP marker means IKE, which does not belong here.
+        len_d = esp_off_q + {16'd0, be16(c2_q, 4)};
+        esp_off_d = esp_off_q + 32'd8;
+        spi_d = be32(c2_q, 8);
+        seq_lo_d = be32(c2_q, 12);
+        if ({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 || be32(c2_q, 8) == 0) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+        end else begin
+          state_d = Lookup;
+        end
+      end
+      EspHdr: begin
+        spi_d = be32(c2_q, 0);
+        seq_lo_d = be32(c2_q, 4);
+        if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+        else state_d = Lookup;
+      end
+      Lookup: begin
+        issued_d = 1'b1;
+        if (lookup_done_i) begin
+          issued_d = 1'b0;
+          if (!lookup_found_i) begin
+            res_d.status = 8'(esp_reg_pkg::StatusBadSpi);
+            state_d = Finish;
+          end else begin
+            rec_d = rec_i;
+            sa_d = lookup_slot_i;
+            res_d.sa = lookup_slot_i;
+            has_sa_d = 1'b1;
+            state_d = SaCheck;
+          end
+        end
+      end
+      SaCheck: begin
+        esp_len_d = esp_len_now;
+        seq_d = esp_kernel_pkg::infer_seq(rec_top, window, esn, seq_lo_q);
+        if (rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
+          finish(8'(esp_reg_pkg::StatusLifetimeExpired), esp_reg_pkg::CounterOtherDrops, 1'b0);
+        end else if (esp_len_now < 32'd8 + iv_len + icv_len + align ||
+                     (ct_now & (align - 32'd1)) != 0) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b0);
+        end else begin
+          state_d = ReplayRead;
+        end
+      end
+      // Replay pre-check against the window as the pass found it.
+      ReplayRead: begin
+        if (chk_decided && !chk_pass) begin
+          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
+        end else if (chk_decided) begin
+          pending_d = 1'b1;
+          state_d = Finish;
+        end else begin
+          state_d = ReplayCheck;
+        end
+      end
+      ReplayCheck: begin
+        if (chk_bit) begin
+          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
+        end else begin
+          pending_d = 1'b1;
+          state_d = Finish;
+        end
+      end
+      // ---------------- finalize ----------------
+      EspRead: state_d = EspIv;
+      EspIv: begin
+        c2_d = buf_rd_data_i;
+        spi_d = be32(buf_rd_data_i, 0);
+        seq_lo_d = be32(buf_rd_data_i, 4);
+        state_d = IcvRead;
+      end
+      IcvRead: begin
+        iv_d = buf_rd_data_i;
+        state_d = IcvHave;
+      end
+      IcvHave: begin
+        icv_d = buf_rd_data_i;
+        state_d = Auth;
+      end
+      Auth: begin
+        issued_d = 1'b1;
+        if (gcm ? crypt_done_i : hmac_done_i) begin
+          issued_d = 1'b0;
+          // Constant-time: one 128-bit compare, no early exit.
+          if (((gcm ? crypt_result_i : icv_i) & icv_mask) != (icv_q & icv_mask)) begin
+            finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
+          end else begin
+            decrypted_d = gcm;
+            state_d = gcm ? Replay2Read : Decrypt;
+          end
+        end
+      end
+      Decrypt: begin
+        issued_d = 1'b1;
+        if (crypt_done_i) begin
+          issued_d = 1'b0;
+          decrypted_d = 1'b1;
+          state_d = Replay2Read;
+        end
+      end
+      // Authentic: check again (a twin earlier in the pass may have taken the number),
+      // then the window moves.
+      Replay2Read: begin
+        top_d = rec_top;
+        if (chk_decided && !chk_pass) begin
+          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+        end else if (chk_decided) begin
+          state_d = WindowStart;
+        end else begin
+          state_d = Replay2Check;
+        end
+      end
+      Replay2Check: begin
+        if (chk_bit) begin
+          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+        end else begin
+          state_d = WindowStart;
+        end
+      end
+      WindowStart: begin
+        if (seq_q > rec_top) begin
+          rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = seq_q[31:0];
+          rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = seq_q[63:32];
+          if (adv_now >= 64'd3968) begin
+            word_d = '0;
+            words_left_d = 6'd32;
+          end else begin
+            word_d = first_word;
+            words_left_d = {1'b0, seq_q[11:7] - first_word} + 6'd1;
+          end
+        end else begin
+          word_d = seq_q[11:7];
+          words_left_d = (window != 0) ? 6'd1 : 6'd0;
+        end
+        state_d = WindowRead;
+      end
+      WindowRead: state_d = (words_left_q == 0) ? TrailerRead : WindowWrite;
+      WindowWrite: begin
+        word_d = word_q + 5'd1;
+        words_left_d = words_left_q - 6'd1;
+        state_d = WindowRead;
+      end
+      TrailerRead: state_d = TrailerHave;
+      TrailerHave: begin
+        pad_d = {24'd0, b(buf_rd_data_i, 14)};
+        nh_d = b(buf_rd_data_i, 15);
+        avail_d = ct_len - 32'd2 - {24'd0, b(buf_rd_data_i, 14)};
+        pad_pos_d = '0;
+        if ({24'd0, b(buf_rd_data_i, 14)} + 32'd2 > ct_len) begin
+          finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else begin
+          state_d = (b(buf_rd_data_i, 14) == 0) ? NhCheck : PadRead;
+        end
+      end
+      PadRead: state_d = PadCheck;
+      PadCheck: begin
+        if (pad_bad) bad_d = 1'b1;
+        pad_pos_d = pad_pos_q + 32'd16;
+        state_d = (pad_pos_q + 32'd16 < pad_q) ? PadRead : NhCheck;
+      end
+      NhCheck: begin
+        if (bad_q) begin
+          finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else if (nh_q != 8'd4) begin
+          finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else if (avail_q < 32'd20) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+        end else begin
+          state_d = InnerRead0;
+        end
+      end
+      // Inner IPv4: its total length must fit; anything after it is TFC padding (RFC 4303 2.7).
+      InnerRead0: state_d = InnerRead1;
+      InnerRead1: begin
+        c0_d = buf_rd_data_i;
+        state_d = InnerRead2;
+      end
+      InnerRead2: begin
+        c1_d = buf_rd_data_i;
+        inner_ihl_d = {26'd0, c0_q[123:120], 2'd0};
+        inner_total_d = {16'd0, be16(c0_q, 2)};
+        state_d = InnerCheck;
+      end
+      InnerCheck: begin  // the bytes at payload + ihl (ports) arrive now
+        if (c0_q[127:124] != 4'd4 || inner_ihl_q < 32'd20 || inner_total_q < inner_ihl_q ||
+            inner_total_q > avail_q) begin
+          finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+        end else if (!sel_addr_ok || (sel_proto != 0 && in_proto != sel_proto)) begin
+          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+        end else if (sel_proto != 8'd6 && sel_proto != 8'd17) begin
+          state_d = Account;  // any protocol, or one without ports
+        end else if (sel_sp == 32'h0000FFFF && sel_dp == 32'h0000FFFF) begin
+          state_d = Account;
+        end else if ((be16(c0_q, 6) & 16'h1FFF) != 0 || inner_ihl_q + 32'd4 > inner_total_q) begin
+          // Ports are only in the first fragment (RFC 4301 7).
+          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+        end else begin
+          state_d = PortsCheck;
+        end
+      end
+      PortsCheck: begin
+        if (sport >= sel_sp[31:16] && sport <= sel_sp[15:0] &&
+            dport >= sel_dp[31:16] && dport <= sel_dp[15:0]) begin
+          state_d = Account;
+        end else begin
+          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+        end
+      end
+      Account: begin
+        ev_d = acct.ev;
+        if (!acct.ok) begin
+          rec_d = esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
+          res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
+        end else begin
+          rec_d = acct.rec;
+          res_d.offset = off_q + 16'(payload);
+          res_d.length = inner_total_q[15:0];
+        end
+        res_d.seq = seq_q;
+        res_d.seq_valid = 1'b1;
+        state_d = Store;
+      end
+      Store: begin
+        issued_d = 1'b1;
+        if (dma_done_i) state_d = Finish;
+      end
+      Finish: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
+      default: state_d = Idle;
+    endcase
+  end
 
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q   <= Idle;
-      done_o    <= 1'b0;
+      done_q    <= 1'b0;
       pending_q <= 1'b0;
     end else begin
-      done_o <= 1'b0;
-      unique case (state_q)
-        Idle: begin
-          if (start_i) begin
-            fin_q       <= finalize_i;
-            buf_q       <= buf_addr_i;
-            off_q       <= offset_i;
-            len_in_q    <= length_i;
-            rec_q       <= rec_i;
-            ev_q        <= '0;
-            issued_q    <= 1'b0;
-            pending_q   <= 1'b0;
-            decrypted_q <= 1'b0;
-            bad_q       <= 1'b0;
-            has_sa_q    <= finalize_i;
-            sa_q        <= finalize_i ? view_i[111:96] : 16'hFFFF;
-            esp_off_q   <= {24'd0, view_i[95:88]};
-            esp_len_q   <= {15'd0, view_i[80:64]};
-            seq_q       <= view_i[63:0];
-            res_q       <= {8'(esp_reg_pkg::StatusOk), finalize_i ? view_i[111:96] : 16'hFFFF,
-                             offset_i, length_i, 64'd0, 1'b0};  // result_t
-            if (!finalize_i && capacity_i != 16'hFFFF &&
-                (offset_i > capacity_i || length_i > capacity_i - offset_i)) begin
-              res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
-              state_q      <= Finish;
-            end else begin
-              state_q <= Load;
-            end
-          end
-        end
-        Load: begin
-          issued_q <= 1'b1;
-          if (dma_done_i) begin
-            issued_q <= 1'b0;
-            state_q  <= fin_q ? EspRead : Ip0;
-          end
-        end
-        LoadRest: begin
-          issued_q <= 1'b1;
-          if (dma_done_i) begin
-            issued_q <= 1'b0;
-            state_q  <= SumRead;
-          end
-        end
-        // ---------------- prepare: outer IPv4 and UDP, failures belong to no SA ----------
-        Ip0: state_q <= Ip1;
-        Ip1: begin
-          c0_q    <= buf_rd_data_i;
-          state_q <= Ip2;
-        end
-        Ip2: begin
-          c1_q    <= buf_rd_data_i;
-          state_q <= OuterCheck;
-        end
-        OuterCheck: begin  // the bytes at ihl (UDP or ESP header) arrive now
-          c2_q       <= buf_rd_data_i;
-          len_q      <= ip_total;
-          esp_off_q  <= ihl;
-          sum_addr_q <= '0;
-          sum_end_q  <= AB'(ihl);
-          sum_q      <= '0;
-          sum_udp_q  <= 1'b0;
-          if ({16'd0, len_in_q} < 32'd20 || c0_q[127:124] != 4'd4 || ihl < 32'd20 ||
-              ihl > ip_total || ip_total > {16'd0, len_in_q} ||
-              (be16(c0_q, 6) & 16'h3FFF) != 0) begin
-            // Fragments are not reassembled here.
-            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          end else begin
-            state_q <= SumRead;  // header checksum
-          end
-        end
-        SumRead: state_q <= SumAdd;
-        SumAdd: begin
-          sum_q      <= esp_kernel_pkg::ones_sum_block(buf_rd_data_i,
-                            esp_kernel_pkg::mask_first(sum_end_q - sum_addr_q), sum_q);
-          sum_addr_q <= sum_addr_q + 17'd16;
-          state_q    <= (sum_addr_q + 17'd16 < sum_end_q) ? SumRead : SumCheck;
-        end
-        SumCheck: begin
-          if (sum_q != 16'hFFFF) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          end else if (sum_udp_q) begin
-            state_q <= UdpEsp;
-          end else if (proto == 8'd17) begin
-            if (len_q - esp_off_q < 32'd8 || be16(c2_q, 4) < 16'd8 ||
-                {16'd0, be16(c2_q, 4)} > len_q - esp_off_q) begin
-              finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-            end else if (be16(c2_q, 6) != 0) begin
-              // A sender that did checksum gets checked (RFC 768).
-              sum_addr_q <= AB'(esp_off_q);
-              sum_end_q  <= AB'(esp_off_q + {16'd0, be16(c2_q, 4)});
-              sum_q      <= pseudo_sum;
-              sum_udp_q  <= 1'b1;
-              issued_q   <= 1'b0;
-              state_q    <= ({16'd0, len_in_q} > {15'd0, PrepareBytes}) ? LoadRest : SumRead;
-            end else begin
-              state_q <= UdpEsp;
-            end
-          end else if (proto != 8'd50) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          end else begin
-            state_q <= EspHdr;
-          end
-        end
-        UdpEsp: begin
-          // RFC 3948 2.2: a zero non-ESP marker means IKE, which does not belong here.
-          len_q     <= esp_off_q + {16'd0, be16(c2_q, 4)};
-          esp_off_q <= esp_off_q + 32'd8;
-          spi_q     <= be32(c2_q, 8);
-          seq_lo_q  <= be32(c2_q, 12);
-          if ({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 || be32(c2_q, 8) == 0) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          end else begin
-            state_q <= Lookup;
-          end
-        end
-        EspHdr: begin
-          spi_q    <= be32(c2_q, 0);
-          seq_lo_q <= be32(c2_q, 4);
-          if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          else state_q <= Lookup;
-        end
-        Lookup: begin
-          issued_q <= 1'b1;
-          if (lookup_done_i) begin
-            issued_q <= 1'b0;
-            if (!lookup_found_i) begin
-              res_q.status <= 8'(esp_reg_pkg::StatusBadSpi);
-              state_q      <= Finish;
-            end else begin
-              rec_q     <= rec_i;
-              sa_q      <= lookup_slot_i;
-              res_q.sa  <= lookup_slot_i;
-              has_sa_q  <= 1'b1;
-              state_q   <= SaCheck;
-            end
-          end
-        end
-        SaCheck: begin
-          esp_len_q <= esp_len_now;
-          seq_q     <= esp_kernel_pkg::infer_seq(rec_top, window, esn, seq_lo_q);
-          if (rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
-            finish(8'(esp_reg_pkg::StatusLifetimeExpired), esp_reg_pkg::CounterOtherDrops, 1'b0);
-          end else if (esp_len_now < 32'd8 + iv_len + icv_len + align ||
-                       (ct_now & (align - 32'd1)) != 0) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b0);
-          end else begin
-            state_q <= ReplayRead;
-          end
-        end
-        // Replay pre-check against the window as the pass found it.
-        ReplayRead: begin
-          if (chk_decided && !chk_pass) begin
-            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
-          end else if (chk_decided) begin
-            pending_q <= 1'b1;
-            state_q   <= Finish;
-          end else begin
-            state_q <= ReplayCheck;
-          end
-        end
-        ReplayCheck: begin
-          if (chk_bit) begin
-            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
-          end else begin
-            pending_q <= 1'b1;
-            state_q   <= Finish;
-          end
-        end
-        // ---------------- finalize ----------------
-        EspRead: state_q <= EspIv;
-        EspIv: begin
-          c2_q     <= buf_rd_data_i;
-          spi_q    <= be32(buf_rd_data_i, 0);
-          seq_lo_q <= be32(buf_rd_data_i, 4);
-          state_q  <= IcvRead;
-        end
-        IcvRead: begin
-          iv_q    <= buf_rd_data_i;
-          state_q <= IcvHave;
-        end
-        IcvHave: begin
-          icv_q   <= buf_rd_data_i;
-          state_q <= Auth;
-        end
-        Auth: begin
-          issued_q <= 1'b1;
-          if (gcm ? crypt_done_i : hmac_done_i) begin
-            issued_q <= 1'b0;
-            // Constant-time: one 128-bit compare, no early exit.
-            if (((gcm ? crypt_result_i : icv_i) & icv_mask) != (icv_q & icv_mask)) begin
-              finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
-            end else begin
-              decrypted_q <= gcm;
-              state_q     <= gcm ? Replay2Read : Decrypt;
-            end
-          end
-        end
-        Decrypt: begin
-          issued_q <= 1'b1;
-          if (crypt_done_i) begin
-            issued_q    <= 1'b0;
-            decrypted_q <= 1'b1;
-            state_q     <= Replay2Read;
-          end
-        end
-        // Authentic: check again (a twin earlier in the pass may have taken the number),
-        // then the window moves.
-        Replay2Read: begin
-          top_q <= rec_top;
-          if (chk_decided && !chk_pass) begin
-            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
-          end else if (chk_decided) begin
-            state_q <= WindowStart;
-          end else begin
-            state_q <= Replay2Check;
-          end
-        end
-        Replay2Check: begin
-          if (chk_bit) begin
-            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
-          end else begin
-            state_q <= WindowStart;
-          end
-        end
-        WindowStart: begin
-          if (seq_q > rec_top) begin
-            rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32] <= seq_q[31:0];
-            rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32] <= seq_q[63:32];
-            if (adv_now >= 64'd3968) begin
-              word_q       <= '0;
-              words_left_q <= 6'd32;
-            end else begin
-              word_q       <= first_word;
-              words_left_q <= {1'b0, seq_q[11:7] - first_word} + 6'd1;
-            end
-          end else begin
-            word_q       <= seq_q[11:7];
-            words_left_q <= (window != 0) ? 6'd1 : 6'd0;
-          end
-          state_q <= WindowRead;
-        end
-        WindowRead: state_q <= (words_left_q == 0) ? TrailerRead : WindowWrite;
-        WindowWrite: begin
-          word_q       <= word_q + 5'd1;
-          words_left_q <= words_left_q - 6'd1;
-          state_q      <= WindowRead;
-        end
-        TrailerRead: state_q <= TrailerHave;
-        TrailerHave: begin
-          pad_q     <= {24'd0, b(buf_rd_data_i, 14)};
-          nh_q      <= b(buf_rd_data_i, 15);
-          avail_q   <= ct_len - 32'd2 - {24'd0, b(buf_rd_data_i, 14)};
-          pad_pos_q <= '0;
-          if ({24'd0, b(buf_rd_data_i, 14)} + 32'd2 > ct_len) begin
-            finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
-          end else begin
-            state_q <= (b(buf_rd_data_i, 14) == 0) ? NhCheck : PadRead;
-          end
-        end
-        PadRead: state_q <= PadCheck;
-        PadCheck: begin
-          if (pad_bad) bad_q <= 1'b1;
-          pad_pos_q <= pad_pos_q + 32'd16;
-          state_q   <= (pad_pos_q + 32'd16 < pad_q) ? PadRead : NhCheck;
-        end
-        NhCheck: begin
-          if (bad_q) begin
-            finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
-          end else if (nh_q != 8'd4) begin
-            finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
-          end else if (avail_q < 32'd20) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
-          end else begin
-            state_q <= InnerRead0;
-          end
-        end
-        // Inner IPv4: its total length must fit; anything after it is TFC padding (RFC 4303 2.7).
-        InnerRead0: state_q <= InnerRead1;
-        InnerRead1: begin
-          c0_q    <= buf_rd_data_i;
-          state_q <= InnerRead2;
-        end
-        InnerRead2: begin
-          c1_q          <= buf_rd_data_i;
-          inner_ihl_q   <= {26'd0, c0_q[123:120], 2'd0};
-          inner_total_q <= {16'd0, be16(c0_q, 2)};
-          state_q       <= InnerCheck;
-        end
-        InnerCheck: begin  // the bytes at payload + ihl (ports) arrive now
-          if (c0_q[127:124] != 4'd4 || inner_ihl_q < 32'd20 || inner_total_q < inner_ihl_q ||
-              inner_total_q > avail_q) begin
-            finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
-          end else if (!sel_addr_ok || (sel_proto != 0 && in_proto != sel_proto)) begin
-            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
-          end else if (sel_proto != 8'd6 && sel_proto != 8'd17) begin
-            state_q <= Account;  // any protocol, or one without ports
-          end else if (sel_sp == 32'h0000FFFF && sel_dp == 32'h0000FFFF) begin
-            state_q <= Account;
-          end else if ((be16(c0_q, 6) & 16'h1FFF) != 0 || inner_ihl_q + 32'd4 > inner_total_q) begin
-            // Ports are only in the first fragment (RFC 4301 7).
-            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
-          end else begin
-            state_q <= PortsCheck;
-          end
-        end
-        PortsCheck: begin
-          if (sport >= sel_sp[31:16] && sport <= sel_sp[15:0] &&
-              dport >= sel_dp[31:16] && dport <= sel_dp[15:0]) begin
-            state_q <= Account;
-          end else begin
-            finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
-          end
-        end
-        Account: begin
-          ev_q <= acct.ev;
-          if (!acct.ok) begin
-            rec_q        <= esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
-            res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
-          end else begin
-            rec_q        <= acct.rec;
-            res_q.offset <= off_q + 16'(payload);
-            res_q.length <= inner_total_q[15:0];
-          end
-          res_q.seq       <= seq_q;
-          res_q.seq_valid <= 1'b1;
-          state_q         <= Store;
-        end
-        Store: begin
-          issued_q <= 1'b1;
-          if (dma_done_i) state_q <= Finish;
-        end
-        Finish: begin
-          done_o  <= 1'b1;
-          state_q <= Idle;
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
+      pending_q <= pending_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    fin_q <= fin_d;
+    buf_q <= buf_d;
+    off_q <= off_d;
+    len_in_q <= len_in_d;
+    rec_q <= rec_d;
+    ev_q <= ev_d;
+    issued_q <= issued_d;
+    decrypted_q <= decrypted_d;
+    bad_q <= bad_d;
+    has_sa_q <= has_sa_d;
+    sa_q <= sa_d;
+    esp_off_q <= esp_off_d;
+    esp_len_q <= esp_len_d;
+    seq_q <= seq_d;
+    res_q <= res_d;
+    c0_q <= c0_d;
+    c1_q <= c1_d;
+    c2_q <= c2_d;
+    len_q <= len_d;
+    sum_addr_q <= sum_addr_d;
+    sum_end_q <= sum_end_d;
+    sum_q <= sum_d;
+    sum_udp_q <= sum_udp_d;
+    spi_q <= spi_d;
+    seq_lo_q <= seq_lo_d;
+    iv_q <= iv_d;
+    icv_q <= icv_d;
+    top_q <= top_d;
+    word_q <= word_d;
+    words_left_q <= words_left_d;
+    pad_q <= pad_d;
+    nh_q <= nh_d;
+    avail_q <= avail_d;
+    pad_pos_q <= pad_pos_d;
+    inner_ihl_q <= inner_ihl_d;
+    inner_total_q <= inner_total_d;
   end
 
   // Requests to the shared engines and memories.
@@ -708,5 +835,7 @@ module esp_inbound (
   assign result_o  = res_q;
   assign ev_o      = ev_q;
   assign rec_o     = rec_q;
+
+  assign done_o = done_q;
 
 endmodule

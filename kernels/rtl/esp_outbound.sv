@@ -45,20 +45,42 @@ module esp_outbound (
     Finish
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q;
+  logic done_d;
 
   esp_kernel_pkg::rec_t    rec_q;
+
+  esp_kernel_pkg::rec_t rec_d;
   esp_kernel_pkg::result_t res_q;
+  esp_kernel_pkg::result_t res_d;
   esp_kernel_pkg::ev_t     ev_q;
+  esp_kernel_pkg::ev_t ev_d;
   logic [63:0]  buf_q;
+  logic [63:0] buf_d;
   logic [31:0]  off_q, len_q, cap_q;
+  logic [31:0] cap_d;
+  logic [31:0] len_d;
+  logic [31:0] off_d;
   logic [31:0]  pad_q, ct_q, total_q;
+  logic [31:0] total_d;
+  logic [31:0] ct_d;
+  logic [31:0] pad_d;
   logic [63:0]  seq_q;
+  logic [63:0] seq_d;
   logic [127:0] iv_q, icv_q;
+  logic [127:0] icv_d;
+  logic [127:0] iv_d;
   logic [415:0] hdr_q;
+  logic [415:0] hdr_d;
   logic [7:0]   tos_q;
+  logic [7:0] tos_d;
   logic         df_q;
+  logic df_d;
   logic [2:0]   chunk_q;
+  logic [2:0] chunk_d;
   logic         issued_q;
+  logic issued_d;
 
   // SA fields.
   logic [31:0] flags;
@@ -127,144 +149,191 @@ module esp_outbound (
     drop_result = {status, sa, off, len, 64'd0, 1'b0};  // result_t: no sequence number
   endfunction
 
+  always_comb begin
+    done_d = done_q;
+    rec_d = rec_q;
+    buf_d = buf_q;
+    off_d = off_q;
+    len_d = len_q;
+    cap_d = cap_q;
+    ev_d = ev_q;
+    issued_d = issued_q;
+    res_d = res_q;
+    state_d = state_q;
+    pad_d = pad_q;
+    ct_d = ct_q;
+    total_d = total_q;
+    seq_d = seq_q;
+    tos_d = tos_q;
+    df_d = df_q;
+    chunk_d = chunk_q;
+    iv_d = iv_q;
+    hdr_d = hdr_q;
+    icv_d = icv_q;
+
+    done_d = 1'b0;
+    unique case (state_q)
+      Idle: begin
+        if (start_i) begin
+          rec_d = rec_i;
+          buf_d = buf_addr_i;
+          off_d = {16'd0, offset_i};
+          len_d = {16'd0, length_i};
+          cap_d = {16'd0, capacity_i};
+          ev_d = '0;
+          issued_d = 1'b0;
+          res_d = drop_result(8'(esp_reg_pkg::StatusOk), sa_index_i, offset_i, length_i);
+          if (!rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] ||
+              rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
+            res_d.status = 8'(esp_reg_pkg::StatusBadSa);
+            state_d = Finish;
+          end else if (rec_i[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
+            res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
+            rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            state_d = Finish;
+          end else if ((capacity_i != 16'hFFFF &&
+                        (offset_i > capacity_i || length_i > capacity_i - offset_i)) ||
+                       length_i < 16'd20) begin
+            res_d.status = 8'(esp_reg_pkg::StatusMalformed);
+            rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            state_d = Finish;
+          end else begin
+            state_d = Load;
+          end
+        end
+      end
+      Load: begin
+        issued_d = 1'b1;
+        if (dma_done_i) state_d = HdrRead;
+      end
+      HdrRead: state_d = HdrCheck;
+      HdrCheck: begin
+        pad_d = pad;
+        ct_d = ct_len;
+        total_d = total;
+        seq_d = last_seq + 64'd1;
+        tos_d = esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
+        df_d = buf_rd_data_i[127 - 8 * 6 - 1];
+        chunk_d = '0;
+        issued_d = 1'b0;
+        state_d = Finish;
+        if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
+          res_d.status = 8'(esp_reg_pkg::StatusMalformed);
+          rec_d = esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+        end else if (off_q < head || off_q + ct_len + icv_len > cap_q || total > 32'hFFFF) begin
+          res_d.status = 8'(esp_reg_pkg::StatusTooBig);
+          rec_d = esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+        end else if ((!esn && last_seq >= 64'hFFFF_FFFF) || (esn && last_seq == '1)) begin
+          // RFC 4303 3.3.3: the sequence number never wraps.
+          res_d.status = 8'(esp_reg_pkg::StatusSeqOverflow);
+          rec_d = esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
+          if (!rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted]) begin
+            rec_d[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted] = 1'b1;
+            ev_d.seq_ovf = 1'b1;
+          end
+        end else if (!acct.ok) begin
+          res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
+          rec_d = esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
+          ev_d = acct.ev;
+        end else begin
+          rec_d = acct.rec;
+          rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = last_seq[31:0] + 32'd1;
+          rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = 32'((last_seq + 64'd1) >> 32);
+          ev_d = acct.ev;
+          state_d = Trailer;
+        end
+      end
+      Trailer: begin  // two writes at head + len
+        chunk_d = chunk_q + 3'd1;
+        if (chunk_q == 3'd1) begin
+          chunk_d = '0;
+          issued_d = 1'b0;
+          state_d = gcm ? HdrWrite : IvWait;
+        end
+      end
+      IvWait: begin  // CBC IV = AES_K(0^64 || seq)
+        issued_d = 1'b1;
+        if (crypt_done_i) begin
+          iv_d = crypt_result_i;
+          issued_d = 1'b0;
+          state_d = HdrWrite;
+        end
+      end
+      HdrWrite: begin
+        hdr_d = udp ? {ip_hdr, udp_hdr, esp_hdr, iv_field}
+                       : {ip_hdr, esp_hdr, iv_field, 64'd0};
+        chunk_d = chunk_q + 3'd1;
+        if (chunk_q != 3'd0 && {25'd0, chunk_q, 4'd0} >= head) begin
+          chunk_d = '0;
+          state_d = Cipher;
+        end
+      end
+      Cipher: begin
+        issued_d = 1'b1;
+        if (crypt_done_i) begin
+          icv_d = crypt_result_i;
+          issued_d = 1'b0;
+          state_d = gcm ? IcvWrite : Mac;
+        end
+      end
+      Mac: begin
+        issued_d = 1'b1;
+        if (hmac_done_i) begin
+          icv_d = icv_i;
+          state_d = IcvWrite;
+        end
+      end
+      IcvWrite: begin
+        issued_d = 1'b0;
+        state_d = Store;
+      end
+      Store: begin
+        issued_d = 1'b1;
+        if (dma_done_i) begin
+          res_d.offset = 16'(off_q - head);
+          res_d.length = total_q[15:0];
+          res_d.seq = seq_q;
+          res_d.seq_valid = 1'b1;
+          state_d = Finish;
+        end
+      end
+      Finish: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Idle;
-      done_o  <= 1'b0;
+      done_q  <= 1'b0;
     end else begin
-      done_o <= 1'b0;
-      unique case (state_q)
-        Idle: begin
-          if (start_i) begin
-            rec_q    <= rec_i;
-            buf_q    <= buf_addr_i;
-            off_q    <= {16'd0, offset_i};
-            len_q    <= {16'd0, length_i};
-            cap_q    <= {16'd0, capacity_i};
-            ev_q     <= '0;
-            issued_q <= 1'b0;
-            res_q    <= drop_result(8'(esp_reg_pkg::StatusOk), sa_index_i, offset_i, length_i);
-            if (!rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] ||
-                rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
-              res_q.status <= 8'(esp_reg_pkg::StatusBadSa);
-              state_q      <= Finish;
-            end else if (rec_i[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateHardExpired]) begin
-              res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
-              rec_q        <= esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
-              state_q      <= Finish;
-            end else if ((capacity_i != 16'hFFFF &&
-                          (offset_i > capacity_i || length_i > capacity_i - offset_i)) ||
-                         length_i < 16'd20) begin
-              res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
-              rec_q        <= esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
-              state_q      <= Finish;
-            end else begin
-              state_q <= Load;
-            end
-          end
-        end
-        Load: begin
-          issued_q <= 1'b1;
-          if (dma_done_i) state_q <= HdrRead;
-        end
-        HdrRead: state_q <= HdrCheck;
-        HdrCheck: begin
-          pad_q   <= pad;
-          ct_q    <= ct_len;
-          total_q <= total;
-          seq_q   <= last_seq + 64'd1;
-          tos_q   <= esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
-          df_q    <= buf_rd_data_i[127 - 8 * 6 - 1];
-          chunk_q <= '0;
-          issued_q <= 1'b0;
-          state_q <= Finish;
-          if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
-            res_q.status <= 8'(esp_reg_pkg::StatusMalformed);
-            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
-          end else if (off_q < head || off_q + ct_len + icv_len > cap_q || total > 32'hFFFF) begin
-            res_q.status <= 8'(esp_reg_pkg::StatusTooBig);
-            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
-          end else if ((!esn && last_seq >= 64'hFFFF_FFFF) || (esn && last_seq == '1)) begin
-            // RFC 4303 3.3.3: the sequence number never wraps.
-            res_q.status <= 8'(esp_reg_pkg::StatusSeqOverflow);
-            rec_q        <= esp_kernel_pkg::count(rec_q, esp_reg_pkg::CounterOtherDrops, 64'd1);
-            if (!rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted]) begin
-              rec_q[32 * esp_reg_pkg::SaWordSaState + esp_kernel_pkg::StateSeqExhausted] <= 1'b1;
-              ev_q.seq_ovf <= 1'b1;
-            end
-          end else if (!acct.ok) begin
-            res_q.status <= 8'(esp_reg_pkg::StatusLifetimeExpired);
-            rec_q        <= esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
-            ev_q         <= acct.ev;
-          end else begin
-            rec_q              <= acct.rec;
-            rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32] <= last_seq[31:0] + 32'd1;
-            rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32] <= 32'((last_seq + 64'd1) >> 32);
-            ev_q               <= acct.ev;
-            state_q            <= Trailer;
-          end
-        end
-        Trailer: begin  // two writes at head + len
-          chunk_q <= chunk_q + 3'd1;
-          if (chunk_q == 3'd1) begin
-            chunk_q  <= '0;
-            issued_q <= 1'b0;
-            state_q  <= gcm ? HdrWrite : IvWait;
-          end
-        end
-        IvWait: begin  // CBC IV = AES_K(0^64 || seq)
-          issued_q <= 1'b1;
-          if (crypt_done_i) begin
-            iv_q     <= crypt_result_i;
-            issued_q <= 1'b0;
-            state_q  <= HdrWrite;
-          end
-        end
-        HdrWrite: begin
-          hdr_q   <= udp ? {ip_hdr, udp_hdr, esp_hdr, iv_field}
-                         : {ip_hdr, esp_hdr, iv_field, 64'd0};
-          chunk_q <= chunk_q + 3'd1;
-          if (chunk_q != 3'd0 && {25'd0, chunk_q, 4'd0} >= head) begin
-            chunk_q <= '0;
-            state_q <= Cipher;
-          end
-        end
-        Cipher: begin
-          issued_q <= 1'b1;
-          if (crypt_done_i) begin
-            icv_q    <= crypt_result_i;
-            issued_q <= 1'b0;
-            state_q  <= gcm ? IcvWrite : Mac;
-          end
-        end
-        Mac: begin
-          issued_q <= 1'b1;
-          if (hmac_done_i) begin
-            icv_q   <= icv_i;
-            state_q <= IcvWrite;
-          end
-        end
-        IcvWrite: begin
-          issued_q <= 1'b0;
-          state_q  <= Store;
-        end
-        Store: begin
-          issued_q <= 1'b1;
-          if (dma_done_i) begin
-            res_q.offset    <= 16'(off_q - head);
-            res_q.length    <= total_q[15:0];
-            res_q.seq       <= seq_q;
-            res_q.seq_valid <= 1'b1;
-            state_q         <= Finish;
-          end
-        end
-        Finish: begin
-          done_o  <= 1'b1;
-          state_q <= Idle;
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    rec_q <= rec_d;
+    buf_q <= buf_d;
+    off_q <= off_d;
+    len_q <= len_d;
+    cap_q <= cap_d;
+    ev_q <= ev_d;
+    issued_q <= issued_d;
+    res_q <= res_d;
+    pad_q <= pad_d;
+    ct_q <= ct_d;
+    total_q <= total_d;
+    seq_q <= seq_d;
+    tos_q <= tos_d;
+    df_q <= df_d;
+    chunk_q <= chunk_d;
+    iv_q <= iv_d;
+    hdr_q <= hdr_d;
+    icv_q <= icv_d;
   end
 
   // Header piece k (16 bytes) is written on HdrWrite's clock k + 1.
@@ -347,5 +416,7 @@ module esp_outbound (
   assign result_o = res_q;
   assign ev_o     = ev_q;
   assign rec_o    = rec_q;
+
+  assign done_o = done_q;
 
 endmodule

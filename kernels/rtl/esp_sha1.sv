@@ -19,11 +19,18 @@ module esp_sha1 (
   } state_e;
 
   state_e            fsm_q;
+
+  state_e fsm_d;
   logic [6:0]        round_q;
-  logic [4:0][31:0]  work_q;    // a..e, a = element 4
-  logic [15:0][31:0] sched_q;   // W_t..W_t+15, W_t = element 15
+  logic [6:0] round_d;
+  logic [4:0][31:0]  work_q;
+  logic [4:0][31:0] work_d;    // a..e, a = element 4
+  logic [15:0][31:0] sched_q;
+  logic [15:0][31:0] sched_d;   // W_t..W_t+15, W_t = element 15
   logic [159:0]      chain_q;
+  logic [159:0] chain_d;
   logic              done_q;
+  logic done_d;
 
   // FIPS 180-4 4.1.1 and 4.2.1: f_t and K_t by round.
   logic [31:0] a, b, c, d, e, f, k, temp, w_next;
@@ -53,38 +60,57 @@ module esp_sha1 (
   assign w_x    = sched_q[2] ^ sched_q[7] ^ sched_q[13] ^ sched_q[15];
   assign w_next = {w_x[30:0], w_x[31]};
 
+  always_comb begin
+    done_d = done_q;
+    chain_d = chain_q;
+    work_d = work_q;
+    sched_d = sched_q;
+    round_d = round_q;
+    fsm_d = fsm_q;
+
+    done_d = 1'b0;
+    unique case (fsm_q)
+      Idle: begin
+        if (start_i) begin
+          chain_d = state_i;
+          work_d = state_i;
+          sched_d = block_i;
+          round_d = '0;
+          fsm_d = Rounds;
+        end
+      end
+      Rounds: begin
+        work_d = {temp, a, {b[1:0], b[31:2]}, c, d};
+        sched_d = {sched_q[14:0], w_next};
+        round_d = round_q + 7'd1;
+        if (round_q == 7'd79) fsm_d = Finish;
+      end
+      Finish: begin
+        chain_d = {chain_q[159:128] + work_q[4], chain_q[127:96] + work_q[3],
+                    chain_q[95:64] + work_q[2], chain_q[63:32] + work_q[1],
+                    chain_q[31:0] + work_q[0]};
+        done_d = 1'b1;
+        fsm_d = Idle;
+      end
+      default: fsm_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       fsm_q  <= Idle;
       done_q <= 1'b0;
     end else begin
-      done_q <= 1'b0;
-      unique case (fsm_q)
-        Idle: begin
-          if (start_i) begin
-            chain_q <= state_i;
-            work_q  <= state_i;
-            sched_q <= block_i;
-            round_q <= '0;
-            fsm_q   <= Rounds;
-          end
-        end
-        Rounds: begin
-          work_q  <= {temp, a, {b[1:0], b[31:2]}, c, d};
-          sched_q <= {sched_q[14:0], w_next};
-          round_q <= round_q + 7'd1;
-          if (round_q == 7'd79) fsm_q <= Finish;
-        end
-        Finish: begin
-          chain_q <= {chain_q[159:128] + work_q[4], chain_q[127:96] + work_q[3],
-                      chain_q[95:64] + work_q[2], chain_q[63:32] + work_q[1],
-                      chain_q[31:0] + work_q[0]};
-          done_q  <= 1'b1;
-          fsm_q   <= Idle;
-        end
-        default: fsm_q <= Idle;
-      endcase
+      fsm_q <= fsm_d;
+      done_q <= done_d;
     end
+  end
+
+  always_ff @(posedge clk_i) begin
+    chain_q <= chain_d;
+    work_q <= work_d;
+    sched_q <= sched_d;
+    round_q <= round_d;
   end
 
   assign busy_o  = fsm_q != Idle;

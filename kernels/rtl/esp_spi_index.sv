@@ -44,12 +44,25 @@ module esp_spi_index #(
     Done
   } state_e;
   state_e state_q;
+  state_e state_d;
+  logic done_q, found_q;
+  logic found_d;
+  logic done_d;
+  logic [15:0] hit_slot_q;
+  logic [15:0] hit_slot_d;
 
   logic [1:0]         op_q;
+
+  logic [1:0] op_d;
   logic [31:0]        spi_q;
+  logic [31:0] spi_d;
   logic [15:0]        slot_q;
+  logic [15:0] slot_d;
   logic [IdxBits-1:0] i_q, j_q;
+  logic [IdxBits-1:0] j_d;
+  logic [IdxBits-1:0] i_d;
   logic [IdxBits:0]   probes_q;
+  logic [IdxBits:0] probes_d;
   entry_t             rd_q;
   logic               rd_en;
   logic [IdxBits-1:0] rd_idx;
@@ -101,76 +114,107 @@ module esp_spi_index #(
     endcase
   end
 
+  always_comb begin
+    done_d = done_q;
+    op_d = op_q;
+    spi_d = spi_q;
+    slot_d = slot_q;
+    i_d = i_q;
+    probes_d = probes_q;
+    found_d = found_q;
+    state_d = state_q;
+    hit_slot_d = hit_slot_q;
+    j_d = j_q;
+
+    done_d = 1'b0;
+    unique case (state_q)
+      Idle: begin
+        if (start_i) begin
+          op_d = op_i;
+          spi_d = spi_i;
+          slot_d = slot_i;
+          i_d = (op_i == OpClear) ? '0 : home(spi_i);
+          probes_d = '0;
+          found_d = 1'b0;
+          state_d = (op_i == OpClear) ? Clear : ProbeRead;
+        end
+      end
+      ProbeRead: state_d = Probe;
+      Probe: begin
+        if (!rd_q.used) begin
+          state_d = Done;  // find/erase: absent; insert: written
+        end else if (rd_q.spi == spi_q) begin
+          found_d = 1'b1;
+          hit_slot_d = rd_q.slot;
+          if (op_q == OpErase) begin
+            j_d = i_q + 1'b1;
+            state_d = EraseScanRead;
+          end else begin
+            state_d = Done;
+          end
+        end else if (probes_q == (IdxBits + 1)'(Entries - 1)) begin
+          state_d = Done;
+        end else begin
+          i_d = i_q + 1'b1;
+          probes_d = probes_q + 1'b1;
+          state_d = ProbeRead;
+        end
+      end
+      EraseScanRead: state_d = EraseScan;
+      EraseScan: begin
+        if (!rd_q.used) begin
+          state_d = Done;
+        end else if (!stays) begin
+          // Moved into the hole; j is the new hole, which the next moved entry fills or
+          // which is emptied when the cluster ends.
+          i_d = j_q;
+          j_d = j_q + 1'b1;
+          state_d = EraseClearHole;
+        end else begin
+          j_d = j_q + 1'b1;
+          state_d = EraseScanRead;
+        end
+      end
+      EraseClearHole: state_d = EraseScanRead;
+      Clear: begin
+        i_d = i_q + 1'b1;
+        if (i_q == IdxBits'(Entries - 1)) state_d = Done;
+      end
+      Done: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q <= Idle;
-      done_o  <= 1'b0;
-      found_o <= 1'b0;
-      slot_o  <= '0;
+      done_q  <= 1'b0;
+      found_q <= 1'b0;
+      hit_slot_q  <= '0;
     end else begin
-      done_o <= 1'b0;
-      unique case (state_q)
-        Idle: begin
-          if (start_i) begin
-            op_q     <= op_i;
-            spi_q    <= spi_i;
-            slot_q   <= slot_i;
-            i_q      <= (op_i == OpClear) ? '0 : home(spi_i);
-            probes_q <= '0;
-            found_o  <= 1'b0;
-            state_q  <= (op_i == OpClear) ? Clear : ProbeRead;
-          end
-        end
-        ProbeRead: state_q <= Probe;
-        Probe: begin
-          if (!rd_q.used) begin
-            state_q <= Done;  // find/erase: absent; insert: written
-          end else if (rd_q.spi == spi_q) begin
-            found_o <= 1'b1;
-            slot_o  <= rd_q.slot;
-            if (op_q == OpErase) begin
-              j_q     <= i_q + 1'b1;
-              state_q <= EraseScanRead;
-            end else begin
-              state_q <= Done;
-            end
-          end else if (probes_q == (IdxBits + 1)'(Entries - 1)) begin
-            state_q <= Done;
-          end else begin
-            i_q      <= i_q + 1'b1;
-            probes_q <= probes_q + 1'b1;
-            state_q  <= ProbeRead;
-          end
-        end
-        EraseScanRead: state_q <= EraseScan;
-        EraseScan: begin
-          if (!rd_q.used) begin
-            state_q <= Done;
-          end else if (!stays) begin
-            // Moved into the hole; j is the new hole, which the next moved entry fills or
-            // which is emptied when the cluster ends.
-            i_q     <= j_q;
-            j_q     <= j_q + 1'b1;
-            state_q <= EraseClearHole;
-          end else begin
-            j_q     <= j_q + 1'b1;
-            state_q <= EraseScanRead;
-          end
-        end
-        EraseClearHole: state_q <= EraseScanRead;
-        Clear: begin
-          i_q <= i_q + 1'b1;
-          if (i_q == IdxBits'(Entries - 1)) state_q <= Done;
-        end
-        Done: begin
-          done_o  <= 1'b1;
-          state_q <= Idle;
-        end
-        default: state_q <= Idle;
-      endcase
+      state_q <= state_d;
+      done_q <= done_d;
+      found_q <= found_d;
+      hit_slot_q <= hit_slot_d;
     end
   end
 
+  always_ff @(posedge clk_i) begin
+    op_q <= op_d;
+    spi_q <= spi_d;
+    slot_q <= slot_d;
+    i_q <= i_d;
+    probes_q <= probes_d;
+    j_q <= j_d;
+  end
+
   assign busy_o = state_q != Idle;
+
+  assign done_o  = done_q;
+  assign found_o = found_q;
+  assign slot_o  = hit_slot_q;
 
 endmodule

@@ -65,10 +65,23 @@ module esp_top #(
   // Registers
   // ---------------------------------------------------------------------------------------
   logic [31:0]          ctrl_q, sa_index_q, desc_lo_q, desc_hi_q, cmpl_lo_q, cmpl_hi_q;
+  logic [31:0] cmpl_hi_d;
+  logic [31:0] cmpl_lo_d;
+  logic [31:0] desc_hi_d;
+  logic [31:0] desc_lo_d;
+  logic [31:0] sa_index_d;
+  logic [31:0] ctrl_d;
   logic [31:0]          ring_size_q, desc_tail_q;
+  logic [31:0] desc_tail_d;
+  logic [31:0] ring_size_d;
   esp_kernel_pkg::rec_t stage_q;
+  esp_kernel_pkg::rec_t stage_d;
   logic                 sa_cmd_q, soft_reset_q, ring_reset_q;
+  logic soft_reset_d;
+  logic sa_cmd_d;
+  logic ring_reset_d;
   logic [1:0]           sa_op_q;
+  logic [1:0] sa_op_d;
 
   logic                 cmd_done, stage_load, stage_clear_keys, core_busy, ev_pop;
   esp_kernel_pkg::rec_t stage_data;
@@ -78,9 +91,16 @@ module esp_top #(
   // AXI4-Lite: one write and one read at a time
   // ---------------------------------------------------------------------------------------
   logic        aw_have_q, w_have_q, b_wait_q, bvalid_q;
+  logic bvalid_d;
+  logic b_wait_d;
+  logic w_have_d;
+  logic aw_have_d;
   logic [11:0] awaddr_q;
+  logic [11:0] awaddr_d;
   logic [31:0] wdata_q;
+  logic [31:0] wdata_d;
   logic [3:0]  wstrb_q;
+  logic [3:0] wstrb_d;
   logic        do_write;
   assign s_axi_control_awready = !aw_have_q && !bvalid_q && !b_wait_q;
   assign s_axi_control_wready  = !w_have_q && !bvalid_q && !b_wait_q;
@@ -115,6 +135,104 @@ module esp_top #(
   end
   assign wvalue = (wold & ~wmask) | (wdata_q & wmask);
 
+  always_comb begin
+    ring_reset_d = ring_reset_q;
+    aw_have_d = aw_have_q;
+    awaddr_d = awaddr_q;
+    w_have_d = w_have_q;
+    wdata_d = wdata_q;
+    wstrb_d = wstrb_q;
+    stage_d = stage_q;
+    sa_cmd_d = sa_cmd_q;
+    soft_reset_d = soft_reset_q;
+    b_wait_d = b_wait_q;
+    bvalid_d = bvalid_q;
+    ctrl_d = ctrl_q;
+    sa_index_d = sa_index_q;
+    desc_lo_d = desc_lo_q;
+    desc_hi_d = desc_hi_q;
+    cmpl_lo_d = cmpl_lo_q;
+    cmpl_hi_d = cmpl_hi_q;
+    ring_size_d = ring_size_q;
+    desc_tail_d = desc_tail_q;
+    sa_op_d = sa_op_q;
+
+    ring_reset_d = 1'b0;
+    if (s_axi_control_awvalid && s_axi_control_awready) begin
+      aw_have_d = 1'b1;
+      awaddr_d = s_axi_control_awaddr;
+    end
+    if (s_axi_control_wvalid && s_axi_control_wready) begin
+      w_have_d = 1'b1;
+      wdata_d = s_axi_control_wdata;
+      wstrb_d = s_axi_control_wstrb;
+    end
+    if (stage_load) stage_d = stage_data;
+    if (stage_clear_keys) begin
+      for (int unsigned k = esp_reg_pkg::SaWordEncKey; k < esp_reg_pkg::SaWordCounters; k++) begin
+        stage_d[32 * k +: 32] = '0;
+      end
+    end
+    if (cmd_done) begin
+      sa_cmd_d = 1'b0;
+      soft_reset_d = 1'b0;
+    end
+    if (b_wait_q && cmd_done) begin
+      b_wait_d = 1'b0;
+      bvalid_d = 1'b1;
+    end
+    if (bvalid_q && s_axi_control_bready) bvalid_d = 1'b0;
+    if (do_write) begin
+      aw_have_d = 1'b0;
+      w_have_d = 1'b0;
+      bvalid_d = 1'b1;
+      if (in_stage_w) begin
+        stage_d[32 * (stage_w_idx) +: 32] = wvalue;
+      end else begin
+        unique case (awaddr_q)
+          esp_reg_pkg::RegCtrl: begin
+            ctrl_d = wvalue & (CtrlEnable | CtrlIrqEnable);
+            if ((wvalue & CtrlSoftReset) != 0) begin
+              // Everything the host set up goes; the core clears the tables.
+              sa_index_d = '0;
+              desc_lo_d = '0;
+              desc_hi_d = '0;
+              cmpl_lo_d = '0;
+              cmpl_hi_d = '0;
+              ring_size_d = '0;
+              desc_tail_d = '0;
+              stage_d = '0;
+              soft_reset_d = 1'b1;
+              bvalid_d = 1'b0;
+              b_wait_d = 1'b1;
+            end
+          end
+          esp_reg_pkg::RegSaIndex: sa_index_d = wvalue;
+          esp_reg_pkg::RegSaCmd: begin
+            if (wvalue >= 32'd1 && wvalue <= 32'd3) begin
+              sa_op_d = wvalue[1:0];
+              sa_cmd_d = 1'b1;
+              bvalid_d = 1'b0;
+              b_wait_d = 1'b1;
+            end
+          end
+          esp_reg_pkg::RegDescRingLo: desc_lo_d = wvalue;
+          esp_reg_pkg::RegDescRingHi: desc_hi_d = wvalue;
+          esp_reg_pkg::RegCmplRingLo: cmpl_lo_d = wvalue;
+          esp_reg_pkg::RegCmplRingHi: cmpl_hi_d = wvalue;
+          esp_reg_pkg::RegRingSize: begin
+            // A power of two up to RingEntriesMax; a new ring restarts the indices.
+            ring_size_d = (wvalue != 0 && wvalue <= esp_reg_pkg::RingEntriesMax &&
+                             (wvalue & (wvalue - 32'd1)) == 0) ? wvalue : 32'd0;
+            desc_tail_d = '0;
+            ring_reset_d = 1'b1;
+          end
+          esp_reg_pkg::RegDescTail: desc_tail_d = wvalue;
+          default: ;  // read-only or unmapped: ignored
+        endcase
+      end
+    end
+  end
 
   always_ff @(posedge ap_clk) begin
     if (!ap_rst_n) begin
@@ -136,88 +254,41 @@ module esp_top #(
       ring_reset_q <= 1'b0;
       sa_op_q      <= '0;
     end else begin
-      ring_reset_q <= 1'b0;
-      if (s_axi_control_awvalid && s_axi_control_awready) begin
-        aw_have_q <= 1'b1;
-        awaddr_q  <= s_axi_control_awaddr;
-      end
-      if (s_axi_control_wvalid && s_axi_control_wready) begin
-        w_have_q <= 1'b1;
-        wdata_q  <= s_axi_control_wdata;
-        wstrb_q  <= s_axi_control_wstrb;
-      end
-      if (stage_load) stage_q <= stage_data;
-      if (stage_clear_keys) begin
-        for (int unsigned k = esp_reg_pkg::SaWordEncKey; k < esp_reg_pkg::SaWordCounters; k++) begin
-          stage_q[32 * k +: 32] <= '0;
-        end
-      end
-      if (cmd_done) begin
-        sa_cmd_q     <= 1'b0;
-        soft_reset_q <= 1'b0;
-      end
-      if (b_wait_q && cmd_done) begin
-        b_wait_q <= 1'b0;
-        bvalid_q <= 1'b1;
-      end
-      if (bvalid_q && s_axi_control_bready) bvalid_q <= 1'b0;
-      if (do_write) begin
-        aw_have_q <= 1'b0;
-        w_have_q  <= 1'b0;
-        bvalid_q  <= 1'b1;
-        if (in_stage_w) begin
-          stage_q[32 * (stage_w_idx) +: 32] <= wvalue;
-        end else begin
-          unique case (awaddr_q)
-            esp_reg_pkg::RegCtrl: begin
-              ctrl_q <= wvalue & (CtrlEnable | CtrlIrqEnable);
-              if ((wvalue & CtrlSoftReset) != 0) begin
-                // Everything the host set up goes; the core clears the tables.
-                sa_index_q   <= '0;
-                desc_lo_q    <= '0;
-                desc_hi_q    <= '0;
-                cmpl_lo_q    <= '0;
-                cmpl_hi_q    <= '0;
-                ring_size_q  <= '0;
-                desc_tail_q  <= '0;
-                stage_q      <= '0;
-                soft_reset_q <= 1'b1;
-                bvalid_q     <= 1'b0;
-                b_wait_q     <= 1'b1;
-              end
-            end
-            esp_reg_pkg::RegSaIndex: sa_index_q <= wvalue;
-            esp_reg_pkg::RegSaCmd: begin
-              if (wvalue >= 32'd1 && wvalue <= 32'd3) begin
-                sa_op_q  <= wvalue[1:0];
-                sa_cmd_q <= 1'b1;
-                bvalid_q <= 1'b0;
-                b_wait_q <= 1'b1;
-              end
-            end
-            esp_reg_pkg::RegDescRingLo: desc_lo_q <= wvalue;
-            esp_reg_pkg::RegDescRingHi: desc_hi_q <= wvalue;
-            esp_reg_pkg::RegCmplRingLo: cmpl_lo_q <= wvalue;
-            esp_reg_pkg::RegCmplRingHi: cmpl_hi_q <= wvalue;
-            esp_reg_pkg::RegRingSize: begin
-              // A power of two up to RingEntriesMax; a new ring restarts the indices.
-              ring_size_q  <= (wvalue != 0 && wvalue <= esp_reg_pkg::RingEntriesMax &&
-                               (wvalue & (wvalue - 32'd1)) == 0) ? wvalue : 32'd0;
-              desc_tail_q  <= '0;
-              ring_reset_q <= 1'b1;
-            end
-            esp_reg_pkg::RegDescTail: desc_tail_q <= wvalue;
-            default: ;  // read-only or unmapped: ignored
-          endcase
-        end
-      end
+      aw_have_q <= aw_have_d;
+      w_have_q <= w_have_d;
+      b_wait_q <= b_wait_d;
+      bvalid_q <= bvalid_d;
+      ctrl_q <= ctrl_d;
+      sa_index_q <= sa_index_d;
+      desc_lo_q <= desc_lo_d;
+      desc_hi_q <= desc_hi_d;
+      cmpl_lo_q <= cmpl_lo_d;
+      cmpl_hi_q <= cmpl_hi_d;
+      ring_size_q <= ring_size_d;
+      desc_tail_q <= desc_tail_d;
+      stage_q <= stage_d;
+      sa_cmd_q <= sa_cmd_d;
+      soft_reset_q <= soft_reset_d;
+      ring_reset_q <= ring_reset_d;
+      sa_op_q <= sa_op_d;
     end
+  end
+
+  always_ff @(posedge ap_clk) begin
+    awaddr_q <= awaddr_d;
+    wdata_q <= wdata_d;
+    wstrb_q <= wstrb_d;
   end
 
   // Reads: AR accepted, the value one clock later (event_pop pops on the AR handshake).
   logic        rvalid_q, r_pending_q;
+  logic rvalid_d;
+  logic r_pending_d;
   logic [11:0] araddr_q;
-  logic [31:0] rdata;
+  logic [11:0] araddr_d;
+  logic [31:0] rdata, rdata_q;
+  logic [31:0] rdata_d;
+  assign s_axi_control_rdata = rdata_q;
   assign s_axi_control_arready = !rvalid_q && !r_pending_q;
   assign s_axi_control_rvalid  = rvalid_q;
   assign s_axi_control_rresp   = 2'b00;
@@ -254,22 +325,37 @@ module esp_top #(
     end
   end
 
+  always_comb begin
+    araddr_d = araddr_q;
+    r_pending_d = r_pending_q;
+    rvalid_d = rvalid_q;
+    rdata_d = rdata_q;
+
+    if (s_axi_control_arvalid && s_axi_control_arready) begin
+      araddr_d = s_axi_control_araddr;
+      r_pending_d = 1'b1;
+    end
+    if (r_pending_q) begin
+      r_pending_d = 1'b0;
+      rvalid_d = 1'b1;
+      rdata_d = rdata;
+    end
+    if (rvalid_q && s_axi_control_rready) rvalid_d = 1'b0;
+  end
+
   always_ff @(posedge ap_clk) begin
     if (!ap_rst_n) begin
       rvalid_q    <= 1'b0;
       r_pending_q <= 1'b0;
     end else begin
-      if (s_axi_control_arvalid && s_axi_control_arready) begin
-        araddr_q    <= s_axi_control_araddr;
-        r_pending_q <= 1'b1;
-      end
-      if (r_pending_q) begin
-        r_pending_q         <= 1'b0;
-        rvalid_q            <= 1'b1;
-        s_axi_control_rdata <= rdata;
-      end
-      if (rvalid_q && s_axi_control_rready) rvalid_q <= 1'b0;
+      rvalid_q <= rvalid_d;
+      r_pending_q <= r_pending_d;
     end
+  end
+
+  always_ff @(posedge ap_clk) begin
+    araddr_q <= araddr_d;
+    rdata_q <= rdata_d;
   end
 
   assign interrupt = ctrl_q[2] && ev_count != 0;
