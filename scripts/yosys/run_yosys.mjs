@@ -1,7 +1,8 @@
 // Runs Yosys 0.55 (the @yowasp/yosys WebAssembly build, on Node.js) over the kernel RTL: the
 // named SystemVerilog files are copied into Yosys's virtual file system, the commands given
 // with -p run there, and files the commands write under out/ are copied back to --out-dir.
-// Usage: node run_yosys.mjs [--out-dir DIR] -p "yosys commands" file.sv...
+// Usage: node run_yosys.mjs [--out-dir DIR] [--verbose] -p "yosys commands" file.sv...
+// --verbose streams Yosys's full log to stdout (progress of long runs); otherwise -q.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +14,16 @@ const bundle = process.env.ESPGW_YOWASP_YOSYS ??
 const args = process.argv.slice(2);
 let commands = null;
 let outDir = '.';
+let verbose = false;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '-p') commands = args[++i];
   else if (args[i] === '--out-dir') outDir = args[++i];
+  else if (args[i] === '--verbose') verbose = true;
   else files.push(args[i]);
 }
 if (commands === null || files.length === 0) {
-  console.error('usage: node run_yosys.mjs [--out-dir DIR] -p "commands" file.sv...');
+  console.error('usage: node run_yosys.mjs [--out-dir DIR] [--verbose] -p "commands" file.sv...');
   process.exit(2);
 }
 
@@ -39,7 +42,7 @@ for (const f of files) tree.rtl[basename(f)] = readFileSync(f, 'utf8');
 
 let result;
 try {
-  result = await yosys.runYosys(['-q', '-l', 'out/yosys.log', '-p', commands], tree, {
+  result = await yosys.runYosys([...(verbose ? [] : ['-q', '-l', 'out/yosys.log']), '-p', commands], tree, {
     stdout: (bytes) => { if (bytes) process.stdout.write(bytes); },
     stderr: (bytes) => { if (bytes) process.stderr.write(bytes); },
   });

@@ -1,19 +1,33 @@
 #!/usr/bin/env python3
-"""Summarizes yosys `stat -json` results (one per synthesized block) as a Markdown table of
+"""Summarizes yosys `stat -json` results (one per synthesized block) as Markdown tables of
 UltraScale+ resources: LUTs (logic; SRL/LUTRAM as memory), flip-flops, CARRY8/CARRY4,
-block RAM, UltraRAM and DSP48E2. Usage: summarize.py block=stat.json ..."""
+block RAM, UltraRAM and DSP48E2.
+Usage: summarize.py block=stat.json ...            one row per block (the whole top)
+       summarize.py --tree [--depth N] block=stat.json
+           a hierarchically synthesized block: every module instance down to depth N with
+           its totals (own cells plus its submodules' times their instance counts), then the
+           whole block against the Alveo cards' device resources."""
 import json
 import sys
 
 LUT_LOGIC = {"LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6", "INV"}
-LUT_MEM_PREFIX = ("SRL16", "SRLC16", "SRLC32", "RAM32", "RAM64", "RAM128", "RAM256")
+LUT_MEM_PREFIX = ("SRL16", "SRLC16", "SRLC32", "RAM32", "RAM64", "RAM128", "RAM256", "RAM512")
 FF = {"FDRE", "FDSE", "FDCE", "FDPE"}
 CARRY = {"CARRY4", "CARRY8"}
 BRAM = {"RAMB18E2": 0.5, "RAMB36E2": 1.0}
+KEYS = ("lut", "lutmem", "ff", "carry", "muxf", "bram", "uram", "dsp")
+# Device totals (AMD Alveo product tables; the deployment platform's shell takes a share).
+DEVICES = {
+    "U250 (XCU250)": {"lut": 1728000, "ff": 3456000, "bram": 2688, "uram": 1280, "dsp": 12288},
+    "U280 (XCU280)": {"lut": 1303680, "ff": 2607360, "bram": 2016, "uram": 960, "dsp": 9024},
+    "U55C (XCU55C)": {"lut": 1303680, "ff": 2607360, "bram": 2016, "uram": 960, "dsp": 9024},
+}
+HEADER = ("| LUT (logic) | LUT (SRL/RAM) | FF | CARRY | MUXF7/8 | BRAM36 | URAM | DSP |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def count(cells):
-    row = {"lut": 0, "lutmem": 0, "ff": 0, "carry": 0, "muxf": 0, "bram": 0.0, "uram": 0, "dsp": 0}
+    row = dict.fromkeys(KEYS, 0)
     for cell, n in cells.items():
         if cell in LUT_LOGIC:
             row["lut"] += n
@@ -34,16 +48,100 @@ def count(cells):
     return row
 
 
+def cells_of(row):
+    return (f"{row['lut']} | {row['lutmem']} | {row['ff']} | {row['carry']} | {row['muxf']} | "
+            f"{row['bram']:g} | {row['uram']} | {row['dsp']} |")
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def module_key(modules, cell_type):
+    """The stat key of a submodule cell type (public names carry a backslash there)."""
+    for key in (cell_type, "\\" + cell_type):
+        if key in modules:
+            return key
+    return None
+
+
+def pretty(name):
+    """`$paramod$<hash>\\esp_x` or `$paramod\\esp_x\\P=1` -> esp_x (P=1)."""
+    name = name.lstrip("\\")
+    if not name.startswith("$paramod"):
+        return name
+    parts = name.split("\\")[1:]
+    return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+
+
+class Hierarchy:
+    def __init__(self, stat):
+        self.modules = stat["modules"]
+        self.memo = {}
+
+    def children(self, key):
+        cells = self.modules[key]["num_cells_by_type"]
+        return [(module_key(self.modules, t), n) for t, n in sorted(cells.items())
+                if module_key(self.modules, t)]
+
+    def total(self, key):
+        if key not in self.memo:
+            row = count(self.modules[key]["num_cells_by_type"])
+            for child, n in self.children(key):
+                sub = self.total(child)
+                for k in KEYS:
+                    row[k] += n * sub[k]
+            self.memo[key] = row
+        return self.memo[key]
+
+    def top(self):
+        used = {c for key in self.modules for c, _ in self.children(key)}
+        tops = [key for key in self.modules if key not in used]
+        return max(tops, key=lambda k: self.total(k)["lut"])
+
+
+def tree(name, path, depth):
+    hier = Hierarchy(load(path))
+    top = hier.top()
+    print(f"| {name}: module (instances) {HEADER[0]}")
+    print(f"|---{HEADER[1]}")
+
+    def walk(key, level, mult):
+        label = "&nbsp;" * (4 * level) + f"`{pretty(key)}`" + (f" × {mult}" if mult > 1 else "")
+        row = hier.total(key)
+        print(f"| {label} | {cells_of(row)}")
+        if level < depth:
+            for child, n in hier.children(key):
+                walk(child, level + 1, n)
+
+    walk(top, 0, 1)
+    whole = hier.total(top)
+    print()
+    print(f"| {name} on | LUT | FF | BRAM36 | URAM | DSP |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for dev, cap in DEVICES.items():
+        lut = whole["lut"] + whole["lutmem"]
+        print(f"| {dev} | {100 * lut / cap['lut']:.2f} % | {100 * whole['ff'] / cap['ff']:.2f} % | "
+              f"{100 * whole['bram'] / cap['bram']:.2f} % | {100 * whole['uram'] / cap['uram']:.2f} % | "
+              f"{100 * whole['dsp'] / cap['dsp']:.2f} % |")
+
+
 def main(argv):
-    print("| block | LUT (logic) | LUT (SRL/RAM) | FF | CARRY | MUXF7/8 | BRAM36 | URAM | DSP |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    if argv and argv[0] == "--tree":
+        depth = 3
+        argv = argv[1:]
+        if argv and argv[0] == "--depth":
+            depth, argv = int(argv[1]), argv[2:]
+        name, path = argv[0].split("=", 1)
+        tree(name, path, depth)
+        return
+    print(f"| block {HEADER[0]}")
+    print(f"|---{HEADER[1]}")
     for arg in argv:
         name, path = arg.split("=", 1)
-        with open(path, encoding="utf-8") as f:
-            stat = json.load(f)
-        r = count(stat["design"]["num_cells_by_type"])
-        print(f"| {name} | {r['lut']} | {r['lutmem']} | {r['ff']} | {r['carry']} | {r['muxf']} | "
-              f"{r['bram']:g} | {r['uram']} | {r['dsp']} |")
+        r = count(load(path)["design"]["num_cells_by_type"])
+        print(f"| {name} | {cells_of(r)}")
 
 
 if __name__ == "__main__":
