@@ -2,9 +2,13 @@
 // IKE from the HSRP VIP; while standby it sends nothing and drops (counting) what reaches
 // it; losing Active forgets every SA without a DELETE; a new Active negotiates afresh and its
 // INITIAL-CONTACT makes the peer drop the SAs it held with the old one. The pair's and the
-// peer's configs are tests/data/ios fixtures; datagrams are passed in memory.
+// peer's configs are tests/data/ios fixtures; datagrams are passed in memory. Also the
+// stateful channel's key file and the HA show commands' parsing.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +18,7 @@
 #include "host/config/parser.hpp"
 #include "host/espd/control_commands.hpp"
 #include "host/espd/gateway_plan.hpp"
+#include "host/espd/ha_stateful.hpp"
 #include "host/espd/ike_adapter.hpp"
 
 namespace espgw::espd {
@@ -181,6 +186,58 @@ TEST(HaControl, ShowStandbyAndBriefParseWithIosAbbreviations) {
   EXPECT_TRUE(c->detail);
   EXPECT_FALSE(parse_control_command({"show", "standby", "everything"}, &err));
   EXPECT_NE(err.find("everything"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace espgw::espd
+
+namespace espgw::espd {
+namespace {
+
+std::string write_temp(const std::string& bytes) {
+  char path[] = "/tmp/espgw-ha-key-XXXXXX";
+  int fd = ::mkstemp(path);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ::close(fd);
+  return path;
+}
+
+TEST(HaSyncKeyFile, HexIsDecodedRawIsTakenAsIsShortOrMissingIsRefused) {
+  std::string err;
+  auto hex = write_temp("00112233445566778899aabbccddeeff\n0102\n");
+  auto k = read_sync_key_file(hex, &err);
+  ASSERT_TRUE(k) << err;
+  ASSERT_EQ(k->size(), 18u);
+  EXPECT_EQ(k->view()[0], 0x00);
+  EXPECT_EQ(k->view()[15], 0xFF);
+  EXPECT_EQ(k->view()[17], 0x02);
+
+  auto raw = write_temp("a passphrase that is not hex!");
+  k = read_sync_key_file(raw, &err);
+  ASSERT_TRUE(k) << err;
+  EXPECT_EQ(k->size(), 29u);
+  EXPECT_EQ(k->view()[0], 'a');
+
+  auto shorter = write_temp("0011223344556677");  // 8 bytes once decoded
+  EXPECT_FALSE(read_sync_key_file(shorter, &err));
+  EXPECT_NE(err.find("at least 16 bytes"), std::string::npos) << err;
+  EXPECT_FALSE(read_sync_key_file("/nonexistent/espgw.key", &err));
+  EXPECT_NE(err.find("cannot read"), std::string::npos) << err;
+  for (const auto& p : {hex, raw, shorter}) ::unlink(p.c_str());
+}
+
+TEST(HaControl, ShowRedundancyAndShowCryptoHaParse) {
+  std::string err;
+  auto c = parse_control_command({"show", "redundancy", "inter-device"}, &err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->kind, ControlCommand::Kind::kShowRedundancy);
+  c = parse_control_command({"sh", "red"}, &err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->kind, ControlCommand::Kind::kShowRedundancy);
+  c = parse_control_command({"show", "crypto", "ha"}, &err);
+  ASSERT_TRUE(c) << err;
+  EXPECT_EQ(c->kind, ControlCommand::Kind::kShowCryptoHa);
 }
 
 }  // namespace
