@@ -76,6 +76,11 @@ struct IkeConfig {
   // Initiator: start phase 1 with Aggressive Mode instead of Main Mode (a test/config
   // option; IOS initiates AM only for special peer configs). No NAT-D in AM.
   bool initiate_aggressive = false;
+  // Phase 1 re-established by us: IOS moves the IPsec SAs to the new ISAKMP SA as they are
+  // (false). Some peers (strongSwan 5.9 as IKEv1 responder) delete their IPsec SAs with the
+  // old ISAKMP SA instead; with true, every moved pair is rekeyed by Quick Mode on the new SA
+  // (make-before-break) and the old ISAKMP SA is deleted only after those Quick Modes.
+  bool rekey_ipsec_on_phase1_rekey = false;
   bool force_udp_encap = false;  // encapsulate even without NAT (strongSwan's encap = yes)
   // `crypto isakmp nat keepalive S`: one 0xFF byte every S seconds to each peer whose IKE SA
   // uses UDP 4500 (RFC 3948 section 2.3); 0 = none.

@@ -380,7 +380,9 @@ void IkeSaManager::fail_exchange(Entry& e, Exchange& x, const char* what) {
     send_informational(e, {NotifyPayload{kDoiIpsec, ProtocolId::kIpsecEsp, *notify, spi, {}}});
   }
   timers_.on_response_received(e.id, x.message_id);
+  const bool rekey = x.rekey_of.has_value();
   e.quick.erase(x.message_id);
+  if (rekey) retire_replaced(e);
 }
 
 }  // namespace espgw::ike

@@ -90,9 +90,15 @@ void IkeSaManager::on_phase1_complete(Entry& e) {
     if (id != e.id && other.sa->established && other.sa->peer.addr == sa.peer.addr) older.push_back(id);
   for (SaId id : older) {
     move_children(sas_.at(id), e);
-    if (sa.role == Role::kInitiator) delete_sa(id, "phase 1 re-established", true, Children::kMoveToNewest);
+    sas_.at(id).retiring = sa.role == Role::kInitiator;
+  }
+  if (sa.role == Role::kInitiator && !older.empty() && config_.rekey_ipsec_on_phase1_rekey) {
+    std::vector<std::uint32_t> moved;
+    for (const ChildSa& c : e.children) moved.push_back(c.inbound_spi);
+    for (std::uint32_t spi : moved) rekey_child(e.id, spi);
   }
   notify_observer(e, Phase1Event::kEstablished);
+  retire_replaced(e);
   std::vector<std::size_t> pending = std::move(e.pending_maps);
   e.pending_maps.clear();
   for (std::size_t idx : pending) start_quick_mode(e, idx);
@@ -110,6 +116,15 @@ void IkeSaManager::rekey_phase1(SaId id) {
   spdlog::info("ISAKMP:({}): phase 1 with {} is near the end of its lifetime, re-establishing", e->sa->log_id(),
                format_ipv4(peer));
   start_phase1(Endpoint{e->sa->local.addr, kIkePort}, peer, *key, false);
+}
+
+void IkeSaManager::retire_replaced(Entry& newest) {
+  for (const auto& [mid, x] : newest.quick)
+    if (!x.done && x.rekey_of) return;  // rekeys of moved pairs still under way
+  std::vector<SaId> retiring;
+  for (const auto& [id, other] : sas_)
+    if (other.retiring && other.sa->peer.addr == newest.sa->peer.addr) retiring.push_back(id);
+  for (SaId id : retiring) delete_sa(id, "phase 1 re-established", true, Children::kMoveToNewest);
 }
 
 void IkeSaManager::move_children(Entry& from, Entry& to) {

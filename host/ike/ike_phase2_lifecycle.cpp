@@ -75,6 +75,7 @@ void IkeSaManager::handle_quick(Entry& e, const Datagram& d, Message& msg) {
           remove_child(e, i, true);
           break;
         }
+    if (x.rekey_of) retire_replaced(e);
   }
 }
 

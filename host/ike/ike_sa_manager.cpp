@@ -32,7 +32,10 @@ IkeSaManager::IkeSaManager(IkeConfig config, Scheduler& scheduler, IkeCallbacks 
                                  delete_sa(id, "Death by retransmission P1", false);
                                } else {
                                  e->sa->debug("deleting node {} error TRUE reason \"Death by retransmission P2\"", mid);
+                                 auto it = e->quick.find(mid);
+                                 const bool rekey = it != e->quick.end() && it->second.rekey_of.has_value();
                                  e->quick.erase(mid);
+                                 if (rekey) retire_replaced(*e);
                                }
                              },
                              [this](SaId id, const char* why) { delete_sa(id, why, true, Children::kMoveToNewest); },

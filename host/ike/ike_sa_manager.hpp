@@ -135,6 +135,7 @@ class IkeSaManager {
     DpdState dpd;
     Scheduler::TimePoint last_peer_activity{};
     Scheduler::TimePoint expires{};  // end of the phase-1 lifetime, once established
+    bool retiring = false;           // replaced; deleted once the rekeys on its successor end
   };
   // What happens to the IPsec SAs of a deleted ISAKMP SA.
   enum class Children {
@@ -169,6 +170,8 @@ class IkeSaManager {
   void on_phase1_complete(Entry& e);
   void rekey_phase1(SaId id);                  // re-establish before the lifetime ends
   void move_children(Entry& from, Entry& to);  // IPsec SAs change their ISAKMP SA
+  // Deletes (with DELETE) the retiring SAs `newest` replaced once no rekey runs on it.
+  void retire_replaced(Entry& newest);
   void start_quick_mode(Entry& e, std::size_t map_index, std::optional<std::uint32_t> rekey_of = std::nullopt);
   void rekey_child(SaId id, std::uint32_t inbound_spi);
   void on_child_installed(Entry& e, const ChildSa& child);

@@ -17,6 +17,9 @@
 #   reauth-swan     strongSwan reauthenticates (IKEv1 has no phase-1 rekey; reauth_time 20s):
 #                   a new ISAKMP SA in espd, the IPsec SAs kept (both sides move them), no
 #                   ping lost.
+#   p1rekey-espd    espd (ISAKMP lifetime 60 s, IOS's minimum) re-establishes phase 1 at
+#                   51-54 s and deletes the old ISAKMP SA: strongSwan keeps its CHILD_SA
+#                   (same SPIs), no ping lost.
 #   natt-keepalive  `crypto isakmp nat keepalive 5` (IOS minimum): a capture of the outside link shows
 #                   espd's NAT keepalives (UDP 4500, one byte 0xFF, RFC 3948 2.3) every 5 s.
 # Usage: espd_swan_lifecycle.sh --scenario NAME [--build DIR]
@@ -31,8 +34,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 --scenario NAME [--build DIR]" >&2; exit 2 ;;
   esac
 done
-case $SCENARIO in aggressive | dpd-swan-dies | dpd-espd-dies | dpd-espd-restart | rekey-espd | rekey-swan | reauth-swan | natt-keepalive) ;;
-  *) echo "scenario: aggressive|dpd-swan-dies|dpd-espd-dies|dpd-espd-restart|rekey-espd|rekey-swan|reauth-swan|natt-keepalive" >&2
+case $SCENARIO in aggressive | dpd-swan-dies | dpd-espd-dies | dpd-espd-restart | rekey-espd | rekey-swan | reauth-swan | p1rekey-espd | natt-keepalive) ;;
+  *) echo "scenario: aggressive|dpd-swan-dies|dpd-espd-dies|dpd-espd-restart|rekey-espd|rekey-swan|reauth-swan|p1rekey-espd|natt-keepalive" >&2
      exit 2 ;;
 esac
 
@@ -72,6 +75,9 @@ case $SCENARIO in
     # strongSwan keeps a rekeyed IKEv1 CHILD_SA until it expires unless told to delete it.
     export SW_CHARON_EXTRA="delete_rekeyed = yes" ;;
   reauth-swan) SW_EXTRA=(--reauth 20s) ;;
+  p1rekey-espd)
+    SW_ROLE=responder
+    ESPD_SED=('s/^ group 14$/ group 14\n lifetime 60/') ;;
   natt-keepalive) ESPD_SED=('s/^crypto isakmp nat keepalive 20$/crypto isakmp nat keepalive 5/') ;;
 esac
 sw_espd_start "esp-aes 256 esp-sha256-hmac" "$PSK" "${ESPD_SED[@]}" || fail "espd"
@@ -201,6 +207,22 @@ reauth-swan)
   [ "$(sw_spis gw1)" = "$SW_IN $SW_OUT" ] || fail "strongSwan's SPIs changed: $(sw_spis gw1)"
   [ "$(received "$SW_DIR/ping-reauth.log")" = 150 ] || fail "pings lost across the reauthentication: $(grep received "$SW_DIR/ping-reauth.log")"
   sw_log "PASS reauth-swan: ISAKMP conn-id $CONN -> $NEWCONN, IPsec SAs kept (0x$OLD), 150/150 pings" ;;
+
+p1rekey-espd)
+  grep -q "^ lifetime 60" "$SW_DIR/r1.cfg" || fail "could not set the ISAKMP lifetime"
+  CONN=$(sw_espctl show crypto isakmp sa | awk '/QM_IDLE/ {print $4; exit}') OLD=$(espd_out_spi)
+  COOKIES=$(sw_ike_cookies gw1)
+  sw_in h2 ping -n -q -c 290 -i 0.2 -W 2 $SW_H1 >"$SW_DIR/ping-p1.log" 2>&1 || true
+  isakmp=$(sw_espctl show crypto isakmp sa)
+  [ "$(grep -c QM_IDLE <<<"$isakmp" || true)" = 1 ] || { echo "$isakmp" >&2; fail "espd does not have exactly one ISAKMP SA"; }
+  NEWCONN=$(awk '/QM_IDLE/ {print $4; exit}' <<<"$isakmp")
+  [ "$NEWCONN" != "$CONN" ] || fail "espd did not re-establish phase 1 (conn-id $CONN)"
+  NEWC=$(sw_ike_cookies gw1)
+  [ -n "$NEWC" ] && [ "$NEWC" != "$COOKIES" ] || fail "strongSwan has no new IKE_SA (cookies $COOKIES -> '${NEWC}')"
+  [ "$(espd_out_spi)" = "$OLD" ] || fail "espd's IPsec SA changed (0x$OLD -> 0x$(espd_out_spi))"
+  [ "$(sw_spis gw1)" = "$SW_IN $SW_OUT" ] || fail "strongSwan's CHILD_SA changed: '$(sw_spis gw1)' (was $SW_IN $SW_OUT)"
+  [ "$(received "$SW_DIR/ping-p1.log")" = 290 ] || fail "pings lost across the phase-1 re-establishment: $(grep received "$SW_DIR/ping-p1.log")"
+  sw_log "PASS p1rekey-espd: ISAKMP conn-id $CONN -> $NEWCONN, strongSwan IKE_SA replaced, IPsec SAs kept, 290/290 pings" ;;
 
 natt-keepalive)
   sleep 16

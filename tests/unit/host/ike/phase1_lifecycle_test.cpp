@@ -194,6 +194,38 @@ TEST_F(Phase1Lifecycle, EspDeleteUnderTheReplacedIsakmpSaRemovesTheMovedPair) {
   EXPECT_EQ(r1_->mgr->child_count(), 0u);
 }
 
+// For peers that drop their IPsec SAs with the old ISAKMP SA (strongSwan 5.9): the moved
+// pair is rekeyed on the new SA first, and the old ISAKMP SA goes only after that.
+TEST_F(Phase1Lifecycle, OptionRekeysMovedIpsecSasOnTheNewSaBeforeDeletingTheOldOne) {
+  short_phase1(std::chrono::seconds(120), std::chrono::seconds(3600));
+  r2_cfg_.rekey_ipsec_on_phase1_rekey = true;
+  start();
+  r2_->mgr->initiate(0);
+  pump();
+  const std::uint32_t old_r1_in = r1_->find(Direction::kInbound)->spi;
+  std::vector<std::uint8_t> order;  // exchange types R2 sent during the re-establishment
+  for (int i = 0; i < 110; ++i) {
+    clock_.advance(std::chrono::seconds(1));
+    pump([&](const Datagram& d) {
+      if (d.src.addr == kR2 && d.data.size() > 18 && d.data[18] != 5) order.push_back(d.data[18]);
+      if (d.src.addr == kR2 && d.data.size() > 18 && d.data[18] == 5 && order.size() >= 3) order.push_back(5);
+      return false;
+    });
+  }
+  ASSERT_EQ(r2_->mgr->counters().phase1_established, 2u);
+  // Main Mode (3 from R2), then Quick Mode (QM1, QM3), then the DELETEs (ESP, ISAKMP).
+  ASSERT_GE(order.size(), 7u);
+  EXPECT_EQ(std::vector<std::uint8_t>(order.begin(), order.begin() + 5), (std::vector<std::uint8_t>{2, 2, 2, 32, 32}));
+  EXPECT_EQ(order.back(), 5u);
+  EXPECT_EQ(r1_->mgr->sa_count(), 1u);
+  ASSERT_EQ(r1_->installed.size(), 4u);
+  expect_pair(r2_->installed[3], r1_->installed[2]);
+  ASSERT_EQ(r1_->removed.size(), 2u);  // the old pair, after the new one was in
+  EXPECT_EQ(r1_->removed[0], std::make_pair(old_r1_in, Direction::kInbound));
+  EXPECT_EQ(r1_->mgr->child_count(), 1u);
+  EXPECT_EQ(r2_->mgr->child_count(), 1u);
+}
+
 TEST_F(Phase1Lifecycle, ClearCryptoSaDeletesOnlyIpsecSasAndTheNextTriggerRunsOnlyQuickMode) {
   start();
   r2_->mgr->initiate(0);
