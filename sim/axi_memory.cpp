@@ -72,7 +72,9 @@ void AxiMemory::set_timing(const AxiMemoryTiming& timing) {
 bool AxiMemory::stall() {
   if (timing_.stall_percent == 0) return false;
   rng_ = rng_ * 6364136223846793005ull + 1442695040888963407ull;  // Knuth's MMIX LCG
-  return (rng_ >> 33) % 100 < timing_.stall_percent;
+  const bool held = (rng_ >> 33) % 100 < timing_.stall_percent;
+  stats_.stalls += held;
+  return held;
 }
 
 AxiMemory::Burst AxiMemory::accept(const Handshake& h, const char* channel) {

@@ -38,6 +38,7 @@ struct AxiMemoryStats {
   std::uint64_t decode_errors = 0;        // bursts outside every allocation (answered DECERR)
   std::uint64_t max_reads_in_flight = 0;  // most read bursts accepted and not yet finished
   std::uint64_t max_writes_in_flight = 0;
+  std::uint64_t stalls = 0;  // READY or VALID held off by the stall knob
 };
 
 class AxiMemory final : public ClockedAgent {
