@@ -1,6 +1,8 @@
 // SyncReplica (see sync_replica.hpp).
 #include "host/ha/sync_replica.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <type_traits>
 
 namespace espgw::ha {
@@ -67,8 +69,12 @@ std::vector<IpsecSaRecord> SyncReplica::takeover_ipsec_records() const {
     if (c.direction == driver::Direction::kOutbound) {
       // The active may have sent up to N - 1 packets past its last report, plus what it sent
       // while that report was in flight: skip N + margin so none is ever sent twice.
+      // Saturating: a report near 2^64 (a peer's claim, or a huge margin) must not wrap round
+      // to numbers, and GCM IVs, already used; UINT64_MAX leaves the SA no number to send,
+      // so it overflows at once and is rekeyed (found by tests/fuzz/fuzz_ha_sync).
       std::uint64_t last = std::max(rec.seq, rec.config.initial_seq);
-      c.initial_seq = last + interval_.outbound_packets + margin_;
+      std::uint64_t skip = interval_.outbound_packets + std::min(margin_, UINT64_MAX - interval_.outbound_packets);
+      c.initial_seq = last > UINT64_MAX - skip ? UINT64_MAX : last + skip;
     } else {
       c.initial_seq = rec.seq;
     }
