@@ -53,6 +53,23 @@ TEST(SyncReplica, NewActiveNeverReusesAnOutboundSequenceNumber) {
   }
 }
 
+// A report within N + margin of 2^64 (ESN, or a peer's claim) must not wrap round to the
+// numbers already used: the takeover saturates, leaving the SA nothing to send (found by
+// tests/fuzz/fuzz_ha_sync).
+TEST(SyncReplica, TakeoverNearTheEndOfTheSequenceSpaceSaturatesInsteadOfWrapping) {
+  SyncReplica replica(kInterval, kMargin);
+  auto sa = test::make_ipsec_sa(kOutSpi, driver::Direction::kOutbound);
+  sa.config.esn = true;
+  replica.apply(sa);
+  replica.apply(SeqReport{kOutSpi, driver::Direction::kOutbound, UINT64_MAX - 10});
+  auto plan = replica.takeover_ipsec();
+  ASSERT_EQ(plan.size(), 1u);
+  EXPECT_EQ(plan[0].initial_seq, UINT64_MAX);
+  SyncReplica huge_margin(kInterval, UINT64_MAX);
+  huge_margin.apply(test::make_ipsec_sa(kOutSpi, driver::Direction::kOutbound));
+  EXPECT_EQ(huge_margin.takeover_ipsec().at(0).initial_seq, UINT64_MAX);
+}
+
 TEST(SyncReplica, InboundTakeoverStartsAtTheReportedReplayTop) {
   SyncPublisher pub(kInterval);
   SyncReplica replica(kInterval, kMargin);
