@@ -1,6 +1,8 @@
 // Phase1Snapshot <-> bytes (see the header).
 #include "host/espd/phase1_codec.hpp"
 
+#include <cstdint>
+
 #include <fmt/format.h>
 
 #include "host/ha/secure_buffer.hpp"
@@ -15,6 +17,7 @@ constexpr std::size_t kMaxMessageIds = 1024;
 constexpr std::size_t kMaxBlob = 256;  // any key, IV or name
 
 using Clock = std::chrono::system_clock;
+constexpr std::int64_t kMaxMs = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::duration::max()).count();
 
 class Writer {
  public:
@@ -60,7 +63,19 @@ class Reader {
     auto b = blob();
     return std::string(b.begin(), b.end());
   }
-  Clock::time_point time() { return Clock::time_point(std::chrono::milliseconds(num<std::int64_t>())); }
+  // Milliseconds the clock can hold (its nanoseconds overflow near the year 2262): a value
+  // beyond is refused, not converted (signed overflow; found by tests/fuzz/fuzz_phase1_snapshot).
+  Clock::time_point time() {
+    const auto ms = num<std::int64_t>();
+    if (ms > kMaxMs || ms < -kMaxMs) return fail("time out of range"), Clock::time_point{};
+    return Clock::time_point(std::chrono::milliseconds(ms));
+  }
+  // A lifetime in seconds: 0 to 2^32 - 1 (136 years), so adding it to now cannot overflow.
+  std::chrono::seconds seconds() {
+    const auto s = num<std::int64_t>();
+    if (s < 0 || s > std::int64_t{UINT32_MAX}) return fail("lifetime out of range"), std::chrono::seconds{};
+    return std::chrono::seconds(s);
+  }
   void fail(const std::string& why) {
     if (error_.empty()) error_ = fmt::format("phase-1 snapshot, byte {}: {}", pos_, why);
   }
@@ -152,7 +167,7 @@ std::optional<ike::Phase1Snapshot> decode_phase1(std::span<const std::uint8_t> b
   s.proposal.key_bits = r.num<std::uint16_t>();
   s.proposal.hash = static_cast<ike::P1Hash>(r.num<std::uint16_t>());
   s.proposal.group = static_cast<ike::DhGroupId>(r.num<std::uint16_t>());
-  s.proposal.lifetime = std::chrono::seconds(r.num<std::int64_t>());
+  s.proposal.lifetime = r.seconds();
   s.auth = static_cast<ike::Phase1Auth>(r.num<std::uint16_t>());
   for (auto* k : {&s.skeyid_d, &s.skeyid_a, &s.skeyid_e, &s.enc_key}) *k = SecretBytes(r.blob());
   auto iv = r.blob();
@@ -184,7 +199,7 @@ std::optional<ike::Phase1Snapshot> decode_phase1(std::span<const std::uint8_t> b
     p.transform.key_bits = r.num<std::uint16_t>();
     p.transform.auth = static_cast<ike::AuthAlgorithm>(r.num<std::uint16_t>());
     if (const auto pfs = r.num<std::uint16_t>(); pfs != 0) p.pfs = static_cast<ike::DhGroupId>(pfs);
-    p.lifetime = std::chrono::seconds(r.num<std::int64_t>());
+    p.lifetime = r.seconds();
     p.lifetime_kb = r.num<std::uint64_t>();
     p.mode = static_cast<ike::EncapsulationMode>(r.num<std::uint16_t>());
     c.initiator = r.num<std::uint8_t>() != 0;

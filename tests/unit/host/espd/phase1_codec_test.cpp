@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
 #include <vector>
 
 namespace espgw::espd {
@@ -125,6 +127,37 @@ TEST(Phase1Codec, TruncationWrongVersionAndTrailingBytesAreRefusedWithAReason) {
   copy.push_back(0);
   EXPECT_FALSE(decode_phase1(copy, &err));
   EXPECT_NE(err.find("trailing bytes"), std::string::npos) << err;
+}
+
+// Replaces the first big-endian int64 `from` in b by `to`.
+std::vector<std::uint8_t> replace_i64(std::span<const std::uint8_t> b, std::int64_t from, std::int64_t to) {
+  std::vector<std::uint8_t> out(b.begin(), b.end()), pat(8), rep(8);
+  for (int i = 0; i < 8; ++i) {
+    pat[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(from) >> (56 - 8 * i));
+    rep[i] = static_cast<std::uint8_t>(static_cast<std::uint64_t>(to) >> (56 - 8 * i));
+  }
+  auto at = std::search(out.begin(), out.end(), pat.begin(), pat.end());
+  EXPECT_NE(at, out.end());
+  if (at != out.end()) std::copy(rep.begin(), rep.end(), at);
+  return out;
+}
+
+// A time the system clock cannot hold (its nanoseconds would overflow) or a negative or
+// 2^32 s lifetime is refused, not converted (found by tests/fuzz/fuzz_phase1_snapshot).
+TEST(Phase1Codec, TimesAndLifetimesOutsideTheClockRangeAreRefused) {
+  const SecretBytes b = encode_phase1(sample());
+  std::string err;
+  EXPECT_FALSE(decode_phase1(replace_i64(b.view(), 1'800'000'000'123, INT64_MAX), &err));
+  EXPECT_NE(err.find("time out of range"), std::string::npos) << err;
+  EXPECT_FALSE(decode_phase1(replace_i64(b.view(), 1'800'000'000'123, -6'800'154'169'858'675'283), &err));
+  EXPECT_NE(err.find("time out of range"), std::string::npos) << err;
+  EXPECT_FALSE(decode_phase1(replace_i64(b.view(), 86400, -1), &err));
+  EXPECT_NE(err.find("lifetime out of range"), std::string::npos) << err;
+  EXPECT_FALSE(decode_phase1(replace_i64(b.view(), 86400, std::int64_t{1} << 32), &err));
+  EXPECT_NE(err.find("lifetime out of range"), std::string::npos) << err;
+  auto d = decode_phase1(replace_i64(b.view(), 86400, 0xFFFFFFFF), &err);
+  ASSERT_TRUE(d) << err;
+  EXPECT_EQ(d->proposal.lifetime.count(), 0xFFFFFFFF);
 }
 
 }  // namespace
