@@ -5,6 +5,7 @@
 # AES-256-CBC/HMAC-SHA-256, (3) with AES-256-GCM (RFC 4106). Every phase is bounded; a phase
 # counts only if the CHILD_SA's byte counters show the stream really went through ESP.
 # Usage: baseline_iperf.sh [--time S] [--repeat N]     (prints a Markdown table on stdout)
+# The same strongSwan phases side by side with espd in one run: bench/gateway_vs_strongswan.sh.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TIME=5 REPEAT=1
