@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang 14 in build-fuzz/ and runs each for its budget
-# (seconds): ESP inbound 60, ISAKMP 60, IOS config 30, HSRP 20, HA sync 20. A crash fails the
-# script; the reproducer is left in build-fuzz/artifacts/.
+# (seconds): ESP inbound 60, ISAKMP 60, IOS config 30, HSRP 20, HA sync 10, phase-1 snapshot
+# 10. A crash fails the script; the reproducer is left in build-fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=${ESPGW_FUZZ_BUILD_DIR:-$ROOT/build-fuzz}
-declare -A BUDGET=([fuzz_esp_inbound]=60 [fuzz_isakmp]=60 [fuzz_ios_config]=30 [fuzz_hsrp]=20 [fuzz_ha_sync]=20)
+declare -A BUDGET=([fuzz_esp_inbound]=60 [fuzz_isakmp]=60 [fuzz_ios_config]=30 [fuzz_hsrp]=20 [fuzz_ha_sync]=10
+  [fuzz_phase1_snapshot]=10)
 
 CC=clang CXX=clang++ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DESPGW_FUZZ=ON -DESPGW_WITH_VERILATOR=OFF -DESPGW_BUILD_BENCH=OFF >/dev/null
