@@ -21,7 +21,10 @@
 # (no new IKE negotiation) with its outbound sequence numbers moved past R1's.
 # --fast: both groups on both routers get `standby version 2` and `standby N timers msec 200
 # msec 700` (sub-second HSRP, an addition to the reference's default 3/10 s timers).
-# Usage: ha_failover.sh --scenario kill|track [--stateful] [--fast] [--build DIR]
+# --preempt-back: then R1 returns (espd restarted, or the link up again) and, priority 105
+# with preempt, takes both groups back under the running ping: lost pings counted and
+# bounded again, R1 Active, R2 Standby without the VIP; stateful: still the same SPIs.
+# Usage: ha_failover.sh --scenario kill|track [--stateful] [--fast] [--preempt-back] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -29,11 +32,13 @@ BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
 SCENARIO=kill
 STATEFUL=""
 FAST=""
+BACK=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
     --stateful) STATEFUL=1; shift ;;
     --fast) FAST=1; shift ;;
+    --preempt-back) BACK=1; shift ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     *) echo "usage: $0 --scenario kill|track [--build DIR]" >&2; exit 2 ;;
   esac
@@ -194,5 +199,33 @@ if [ "$SCENARIO" = track ]; then
   in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R1 kept the VIP after stepping down"
   espctl_on r1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
   espctl_on r1 show crypto isakmp sa | grep -q "QM_IDLE" && fail "R1 kept its ISAKMP SA"
+fi
+if [ -n "$BACK" ]; then
+  in_ns h1 ping -n -i 0.1 -c $COUNT -W 1 "$H2" >"$TOPO_DIR/ping-back.log" 2>&1 &
+  PING=$!
+  TOPO_PIDS+=("$PING")
+  sleep 3
+  if [ "$SCENARIO" = kill ]; then
+    topo_log "R1's espd starts again"
+    topo_start_espd r1 "$CFG1" "${EXTRA[@]}"
+    ha_route r1  # its new TUN
+  else
+    topo_log "R1's tracked interface comes back up"
+    in_ns r1 ip link set lan0 up
+  fi
+  ha_wait_roles r1 r2 45 || fail "R1 did not take both groups back (preempt) within 45 s"
+  wait "$PING" || true
+  read -r SENT_B LOST_B OUTAGE_B LAST_B < <(ha_ping_stats "$TOPO_DIR/ping-back.log")
+  echo "MEASURED (preempt back, $SCENARIO, $MODE, HSRP $TIMERS): $LOST_B of $SENT_B pings lost," \
+       "longest outage $OUTAGE_B pings = $((OUTAGE_B * 100)) ms"
+  [ "$LAST_B" -ge $((SENT_B - 3)) ] || fail "traffic did not flow after R1 came back (last reply $LAST_B of $SENT_B)"
+  [ $((OUTAGE_B * 100)) -le "$BOUND_MS" ] || fail "preempt back: outage $((OUTAGE_B * 100)) ms > $BOUND_MS ms"
+  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 Active again without the VIP"
+  in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R2 kept the VIP after R1 preempted"
+  espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby again) kept SAs"
+  if [ -n "$STATEFUL" ]; then
+    [ "$(spi_of r1)" = "$SPIS_BEFORE" ] || fail "R1 did not take back the same SAs ($SPIS_BEFORE -> $(spi_of r1))"
+    [ "$(grep -c "SA has been authenticated" "$TOPO_DIR/r3.log")" = 1 ] || fail "R3 negotiated Main Mode again"
+  fi
 fi
 echo "PASS: $SCENARIO ($MODE): R2 Active ${T_ACTIVE} ms after the failure; $LOST pings lost, outage ${OUTAGE_MS} ms"

@@ -44,11 +44,16 @@ ha_build() {
   in_ns r3 sysctl -qw net.ipv4.ip_forward=1
 }
 
-# After espd created its TUN (esp0): the remote protected network into the tunnel.
-ha_routes() {
-  for r in r1 r2; do in_ns $r ip route add 172.21.90.0/23 dev esp0; done
-  in_ns r3 ip route add $H1/32 dev esp0
+# After espd created its TUN (esp0): the remote protected networks into the tunnel, as the
+# operator's (covering) routes; reverse-route adds and removes the ACL's exact prefixes
+# (172.21.90.0/23, 192.168.20.25/32) with the SAs, so those must not be the static ones.
+ha_route() {
+  case $1 in
+    r1|r2) in_ns "$1" ip route replace 172.21.0.0/16 dev esp0 ;;
+    r3) in_ns r3 ip route replace 192.168.20.0/24 dev esp0 ;;
+  esac
 }
+ha_routes() { for r in r1 r2 r3; do ha_route $r; done; }
 
 # ha_wait_roles ACTIVE STANDBY SECONDS: both groups (199 outside, 1 inside) settled.
 ha_wait_roles() {
