@@ -41,7 +41,7 @@ class HaRuntime {
 
   struct Options {
     std::chrono::milliseconds link_poll{100};  // how often line protocol is read
-    // Tests replace the kernel: link state, and whether VIPs / ARP / sockets are real.
+    // Where line protocol comes from (a test may substitute its own reading).
     std::function<bool(const std::string&)> line_protocol_up = linux_line_protocol_up;
   };
 
