@@ -753,7 +753,8 @@ module esp_core #(
       end
       EvPush: begin
         ev_step_d = ev_step_q + 2'd1;
-        if (ev_step_q == 2'd2) begin
+        // Three slots (soft, hard, sequence overflow); a job without events skips them.
+        if (ev_step_q == 2'd2 || ev_q == '0) begin
           i_d = i_q + 7'd1;
           key_d = '0;
           state_d = JobNext;
