@@ -37,70 +37,125 @@ kernel=(esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv
   esp_gf128_mul.sv esp_ghash.sv
   esp_pkt_buf.sv esp_dma.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv esp_hmac_stream.sv
   esp_outbound.sv esp_inbound.sv esp_core.sv esp_top.sv)
-# block name -> "top|parameters (name=value,...)|flow|files"
+# block name -> "top|parameters (name=value,...)|flow|files|blackboxed files"
 # flow flat: flattened, so constants (spent round keys, unused operand chunks) propagate
 # across module bounds; fine for small blocks. flow hier: each distinct module (per parameter
-# set) synthesized once and counted per instance (`stat -top`); the only flow in which the
-# AES pipes and the kernel finish (flattening 14 AES rounds into one netlist for ABC did not
-# finish in over 15 CPU-minutes). hier maps memories to URAM (-uram) where they fit best.
+# set) synthesized once and counted per instance (`stat -top`); flattening 14 AES rounds into
+# one netlist for ABC did not finish in over 15 CPU-minutes, hierarchically a pipe takes 2.
+# hier maps memories to URAM (-uram) where they fit best. Blackboxed files (read -lib) are
+# modules synthesized by another block: kernel_split runs the kernel as the k_* parts below,
+# one Yosys process each (bounded one by one, ESPGW_SYNTH_JOBS at a time), and sums them.
+core_children=(esp_pkt_buf.sv esp_dma.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv
+  esp_hmac_stream.sv esp_aes_key_expand.sv esp_outbound.sv esp_inbound.sv)
+pkgs="esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv"
 declare -A blocks=(
-  [kernel]="esp_top||hier|${kernel[*]}"
-  [kernel_sa256]="esp_top|SA_CAPACITY=256|hier|${kernel[*]}"
-  [aes_enc_pipe]="esp_aes_enc_pipe||hier|${aes[*]} esp_aes_enc_pipe.sv"
-  [aes_dec_pipe]="esp_aes_dec_pipe||hier|${aes[*]} esp_aes_dec_pipe.sv"
-  [aes_key_expand]="esp_aes_key_expand||flat|esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_key_expand.sv"
-  [ghash_l2]="esp_ghash|Lanes=2|flat|esp_gf128_mul.sv esp_ghash.sv"
-  [ghash_l4]="esp_ghash|Lanes=4|flat|esp_gf128_mul.sv esp_ghash.sv"
-  [sha256]="esp_sha256||flat|esp_sha256.sv"
-  [hmac_sha256]="esp_hmac_sha256||flat|esp_sha256.sv esp_hmac_sha256.sv"
-  [replay_window]="esp_replay_window|WindowBits=64|flat|esp_replay_window.sv"
+  [kernel]="esp_top||hier|${kernel[*]}|"
+  [kernel_sa256]="esp_top|SA_CAPACITY=256|hier|${kernel[*]}|"
+  [k_top]="esp_top||hier|$pkgs esp_top.sv|esp_core.sv"
+  [k_core]="esp_core|SaCapacity=4096|hier|$pkgs esp_core.sv|${core_children[*]}"
+  [k_inbound]="esp_inbound||hier|$pkgs esp_inbound.sv|"
+  [k_outbound]="esp_outbound||hier|$pkgs esp_outbound.sv|"
+  [k_crypt]="esp_crypt||hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
+  [k_hmac_stream]="esp_hmac_stream||hier|$pkgs esp_sha256.sv esp_hmac_sha256.sv esp_sha1.sv esp_hmac_sha1.sv esp_hmac_stream.sv|"
+  [k_sa_table]="esp_sa_table|SaCapacity=4096|hier|$pkgs esp_sa_table.sv|"
+  [k_spi_index]="esp_spi_index|SaCapacity=4096|hier|esp_spi_index.sv|"
+  [k_pkt_buf]="esp_pkt_buf||hier|$pkgs esp_pkt_buf.sv|"
+  [k_dma]="esp_dma||hier|$pkgs esp_dma.sv|"
+  [k_key_expand]="esp_aes_key_expand||hier|esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_key_expand.sv|"
+  [aes_enc_pipe]="esp_aes_enc_pipe||hier|${aes[*]} esp_aes_enc_pipe.sv|"
+  [aes_dec_pipe]="esp_aes_dec_pipe||hier|${aes[*]} esp_aes_dec_pipe.sv|"
+  [aes_key_expand]="esp_aes_key_expand||flat|esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_key_expand.sv|"
+  [ghash_l2]="esp_ghash|Lanes=2|flat|esp_gf128_mul.sv esp_ghash.sv|"
+  [ghash_l4]="esp_ghash|Lanes=4|flat|esp_gf128_mul.sv esp_ghash.sv|"
+  [sha256]="esp_sha256||flat|esp_sha256.sv|"
+  [hmac_sha256]="esp_hmac_sha256||flat|esp_sha256.sv esp_hmac_sha256.sv|"
+  [replay_window]="esp_replay_window|WindowBits=64|flat|esp_replay_window.sv|"
 )
-order=(kernel aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l2 sha256 hmac_sha256 replay_window)
+# Largest first, so parallel jobs finish together.
+kernel_parts=(k_inbound k_outbound k_core k_crypt k_hmac_stream k_top k_sa_table k_spi_index
+  k_pkt_buf k_dma k_key_expand)
+order=(kernel_split aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l2 sha256 hmac_sha256
+  replay_window)
 [ $# -gt 0 ] && order=("$@")
+jobs=${ESPGW_SYNTH_JOBS:-1}
 
-stats=()
-trees=()
-for name in "${order[@]}"; do
-  spec=${blocks[$name]:-}
-  [ -n "$spec" ] || { echo "synth: unknown block $name (known: ${!blocks[*]})" >&2; exit 2; }
-  IFS='|' read -r top params flow files <<<"$spec"
-  chparam=""
+# Runs one block in $out/<name>; writes $out/<name>/rc (0, 124 = timed out, else failed).
+run_block() {
+  local name=$1 spec top params flow files libs chparam="" reads="" libreads="" f synth
+  spec=${blocks[$name]}
+  IFS='|' read -r top params flow files libs <<<"$spec"
   for p in ${params//,/ }; do chparam+=" -chparam ${p%%=*} ${p#*=}"; done
-  paths=()
-  reads=""
-  for f in $files; do
+  local paths=()
+  for f in $files $libs; do
     [ "$f" = @regpkg ] && f=$regpkg || f=$rtl/$f
     paths+=("$f")
-    reads+=" rtl/$(basename "$f")"
   done
+  for f in $files; do [ "$f" = @regpkg ] && f=$regpkg; reads+=" rtl/$(basename "$f")"; done
+  for f in $libs; do libreads+=" rtl/$f"; done
+  [ -n "$libreads" ] && libreads="; read_verilog -sv -lib$libreads"
   # The blocks are not chip tops: no I/O buffers or clock buffers.
   if [ "$flow" = flat ]; then
     synth="synth_xilinx -family xcup -top $top -flatten -noiopad -noclkbuf"
   else
-    synth="synth_xilinx -family xcup -top $top -uram -noiopad -noclkbuf"
+    # The replay rings (2^17 x 128 bits at 4096 SAs) are forced to URAM: Yosys 0.55's
+    # memory_libmap otherwise picks LUTRAM for them and then fails in lutrams_xc5v_map.v
+    # ("invalid OPTION_ABITS/WIDTH combination"). Vivado honours the same attribute.
+    synth="setattr -set ram_style \"ultra\" *esp_sa_table*/m:rp_mem; \
+synth_xilinx -family xcup -top $top -uram -noiopad -noclkbuf"
   fi
-  cmds="read_verilog -sv$reads; hierarchy -check -top $top$chparam; $synth; \
+  local cmds="read_verilog -sv$reads$libreads; hierarchy -check -top $top$chparam; $synth; \
 tee -q -o out/stat.json stat -json -top $top; tee -q -o out/stat.txt stat -top $top"
   mkdir -p "$out/$name"
+  rm -f "$out/$name/stat.json" "$out/$name/rc"
+  local start rc=0
   start=$(date +%s)
   echo "synth: $name ($top${params:+ $params}, $flow) ..." >&2
-  rc=0
   nice -n "$nice_n" timeout "$timeout_s" node "$root/scripts/yosys/run_yosys.mjs" --verbose \
-    --out-dir "$out/$name" -p "$cmds" "${paths[@]}" >"$out/$name/yosys.log" || rc=$?
-  secs=$(( $(date +%s) - start ))
-  if [ "$rc" -ne 0 ]; then
-    [ "$rc" -eq 124 ] && why="did not finish in $timeout_s s" || why="failed (exit $rc)"
-    echo "synth: $name $why; log: $out/$name/yosys.log" >&2
-    exit 1
+    --out-dir "$out/$name" -p "$cmds" "${paths[@]}" >"$out/$name/yosys.log" 2>&1 || rc=$?
+  local secs=$(( $(date +%s) - start ))
+  echo "$secs" >"$out/$name/seconds"
+  echo "$rc" >"$out/$name/rc"
+  if [ "$rc" -eq 0 ]; then
+    echo "synth: $name done in $secs s" >&2
+  elif [ "$rc" -eq 124 ]; then
+    echo "synth: $name did not finish in $timeout_s s; log: $out/$name/yosys.log" >&2
+  else
+    echo "synth: $name failed (exit $rc) after $secs s; log: $out/$name/yosys.log" >&2
   fi
-  echo "synth: $name done in $secs s" >&2
-  stats+=("$name=$out/$name/stat.json")
-  [ "$flow" = hier ] && trees+=("$name=$out/$name/stat.json")
+}
+
+# Expand kernel_split into its parts; check every name first.
+names=()
+for name in "${order[@]}"; do
+  if [ "$name" = kernel_split ]; then names+=("${kernel_parts[@]}"); continue; fi
+  [ -n "${blocks[$name]:-}" ] || { echo "synth: unknown block $name (known: kernel_split ${!blocks[*]})" >&2; exit 2; }
+  names+=("$name")
 done
+for name in "${names[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_block "$name" &
+done
+wait
+
+status=0
+stats=()
+trees=()
+parts=()
+for name in "${names[@]}"; do
+  if [ "$(cat "$out/$name/rc")" != 0 ]; then status=1; continue; fi
+  case "$name" in
+    k_*) parts+=("$out/$name/stat.json") ;;
+    *) stats+=("$name=$out/$name/stat.json") ;;
+  esac
+  [[ ${blocks[$name]} == *"|hier|"* && $name != k_* ]] && trees+=("$name=$out/$name/stat.json")
+done
+# The kernel from its parts: a part's blackboxed submodules are other parts' tops.
+[ ${#parts[@]} -gt 0 ] && trees=("kernel_split=$(IFS=,; echo "${parts[*]}")" "${trees[@]}")
 {
-  python3 "$root/scripts/yosys/summarize.py" "${stats[@]}"
+  [ ${#stats[@]} -gt 0 ] && python3 "$root/scripts/yosys/summarize.py" "${stats[@]}"
   for t in "${trees[@]}"; do
     echo
     python3 "$root/scripts/yosys/summarize.py" --tree "$t"
   done
 } | tee "$out/summary.md"
+exit $status

@@ -3,11 +3,13 @@
 UltraScale+ resources: LUTs (logic; SRL/LUTRAM as memory), flip-flops, CARRY8/CARRY4,
 block RAM, UltraRAM and DSP48E2.
 Usage: summarize.py block=stat.json ...            one row per block (the whole top)
-       summarize.py --tree [--depth N] block=stat.json
+       summarize.py --tree [--depth N] block=stat.json[,stat.json...]
            a hierarchically synthesized block: every module instance down to depth N with
            its totals (own cells plus its submodules' times their instance counts), then the
-           whole block against the Alveo cards' device resources."""
+           whole block against the Alveo cards' device resources. Several files: parts of one
+           design synthesized separately (a part's blackboxed submodule is another's top)."""
 import json
+import re
 import sys
 
 LUT_LOGIC = {"LUT1", "LUT2", "LUT3", "LUT4", "LUT5", "LUT6", "INV"}
@@ -59,11 +61,16 @@ def load(path):
 
 
 def module_key(modules, cell_type):
-    """The stat key of a submodule cell type (public names carry a backslash there)."""
-    for key in (cell_type, "\\" + cell_type):
-        if key in modules:
-            return key
-    return None
+    """The stat key of a submodule cell type (public names carry a backslash there). A part
+    synthesized on its own has its top's plain name, where its parent's netlist names the
+    parameterized module ($paramod\\esp_x\\P=..) or the reverse: matched by module name when
+    unique."""
+    exact = next((k for k in (cell_type, "\\" + cell_type) if k in modules), None)
+    if exact is not None and modules[exact]["num_cells"] > 0:
+        return exact
+    base = pretty(cell_type).split(" ")[0]
+    same = [k for k in modules if pretty(k).split(" ")[0] == base and modules[k]["num_cells"] > 0]
+    return same[0] if len(same) == 1 else exact
 
 
 def pretty(name):
@@ -71,13 +78,20 @@ def pretty(name):
     name = name.lstrip("\\")
     if not name.startswith("$paramod"):
         return name
-    parts = name.split("\\")[1:]
+    # Parameter values as Yosys prints them (32'00..0101, s32'..): shown in decimal.
+    parts = [re.sub(r"=s?\d+'([01]+)$", lambda m: "=" + str(int(m.group(1), 2)), p)
+             for p in name.split("\\")[1:]]
     return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
 
 
 class Hierarchy:
-    def __init__(self, stat):
-        self.modules = stat["modules"]
+    def __init__(self, stats):
+        self.modules = {}
+        for stat in stats:
+            for key, mod in stat["modules"].items():
+                # A blackbox stands in for a part synthesized elsewhere: keep the real one.
+                if key not in self.modules or mod["num_cells"] > self.modules[key]["num_cells"]:
+                    self.modules[key] = mod
         self.memo = {}
 
     def children(self, key):
@@ -102,7 +116,7 @@ class Hierarchy:
 
 
 def tree(name, path, depth):
-    hier = Hierarchy(load(path))
+    hier = Hierarchy([load(p) for p in path.split(",")])
     top = hier.top()
     print(f"| {name}: module (instances) {HEADER[0]}")
     print(f"|---{HEADER[1]}")
