@@ -205,5 +205,9 @@ inline constexpr double kRekeyJitterFraction = 0.05;
 // Phase 1 is re-established by its initiator at kRekeySoftFraction (minus jitter); the
 // responder only if that did not happen by this fraction (minus jitter).
 inline constexpr double kPhase1ResponderSoftFraction = 0.96;
+// The replaced ISAKMP SA is deleted (DELETE) this long after its successor is up, so a peer
+// that moves its IPsec SAs when it notices the new SA (strongSwan 5.9: "detected reauth of
+// existing IKE_SA, adopting children") does so before the DELETE, not after it.
+inline constexpr std::chrono::milliseconds kPhase1ReplacedGrace{1000};
 
 }  // namespace espgw::ike

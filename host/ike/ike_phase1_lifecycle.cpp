@@ -124,7 +124,10 @@ void IkeSaManager::retire_replaced(Entry& newest) {
   std::vector<SaId> retiring;
   for (const auto& [id, other] : sas_)
     if (other.retiring && other.sa->peer.addr == newest.sa->peer.addr) retiring.push_back(id);
-  for (SaId id : retiring) delete_sa(id, "phase 1 re-established", true, Children::kMoveToNewest);
+  for (SaId id : retiring) {
+    sas_.at(id).retiring = false;  // once
+    timers_.on_phase1_replaced(id, kPhase1ReplacedGrace);
+  }
 }
 
 void IkeSaManager::move_children(Entry& from, Entry& to) {

@@ -85,6 +85,14 @@ void IkeTimers::on_phase1_established(SaId sa, std::chrono::seconds lifetime, bo
   });
 }
 
+void IkeTimers::on_phase1_replaced(SaId sa, std::chrono::milliseconds grace) {
+  for (Kind k : {Kind::kReauth, Kind::kDpd, Kind::kLifetime}) cancel_sa_timer(sa, k);
+  sa_timers_[{sa, Kind::kLifetime}] = scheduler_.schedule(grace, [this, sa] {
+    sa_timers_.erase({sa, Kind::kLifetime});
+    hooks_.expire(sa, "phase 1 re-established");
+  });
+}
+
 void IkeTimers::on_dpd_wait(SaId sa, std::chrono::seconds after) {
   cancel_sa_timer(sa, Kind::kDpd);
   sa_timers_[{sa, Kind::kDpd}] = scheduler_.schedule(after, [this, sa] {

@@ -3,7 +3,8 @@
 //   retransmit   per (SA, message ID): kRetransmitInitial doubled per attempt, at most
 //                kRetransmitMax resends, then the exchange (and a half-open SA) is dropped.
 //   state        per SA: phase 1 must complete within kHalfOpenTimeout of its first message.
-//   lifetime     per SA: the negotiated phase-1 lifetime; then the SA is deleted.
+//   lifetime     per SA: the negotiated phase-1 lifetime; then the SA is deleted. A replaced
+//                SA (phase 1 re-established) gets kPhase1ReplacedGrace instead.
 //   reauth       per SA: phase-1 re-establishment before the lifetime ends (IOS behaviour):
 //                the initiator at kRekeySoftFraction minus up to kRekeyJitterFraction of the
 //                lifetime, the responder later (kPhase1ResponderSoftFraction, same jitter), so
@@ -59,6 +60,8 @@ class IkeTimers {
   void on_phase1_established(SaId sa, std::chrono::seconds lifetime, bool initiator,
                              std::optional<std::chrono::milliseconds> remaining = std::nullopt);
   void on_dpd_wait(SaId sa, std::chrono::seconds after);               // (re)arms the DPD timer
+  // A newer ISAKMP SA took over: no more DPD or re-establishment; expire (DELETE) after `grace`.
+  void on_phase1_replaced(SaId sa, std::chrono::milliseconds grace);
   // The SA uses UDP 4500: fire natt_keepalive every `interval` (> 0) until on_sa_deleted.
   void on_natt_floated(SaId sa, std::chrono::seconds interval);
   // `rekey`: arm the soft timer too (the side that rekeys on time). `remaining` as above.
