@@ -101,6 +101,14 @@ if [ -n "$FAST" ]; then
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
 fi
+if [ -n "$STATEFUL" ] && [ -n "$BACK" ]; then
+  # A returning router must not preempt before the bulk resync has given it the SAs: IOS
+  # pairs SSO with `standby N preempt delay minimum S`; espd does not hold preemption by
+  # itself (docs/ha.md). R1 waits 3 s.
+  sed 's/\(standby \(199\|1\) preempt\)$/\1 delay minimum 3/' "$CFG1" >"$TOPO_DIR/CFG1-delay.cfg"
+  [ "$(grep -c 'preempt delay minimum 3' "$TOPO_DIR/CFG1-delay.cfg")" = 2 ] || fail "could not add the preempt delay"
+  CFG1=$TOPO_DIR/CFG1-delay.cfg
+fi
 topo_start_espd r3 "$DATA/peer-20.15.6.6-ha.cfg"
 topo_start_espd r1 "$CFG1" "${EXTRA[@]}"
 topo_start_espd r2 "$CFG2" "${EXTRA[@]}"
