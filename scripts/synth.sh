@@ -147,12 +147,16 @@ for name in "${names[@]}"; do
     k_*) parts+=("$out/$name/stat.json") ;;
     *) stats+=("$name=$out/$name/stat.json") ;;
   esac
-  [[ ${blocks[$name]} == *"|hier|"* && $name != k_* ]] && trees+=("$name=$out/$name/stat.json")
+  if [[ ${blocks[$name]} == *"|hier|"* && $name != k_* ]]; then
+    trees+=("$name=$out/$name/stat.json")
+  fi
 done
 # The kernel from its parts: a part's blackboxed submodules are other parts' tops.
-[ ${#parts[@]} -gt 0 ] && trees=("kernel_split=$(IFS=,; echo "${parts[*]}")" "${trees[@]}")
+if [ ${#parts[@]} -gt 0 ]; then
+  trees=("kernel_split=$(IFS=,; echo "${parts[*]}")" "${trees[@]}")
+fi
 {
-  [ ${#stats[@]} -gt 0 ] && python3 "$root/scripts/yosys/summarize.py" "${stats[@]}"
+  if [ ${#stats[@]} -gt 0 ]; then python3 "$root/scripts/yosys/summarize.py" "${stats[@]}"; fi
   for t in "${trees[@]}"; do
     echo
     python3 "$root/scripts/yosys/summarize.py" --tree "$t"

@@ -109,15 +109,15 @@ class Hierarchy:
             self.memo[key] = row
         return self.memo[key]
 
-    def top(self):
+    def tops(self):
+        """The roots, largest first: one for a whole design, several when parts are missing."""
         used = {c for key in self.modules for c, _ in self.children(key)}
         tops = [key for key in self.modules if key not in used]
-        return max(tops, key=lambda k: self.total(k)["lut"])
+        return sorted(tops, key=lambda k: -self.total(k)["lut"])
 
 
 def tree(name, path, depth):
     hier = Hierarchy([load(p) for p in path.split(",")])
-    top = hier.top()
     print(f"| {name}: module (instances) {HEADER[0]}")
     print(f"|---{HEADER[1]}")
 
@@ -129,8 +129,11 @@ def tree(name, path, depth):
             for child, n in hier.children(key):
                 walk(child, level + 1, n)
 
-    walk(top, 0, 1)
-    whole = hier.total(top)
+    whole = dict.fromkeys(KEYS, 0)
+    for top in hier.tops():
+        walk(top, 0, 1)
+        for k in KEYS:
+            whole[k] += hier.total(top)[k]
     print()
     print(f"| {name} on | LUT | FF | BRAM36 | URAM | DSP |")
     print("|---|---:|---:|---:|---:|---:|")
