@@ -57,7 +57,18 @@ std::string RouteInjection::request(int type, int flags, std::uint32_t prefix, i
 
 std::string RouteInjection::add(std::uint32_t prefix, int prefix_len, int ifindex) {
   prefix &= prefix_len == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix_len);
-  std::string err = request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, prefix, prefix_len, ifindex);
+  if (routes_.contains({prefix, prefix_len, ifindex})) return {};
+  // NLM_F_EXCL, never NLM_F_REPLACE: a replace would overwrite an operator's route with the
+  // same key (prefix, metric, table) and the later withdrawal would then delete it.
+  std::string err = request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, prefix, prefix_len, ifindex);
+  if (err == std::strerror(EEXIST)) {
+    // A route of ours left by an espd that died is taken over: the delete carries our
+    // protocol, and the kernel deletes an IPv4 route only when the protocol matches.
+    if (request(RTM_DELROUTE, 0, prefix, prefix_len, ifindex).empty())
+      err = request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, prefix, prefix_len, ifindex);
+    else
+      err = "a route to this prefix that espd did not add exists (left in place, not replaced)";
+  }
   if (err.empty()) routes_.emplace(prefix, prefix_len, ifindex);
   return err;
 }

@@ -23,8 +23,9 @@ class RouteInjection {
   RouteInjection(const RouteInjection&) = delete;
   RouteInjection& operator=(const RouteInjection&) = delete;
 
-  // Adds `prefix/prefix_len dev ifindex` (replacing an identical route of ours). Returns an
-  // empty string on success, else the kernel's reason.
+  // Adds `prefix/prefix_len dev ifindex`, taking over a route of ours a dead espd left
+  // behind; a route with the same key that is not ours (the operator's) is left untouched
+  // and reported. Returns an empty string on success, else the reason.
   std::string add(std::uint32_t prefix, int prefix_len, int ifindex);
   std::string remove(std::uint32_t prefix, int prefix_len, int ifindex);
   void remove_all();

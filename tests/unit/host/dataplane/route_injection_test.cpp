@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -32,6 +33,22 @@ bool has_route(const std::string& ifname, std::uint32_t dest, std::uint32_t mask
   return false;
 }
 
+// The protocol `ip route` names for PREFIX in the main table, or "" when there is none.
+std::string route_protocol(const std::string& prefix) {
+  const std::string cmd = "ip route show " + prefix + " 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) return "?";
+  char line[256] = {0};
+  std::string out;
+  while (std::fgets(line, sizeof line, p)) out += line;
+  ::pclose(p);
+  const auto at = out.find(" proto ");
+  if (out.empty()) return "";
+  if (at == std::string::npos) return "boot";  // ip omits the default protocol
+  const auto start = at + 7;
+  return out.substr(start, out.find_first_of(" \n", start) - start);
+}
+
 int child() {
   if (::unshare(CLONE_NEWNET) != 0) return 77;
   try {
@@ -49,7 +66,20 @@ int child() {
       // A route the kernel refuses (no such device) is reported, not recorded.
       if (routes.add(0x0A000000, 8, 9999).empty()) return 17;
       if (routes.size() != 1) return 18;
+      // The operator's static route with the same key is neither replaced nor withdrawn.
+      if (std::system("ip route add 172.21.91.40/32 dev rri-test0 proto static") != 0) return 21;
+      if (routes.add(0xAC155B28, 32, tun.ifindex()).empty()) return 22;
+      if (routes.size() != 1) return 23;
+      if (route_protocol("172.21.91.40/32") != "static") return 24;
+      // A route of ours left by a dead espd (protocol 0xE5 = 229) is taken over.
+      if (std::system("ip route add 172.21.91.41/32 dev rri-test0 proto 229") != 0) return 25;
+      if (!routes.add(0xAC155B29, 32, tun.ifindex()).empty()) return 26;
+      if (routes.size() != 2) return 27;
+      // Adding a route it already holds is a no-op, not an error.
+      if (!routes.add(0xAC155B29, 32, tun.ifindex()).empty()) return 28;
     }
+    if (route_protocol("172.21.91.40/32") != "static") return 29;
+    if (!route_protocol("172.21.91.41/32").empty()) return 30;
     // The destructor withdrew what was left.
     if (has_route("rri-test0", 0xAC155A00, 0xFFFFFE00)) return 19;
   } catch (const std::exception& e) {
