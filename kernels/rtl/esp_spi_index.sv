@@ -27,7 +27,9 @@ module esp_spi_index #(
     logic [15:0] slot;
     logic [31:0] spi;
   } entry_t;
-  entry_t table_q [Entries];
+  // A plain vector, not entry_t: Yosys 0.55 reads an unpacked array of a module-local packed
+  // struct as one register (no RAM). Entries are {used, slot, spi}, cast to and from entry_t.
+  logic [48:0] table_q [Entries];
 
   function automatic logic [IdxBits-1:0] home(logic [31:0] spi);
     home = IdxBits'(({32'd0, spi} * 64'h9E3779B9) >> 16);
