@@ -33,7 +33,7 @@ aes=(esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_round.sv)
 # ESPGW_RTL_KERNEL_PACKAGES, ESPGW_RTL_TOP_SOURCES (@regpkg is the generated package).
 kernel=(esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv
   esp_aes_sbox.sv esp_aes_round.sv esp_aes_key_expand.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv
-  esp_sha256.sv esp_hmac_sha256.sv esp_sha1.sv esp_hmac_sha1.sv
+  esp_sha256.sv esp_sha1.sv esp_hmac.sv
   esp_gf128_mul.sv esp_ghash.sv
   esp_pkt_buf.sv esp_dma.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv esp_hmac_stream.sv
   esp_outbound.sv esp_inbound.sv esp_core.sv esp_top.sv)
@@ -56,7 +56,7 @@ declare -A blocks=(
   [k_inbound]="esp_inbound||hier|$pkgs esp_inbound.sv|"
   [k_outbound]="esp_outbound||hier|$pkgs esp_outbound.sv|"
   [k_crypt]="esp_crypt||hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
-  [k_hmac_stream]="esp_hmac_stream||hier|$pkgs esp_sha256.sv esp_hmac_sha256.sv esp_sha1.sv esp_hmac_sha1.sv esp_hmac_stream.sv|"
+  [k_hmac_stream]="esp_hmac_stream||hier|$pkgs esp_sha256.sv esp_sha1.sv esp_hmac.sv esp_hmac_stream.sv|"
   [k_sa_table]="esp_sa_table|SaCapacity=4096|hier|$pkgs esp_sa_table.sv|"
   [k_spi_index]="esp_spi_index|SaCapacity=4096|hier|esp_spi_index.sv|"
   [k_pkt_buf]="esp_pkt_buf||hier|$pkgs esp_pkt_buf.sv|"
@@ -68,13 +68,15 @@ declare -A blocks=(
   [ghash_l2]="esp_ghash|Lanes=2|flat|esp_gf128_mul.sv esp_ghash.sv|"
   [ghash_l4]="esp_ghash|Lanes=4|flat|esp_gf128_mul.sv esp_ghash.sv|"
   [sha256]="esp_sha256||flat|esp_sha256.sv|"
-  [hmac_sha256]="esp_hmac_sha256||flat|esp_sha256.sv esp_hmac_sha256.sv|"
+  [hmac_sha256]="esp_hmac|DigestBits=256|flat|esp_sha256.sv esp_sha1.sv esp_hmac.sv|"
+  [hmac_sha1]="esp_hmac|DigestBits=160|flat|esp_sha256.sv esp_sha1.sv esp_hmac.sv|"
+  [sha1]="esp_sha1||flat|esp_sha1.sv|"
   [replay_window]="esp_replay_window|WindowBits=64|flat|esp_replay_window.sv|"
 )
 # Largest first, so parallel jobs finish together.
 kernel_parts=(k_inbound k_outbound k_core k_crypt k_hmac_stream k_top k_sa_table k_spi_index
   k_pkt_buf k_dma k_key_expand)
-order=(kernel_split aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l2 sha256 hmac_sha256
+order=(kernel_split aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l2 sha256 hmac_sha256 sha1 hmac_sha1
   replay_window)
 [ $# -gt 0 ] && order=("$@")
 jobs=${ESPGW_SYNTH_JOBS:-1}

@@ -1,7 +1,7 @@
 // esp_hmac_stream: the HMAC-SHA256-128 (RFC 4868) or HMAC-SHA1-96 (RFC 2404) ICV of a byte
 // range of the local packet buffer, with the ESN high half appended when the SA uses ESN
-// (RFC 4303 2.2.1): reads 64-byte blocks (four 16-byte buffer reads) into esp_hmac_sha256
-// or esp_hmac_sha1, which start from the SA's precomputed inner and outer states.
+// (RFC 4303 2.2.1): reads 64-byte blocks (four 16-byte buffer reads) into esp_hmac with
+// SHA-256 or with SHA-1, which start from the SA's precomputed inner and outer states.
 module esp_hmac_stream (
   input  logic                       clk_i,
   input  logic                       rst_ni,
@@ -56,7 +56,7 @@ module esp_hmac_stream (
   logic [159:0] mac1;
   logic [31:0]  msg_len;
   assign msg_len = {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
-  esp_hmac_sha256 u_hmac (
+  esp_hmac #(.DigestBits(256)) u_hmac (
     .clk_i,
     .rst_ni,
     .start_i      (mac_start && !req_i.sha1),
@@ -71,7 +71,7 @@ module esp_hmac_stream (
     .mac_o        (mac)
   );
   // SHA-1 states are the first five words of the record's state fields.
-  esp_hmac_sha1 u_hmac_sha1 (
+  esp_hmac #(.DigestBits(160)) u_hmac_sha1 (
     .clk_i,
     .rst_ni,
     .start_i      (mac_start && req_i.sha1),

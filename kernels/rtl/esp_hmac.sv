@@ -1,15 +1,20 @@
-// esp_hmac_sha1: HMAC-SHA1 (RFC 2104, FIPS 198-1) for ESP's HMAC-SHA1-96 ICV (RFC 2404),
-// the SHA-1 twin of esp_hmac_sha256: it starts from the inner and outer states the SA
-// install computed, adds the padding (FIPS 180-4 5.1.1, the same as SHA-256's) and takes
-// 64-byte blocks by valid/ready; ceil((len + 9) / 64) + 1 compressions of 82 clocks.
-module esp_hmac_sha1 (
+// esp_hmac: HMAC (RFC 2104, FIPS 198-1) of one message with SHA-256 (DigestBits = 256: ESP's
+// HMAC-SHA256-128, RFC 4868) or SHA-1 (DigestBits = 160: HMAC-SHA1-96, RFC 2404), starting
+// from the inner and outer states the SA install computed (H(K0 ^ ipad) and H(K0 ^ opad)
+// after one compression each), so a packet costs ceil((len + 9) / 64) + 1 compressions, two
+// fewer than plain HMAC. The padding (FIPS 180-4 5.1.1, the same for both hashes) is added
+// here; the message arrives as 64-byte blocks with a valid/ready handshake, the last one
+// partial. Only the compression core (esp_sha256 / esp_sha1) depends on the hash.
+module esp_hmac #(
+  parameter int unsigned DigestBits = 256   // 256: SHA-256, 160: SHA-1
+) (
   input  logic         clk_i,
   input  logic         rst_ni,
 
   // Request, accepted when start_i && !busy_o
   input  logic         start_i,
-  input  logic [159:0] inner_state_i,
-  input  logic [159:0] outer_state_i,
+  input  logic [DigestBits-1:0] inner_state_i,
+  input  logic [DigestBits-1:0] outer_state_i,
   input  logic [31:0]  msg_len_i,      // bytes
 
   // Message blocks; bytes past the message end in the last block are ignored
@@ -19,7 +24,7 @@ module esp_hmac_sha1 (
 
   output logic         busy_o,
   output logic         mac_valid_o,    // one clock; mac_o holds until the next request
-  output logic [159:0] mac_o           // ESP's HMAC-SHA1-96 ICV is mac_o[159:64]
+  output logic [DigestBits-1:0] mac_o  // ESP's ICV: the top 128 (SHA-256) or 96 (SHA-1) bits
 );
 
   typedef enum logic [2:0] {
@@ -35,27 +40,45 @@ module esp_hmac_sha1 (
   logic          marked_d, marked_q;     // the 0x80 end marker has been placed
   logic          finished_d, finished_q; // the length block has been absorbed
   logic [63:0]   bit_len_d, bit_len_q;   // (64 + len) * 8: the key block counts
-  logic [159:0]  outer_d, outer_q;
-  logic [159:0]  chain_d, chain_q;
-  logic [159:0]  mac_d, mac_q;
+  logic [DigestBits-1:0] outer_d, outer_q;
+  logic [DigestBits-1:0] chain_d, chain_q;
+  logic [DigestBits-1:0] mac_d, mac_q;
 
   // ---------------------------------------------------------------------------------------
   // Compression core
   // ---------------------------------------------------------------------------------------
   logic          sha_start, sha_busy, sha_done;
-  logic [159:0]  sha_state_in, sha_state_out;
+  logic [DigestBits-1:0] sha_state_in, sha_state_out;
   logic [511:0]  sha_block;
 
-  esp_sha1 u_sha1 (
-    .clk_i,
-    .rst_ni,
-    .start_i(sha_start),
-    .state_i(sha_state_in),
-    .block_i(sha_block),
-    .busy_o (sha_busy),
-    .done_o (sha_done),
-    .state_o(sha_state_out)
-  );
+  // The outer block: the inner digest, the 0x80 marker, zeros, and the 64-bit length of
+  // K0 ^ opad (64 bytes) plus the digest.
+  localparam int unsigned OuterZeroBits = 512 - DigestBits - 8 - 64;
+  localparam logic [63:0] OuterBitLen   = 64'(512) + 64'(DigestBits);
+
+  if (DigestBits == 256) begin : g_sha256
+    esp_sha256 u_sha (
+      .clk_i,
+      .rst_ni,
+      .start_i(sha_start),
+      .state_i(sha_state_in),
+      .block_i(sha_block),
+      .busy_o (sha_busy),
+      .done_o (sha_done),
+      .state_o(sha_state_out)
+    );
+  end else begin : g_sha1
+    esp_sha1 u_sha (
+      .clk_i,
+      .rst_ni,
+      .start_i(sha_start),
+      .state_i(sha_state_in),
+      .block_i(sha_block),
+      .busy_o (sha_busy),
+      .done_o (sha_done),
+      .state_o(sha_state_out)
+    );
+  end
 
   // ---------------------------------------------------------------------------------------
   // Padding of the final data block (FIPS 180-4 5.1.1): bytes < rem kept, byte rem = 0x80,
@@ -134,10 +157,10 @@ module esp_hmac_sha1 (
           chain_d = sha_state_out;
           fsm_d   = Absorb;
           if (finished_q) begin
-            // Outer hash: H(K0 ^ opad || inner digest), one block of 64 + 20 bytes.
+            // Outer hash: H(K0 ^ opad || inner digest), one block after the precomputed one.
             sha_start    = 1'b1;
             sha_state_in = outer_q;
-            sha_block    = {sha_state_out, 8'h80, 280'h0, 64'd672};
+            sha_block    = {sha_state_out, 8'h80, {OuterZeroBits{1'b0}}, OuterBitLen};
             fsm_d        = OuterRun;
           end
         end
@@ -192,7 +215,7 @@ module esp_hmac_sha1 (
   always_ff @(posedge clk_i) begin
     if (rst_ni && sha_start) begin
       assert (!sha_busy)
-      else $error("esp_hmac_sha1: compression started while busy");
+      else $error("esp_hmac: compression started while busy");
     end
   end
 `endif
