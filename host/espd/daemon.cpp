@@ -216,6 +216,7 @@ int run_daemon(const DaemonOptions& o) {
     HaRuntime ha(io, ha_scheduler, {});
     // `crypto map NAME redundancy GROUP [stateful]`: IKE and the SAs follow the group's Active
     // state; stateful, the new active installs the replica right after IKE starts afresh.
+    if (stateful) stateful->attach_hsrp(&ha, stateful->status().group_name);  // split-brain and preempt holds (docs/ha.md)
     ha.set_role_handler([&ike, &stateful](const std::string& group, bool active) {
       if (group != ike.redundancy_group()) return;
       if (active) {

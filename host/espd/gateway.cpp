@@ -506,4 +506,31 @@ std::string Gateway::adopt_pair(const std::string& map_tag, int map_seq, driver:
   return install_sa_pair(std::move(pair));
 }
 
+bool Gateway::raise_outbound_seq(std::uint32_t spi, std::uint64_t last_used) {
+  for (auto& e : entries_)
+    for (auto& p : e.pairs)
+      for (auto& r : p.sas) {
+        if (r.out.config.spi != spi) continue;
+        if (auto s = device_.read_sa(r.out.handle); s && s->seq >= last_used) return false;
+        driver::SaConfig copy = r.out.config;
+        copy.initial_seq = last_used;
+        auto res = device_.install_sa(copy);
+        if (res.status != driver::Status::kOk) {
+          spdlog::error("outbound SA 0x{:08X}: device refused the copy at sequence number {}: {}", spi, last_used,
+                        regmap::to_string(res.status));
+          return false;
+        }
+        const driver::SaHandle old = r.out.handle;
+        r.out.handle = res.handle;
+        r.out.config.initial_seq = last_used;
+        publish();  // the forwarder picks the new copy for its next packet
+        device_.remove_sa(old);
+        spdlog::info("outbound SA 0x{:08X} continues after sequence number {} (split brain: the other router used "
+                     "numbers below it)",
+                     spi, last_used);
+        return true;
+      }
+  return false;
+}
+
 }  // namespace espgw::espd

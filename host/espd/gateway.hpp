@@ -84,6 +84,12 @@ class Gateway final : public dataplane::SaInstaller {
   // line is the one whose selector the outbound SA carries. Returns "" or why not.
   std::string adopt_pair(const std::string& map_tag, int map_seq, driver::SaConfig inbound, driver::SaConfig outbound,
                          std::chrono::seconds lifetime);
+  // Stateful HA split brain (docs/ha.md): the outbound SA `spi` continues strictly above
+  // `last_used` (the other router's final report plus margin). The device has no "set
+  // sequence number" operation, so a copy is installed with initial_seq = last_used, the SPD
+  // moves to it, and the old copy is removed (zeroized). False: no such SA, it is already
+  // past last_used, or the device refused the copy (logged).
+  bool raise_outbound_seq(std::uint32_t spi, std::uint64_t last_used);
 
  private:
   struct InstalledSa {

@@ -197,6 +197,10 @@ void HaRuntime::on_action(std::size_t index, const ha::HsrpAction& a) {
     case ha::HsrpAction::Kind::kSend:
       for (auto& link : links_)
         if (link.linux_interface == g.linux_interface && link.socket) link.socket->send(cfg.version, a.packet);
+      // An Active group's Coup answers another Active router (split brain healing): that one
+      // announced the VIP with its own MAC (use-bia), so announce ours again or the hosts keep
+      // sending to a router that is about to step down.
+      if (a.opcode == ha::HsrpOpcode::kCoup && g.active) announce_group(g);
       break;
     case ha::HsrpAction::Kind::kTakeVip:
       try {
@@ -236,6 +240,39 @@ bool HaRuntime::active(const std::string& group_name) const {
   return false;
 }
 
+void HaRuntime::announce_group(const Group& g) {
+  const auto st = g.driver->machine().status();
+  if (!st.virtual_ip) return;
+  try {
+    ha::send_gratuitous_arp(g.linux_interface, *st.virtual_ip, g.mac);
+    spdlog::info("HSRP {} group {}: VIP {} announced again (gratuitous ARP)", st.config.interface, st.config.group,
+                 format_ipv4(*st.virtual_ip));
+  } catch (const std::exception& e) {
+    spdlog::warn("HSRP {} group {}: gratuitous ARP: {}", st.config.interface, st.config.group, e.what());
+  }
+}
+
+void HaRuntime::announce(const std::string& group_name) {
+  for (const auto& g : groups_)
+    if (g.active && g.driver->machine().config().name == group_name) announce_group(g);
+}
+
+std::optional<ha::HsrpGroupStatus> HaRuntime::status(const std::string& group_name) const {
+  for (const auto& g : groups_)
+    if (g.driver->machine().config().name == group_name) return g.driver->machine().status();
+  return std::nullopt;
+}
+
+void HaRuntime::set_holds(const std::string& group_name, bool active_held, bool preempt_held) {
+  // Driver calls may run the role handler (a held Active steps down): find the group first.
+  for (auto& g : groups_) {
+    if (g.driver->machine().config().name != group_name) continue;
+    if (g.driver->machine().active_held() != active_held) g.driver->set_active_held(active_held);
+    if (g.driver->machine().preempt_held() != preempt_held) g.driver->set_preempt_held(preempt_held);
+    return;
+  }
+}
+
 std::vector<ha::HsrpGroupStatus> HaRuntime::statuses() const {
   std::vector<ha::HsrpGroupStatus> out;
   for (const auto& g : groups_) out.push_back(g.driver->machine().status());
@@ -272,7 +309,10 @@ nlohmann::json standby_json(const std::vector<ha::HsrpGroupStatus>& groups) {
     j["counters"] = {{"hellos_in", c.hellos_in},         {"hellos_out", c.hellos_out},
                      {"coups_in", c.coups_in},           {"coups_out", c.coups_out},
                      {"resigns_in", c.resigns_in},       {"resigns_out", c.resigns_out},
-                     {"auth_failures", c.auth_failures}, {"malformed", c.malformed}};
+                     {"auth_failures", c.auth_failures}, {"malformed", c.malformed},
+                     {"takeovers_held", c.takeovers_held}, {"preempts_held", c.preempts_held}};
+    j["active_held"] = g.active_held;
+    j["preempt_held"] = g.preempt_held;
     out.push_back(std::move(j));
   }
   return out;

@@ -63,6 +63,13 @@ class HaRuntime {
   // Whether the named group is Active here (false when no such group).
   bool active(const std::string& group_name) const;
   std::vector<ha::HsrpGroupStatus> statuses() const;
+  std::optional<ha::HsrpGroupStatus> status(const std::string& group_name) const;
+  // Stateful HA (docs/ha.md "Split brain"): hold the named group out of Active (a better
+  // active is alive on the sync channel) and/or hold its preempt (replica not in sync yet).
+  void set_holds(const std::string& group_name, bool active_held, bool preempt_held);
+  // Sends the gratuitous ARP for the named group's VIP again if it is Active here (the other
+  // router held it during a split brain and stepped down).
+  void announce(const std::string& group_name);
 
  private:
   struct Group {
@@ -85,6 +92,7 @@ class HaRuntime {
   };
 
   void on_action(std::size_t group, const ha::HsrpAction& action);
+  void announce_group(const Group& g);
   void poll();
   void arm_poll();
 

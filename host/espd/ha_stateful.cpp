@@ -52,6 +52,31 @@ HaStateful::HaStateful(boost::asio::io_context& io, Gateway& gateway, driver::Es
   gateway_.set_pair_observer([this](const Gateway::PairEvent& e) { on_pair(e); });
   ike_.set_phase1_observer(
       [this](const ike::Phase1Snapshot& s, ike::Phase1Event e) { on_phase1(s, e); });
+  sync_.set_raise_handler(
+      [this](std::uint32_t spi, std::uint64_t last_used) { return gateway_.raise_outbound_seq(spi, last_used); });
+}
+
+void HaStateful::attach_hsrp(HaRuntime* hsrp, std::string group_name) {
+  hsrp_ = hsrp;
+  group_name_ = std::move(group_name);
+  sync_.set_peer_stepped_down_handler([this] {
+    if (hsrp_) hsrp_->announce(group_name_);
+  });
+}
+
+// Runs every poll, before the sequence numbers are read. Setting a hold may run the role
+// handler at once (a held Active steps down; a released preempt takes over).
+void HaStateful::apply_holds() {
+  if (!hsrp_) return;
+  const auto st = hsrp_->status(group_name_);
+  if (!st) return;
+  sync_.set_hsrp(st->priority, st->config.local_address, st->hello_time, st->hold_time);
+  const auto now = std::chrono::steady_clock::now();
+  sync_.tick(now);
+  const bool active_held = sync_.peer_wins(now);
+  // IOS SSO: a returning router does not preempt before the bulk sync gave it the SAs.
+  const bool preempt_held = !sync_.replica().in_sync();
+  hsrp_->set_holds(group_name_, active_held, preempt_held);
 }
 
 HaStateful::~HaStateful() {
@@ -133,6 +158,7 @@ void HaStateful::arm_poll() {
 }
 
 void HaStateful::poll() {
+  apply_holds();
   if (sync_.role() != ha::SyncRole::kActive) return;
   gateway_.for_each_sa([this](const driver::SaConfig& c, driver::SaHandle h) {
     if (auto s = device_.read_sa(h)) sync_.sa_progress(c.spi, c.direction, s->seq);
@@ -202,6 +228,21 @@ void HaStateful::become_active() {
                format_ipv4(vip_), ike_adopted, ike_refused);
 }
 
-void HaStateful::become_standby() { sync_.set_role(ha::SyncRole::kStandby); }
+void HaStateful::become_standby() {
+  if (sync_.role() == ha::SyncRole::kActive) {
+    // Stepping down (split brain lost, preempted, resigning): tell the new active where each
+    // outbound SA stopped, before IKE's quiet reset removes them, so it continues above
+    // (plus margin: the forwarder may send a few more until the SAs are gone).
+    std::vector<std::pair<std::uint32_t, std::uint64_t>> finals;
+    gateway_.for_each_sa([&](const driver::SaConfig& c, driver::SaHandle h) {
+      if (c.direction != driver::Direction::kOutbound) return;
+      if (auto s = device_.read_sa(h)) finals.emplace_back(c.spi, s->seq);
+    });
+    sync_.send_final_reports(finals);
+    if (!finals.empty())
+      spdlog::info("HA: leaving Active; final sequence numbers of {} outbound SAs sent to the peer", finals.size());
+  }
+  sync_.set_role(ha::SyncRole::kStandby);
+}
 
 }  // namespace espgw::espd

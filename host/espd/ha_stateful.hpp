@@ -19,6 +19,7 @@
 #include "espgw/driver/esp_device.hpp"
 #include "espgw/driver/secret_bytes.hpp"
 #include "host/espd/gateway.hpp"
+#include "host/espd/ha_runtime.hpp"
 #include "host/espd/ike_adapter.hpp"
 #include "host/ha/stateful_sync.hpp"
 
@@ -46,6 +47,11 @@ class HaStateful {
   // Active (stop publishing; the gateway's SAs go with IKE's quiet reset).
   void become_active();
   void become_standby();
+  // The HSRP group the scheme follows (`scheme standby GROUP`): its priority and timers go
+  // into the sync Hellos, and every poll sets its holds (docs/ha.md "Split brain"): out of
+  // Active while the sync peer is alive, Active and better; no preempt until the replica is
+  // in sync. Without it neither rule runs.
+  void attach_hsrp(HaRuntime* hsrp, std::string group_name);
 
   ha::StatefulSyncStatus status() const { return sync_.status(); }
   std::uint32_t vip() const { return vip_; }
@@ -54,11 +60,15 @@ class HaStateful {
   void on_pair(const Gateway::PairEvent& event);
   void on_phase1(const ike::Phase1Snapshot& snapshot, ike::Phase1Event event);
   void poll();
+  void apply_holds();
   void arm_poll();
 
   Gateway& gateway_;
   driver::EspDevice& device_;
   IkeAdapter& ike_;
+  HaRuntime* hsrp_ = nullptr;
+  std::string group_name_;
+  bool active_ = false;
   ha::StatefulSync sync_;
   std::uint32_t vip_;
   boost::asio::steady_timer poll_timer_;

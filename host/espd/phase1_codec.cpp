@@ -147,6 +147,12 @@ SecretBytes encode_phase1(const ike::Phase1Snapshot& s) {
   return w.take();
 }
 
+namespace {
+// The values host/ike defines (ike_constants.hpp).
+bool known_hash(std::uint16_t h) { return h == 1 || h == 2 || h == 4 || h == 5 || h == 6; }
+bool known_group(std::uint16_t g) { return g == 2 || g == 5 || g == 14 || g == 15 || g == 16 || g == 19 || g == 20; }
+}  // namespace
+
 std::optional<ike::Phase1Snapshot> decode_phase1(std::span<const std::uint8_t> bytes, std::string* error) {
   Reader r(bytes);
   ike::Phase1Snapshot s;
@@ -161,14 +167,27 @@ std::optional<ike::Phase1Snapshot> decode_phase1(std::span<const std::uint8_t> b
     if (b.size() != cookie->size()) r.fail("cookie is not 8 bytes");
     else std::copy(b.begin(), b.end(), cookie->begin());
   }
-  s.role = static_cast<ike::Role>(r.num<std::uint8_t>());
-  s.state = static_cast<ike::P1State>(r.num<std::uint8_t>());
+  // Enumerations are checked, not cast blindly: a value host/ike does not define would reach
+  // its switches (names, show output, the cipher choice) as an impossible state.
+  const auto role = r.num<std::uint8_t>();
+  if (role > static_cast<std::uint8_t>(ike::Role::kResponder)) r.fail(fmt::format("unknown role {}", role));
+  s.role = static_cast<ike::Role>(role);
+  const auto state = r.num<std::uint8_t>();
+  if (state > static_cast<std::uint8_t>(ike::P1State::kDestSa)) r.fail(fmt::format("unknown phase-1 state {}", state));
+  s.state = static_cast<ike::P1State>(state);
   s.conn_id = r.num<std::uint32_t>();
   s.proposal.key_bits = r.num<std::uint16_t>();
-  s.proposal.hash = static_cast<ike::P1Hash>(r.num<std::uint16_t>());
-  s.proposal.group = static_cast<ike::DhGroupId>(r.num<std::uint16_t>());
+  const auto hash = r.num<std::uint16_t>();
+  if (!known_hash(hash)) r.fail(fmt::format("unknown phase-1 hash {}", hash));
+  s.proposal.hash = static_cast<ike::P1Hash>(hash);
+  const auto group = r.num<std::uint16_t>();
+  if (!known_group(group)) r.fail(fmt::format("unknown DH group {}", group));
+  s.proposal.group = static_cast<ike::DhGroupId>(group);
   s.proposal.lifetime = r.seconds();
-  s.auth = static_cast<ike::Phase1Auth>(r.num<std::uint16_t>());
+  const auto auth = r.num<std::uint16_t>();
+  if (auth != static_cast<std::uint16_t>(ike::Phase1Auth::kPreSharedKey))
+    r.fail(fmt::format("unknown phase-1 authentication method {}", auth));
+  s.auth = static_cast<ike::Phase1Auth>(auth);
   for (auto* k : {&s.skeyid_d, &s.skeyid_a, &s.skeyid_e, &s.enc_key}) *k = SecretBytes(r.blob());
   auto iv = r.blob();
   s.p1_iv.assign(iv.begin(), iv.end());
@@ -195,13 +214,22 @@ std::optional<ike::Phase1Snapshot> decode_phase1(std::span<const std::uint8_t> b
     c.map_seq = r.num<std::int32_t>();
     auto& p = c.proposal;
     p.transform.name = r.text();
-    p.transform.id = static_cast<ike::EspTransformId>(r.num<std::uint8_t>());
+    const auto id = r.num<std::uint8_t>();
+    if (id != 3 && id != 11 && id != 12 && id != 20) r.fail(fmt::format("unknown ESP transform {}", id));
+    p.transform.id = static_cast<ike::EspTransformId>(id);
     p.transform.key_bits = r.num<std::uint16_t>();
-    p.transform.auth = static_cast<ike::AuthAlgorithm>(r.num<std::uint16_t>());
-    if (const auto pfs = r.num<std::uint16_t>(); pfs != 0) p.pfs = static_cast<ike::DhGroupId>(pfs);
+    const auto integ = r.num<std::uint16_t>();
+    if (integ > 7 || integ == 3 || integ == 4) r.fail(fmt::format("unknown ESP authentication algorithm {}", integ));
+    p.transform.auth = static_cast<ike::AuthAlgorithm>(integ);
+    if (const auto pfs = r.num<std::uint16_t>(); pfs != 0) {
+      if (!known_group(pfs)) r.fail(fmt::format("unknown PFS group {}", pfs));
+      p.pfs = static_cast<ike::DhGroupId>(pfs);
+    }
     p.lifetime = r.seconds();
     p.lifetime_kb = r.num<std::uint64_t>();
-    p.mode = static_cast<ike::EncapsulationMode>(r.num<std::uint16_t>());
+    const auto mode = r.num<std::uint16_t>();
+    if ((mode < 1 || mode > 4) && mode != 61443) r.fail(fmt::format("unknown encapsulation mode {}", mode));
+    p.mode = static_cast<ike::EncapsulationMode>(mode);
     c.initiator = r.num<std::uint8_t>() != 0;
     c.expires_at = r.time();
     s.children.push_back(std::move(c));

@@ -17,6 +17,9 @@ void HsrpGroupDriver::on_packet(std::span<const std::uint8_t> bytes, std::uint32
 }
 void HsrpGroupDriver::on_track(int object, bool up) { run(fsm_.on_track(object, up, scheduler_.now())); }
 
+void HsrpGroupDriver::set_active_held(bool held) { run(fsm_.set_active_held(held, scheduler_.now())); }
+void HsrpGroupDriver::set_preempt_held(bool held) { run(fsm_.set_preempt_held(held, scheduler_.now())); }
+
 void HsrpGroupDriver::fire() {
   timer_ = 0;
   run(fsm_.on_timer(scheduler_.now()));

@@ -24,6 +24,9 @@ class HsrpGroupDriver {
   void disable();
   void on_packet(std::span<const std::uint8_t> bytes, std::uint32_t source);
   void on_track(int object, bool up);
+  // Stateful HA holds (HsrpStateMachine::set_active_held / set_preempt_held).
+  void set_active_held(bool held);
+  void set_preempt_held(bool held);
 
   const HsrpStateMachine& machine() const { return fsm_; }
 

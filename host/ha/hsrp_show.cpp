@@ -95,6 +95,10 @@ std::string render_show_standby(std::span<const HsrpGroupStatus> groups, HsrpTim
                          duration_cast<std::chrono::seconds>(c.preempt_delay).count());
     else out += "  Preemption enabled\n";
     if (g.preempt_at) out += fmt::format("    Preemption delayed for {:.3f} secs\n", seconds_until(*g.preempt_at, now));
+    // espgw's stateful-HA holds (docs/ha.md "Split brain"); IOS prints nothing comparable.
+    if (g.preempt_held) out += "    Preemption held until the stateful bulk sync completes\n";
+    if (g.active_held)
+      out += fmt::format("  Takeover held: the sync peer is alive and Active ({} held)\n", g.counters.takeovers_held);
     out += fmt::format("  Active router is {}\n", peer_text(g.active, active_local, now));
     out += fmt::format("  Standby router is {}\n", peer_text(g.standby, standby_local, now));
     out += fmt::format("  Priority {} ({} {})\n", g.priority, c.priority_configured ? "configured" : "default", c.priority);

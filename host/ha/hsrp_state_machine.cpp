@@ -303,8 +303,40 @@ void HsrpStateMachine::handle_resign(std::uint32_t source, HsrpTime now, Out& ou
   out.actions.insert(out.actions.end(), std::make_move_iterator(fired.begin()), std::make_move_iterator(fired.end()));
 }
 
+std::vector<HsrpAction> HsrpStateMachine::set_active_held(bool held, HsrpTime now) {
+  Out out;
+  if (held == active_held_) return {};
+  active_held_ = held;
+  if (!enabled_) return {};
+  if (held && state_ == HsrpState::kActive) {
+    // Both routers are Active (split brain) and the other one wins: give the VIP and the data
+    // plane back now. The Resign is harmless where it is not heard and settles it where it is.
+    send(HsrpOpcode::kResign, out);
+    ++counters_.takeovers_held;
+    active_expiry_ = now + hold_time();
+    go(HsrpState::kStandby, now, out);
+  } else if (!held && !active_ && (state_ == HsrpState::kStandby || state_ == HsrpState::kSpeak)) {
+    // The hold ends (the peer went quiet on the sync channel too, or lost priority) and no
+    // Hello says anyone is Active: treat it as the active timer's expiry, now.
+    active_expiry_ = now;
+    auto fired = on_timer(now);
+    out.actions.insert(out.actions.end(), std::make_move_iterator(fired.begin()), std::make_move_iterator(fired.end()));
+  } else if (!held) {
+    maybe_preempt(now, out);
+  }
+  return std::move(out.actions);
+}
+
+std::vector<HsrpAction> HsrpStateMachine::set_preempt_held(bool held, HsrpTime now) {
+  Out out;
+  if (held == preempt_held_) return {};
+  preempt_held_ = held;
+  if (enabled_ && !held) maybe_preempt(now, out);  // the replica is in sync: preempt now if due
+  return std::move(out.actions);
+}
+
 void HsrpStateMachine::maybe_preempt(HsrpTime now, Out& out) {
-  bool eligible = config_.preempt && virtual_ip() && active_ &&
+  bool eligible = config_.preempt && virtual_ip() && active_ && !active_held_ &&
                   (state_ == HsrpState::kListen || state_ == HsrpState::kSpeak || state_ == HsrpState::kStandby) &&
                   beats(active_->priority, active_->address);
   if (!eligible) {
@@ -314,6 +346,12 @@ void HsrpStateMachine::maybe_preempt(HsrpTime now, Out& out) {
   if (config_.preempt_delay > 0ms) {
     if (!preempt_due_) preempt_due_ = now + config_.preempt_delay;
     if (now < *preempt_due_) return;
+  }
+  if (preempt_held_) {
+    // Eligible but the replica is not in sync: no Coup yet; set_preempt_held(false) retries.
+    ++counters_.preempts_held;
+    preempt_due_.reset();
+    return;
   }
   preempt_due_.reset();
   send(HsrpOpcode::kCoup, out);  // G, then Active
@@ -375,6 +413,13 @@ std::optional<HsrpTime> HsrpStateMachine::next_deadline() const {
 }
 
 void HsrpStateMachine::go(HsrpState next, HsrpTime now, Out& out) {
+  if (next == HsrpState::kActive && active_held_) {
+    // The hold timer ran out (or the active resigned) but the sync channel says a better
+    // active still lives: stay Standby and look again a hold time later.
+    ++counters_.takeovers_held;
+    next = HsrpState::kStandby;
+    active_expiry_ = now + hold_time();
+  }
   if (next == state_) return;
   HsrpState prev = state_;
   auto vip = virtual_ip();
@@ -447,6 +492,8 @@ HsrpGroupStatus HsrpStateMachine::status() const {
   for (const auto& t : config_.tracks)
     s.tracks.emplace_back(t, std::find(tracks_down_.begin(), tracks_down_.end(), t.object) == tracks_down_.end());
   s.preempt_at = preempt_due_;
+  s.active_held = active_held_;
+  s.preempt_held = preempt_held_;
   s.counters = counters_;
   return s;
 }

@@ -82,6 +82,8 @@ struct HsrpCounters {
   std::uint64_t other_group = 0;      // another group or version: not for this machine
   std::uint64_t vip_mismatch = 0;     // %HSRP-4-DIFFVIP1: active router's VIP differs from ours
   std::uint64_t state_changes = 0;
+  std::uint64_t takeovers_held = 0;   // would have gone Active; the sync channel says a better active lives
+  std::uint64_t preempts_held = 0;    // would have preempted; the stateful replica was not in sync yet
 };
 
 // The other routers as this one knows them.
@@ -106,6 +108,7 @@ struct HsrpGroupStatus {
   std::uint32_t priority = 0;       // effective, after track decrements
   std::vector<std::pair<HsrpTrack, bool>> tracks;  // with up/down
   std::optional<HsrpTime> preempt_at;
+  bool active_held = false, preempt_held = false;
   HsrpCounters counters;
 };
 
@@ -128,6 +131,15 @@ class HsrpStateMachine {
   // Fires every timer due at `now` (events c, d, e and the preempt delay).
   std::vector<HsrpAction> on_timer(HsrpTime now);
 
+  // Stateful HA (docs/ha.md, "Split brain"): while held, this group never becomes Active
+  // (hold-timer takeover, preempt, Resign) and an Active group steps down to Standby at once,
+  // releasing the VIP. espd holds it while the sync channel shows the peer alive, Active and
+  // better by RFC 2281's comparison: the Hellos were lost, not the router.
+  std::vector<HsrpAction> set_active_held(bool held, HsrpTime now);
+  // While held, no Coup (preempt): a returning router waits for the bulk resync (IOS SSO).
+  std::vector<HsrpAction> set_preempt_held(bool held, HsrpTime now);
+  bool active_held() const { return active_held_; }
+  bool preempt_held() const { return preempt_held_; }
   // When on_timer must next be called; nullopt while disabled.
   std::optional<HsrpTime> next_deadline() const;
 
@@ -163,6 +175,7 @@ class HsrpStateMachine {
   std::optional<HsrpPeer> active_, standby_;
   std::optional<HsrpTime> hello_due_, active_expiry_, standby_expiry_, preempt_due_;
   std::vector<int> tracks_down_;
+  bool active_held_ = false, preempt_held_ = false;
   std::optional<HsrpTime> last_state_change_;
   std::optional<HsrpTime> last_drop_log_;
   HsrpCounters counters_;

@@ -127,6 +127,8 @@ struct Encoder {
     w.num<std::uint8_t>(2, static_cast<std::uint8_t>(m.role));
     w.num<std::uint32_t>(3, m.node_address);
     w.num<std::uint64_t>(4, m.boot_id);
+    if (m.hsrp_priority) w.num<std::uint32_t>(5, *m.hsrp_priority);
+    if (m.hsrp_address) w.num<std::uint32_t>(6, *m.hsrp_address);
     return MsgType::kHello;
   }
   MsgType operator()(const BulkBegin& m) {
@@ -348,6 +350,8 @@ std::variant<SyncMessage, SyncDecodeError> decode_sync_message(std::span<const s
       m.role = static_cast<SyncRole>(role);
       m.node_address = t.num<std::uint32_t>(3);
       m.boot_id = t.num<std::uint64_t>(4);
+      if (t.has(5)) m.hsrp_priority = t.num<std::uint32_t>(5);
+      if (t.has(6)) m.hsrp_address = t.num<std::uint32_t>(6);
       msg = m;
       break;
     }

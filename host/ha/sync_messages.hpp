@@ -35,6 +35,12 @@ struct SyncHello {
   SyncRole role = SyncRole::kStandby;
   std::uint32_t node_address = 0;
   std::uint64_t boot_id = 0;  // changes when the daemon restarts: the peer's replica is stale
+  // The sender's HSRP standing in the group the scheme follows (current priority, after
+  // track decrements, and its address on that interface), so both ends can run RFC 2281's
+  // comparison when the Hellos are lost but this channel is not (split brain, docs/ha.md).
+  // Optional fields: absent from a peer that does not send them (no arbitration then).
+  std::optional<std::uint32_t> hsrp_priority;
+  std::optional<std::uint32_t> hsrp_address;
 };
 
 // A full resync: the standby drops its replica at BulkBegin and marks it complete at BulkEnd.

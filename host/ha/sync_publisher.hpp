@@ -5,6 +5,7 @@
 // N past the last report, an inbound replay-window top each M.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,13 +25,18 @@ struct SyncPublisherCounters {
   std::uint64_t ike_records = 0, ipsec_records = 0, seq_reports = 0, replay_reports = 0, deletes = 0, bulks = 0;
 };
 
+// What remains of a time lifetime of given_s seconds after `elapsed`: 0 (none) stays 0; one
+// that ran out is 1 s, so the SA ends and rekeys at once rather than becoming unlimited.
+std::uint32_t lifetime_left(std::uint32_t given_s, std::chrono::steady_clock::duration elapsed);
+
 class SyncPublisher {
  public:
   explicit SyncPublisher(ReplayInterval interval) : interval_(interval) {}
 
   SyncMessage ike_sa_up(IkeSaRecord record);
   std::optional<SyncMessage> ike_sa_down(const IkeCookie& cookie_i, const IkeCookie& cookie_r);
-  SyncMessage ipsec_sa_up(IpsecSaRecord record);
+  SyncMessage ipsec_sa_up(IpsecSaRecord record,
+                          std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   std::optional<SyncMessage> ipsec_sa_down(std::uint32_t spi, driver::Direction direction);
 
   // The device's current sequence number for an SA (SaState::seq: outbound last sent,
@@ -38,7 +44,9 @@ class SyncPublisher {
   std::optional<SyncMessage> sa_progress(std::uint32_t spi, driver::Direction direction, std::uint64_t seq);
 
   // Everything the standby needs, between BulkBegin and BulkEnd: sent after every connect.
-  std::vector<SyncMessage> bulk(std::uint64_t generation);
+  // Each IPsec record's time lifetime is what remains at `now` (it was given at publish time).
+  std::vector<SyncMessage> bulk(std::uint64_t generation,
+                                std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
   const SyncPublisherCounters& counters() const { return counters_; }
   std::size_t ipsec_sa_count() const { return ipsec_.size(); }
@@ -49,6 +57,7 @@ class SyncPublisher {
   ReplayInterval interval_;
   std::map<std::pair<IkeCookie, IkeCookie>, IkeSaRecord> ike_;
   std::map<IpsecKey, IpsecSaRecord> ipsec_;  // .seq = last reported
+  std::map<IpsecKey, std::chrono::steady_clock::time_point> published_at_;  // for the lifetime left
   SyncPublisherCounters counters_;
 };
 

@@ -24,7 +24,12 @@
 # --preempt-back: then R1 returns (espd restarted, or the link up again) and, priority 105
 # with preempt, takes both groups back under the running ping: lost pings counted and
 # bounded again, R1 Active, R2 Standby without the VIP; stateful: still the same SPIs.
-# Usage: ha_failover.sh --scenario kill|track [--stateful] [--fast] [--preempt-back] [--build DIR]
+# --scenario split|partition (with --stateful; tests/e2e/ha_split_brain.sh): no failure; the
+# Hellos between R1 and R2 are lost while both live (partition: then the sync channel too)
+# and heal; asserts that no (SPI, sequence number) pair is sent twice on the wire.
+# Stateful --preempt-back runs WITHOUT a preempt delay: espd holds the preempt until the
+# returning router's replica is in sync (IOS SSO), so R1 takes back the same SAs.
+# Usage: ha_failover.sh --scenario kill|track|split|partition [--stateful] [--fast] [--preempt-back] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -43,7 +48,9 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 --scenario kill|track [--build DIR]" >&2; exit 2 ;;
   esac
 done
-case $SCENARIO in kill|track) ;; *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
+case $SCENARIO in kill|track) ;; split|partition)
+  [ -n "$STATEFUL" ] || { echo "--scenario $SCENARIO needs --stateful" >&2; exit 2; } ;;
+  *) echo "unknown scenario $SCENARIO" >&2; exit 2 ;; esac
 if [ "$(id -u)" != 0 ]; then echo "SKIP: needs root for network namespaces" >&2; exit 77; fi
 ESPD=$BUILD/host/espd/espd
 ESPCTL=$BUILD/host/espctl/espctl
@@ -101,14 +108,6 @@ if [ -n "$FAST" ]; then
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
 fi
-if [ -n "$STATEFUL" ] && [ -n "$BACK" ]; then
-  # A returning router must not preempt before the bulk resync has given it the SAs: IOS
-  # pairs SSO with `standby N preempt delay minimum S`; espd does not hold preemption by
-  # itself (docs/ha.md). R1 waits 3 s.
-  sed 's/\(standby \(199\|1\) preempt\)$/\1 delay minimum 3/' "$CFG1" >"$TOPO_DIR/CFG1-delay.cfg"
-  [ "$(grep -c 'preempt delay minimum 3' "$TOPO_DIR/CFG1-delay.cfg")" = 2 ] || fail "could not add the preempt delay"
-  CFG1=$TOPO_DIR/CFG1-delay.cfg
-fi
 topo_start_espd r3 "$DATA/peer-20.15.6.6-ha.cfg"
 topo_start_espd r1 "$CFG1" "${EXTRA[@]}"
 topo_start_espd r2 "$CFG2" "${EXTRA[@]}"
@@ -140,6 +139,12 @@ if [ -n "$STATEFUL" ]; then
     || fail "R2 replicated no IPsec SA"
   espctl_on r1 show redundancy | grep -q "Peer present: RF_INTERDEV_PEER_COMM" || fail "R1: sync peer not present"
   espctl_on r2 show redundancy | grep -q "Sync state: in sync" || fail "R2: replica not in sync"
+fi
+
+if [ "$SCENARIO" = split ] || [ "$SCENARIO" = partition ]; then
+  . "$HERE/ha_split_brain.sh"
+  ha_split_brain "$([ -n "$FAST" ] && echo 3 || echo 25)" "$([ "$SCENARIO" = partition ] && echo 1)"
+  exit 0
 fi
 
 # 3 + 4. Ping at 10/s, fail R1 after 3 s, count.
@@ -232,6 +237,10 @@ if [ -n "$BACK" ]; then
   in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R2 kept the VIP after R1 preempted"
   espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby again) kept SAs"
   if [ -n "$STATEFUL" ]; then
+    # No preempt delay configured: the preempt waited for the bulk sync (espd's hold).
+    grep -q "preempt delay" "$CFG1" && fail "the stateful preempt-back case must run without a preempt delay"
+    grep -q "HA takeover on 19.26.116.141: [1-9][0-9]* IPsec SA pairs installed from the replica" "$TOPO_DIR/r1.log" \
+      || fail "R1 preempted without installing the replica"
     [ "$(spi_of r1)" = "$SPIS_BEFORE" ] || fail "R1 did not take back the same SAs ($SPIS_BEFORE -> $(spi_of r1))"
     [ "$(grep -c "SA has been authenticated" "$TOPO_DIR/r3.log")" = 1 ] || fail "R3 negotiated Main Mode again"
   fi

@@ -208,7 +208,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 std::vector<espgw::fuzz::Seed> espgw::fuzz::seeds() {
   using espgw::driver::Transform;
   std::vector<Seed> s;
-  SyncHello hello{kSyncProtocolVersion, SyncRole::kActive, 0x131A748D, 0x0123456789ABCDEFull};
+  // With the HSRP standing the split-brain rule compares (docs/ha.md).
+  SyncHello hello{kSyncProtocolVersion, SyncRole::kActive, 0x131A748D, 0x0123456789ABCDEFull, 105, 0x131A748B};
   s.push_back(stream("bulk_resync", {hello, BulkBegin{1}, ike_sa(0x21, true), ike_sa(0x31),
                                      ipsec_sa(0x1001, Direction::kOutbound, Transform::kAesCbcHmacSha256, 4000),
                                      ipsec_sa(0x2002, Direction::kInbound, Transform::kAesCbcHmacSha256, 3990),

@@ -159,6 +159,34 @@ TEST(Gateway, ClearReinstallsManualSasContinuingTheSequenceNumber) {
   EXPECT_EQ(r2.gw->clear(*parse_ipv4("1.2.3.4")), 0u);
 }
 
+// Split brain (docs/ha.md): the winner's outbound SA continues above the loser's final
+// sequence number. The device has no "set sequence number": the SA is reinstalled from its
+// own config at the new point, the SPD follows, the old copy goes.
+TEST(Gateway, RaisedOutboundSaContinuesAboveTheGivenSequenceNumberAndThePeerAcceptsIt) {
+  Side r2(plan_for("r2-manual-cbc.cfg")), r1(plan_for("r1-manual-cbc.cfg"));
+  auto esp_seq = [](const std::vector<std::uint8_t>& esp) {
+    const std::size_t h = (esp[0] & 0x0F) * 4u;  // raw ESP after the outer IPv4 header
+    return std::uint32_t{esp[h + 4]} << 24 | std::uint32_t{esp[h + 5]} << 16 | std::uint32_t{esp[h + 6]} << 8 | esp[h + 7];
+  };
+  for (int i = 1; i <= 3; ++i) {
+    auto esp = encapsulate(r2, echo_request());
+    EXPECT_EQ(esp_seq(esp), static_cast<std::uint32_t>(i));
+    ASSERT_EQ(decapsulate(r1, esp, nullptr), driver::Status::kOk);
+  }
+  const std::uint32_t spi = r2.pair("192.168.20.25").current_outbound_spi;
+  const auto sas_before = r2.device->list_sas().size();
+  EXPECT_TRUE(r2.gw->raise_outbound_seq(spi, 5000));
+  EXPECT_EQ(r2.device->list_sas().size(), sas_before);  // the old copy is gone
+  auto esp = encapsulate(r2, echo_request());
+  EXPECT_EQ(esp_seq(esp), 5001u);
+  std::vector<std::uint8_t> inner;
+  ASSERT_EQ(decapsulate(r1, esp, &inner), driver::Status::kOk);  // same keys, a forward jump
+  EXPECT_EQ(inner, echo_request());
+  EXPECT_FALSE(r2.gw->raise_outbound_seq(spi, 4000));        // already past: nothing to do
+  EXPECT_FALSE(r2.gw->raise_outbound_seq(0xDEADBEEF, 9000));  // no such SA
+  EXPECT_EQ(esp_seq(encapsulate(r2, echo_request())), 5002u);
+}
+
 // r1-standalone (ipsec-isakmp) with the IKE pair's SAs built by hand: keys from `seed`.
 std::string read_ios_for_test() {
   std::ifstream in(std::string(ESPGW_IOS_DATA) + "/r1-standalone.cfg");

@@ -160,5 +160,39 @@ TEST(Phase1Codec, TimesAndLifetimesOutsideTheClockRangeAreRefused) {
   EXPECT_EQ(d->proposal.lifetime.count(), 0xFFFFFFFF);
 }
 
+// A peer's bytes may name enumerators host/ike does not define: each is refused with the
+// field it was found in, never cast into an impossible state.
+TEST(Phase1Codec, UnknownRoleStateAndAlgorithmValuesAreRefusedWithAReason) {
+  struct Case {
+    void (*spoil)(ike::Phase1Snapshot&);
+    const char* reason;
+  };
+  const Case cases[] = {
+      {[](ike::Phase1Snapshot& s) { s.role = static_cast<ike::Role>(2); }, "unknown role 2"},
+      {[](ike::Phase1Snapshot& s) { s.state = static_cast<ike::P1State>(200); }, "unknown phase-1 state 200"},
+      {[](ike::Phase1Snapshot& s) { s.proposal.hash = static_cast<ike::P1Hash>(3); }, "unknown phase-1 hash 3"},
+      {[](ike::Phase1Snapshot& s) { s.proposal.group = static_cast<ike::DhGroupId>(99); }, "unknown DH group 99"},
+      {[](ike::Phase1Snapshot& s) { s.auth = static_cast<ike::Phase1Auth>(3); }, "authentication method 3"},
+      {[](ike::Phase1Snapshot& s) { s.children.at(0).proposal.transform.id = static_cast<ike::EspTransformId>(13); },
+       "unknown ESP transform 13"},
+      {[](ike::Phase1Snapshot& s) { s.children.at(0).proposal.transform.auth = static_cast<ike::AuthAlgorithm>(4); },
+       "unknown ESP authentication algorithm 4"},
+      {[](ike::Phase1Snapshot& s) { s.children.at(0).proposal.pfs = static_cast<ike::DhGroupId>(1); },
+       "unknown PFS group 1"},
+      {[](ike::Phase1Snapshot& s) { s.children.at(0).proposal.mode = static_cast<ike::EncapsulationMode>(9); },
+       "unknown encapsulation mode 9"},
+  };
+  for (const auto& c : cases) {
+    auto s = sample();
+    ASSERT_FALSE(s.children.empty());
+    c.spoil(s);
+    std::string err;
+    EXPECT_FALSE(decode_phase1(encode_phase1(s).view(), &err)) << c.reason;
+    EXPECT_NE(err.find(c.reason), std::string::npos) << err;
+  }
+  std::string err;
+  EXPECT_TRUE(decode_phase1(encode_phase1(sample()).view(), &err)) << err;  // the unspoilt one still decodes
+}
+
 }  // namespace
 }  // namespace espgw::espd

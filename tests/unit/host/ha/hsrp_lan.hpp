@@ -37,6 +37,9 @@ class HsrpLan {
   void disable(std::size_t i) { apply(i, routers_[i].fsm->disable(now_)); }
   void crash(std::size_t i) { routers_[i].running = false; }
   void track(std::size_t i, int object, bool up) { apply(i, routers_[i].fsm->on_track(object, up, now_)); }
+  // Stateful HA holds (what espd sets from the sync channel).
+  void hold_active(std::size_t i, bool held) { apply(i, routers_[i].fsm->set_active_held(held, now_)); }
+  void hold_preempt(std::size_t i, bool held) { apply(i, routers_[i].fsm->set_preempt_held(held, now_)); }
 
   // Injects raw bytes as if `source` sent them to router i.
   void inject(std::size_t i, const std::vector<std::uint8_t>& bytes, std::uint32_t source) {

@@ -228,6 +228,89 @@ TEST(HsrpStateMachine, SplitBrainHealsToOneActiveWhenHellosReturn) {
   EXPECT_TRUE(has_action(lan.at(1), HsrpAction::Kind::kReleaseVip));
 }
 
+// --- stateful HA holds (docs/ha.md "Split brain") ------------------------------------
+
+std::size_t count_actions(const HsrpLan::Router& r, HsrpAction::Kind kind) {
+  return static_cast<std::size_t>(
+      std::count_if(r.actions.begin(), r.actions.end(), [&](const HsrpAction& a) { return a.kind == kind; }));
+}
+
+TEST(HsrpStateMachine, HeldStandbyNeverTakesOverWhileTheSyncPeerIsActiveAndTakesOverTheMomentTheHoldEnds) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  lan.hold_active(1, true);  // the sync channel says R1 is alive, Active and better
+  lan.at(1).cut_off = true;  // ... while the Hellos are lost
+  lan.advance(60s);          // six hold times
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_FALSE(has_action(lan.at(1), HsrpAction::Kind::kTakeVip));
+  EXPECT_GE(lan.at(1).fsm->counters().takeovers_held, 5u);  // one per hold time
+  EXPECT_TRUE(lan.at(1).fsm->status().active_held);
+  // R1 dies: its sync channel closes, the hold ends; no Hello for a hold time already, so
+  // R2 takes over now, not a hold time later.
+  lan.crash(0);
+  HsrpTime released = lan.now();
+  lan.hold_active(1, false);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  ASSERT_TRUE(lan.at(1).became_active);
+  EXPECT_EQ(*lan.at(1).became_active, released);
+}
+
+TEST(HsrpStateMachine, HeldActiveStepsDownAtOnceReleasingTheVipSoOnlyOneRouterIsActive) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  lan.at(1).cut_off = true;
+  lan.advance(15s);
+  ASSERT_EQ(lan.count_in(HsrpState::kActive), 2u);  // split brain (no sync channel yet)
+  auto releases = count_actions(lan.at(1), HsrpAction::Kind::kReleaseVip);
+  lan.hold_active(1, true);  // the sync channel comes back: R1 wins the comparison
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(count_actions(lan.at(1), HsrpAction::Kind::kReleaseVip), releases + 1);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 1u);
+  lan.advance(30s);  // still cut off: stays out of Active
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  lan.at(1).cut_off = false;  // the Hellos return: an ordinary standby
+  lan.advance(10s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+}
+
+TEST(HsrpStateMachine, PreemptHeldUntilTheReplicaIsInSyncThenCoupsAtOnce) {
+  HsrpLan lan(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.preempt = true;  // no delay: the hold alone keeps it back
+  lan.add(c1);
+  lan.add(reference_group(kR2, 100));
+  lan.enable(1);
+  lan.advance(20s);
+  ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  lan.hold_preempt(0, true);  // R1 restarted: no bulk sync yet
+  lan.enable(0);
+  lan.advance(30s);
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan.at(0).fsm->counters().coups_out, 0u);
+  EXPECT_GT(lan.at(0).fsm->counters().preempts_held, 0u);
+  EXPECT_TRUE(lan.at(0).fsm->status().preempt_held);
+  HsrpTime synced = lan.now();
+  lan.hold_preempt(0, false);  // BulkEnd arrived
+  EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(*lan.at(0).became_active, synced);
+  EXPECT_EQ(lan.at(0).fsm->counters().coups_out, 1u);
+  lan.advance(10s);
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
+  EXPECT_EQ(lan.count_in(HsrpState::kActive), 1u);
+}
+
 // --- bad input ---------------------------------------------------------------------
 
 HsrpMessage forged_active_hello(HsrpVersion version = HsrpVersion::kV1) {

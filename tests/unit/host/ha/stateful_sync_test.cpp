@@ -107,6 +107,82 @@ TEST(StatefulSync, StandbyTakesOverAndPreemptHandsBackWithoutReusingSequenceNumb
   EXPECT_EQ(r2.status().takeovers, 1u);
 }
 
+// Split brain with the channel alive (docs/ha.md): both are Active; the HSRP comparison
+// carried in the sync Hellos picks R1 (priority 105); R2 reports where its outbound SAs
+// stopped and steps down; R1 is asked to continue above that plus the margin.
+TEST(StatefulSync, SplitBrainLoserReportsItsFinalSequenceNumbersAndTheWinnerRaisesAboveThem) {
+  asio::io_context io;
+  const std::uint32_t kR1 = 0x131A748B, kR2 = 0x131A748C;  // 19.26.116.139 / .140
+  StatefulSync r2(io, options(SyncChannelOptions::Mode::kListen, 0));
+  r2.set_hsrp(100, kR2, 50ms, 500ms);
+  r2.start();
+  StatefulSync r1(io, options(SyncChannelOptions::Mode::kConnect, r2.listening_port()));
+  r1.set_hsrp(105, kR1, 50ms, 500ms);
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> raises;
+  r1.set_raise_handler([&](std::uint32_t spi, std::uint64_t last_used) {
+    raises.emplace_back(spi, last_used);
+    return true;
+  });
+  r1.set_role(SyncRole::kActive);
+  r1.ipsec_sa_up(test::make_ipsec_sa(kOut, driver::Direction::kOutbound));
+  r1.ipsec_sa_up(test::make_ipsec_sa(kIn, driver::Direction::kInbound));
+  r1.start();
+  ASSERT_TRUE(run_until(io, [&] { return r2.replica().in_sync(); }));
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_TRUE(r2.peer_wins(now));   // R2 must not go Active: espd holds its HSRP group
+  EXPECT_FALSE(r1.peer_wins(now));  // R2 is standby
+  // A peer silent for longer than the hold time may be dead: the hold ends, HSRP decides.
+  EXPECT_FALSE(r2.peer_wins(now + 1s));
+
+  r1.sa_progress(kOut, driver::Direction::kOutbound, 5000);
+  ASSERT_TRUE(run_until(io, [&] { return r2.replica().reported_seq(kOut, driver::Direction::kOutbound) == 5000u; }));
+  // R2 went Active anyway (its Hellos and this channel were both cut, then the channel came
+  // back): both Active.
+  auto t = r2.take_over();
+  const std::uint64_t r2_start = find(t.ipsec, kOut).initial_seq;
+  ASSERT_TRUE(run_until(io, [&] { return r1.status().role_conflicts > 0; }));
+  EXPECT_GE(r2.status().role_conflicts, 1u);
+  EXPECT_TRUE(r2.peer_wins(std::chrono::steady_clock::now()));  // R2 loses: 100 < 105
+  EXPECT_FALSE(r1.peer_wins(std::chrono::steady_clock::now()));
+  // R2 steps down: its device had sent 700 packets from its start.
+  const std::uint64_t r2_final = r2_start + 700;
+  r2.send_final_reports({{kOut, r2_final}});
+  r2.set_role(SyncRole::kStandby);
+  ASSERT_TRUE(run_until(io, [&] { return !raises.empty(); }));
+  ASSERT_EQ(raises.size(), 1u);
+  EXPECT_EQ(raises[0].first, kOut);
+  EXPECT_EQ(raises[0].second, r2_final + kMargin);  // R1 continues at r2_final + margin + 1
+  EXPECT_GT(raises[0].second, r2_final);
+  EXPECT_EQ(r1.status().seq_raises, 1u);
+  EXPECT_EQ(r1.status().final_reports_received, 1u);
+  EXPECT_EQ(r2.status().yields, 1u);
+  EXPECT_EQ(r2.status().final_reports_sent, 1u);
+  // R2, standby again, is resynchronised from R1.
+  ASSERT_TRUE(run_until(io, [&] { return r2.replica().in_sync() && r2.replica().ipsec_sa_count() == 2; }));
+  EXPECT_NE(render_show_crypto_ha(r1.status(), 0).find("1 outbound SAs raised"), std::string::npos);
+}
+
+TEST(StatefulSync, EqualPrioritiesLetTheHigherAddressWinAsHsrpDoes) {
+  asio::io_context io;
+  StatefulSync a(io, options(SyncChannelOptions::Mode::kListen, 0));
+  a.set_hsrp(100, 0x0A000002, 50ms, 500ms);
+  a.start();
+  StatefulSync b(io, options(SyncChannelOptions::Mode::kConnect, a.listening_port()));
+  b.set_hsrp(100, 0x0A000001, 50ms, 500ms);
+  b.set_role(SyncRole::kActive);
+  a.set_role(SyncRole::kActive);
+  b.start();
+  ASSERT_TRUE(run_until(io, [&] { return a.status().peer_priority && b.status().peer_priority; }));
+  const auto now = std::chrono::steady_clock::now();
+  EXPECT_TRUE(b.peer_wins(now));   // 10.0.0.2 > 10.0.0.1
+  EXPECT_FALSE(a.peer_wins(now));
+  // Priority beats the address: a track decrement on a.
+  a.set_hsrp(90, 0x0A000002, 50ms, 500ms);
+  ASSERT_TRUE(run_until(io, [&] { return b.status().peer_priority == 90u; }));
+  EXPECT_FALSE(b.peer_wins(std::chrono::steady_clock::now()));
+  EXPECT_TRUE(a.peer_wins(std::chrono::steady_clock::now()));
+}
+
 TEST(StatefulSync, ShowRedundancyAndShowCryptoHaReportRolesAndCounts) {
   StatefulSyncStatus s;
   s.role = SyncRole::kActive;
@@ -133,7 +209,8 @@ TEST(StatefulSync, ShowRedundancyAndShowCryptoHaReportRolesAndCounts) {
             "IPSec VIP: 19.26.116.141\n"
             "  Role: active, 1 IKE SAs, 2 IPsec SAs published\n"
             "  Sent: 1 IKE SA records, 2 IPsec SA records, 123 sequence reports, 0 replay reports, 0 deletes, 1 bulk resyncs\n"
-            "  Received: 0 messages, 0 bulk resyncs completed, 0 abandoned, 0 sequence reports, 0 stale\n");
+            "  Received: 0 messages, 0 bulk resyncs completed, 0 abandoned, 0 sequence reports, 0 stale\n"
+            "  Split brain: 0 role conflicts, 0 yields, 0 final reports sent, 0 received, 0 outbound SAs raised\n");
   s.role = SyncRole::kStandby;
   s.peer_connected = false;
   EXPECT_NE(render_show_redundancy(s).find("RF_INTERDEV_PEER_NO_COMM"), std::string::npos);

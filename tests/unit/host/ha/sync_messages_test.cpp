@@ -64,9 +64,15 @@ TEST(SyncMessages, SmallMessagesRoundTrip) {
   auto end = std::get<BulkEnd>(round_trip(BulkEnd{7, 2, 4}));
   EXPECT_EQ(end.generation, 7u);
   EXPECT_EQ(end.ipsec_sas, 4u);
-  auto hello = std::get<SyncHello>(round_trip(SyncHello{1, SyncRole::kActive, 0x0A000001, 99}));
+  auto hello = std::get<SyncHello>(round_trip(SyncHello{1, SyncRole::kActive, 0x0A000001, 99, std::nullopt, std::nullopt}));
   EXPECT_EQ(hello.role, SyncRole::kActive);
   EXPECT_EQ(hello.boot_id, 99u);
+  EXPECT_FALSE(hello.hsrp_priority);  // optional: a peer that does not send it (no split-brain arbitration)
+  EXPECT_FALSE(hello.hsrp_address);
+  // The HSRP standing (split-brain rule, docs/ha.md) round-trips when present.
+  auto ranked = std::get<SyncHello>(round_trip(SyncHello{1, SyncRole::kActive, 0x0A000001, 99, 95, 0x131A748B}));
+  EXPECT_EQ(ranked.hsrp_priority, 95u);
+  EXPECT_EQ(ranked.hsrp_address, 0x131A748Bu);
   auto del = std::get<IkeSaDelete>(round_trip(IkeSaDelete{{1, 2, 3, 4, 5, 6, 7, 8}, {}}));
   EXPECT_EQ(del.cookie_i[7], 8);
 }

@@ -53,6 +53,65 @@ TEST(SyncReplica, NewActiveNeverReusesAnOutboundSequenceNumber) {
   }
 }
 
+// Full partition (docs/ha.md "Split brain", case b): nobody heard the old active stop, so
+// it may go on sending until its device ends the SA at the hard lifetime. The new active
+// starts above the last number that lifetime allows: the old copy's initial_seq + at most
+// hard_bytes / 20 packets (an inner packet is at least an IPv4 header), or hard_packets.
+TEST(SyncReplica, PartitionTakeoverStartsAboveEverythingTheOldActivesLifetimeAllows) {
+  auto sa = test::make_ipsec_sa(kOutSpi, driver::Direction::kOutbound);
+  sa.config.initial_seq = 7000;  // the old active adopted it at 7000 itself
+  const std::uint64_t hard_bytes = sa.config.lifetime.hard_bytes;  // 4,608,000 KB (IOS default)
+  const std::uint64_t most_packets = hard_bytes / kMinInnerPacketBytes + 1;
+  SyncReplica replica(kInterval, kMargin);
+  replica.apply(sa);
+  replica.apply(SeqReport{kOutSpi, driver::Direction::kOutbound, 9000});
+  EXPECT_EQ(replica.takeover_ipsec(false).at(0).initial_seq, 9000u + 1000 + kMargin);  // coordinated
+  const auto plan = replica.takeover_ipsec(true);
+  EXPECT_EQ(plan.at(0).initial_seq, 7000 + most_packets);
+  EXPECT_EQ(replica.unbounded_takeovers(), 0u);
+  // The old active's device counts every packet's inner bytes (>= 20) against hard_bytes,
+  // so the last number it can ever use is 7000 + hard_bytes / 20: below the new start.
+  EXPECT_GT(plan.at(0).initial_seq, 7000 + hard_bytes / 20);
+  EXPECT_LT(plan.at(0).initial_seq, std::uint64_t{1} << 32);  // fits a 32-bit (non-ESN) SA
+
+  // A packet lifetime tighter than the byte bound is used instead.
+  sa.config.lifetime.hard_packets = 50000;
+  SyncReplica by_packets(kInterval, kMargin);
+  by_packets.apply(sa);
+  EXPECT_EQ(by_packets.takeover_ipsec(true).at(0).initial_seq, 7000u + 50000);
+
+  // No lifetime at all: no bound exists; the rule falls back to N + margin and says so.
+  sa.config.lifetime = {};
+  SyncReplica unbounded(kInterval, kMargin);
+  unbounded.apply(sa);
+  EXPECT_EQ(unbounded.takeover_ipsec(true).at(0).initial_seq, 7000u + 1000 + kMargin);
+  EXPECT_EQ(unbounded.unbounded_takeovers(), 1u);
+}
+
+// The time lifetime travels as "seconds left": the active ages it in every bulk resync, the
+// standby ages it again until the takeover, so the new active's SA ends when the old one's
+// would have, not a full lifetime later.
+TEST(SyncReplica, ReplicatedTimeLifetimeCarriesTheRemainingTimeNotTheFullValue) {
+  using namespace std::chrono_literals;
+  const auto t0 = std::chrono::steady_clock::time_point{} + 1000h;
+  SyncPublisher pub(kInterval);
+  auto sa = test::make_ipsec_sa(kOutSpi, driver::Direction::kOutbound);
+  sa.lifetime_remaining_s = 3600;
+  pub.ipsec_sa_up(sa, t0);
+  // A standby connects 1000 s after the install: the bulk carries what is left.
+  auto rec = std::get<IpsecSaRecord>(pub.bulk(2, t0 + 1000s).at(1));
+  EXPECT_EQ(rec.lifetime_remaining_s, 2600u);
+  // The standby received it at (its) t0 + 1000 s and takes over 600 s later.
+  SyncReplica standby(kInterval, kMargin);
+  standby.apply(BulkBegin{3}, t0 + 1000s);
+  standby.apply(rec, t0 + 1000s);
+  standby.apply(BulkEnd{3, 0, 1}, t0 + 1000s);
+  EXPECT_EQ(standby.takeover_ipsec_records(false, t0 + 1600s).at(0).lifetime_remaining_s, 2000u);
+  // Past its end: 1 s (ends and rekeys at once), never 0, which would mean "no lifetime".
+  EXPECT_EQ(standby.takeover_ipsec_records(false, t0 + 5000s).at(0).lifetime_remaining_s, 1u);
+  EXPECT_EQ(lifetime_left(0, 5000s), 0u);  // manual SAs have none and keep none
+}
+
 // A report within N + margin of 2^64 (ESN, or a peer's claim) must not wrap round to the
 // numbers already used: the takeover saturates, leaving the SA nothing to send (found by
 // tests/fuzz/fuzz_ha_sync).
