@@ -89,14 +89,32 @@ module esp_hmac_stream (
   assign block_ready = sha1_q ? s1_ready : s256_ready;
   assign mac_valid   = sha1_q ? s1_valid : s256_valid;
 
-  // The ESN high half occupies message bytes len..len+3.
+  // The ESN high half occupies message bytes len..len+3, so this block's bytes
+  // len - pos .. len - pos + 3 (the four may straddle two blocks). One subtraction per block
+  // places it; each byte then compares its constant index with a 7-bit offset. (Computing
+  // every byte's 32-bit message position and comparing it with len and len + 4, 64 adders
+  // and 128 comparators, was most of this module's logic.)
+  logic [32:0] esn_rel;   // len + 3 - pos, two's complement
+  logic        esn_here;  // a byte of the ESN high half lies in this block
+  logic [6:0]  esn_last;  // the block byte holding its last byte (0..66; > 63: past the block)
+  logic [31:0] seq_rot;   // seq_hi rotated so that block byte j takes seq_rot byte j mod 4
+  assign esn_rel  = {16'd0, len_q} + 33'd3 - {1'b0, pos_q};
+  assign esn_here = esn_q && !esn_rel[32] && esn_rel[31:0] <= 32'd66;
+  assign esn_last = esn_rel[6:0];
+
+  always_comb begin
+    for (int unsigned r = 0; r < 4; r++) begin
+      logic [1:0] k;  // the ESN byte that lands on block bytes j = r mod 4
+      k = 2'(r) + 2'd3 - esn_rel[1:0];
+      seq_rot[31 - 8 * r -: 8] = seq_hi_q[31 - 8 * k -: 8];
+    end
+  end
+
   always_comb begin
     block = blk_q;
     for (int unsigned j = 0; j < 64; j++) begin
-      logic [31:0] p;
-      p = pos_q + j;
-      if (esn_q && p >= {15'd0, len_q} && p < {15'd0, len_q} + 32'd4) begin
-        block[511 - 8 * j -: 8] = seq_hi_q[31 - 8 * (p - {15'd0, len_q}) -: 8];
+      if (esn_here && esn_last >= 7'(j) && esn_last <= 7'(j + 3)) begin
+        block[511 - 8 * j -: 8] = seq_rot[31 - 8 * (j % 4) -: 8];
       end
     end
   end
