@@ -7,9 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
-
-
 #include "sim/axi_lite_master.hpp"
+#include "sim/fair_mutex.hpp"
 #include "sim/sim_clock.hpp"
 #include "sim/sim_model.hpp"
 
@@ -22,7 +21,7 @@ struct SimTransport::Core {
         memory(clock, model->axi_memory(), o.memory_limit, o.memory_timing),
         master(clock, model->axi_lite(), o.register_timeout_cycles) {}
 
-  std::mutex mu;  // every touch of the model or the memory model
+  FairMutex mu;  // every touch of the model or the memory model; FIFO, so no caller starves
   std::unique_ptr<SimModel> model;
   SimClock clock;
   AxiMemory memory;

@@ -110,7 +110,7 @@ DeviceInfo HwDevice::info() const {
 InstallResult HwDevice::install_sa(const SaConfig& config) {
   const Status valid = validate_sa(config, max_window_);
   if (valid != Status::kOk) return {valid, kNoSa};
-  std::lock_guard lock(ctl_mu_);
+  std::lock_guard lock(ctl_mu_);  // installs and removes are serialized: free_slot stays free
   std::uint32_t free_slot = kNoSa;
   for (std::uint32_t i = 0; i < slots_.size(); ++i) {
     const Slot& s = slots_[i];
@@ -131,6 +131,7 @@ InstallResult HwDevice::install_sa(const SaConfig& config) {
   if (!(back[regmap::sa_word::kFlags] & regmap::sa_flag::kValid)) return {Status::kInvalidConfig, kNoSa};
   const bool gcm = config.transform == Transform::kAesGcm16;
   const std::uint32_t head = 20 + (config.udp_encap ? 8 : 0) + 8 + (gcm ? 8 : 16);  // IPv4, UDP, ESP, IV
+  std::lock_guard slots_lock(slots_mu_);
   slots_[free_slot] = Slot{true, config.spi, config.direction, config.esn, head};
   return {Status::kOk, free_slot};
 }
@@ -141,6 +142,7 @@ Status HwDevice::remove_sa(SaHandle handle) {
   transport_->write32(reg::kSaIndex, handle);
   transport_->write32(reg::kSaCmd, kSaCmdInvalidate);
   transport_->flush();  // the slot's keys are zeroized now, not at the next access
+  std::lock_guard slots_lock(slots_mu_);
   slots_[handle] = Slot{};
   return Status::kOk;
 }
@@ -162,7 +164,7 @@ std::optional<SaState> HwDevice::read_sa(SaHandle handle) const {
 }
 
 std::vector<SaHandle> HwDevice::list_sas() const {
-  std::lock_guard lock(ctl_mu_);
+  std::lock_guard lock(slots_mu_);
   std::vector<SaHandle> out;
   for (std::uint32_t i = 0; i < slots_.size(); ++i)
     if (slots_[i].used) out.push_back(i);
@@ -205,7 +207,7 @@ HwDevice::Window HwDevice::window_for(const PacketJob& job) const {
   }
   std::uint32_t room = 0;
   if (job.direction == Direction::kOutbound) {
-    std::lock_guard lock(ctl_mu_);
+    std::lock_guard lock(slots_mu_);
     if (job.sa < slots_.size() && slots_[job.sa].used) room = std::min(job.offset, slots_[job.sa].head_bytes);
   }
   w.base = job.offset - room;
@@ -228,6 +230,8 @@ void HwDevice::process(std::span<PacketJob> jobs) {
 // is the one that puts it at or just below the SA's sequence state after the batch
 // (outbound: last sent; inbound: window top), which no accepted packet can exceed.
 std::uint64_t HwDevice::full_seq(std::uint32_t index, std::uint32_t seq_lo) {
+  // Only for a kernel without the seq_hi write-back (docs/hardware.md): the one place the
+  // data path takes ctl_mu_, since it reads the record through the staging window.
   std::lock_guard lock(ctl_mu_);
   if (index >= slots_.size() || !slots_[index].esn) return seq_lo;
   const SaRecord r = read_record(index);

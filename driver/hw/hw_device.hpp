@@ -70,8 +70,13 @@ class HwDevice final : public EspDevice {
   std::uint32_t max_window_ = 0;
   std::uint32_t desc_tail_ = 0;  // free-running, as the kernel's indices
 
-  mutable std::mutex ctl_mu_;  // the staging window, sa_cmd and slots_
-  std::vector<Slot> slots_;
+  // Two locks, so that the data path never waits behind a control register sequence: an
+  // install holds ctl_mu_ across ~140 register accesses, and a thread that installs, reads
+  // and removes SAs in a loop re-takes it within microseconds of letting it go, which
+  // starved process() of it on a loaded host (the "concurrent read_sa hang").
+  mutable std::mutex ctl_mu_;    // one staging-window/sa_cmd/event sequence at a time
+  mutable std::mutex slots_mu_;  // slots_, held for a look-up or an update only, never across I/O
+  std::vector<Slot> slots_;      // written under both locks, read under either
   std::mutex ring_mu_;  // the rings and packets_: one process() at a time
   mutable std::mutex counters_mu_;
   DeviceCounters counters_;

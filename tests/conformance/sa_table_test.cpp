@@ -116,11 +116,6 @@ TEST_P(EspConformance, TableFullIsReportedAtTheAdvertisedCapacity) {
 }
 
 TEST_P(EspConformance, InstallsAndRemovesOnAnotherThreadNeverDisturbTraffic) {
-  // KNOWN BUG, not a pass: on the RTL kernel under Verilator this test can hang (2026-11-27,
-  // 3 of the last 5 runs): the churn thread's read_sa waits on an AXI-Lite read the kernel
-  // never answers while the data-path thread waits for the driver's slot lock. Until that
-  // is found (docs/hardware-rtl.md "Not yet"), the sim instance is skipped so CI cannot hang.
-  if (GetParam().backend == "sim") GTEST_SKIP() << "known RTL hang with concurrent SA reads (docs/hardware-rtl.md)";
   SaConfig out_cfg = make_sa(kGcm, Direction::kOutbound, 0x9301);
   SaConfig in_cfg = make_sa(kGcm, Direction::kInbound, 0x9301);
   SaHandle out = install(dev(), out_cfg);

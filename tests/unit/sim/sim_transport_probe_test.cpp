@@ -1,6 +1,7 @@
 // SimTransport over the probe DUT: reset, register accesses, DMA buffers whose host copy
 // stays apart from device memory until synced (so a missing sync in driver/hw shows up),
-// wait_until's budget, the close hook, and the lock under concurrent callers.
+// wait_until's budget, the close hook, and the lock under concurrent callers (which must
+// take turns: a thread that re-takes it at once must not starve another).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 
 #include "Vaxi_probe.h"
 #include "probe_fixture.hpp"
+#include "sim/fair_mutex.hpp"
 #include "sim/sim_model.hpp"
 #include "sim/sim_transport.hpp"
 
@@ -133,6 +135,53 @@ TEST(SimTransportProbe, ConcurrentCallersEachSeeTheirOwnRegister) {
   b.join();
   EXPECT_EQ(mismatches.load(), 0);
   EXPECT_EQ(t->read32(probe::kScratch0), 0x10000000u + 299);
+}
+
+
+// The starvation behind the conformance test InstallsAndRemovesOnAnotherThread...'s "hang"
+// on sim: a thread re-taking the model's lock the moment it let go kept another from it.
+// The lock serves waiters in arrival order: with the lock held, "first" queues, then
+// "second"; on release "first" runs before "second" whatever the scheduler does.
+TEST(FairMutex, WaitersGetTheLockInArrivalOrder) {
+  for (int trial = 0; trial < 50; ++trial) {
+    FairMutex m;
+    std::vector<int> order;
+    m.lock();
+    auto waiter = [&](int id) {
+      std::lock_guard l(m);
+      order.push_back(id);
+    };
+    std::thread first(waiter, 1);
+    while (m.queued() < 2) std::this_thread::yield();
+    std::thread second(waiter, 2);
+    while (m.queued() < 3) std::this_thread::yield();
+    m.unlock();
+    first.join();
+    second.join();
+    ASSERT_EQ(order, (std::vector<int>{1, 2})) << "trial " << trial;
+  }
+}
+
+// The same through the transport: a thread looping on register reads cannot keep another
+// caller's 300 writes from completing, and each write lands.
+TEST(SimTransportProbe, BusyThreadTakesTurnsWithAnotherCaller) {
+  auto t = probe_transport();
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> busy_accesses{0};
+  std::thread busy([&] {
+    while (!stop.load()) {
+      t->read32(probe::kScratch1);
+      busy_accesses.fetch_add(1);
+    }
+  });
+  while (busy_accesses.load() == 0) std::this_thread::yield();
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    t->write32(probe::kScratch0, i);
+    ASSERT_EQ(t->read32(probe::kScratch0), i);
+  }
+  stop.store(true);
+  busy.join();
+  EXPECT_GT(busy_accesses.load(), 0u);
 }
 
 }  // namespace
