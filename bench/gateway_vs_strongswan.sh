@@ -7,7 +7,9 @@
 # Prints every run, then per path the median and the ratio to strongSwan with the same
 # transform. A tunnel run counts only if its outbound SA's counters carried the stream.
 #   bench/gateway_vs_strongswan.sh [--rounds N] [--time S] [--rt-priority P] [--build DIR]
-#                                  [--paths "plain swan-gcm espd-gcm-raw ..."]
+#                                  [--paths "plain swan-gcm espd-gcm-raw ..."] [--perf DIR]
+# --perf DIR: `perf record -g` on both espd during each espd run (DIR/<path>-<round>.data);
+# --perf-stat DIR: `perf stat` of their syscalls and context switches instead (DIR/*.txt).
 # --rt-priority P (default 0) applies to BOTH daemons: espd --rt-priority P (its forwarder
 # threads) and charon's threads (chrt -f -a), so neither gets a scheduling advantage.
 set -euo pipefail
@@ -15,6 +17,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=3 TIME=5 RT=0 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
 PATHS="plain swan-gcm espd-gcm-raw espd-gcm-udp swan-cbc espd-cbc-raw espd-cbc-udp"
 ESPD_EXTRA=()
+PERF_DIR="" PERF_STAT=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -23,7 +26,9 @@ while [ $# -gt 0 ]; do
     --build) BUILD=$2; shift 2 ;;
     --paths) PATHS=$2; shift 2 ;;
     --espd-arg) ESPD_EXTRA+=("$2"); shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--time S] [--rt-priority P] [--build DIR] [--paths LIST] [--espd-arg ARG]..." >&2
+    --perf) PERF_DIR=$(realpath -m "$2"); mkdir -p "$PERF_DIR"; shift 2 ;;
+    --perf-stat) PERF_DIR=$(realpath -m "$2"); PERF_STAT=1; mkdir -p "$PERF_DIR"; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--time S] [--rt-priority P] [--build DIR] [--paths LIST] [--espd-arg ARG]... [--perf DIR | --perf-stat DIR]" >&2
        exit 2 ;;
   esac
 done
@@ -147,9 +152,20 @@ run_espd() {  # TRANSFORM ENCAP LABEL; sets RES="Gbit/s retransmits cores"
   local before after t0 t1 g retr bytes
   before=$(encaps gw1)
   t0=$(ticks "$ESPD_PID_gw1" "$ESPD_PID_gw2")
+  local perf_pid=""
+  if [ -n "$PERF_DIR" ]; then
+    # The middle of the transfer (TCP slow start and the tail left out), both daemons.
+    local what=(record -q -g -o "$PERF_DIR/$3.data")
+    [ "$PERF_STAT" = 1 ] && what=(stat -o "$PERF_DIR/$3.txt" -e context-switches,syscalls:sys_enter_poll,syscalls:sys_enter_read,syscalls:sys_enter_writev,syscalls:sys_enter_recvmmsg,syscalls:sys_enter_sendmmsg)
+    (sleep 1; exec timeout $((TIME + 5)) perf "${what[@]}" \
+       -p "$ESPD_PID_gw1,$ESPD_PID_gw2" -- sleep $((TIME > 3 ? TIME - 2 : 1))) >/dev/null 2>&1 &
+    perf_pid=$!
+    SW_PIDS+=("$perf_pid")
+  fi
   iperf_run "$3"
   read -r g retr bytes <<<"$IPERF"
   t1=$(ticks "$ESPD_PID_gw1" "$ESPD_PID_gw2")
+  if [ -n "$perf_pid" ]; then wait "$perf_pid" || true; fi
   after=$(encaps gw1)
   sw_stop "$ESPD_PID_gw1"
   sw_stop "$ESPD_PID_gw2"

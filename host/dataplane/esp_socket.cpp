@@ -161,7 +161,12 @@ bool EspSocket::deliver_udp(std::span<const std::uint8_t> payload, std::uint32_t
   ip[9] = 17;
   put32(ip + 12, src);
   put32(ip + 16, dst);
-  put16(ip + 10, ipv4_checksum({ip, kIpv4HeaderBytes}));
+  // The header's sum from its values rather than by reading back the bytes just stored
+  // (that read waits on the stores: a store-forwarding stall per datagram).
+  std::uint32_t sum = 0x4500u + len + kUdpRebuildHeadroom + 0x4000u /* TTL 64 */ + 17u + (src >> 16) +
+                      (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF);
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  put16(ip + 10, static_cast<std::uint16_t>(~sum));
   std::uint8_t* udp = ip + kIpv4HeaderBytes;
   put16(udp, sport);
   put16(udp + 2, udp_port_);

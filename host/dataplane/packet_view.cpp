@@ -66,8 +66,38 @@ __attribute__((target("avx2"))) std::uint64_t sum32_avx2(const std::uint8_t*& p,
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), a);
   return lanes[0] + lanes[1] + lanes[2] + lanes[3];
 }
+// The same sum, storing every 32 bytes to dst as they are added.
+// The pointers are copied into locals: the stores through dst could alias the references,
+// which would keep them in memory for the whole loop.
+__attribute__((target("avx2"))) std::uint64_t copy_sum32_avx2(std::uint8_t*& dst_ref, const std::uint8_t*& src_ref,
+                                                              std::size_t& n_ref) {
+  const __m256i low = _mm256_set1_epi64x(0xFFFFFFFF);
+  __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+  std::uint8_t* dst = dst_ref;
+  const std::uint8_t* p = src_ref;
+  std::size_t n = n_ref;
+  for (; n >= 32; n -= 32, p += 32, dst += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
+    a = _mm256_add_epi64(a, _mm256_and_si256(v, low));
+    b = _mm256_add_epi64(b, _mm256_srli_epi64(v, 32));
+  }
+  dst_ref = dst, src_ref = p, n_ref = n;
+  a = _mm256_add_epi64(a, b);
+  alignas(32) std::uint64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), a);
+  return lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
 const bool kHaveAvx2 = __builtin_cpu_supports("avx2");
 #endif
+
+// Folds a sum of native-order 32-bit words into the big-endian 16-bit sum, plus `initial`.
+std::uint16_t finish_sum(std::uint64_t acc, std::uint32_t initial) {
+  std::uint16_t s = fold64(acc);
+  if constexpr (std::endian::native == std::endian::little) s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
+  return fold64(std::uint64_t{s} + initial);
+}
+
 }  // namespace
 
 std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial) {
@@ -97,9 +127,27 @@ std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initia
     std::memcpy(&w, p, n);
     acc += (w & 0xFFFFFFFF) + (w >> 32);
   }
-  std::uint16_t s = fold64(acc);
-  if constexpr (std::endian::native == std::endian::little) s = static_cast<std::uint16_t>((s >> 8) | (s << 8));
-  return fold64(std::uint64_t{s} + initial);
+  return finish_sum(acc, initial);
+}
+
+std::uint16_t copy_ones_sum(std::uint8_t* dst, const std::uint8_t* src, std::size_t n, std::uint32_t initial) {
+  std::uint64_t acc = 0;
+#if defined(__x86_64__)
+  if (kHaveAvx2 && n >= 64) acc = copy_sum32_avx2(dst, src, n);
+#endif
+  for (; n >= 8; n -= 8, src += 8, dst += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, src, 8);
+    std::memcpy(dst, &w, 8);
+    acc += (w & 0xFFFFFFFF) + (w >> 32);
+  }
+  if (n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, src, n);
+    std::memcpy(dst, &w, n);
+    acc += (w & 0xFFFFFFFF) + (w >> 32);
+  }
+  return finish_sum(acc, initial);
 }
 
 }  // namespace espgw::dataplane

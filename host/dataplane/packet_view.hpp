@@ -37,4 +37,9 @@ std::uint16_t ipv4_checksum(std::span<const std::uint8_t> header);
 // not inverted (a valid checksummed range sums to 0xFFFF). Eight bytes per step.
 std::uint16_t ones_sum(std::span<const std::uint8_t> bytes, std::uint32_t initial = 0);
 
+// Copies `n` bytes from `src` to `dst` (not overlapping) and returns ones_sum of them, in one
+// pass: segmentation needs both, and reading the bytes back after the copy costs a second
+// trip through the caches.
+std::uint16_t copy_ones_sum(std::uint8_t* dst, const std::uint8_t* src, std::size_t n, std::uint32_t initial = 0);
+
 }  // namespace espgw::dataplane

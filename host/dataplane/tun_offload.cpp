@@ -15,6 +15,11 @@ namespace {
 
 constexpr std::uint8_t kTcpFin = 0x01, kTcpPsh = 0x08, kTcpCwr = 0x80;
 
+std::uint16_t fold32(std::uint32_t s) {
+  while (s >> 16) s = (s & 0xFFFF) + (s >> 16);
+  return static_cast<std::uint16_t>(s);
+}
+
 }  // namespace
 
 VnetHeader parse_vnet_header(std::span<const std::uint8_t> b) {
@@ -54,6 +59,22 @@ std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss
   const std::uint32_t seq = be32(packet.data() + ihl + 4);
   const std::uint8_t flags = packet[ihl + 13];
   const std::uint32_t src = be32(packet.data() + 12), dst = be32(packet.data() + 16);
+  // The headers' sums are taken once, over a copy with every per-segment field zeroed (IP
+  // total length, ID, checksum; TCP sequence number, data offset + flags, checksum), and each
+  // segment adds its own values (RFC 1624 style): no segment's header is read back after it
+  // is written, and its payload is summed while it is copied.
+  std::array<std::uint8_t, 128> tmpl{};  // at most 60 + 60 header bytes
+  std::memcpy(tmpl.data(), packet.data(), hdr);
+  std::memset(tmpl.data() + 2, 0, 4);
+  std::memset(tmpl.data() + 10, 0, 2);
+  std::memset(tmpl.data() + ihl + 4, 0, 4);
+  std::memset(tmpl.data() + ihl + 12, 0, 2);
+  std::memset(tmpl.data() + ihl + 16, 0, 2);
+  const std::uint32_t ip_base = ones_sum({tmpl.data(), ihl});
+  // RFC 793 pseudo-header (source, destination, zero, protocol) plus the fixed TCP header.
+  const std::uint32_t tcp_base =
+      ones_sum({tmpl.data() + ihl, thl}, (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoTcp);
+  const std::uint8_t doff = packet[ihl + 12];
   std::size_t count = 0;
   for (std::size_t off = 0; off < payload || (payload == 0 && count == 0); off += mss) {
     const std::size_t len = std::min<std::size_t>(mss, payload - off);
@@ -61,23 +82,29 @@ std::size_t segment_tcp4(std::span<const std::uint8_t> packet, std::uint16_t mss
     std::uint8_t* ip = sink.place(hdr + len);
     ++count;
     if (ip) {
-      std::memcpy(ip, packet.data(), hdr);
-      std::memcpy(ip + hdr, packet.data() + hdr + off, len);
+      // A fixed-size copy when the segment has room (a variable one is a slow `rep movs`);
+      // the bytes past the header are overwritten by the payload right after.
+      if (hdr <= 64 && hdr + len >= 64)
+        std::memcpy(ip, tmpl.data(), 64);
+      else
+        std::memcpy(ip, tmpl.data(), hdr);
       std::uint8_t* tcp = ip + ihl;
-      put16(ip + 2, static_cast<std::uint16_t>(hdr + len));
-      put16(ip + 4, static_cast<std::uint16_t>(id + count - 1));
-      put16(ip + 10, 0);
-      put16(ip + 10, ipv4_checksum({ip, ihl}));
-      put32(tcp + 4, seq + static_cast<std::uint32_t>(off));
+      const std::uint16_t total = static_cast<std::uint16_t>(hdr + len);
+      const std::uint16_t seg_id = static_cast<std::uint16_t>(id + count - 1);
+      put16(ip + 2, total);
+      put16(ip + 4, seg_id);
+      put16(ip + 10, static_cast<std::uint16_t>(~fold32(ip_base + total + seg_id)));
+      const std::uint32_t seg_seq = seq + static_cast<std::uint32_t>(off);
+      put32(tcp + 4, seg_seq);
       std::uint8_t f = flags;
       if (!last) f &= static_cast<std::uint8_t>(~(kTcpFin | kTcpPsh));
       if (!first) f &= static_cast<std::uint8_t>(~kTcpCwr);
+      tcp[12] = doff;
       tcp[13] = f;
-      put16(tcp + 16, 0);
-      // RFC 793 pseudo-header: source, destination, zero, protocol, TCP length.
-      const std::uint32_t sum = (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoTcp +
-                                static_cast<std::uint32_t>(thl + len);
-      put16(tcp + 16, static_cast<std::uint16_t>(~ones_sum({tcp, thl + len}, sum)));
+      const std::uint32_t fixed = tcp_base + static_cast<std::uint32_t>(thl + len) + (seg_seq >> 16) +
+                                  (seg_seq & 0xFFFF) + ((std::uint32_t{doff} << 8) | f);
+      const std::uint16_t sum = copy_ones_sum(ip + hdr, packet.data() + hdr + off, len, fold32(fixed));
+      put16(tcp + 16, static_cast<std::uint16_t>(~sum));
       sink.commit({ip, hdr + len});
     }
     if (payload == 0) break;

@@ -87,6 +87,51 @@ TEST(TunOffload, CompletesPartialChecksum) {
   EXPECT_FALSE(complete_checksum(seg, 20, 5000));
 }
 
+// An IPv4 header with options (IHL 6) and an odd MSS: every per-segment field the
+// segmenter patches into its precomputed header sums (total length, ID, sequence number,
+// flags) still yields checksums that an independent sum accepts, and the odd last byte of
+// each segment is summed as RFC 1071 pads it.
+TEST(TunOffload, SegmentsWithIpOptionsAndOddMssHaveValidChecksums) {
+  auto base = super_packet(4001, 0x80 | 0x18);
+  std::vector<std::uint8_t> pkt(base.begin(), base.begin() + 20);
+  pkt[0] = 0x46;
+  const std::uint8_t option[4] = {0x94, 0x04, 0x00, 0x00};  // Router Alert (RFC 2113)
+  pkt.insert(pkt.end(), option, option + 4);
+  pkt.insert(pkt.end(), base.begin() + 20, base.end());
+  std::vector<std::vector<std::uint8_t>> segs;
+  EXPECT_EQ(segment_tcp4(pkt, 999, [&](std::span<const std::uint8_t> s) { segs.emplace_back(s.begin(), s.end()); }), 5u);
+  std::vector<std::uint8_t> payload;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto& s = segs[i];
+    EXPECT_EQ(ipv4_checksum(std::span(s).first(24)), 0) << "segment " << i;
+    EXPECT_EQ(tcp_verify(s), 0xFFFF) << "segment " << i;
+    EXPECT_EQ((s[2] << 8) | s[3], static_cast<int>(s.size()));
+    EXPECT_TRUE(std::equal(s.begin() + 20, s.begin() + 24, option));
+    EXPECT_EQ(s[24 + 12], 8 << 4);  // data offset kept
+    EXPECT_EQ(s[24 + 13] & 0x08, i == 4 ? 0x08 : 0);
+    payload.insert(payload.end(), s.begin() + 56, s.end());
+  }
+  EXPECT_EQ(segs.back().size(), 56u + 5u);  // 4001 = 4 x 999 + 5
+  EXPECT_TRUE(std::equal(payload.begin(), payload.end(), pkt.begin() + 56, pkt.end()));
+}
+
+// The fused copy-and-sum used by segmentation: the copy is exact and the sum equals
+// ones_sum's, for every length around the vector width and at unaligned addresses.
+TEST(TunOffload, CopyOnesSumCopiesExactlyAndSumsLikeOnesSum) {
+  std::vector<std::uint8_t> src(1600);
+  for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>(i * 131 + 7);
+  for (std::size_t n : {0u, 1u, 7u, 8u, 31u, 63u, 64u, 65u, 97u, 1447u, 1448u, 1500u}) {
+    for (std::size_t at : {0u, 1u, 3u}) {
+      std::vector<std::uint8_t> dst(n + 8, 0xEE);
+      const auto sum = copy_ones_sum(dst.data() + 1, src.data() + at, n, 0x1234);
+      EXPECT_EQ(sum, ones_sum({src.data() + at, n}, 0x1234)) << n << " at " << at;
+      EXPECT_TRUE(std::equal(dst.begin() + 1, dst.begin() + 1 + static_cast<long>(n), src.begin() + static_cast<long>(at)));
+      EXPECT_EQ(dst[0], 0xEE);
+      EXPECT_EQ(dst[n + 1], 0xEE) << "wrote past the end, n " << n;
+    }
+  }
+}
+
 TEST(TunOffload, ParsesLittleEndianVnetHeader) {
   const std::uint8_t raw[10] = {1, 1, 52, 0, 0x54, 0x05, 20, 0, 16, 0};
   const auto h = parse_vnet_header(raw);
