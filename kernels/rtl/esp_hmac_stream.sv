@@ -137,7 +137,11 @@ module esp_hmac_stream (
     done_d = 1'b0;
     capture_d = state_q == Read && chunk_q != 3'd4;
     cap_idx_d = chunk_q[1:0];
-    if (capture_q) blk_d[511 - 128 * cap_idx_q -: 128] = buf_rd_data_i;
+    // One write enable per quarter: a part-select at a variable offset would synthesize to
+    // a 512-bit shifter for the data and another for the mask.
+    for (int unsigned c = 0; c < 4; c++) begin
+      if (capture_q && cap_idx_q == 2'(c)) blk_d[511 - 128 * c -: 128] = buf_rd_data_i;
+    end
     unique case (state_q)
       Idle: begin
         if (req_i.start) begin
