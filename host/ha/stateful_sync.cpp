@@ -55,7 +55,18 @@ void StatefulSync::set_hsrp(std::uint32_t priority, std::uint32_t address, std::
 }
 
 void StatefulSync::tick(std::chrono::steady_clock::time_point now) {
-  if (channel_->up() && now - last_hello_sent_ >= heartbeat_) send_hello();
+  if (!channel_->up()) return;
+  // Both ends send a Hello every HSRP hello time: a peer silent for a hold time is as gone
+  // as HSRP would call it. A partition leaves the TCP connection open (no RST) and, once
+  // healed, TCP's retransmission backoff would keep it silent for seconds more: drop it
+  // and reconnect instead.
+  if (now - peer_heard_at_ > liveness_) {
+    channel_->drop(fmt::format("peer silent for {} ms (HSRP hold time {} ms)",
+                               std::chrono::duration_cast<std::chrono::milliseconds>(now - peer_heard_at_).count(),
+                               liveness_.count()));
+    return;
+  }
+  if (now - last_hello_sent_ >= heartbeat_) send_hello();
 }
 
 bool StatefulSync::peer_wins(std::chrono::steady_clock::time_point now) const {
@@ -91,6 +102,7 @@ void StatefulSync::set_role(SyncRole role) {
 }
 
 void StatefulSync::on_up() {
+  peer_heard_at_ = std::chrono::steady_clock::now();  // the handshake just came from it
   send_hello();
   if (role_ == SyncRole::kActive)
     for (const auto& m : publisher_.bulk(++generation_)) channel_->send(m);

@@ -3,6 +3,8 @@
 // reports up, down and messages.
 #include "host/ha/sync_channel.hpp"
 
+#include <algorithm>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -19,6 +21,10 @@ using namespace std::chrono_literals;
 namespace {
 constexpr int kMaxPendingHandshakes = 4;  // bounds what unauthenticated connects can hold
 constexpr auto kHandshakeTimeout = 5s;
+// A connect whose SYN went unanswered (the peer unreachable, e.g. a partition) is abandoned
+// after this long, at least, instead of the kernel's minutes of SYN retries, so the channel
+// returns within about two retry intervals of the path (docs/ha.md "Split brain").
+constexpr auto kMinConnectTimeout = 500ms;
 }  // namespace
 
 struct SyncChannel::Session {
@@ -148,11 +154,20 @@ void SyncChannel::connect_now() {
     fail(session, "cannot open a socket: " + ec.message());
     return;
   }
-  sock.async_connect(remote, [this, session](const boost::system::error_code& cec) {
+  auto deadline = std::make_shared<asio::steady_timer>(
+      io_, std::max<std::chrono::steady_clock::duration>(options_.retry_interval, kMinConnectTimeout));
+  deadline->async_wait([session](const boost::system::error_code& tec) {
+    if (tec) return;  // connected (or failed) first
+    boost::system::error_code ignored;
+    session->stream.lowest_layer().close(ignored);  // the connect completes with operation_aborted
+  });
+  sock.async_connect(remote, [this, session, deadline](const boost::system::error_code& cec) {
+    deadline->cancel();
     if (session->dead) return;
     if (cec) {
       ++counters_.connect_failures;
-      fail(session, "connect failed: " + cec.message());
+      fail(session, cec == asio::error::operation_aborted ? std::string("connect timed out (no answer from the peer)")
+                                                          : "connect failed: " + cec.message());
       return;
     }
     session->stream.async_handshake(asio::ssl::stream_base::client,
@@ -260,6 +275,10 @@ void SyncChannel::read_body(std::shared_ptr<Session> session, std::size_t length
                      if (callbacks_.on_message) callbacks_.on_message(std::get<SyncMessage>(decoded));
                      if (!session->dead) read_header(session);
                    });
+}
+
+void SyncChannel::drop(const std::string& reason) {
+  if (session_) fail(session_, reason);
 }
 
 void SyncChannel::fail(const std::shared_ptr<Session>& session, const std::string& reason) {

@@ -67,6 +67,11 @@ class SyncChannel {
   // Queues one message; while down it is dropped and counted.
   void send(const SyncMessage& msg);
 
+  // Drops the current session (logged with `reason`, on_down runs); the connecting side
+  // reconnects after retry_interval. For a peer that stopped talking but whose TCP
+  // connection lingers (a partition drops packets, it sends no RST).
+  void drop(const std::string& reason);
+
   bool up() const;
   std::uint16_t listening_port() const;
   const SyncChannelCounters& counters() const { return counters_; }

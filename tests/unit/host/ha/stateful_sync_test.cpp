@@ -162,6 +162,32 @@ TEST(StatefulSync, SplitBrainLoserReportsItsFinalSequenceNumbersAndTheWinnerRais
   EXPECT_NE(render_show_crypto_ha(r1.status(), 0).find("1 outbound SAs raised"), std::string::npos);
 }
 
+// A partition drops packets without an RST: the TCP connection lingers, and after healing
+// TCP's retransmission backoff keeps it quiet for seconds. A peer silent for the hold time
+// is dropped and the channel reconnects.
+TEST(StatefulSync, PeerSilentForTheHoldTimeIsDroppedAndTheChannelReconnects) {
+  asio::io_context io;
+  StatefulSync r2(io, options(SyncChannelOptions::Mode::kListen, 0));
+  r2.set_hsrp(100, 2, 50ms, 300ms);
+  r2.start();
+  StatefulSync r1(io, options(SyncChannelOptions::Mode::kConnect, r2.listening_port()));
+  r1.set_hsrp(105, 1, 50ms, 300ms);
+  r1.set_role(SyncRole::kActive);
+  r1.start();
+  ASSERT_TRUE(run_until(io, [&] { return r2.status().peer_role == SyncRole::kActive; }));
+  r2.tick(std::chrono::steady_clock::now());  // heard just now: nothing happens
+  EXPECT_TRUE(r2.status().peer_connected);
+  EXPECT_EQ(r2.status().channel.disconnects, 0u);
+  // R1 sends nothing (no ticks, no heartbeat) while R2's clock passes the hold time.
+  r2.tick(std::chrono::steady_clock::now() + 400ms);
+  EXPECT_FALSE(r2.status().peer_connected);
+  EXPECT_EQ(r2.status().channel.disconnects, 1u);
+  EXPECT_FALSE(r2.peer_wins(std::chrono::steady_clock::now()));  // no hold while apart
+  // R1 sees the close, reconnects after its retry interval, resynchronises.
+  ASSERT_TRUE(run_until(io, [&] { return r2.status().peer_connected && r2.replica().in_sync(); }));
+  EXPECT_EQ(r2.status().channel.connects, 2u);
+}
+
 TEST(StatefulSync, EqualPrioritiesLetTheHigherAddressWinAsHsrpDoes) {
   asio::io_context io;
   StatefulSync a(io, options(SyncChannelOptions::Mode::kListen, 0));
