@@ -234,12 +234,89 @@ unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
   return out;
 }
 
+bool EspSocket::recv_udp_direct(std::span<driver::PacketJob> jobs, unsigned n, unsigned& out) {
+  // iov[i] is job (out + i)'s payload room, gro_guess_ bytes each; whatever the message holds
+  // beyond them lands in the last iovec, the first GRO buffer, and is cut from there later.
+  const unsigned k = n - out;
+  std::array<iovec, kMaxBurst + 1> iov;
+  for (unsigned i = 0; i < k; ++i) iov[i] = {jobs[out + i].buffer + kUdpRebuildHeadroom, gro_guess_};
+  iov[k] = {gro_buf_.get(), kGroBufferBytes};
+  sockaddr_in from{};
+  alignas(cmsghdr) std::array<std::uint8_t, CMSG_SPACE(sizeof(in_pktinfo)) + CMSG_SPACE(sizeof(int))> ctl;
+  msghdr h{};
+  h.msg_name = &from;
+  h.msg_namelen = sizeof from;
+  h.msg_iov = iov.data();
+  h.msg_iovlen = k + 1;
+  h.msg_control = ctl.data();
+  h.msg_controllen = ctl.size();
+  const ssize_t got = ::recvmsg(udp_fd_, &h, MSG_DONTWAIT);
+  if (got <= 0) {
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) counters_.rx_errors++;
+    return false;
+  }
+  GroMessage m;
+  m.len = static_cast<std::uint32_t>(got);
+  m.segment = m.len;
+  m.src = ntohl(from.sin_addr.s_addr);
+  m.sport = ntohs(from.sin_port);
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      m.dst = ntohl(info.ipi_addr.s_addr);
+    } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int seg;
+      std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
+      if (seg > 0) m.segment = static_cast<std::uint32_t>(seg);
+    }
+  }
+  if (h.msg_flags & MSG_TRUNC) {  // cannot happen with 64 KB of overflow room; never guess
+    counters_.rx_malformed++;
+    return true;
+  }
+  const std::uint32_t guess = gro_guess_;
+  if (m.segment < m.len) gro_guess_ = m.segment;
+  const std::uint64_t in_jobs = std::uint64_t{k} * guess;
+  if (m.segment == guess || (m.segment == m.len && m.len <= guess)) {
+    // Every datagram that reached a job's iovec is exactly in it: no copy.
+    const unsigned first = out;
+    for (unsigned i = 0; i < k && std::uint64_t{i} * guess < m.len; ++i) {
+      const std::uint32_t len = std::min(guess, m.len - i * guess);
+      auto& j = jobs[first + i];
+      if (out != first + i) std::swap(jobs[out].buffer, j.buffer), std::swap(jobs[out].capacity, j.capacity);
+      if (deliver_udp({jobs[out].buffer + kUdpRebuildHeadroom, len}, m.src, m.sport, m.dst, jobs[out], false)) ++out;
+    }
+    if (m.len > in_jobs) {  // the rest waits in the first GRO buffer, cut on the next call
+      m.len -= static_cast<std::uint32_t>(in_jobs);
+      gro_msgs_[0] = m;
+      gro_count_ = 1, gro_next_ = 0, gro_off_ = 0;
+    }
+    return true;
+  }
+  // Datagrams of another size straddle the iovecs: gather the message into the first GRO
+  // buffer (its tail is already there) and cut it with copies as a received GRO message.
+  std::uint8_t* base = gro_buf_.get();
+  const std::uint32_t head = static_cast<std::uint32_t>(std::min<std::uint64_t>(in_jobs, m.len));
+  std::memmove(base + head, base, m.len - head);
+  for (std::uint32_t off = 0, i = 0; off < head; off += guess, ++i)
+    std::memcpy(base + off, jobs[out + i].buffer + kUdpRebuildHeadroom, std::min(guess, head - off));
+  gro_msgs_[0] = m;
+  gro_count_ = 1, gro_next_ = 0, gro_off_ = 0;
+  return true;
+}
+
 unsigned EspSocket::recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n) {
   std::lock_guard lock(gro_mutex_);
   unsigned out = 0;
   while (out < n) {
     if (gro_next_ == gro_count_) {
       if (!udp_gro_) break;
+      // Received straight into the jobs when the last message's datagram size fits them.
+      if (gro_guess_ != 0 && gro_guess_ <= jobs[out].capacity - kUdpRebuildHeadroom) {
+        if (!recv_udp_direct(jobs, n, out)) break;
+        continue;
+      }
       std::array<mmsghdr, kGroMessages> msgs;
       std::array<iovec, kGroMessages> iov;
       std::array<sockaddr_in, kGroMessages> from;
@@ -279,6 +356,7 @@ unsigned EspSocket::recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n) 
             if (seg > 0) m.segment = static_cast<std::uint32_t>(seg);
           }
         }
+        if (m.segment < m.len && !m.truncated) gro_guess_ = m.segment;
       }
       gro_count_ = static_cast<unsigned>(got);
       gro_next_ = 0;

@@ -98,6 +98,10 @@ class EspSocket {
   std::atomic<bool> udp_gso_{false};
 
   unsigned recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n);
+  // Receives one GRO message scattered straight into the free jobs, one datagram per job,
+  // when its datagrams have the size of the last message's (gro_guess_); else gathers it for
+  // the cutting path. False when nothing was received.
+  bool recv_udp_direct(std::span<driver::PacketJob> jobs, unsigned n, unsigned& out);
   // Turns one received UDP payload into a job (ESP) or hands it off (IKE, keepalive).
   bool deliver_udp(std::span<const std::uint8_t> payload, std::uint32_t src, std::uint16_t sport, std::uint32_t dst,
                    driver::PacketJob& job, bool copy);
@@ -117,6 +121,7 @@ class EspSocket {
   std::array<GroMessage, kGroMessages> gro_msgs_{};
   unsigned gro_count_ = 0, gro_next_ = 0;
   std::uint32_t gro_off_ = 0;
+  std::uint32_t gro_guess_ = 0;  // datagram size of the last multi-datagram GRO message
   std::mutex gro_mutex_;  // forwarder workers share the socket (--threads)
   std::atomic<bool> gro_pending_{false};
 };

@@ -249,5 +249,97 @@ TEST_F(EspSocketTest, PeerGsoBurstBecomesOneJobPerDatagramAcrossCalls) {
   }
 }
 
+// Once a GRO message has shown the peer's datagram size, the next messages are received
+// scattered straight into the job buffers (no copy); datagrams that do not fit the free jobs
+// wait for the next call, an IKE message among them is handed off without taking a job, and
+// a message of another size or a lone datagram still comes out one job per datagram, bytes
+// unchanged and in order.
+TEST_F(EspSocketTest, GroMessagesOfTheLearnedSizeLandInTheJobsAndOthersStillCutRight) {
+  esp_->set_udp_gro(true);
+  if (!esp_->udp_gro()) GTEST_SKIP() << "kernel without UDP_GRO";
+  std::vector<std::vector<std::uint8_t>> ike_seen;
+  esp_->set_ike_sink([&](std::uint32_t, std::uint16_t, std::uint32_t, std::span<const std::uint8_t> m) {
+    ike_seen.emplace_back(m.begin(), m.end());
+  });
+  int serial = 0;
+  auto datagram = [&](std::size_t size, bool ike) {
+    std::vector<std::uint8_t> d(size);
+    ++serial;
+    for (std::size_t i = 0; i < size; ++i) d[i] = static_cast<std::uint8_t>(serial * 37 + i * 3);
+    d[0] = 0, d[1] = 0, d[2] = ike ? 0 : 0x20, d[3] = ike ? 0 : static_cast<std::uint8_t>(serial);
+    return d;
+  };
+  // Sends the datagrams as one UDP GSO message of `seg`-byte segments.
+  auto send_gso = [&](const std::vector<std::vector<std::uint8_t>>& ds, std::uint16_t seg) {
+    std::vector<std::uint8_t> all;
+    for (const auto& d : ds) all.insert(all.end(), d.begin(), d.end());
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(esp_->udp_port());
+    iovec iov{all.data(), all.size()};
+    alignas(cmsghdr) std::uint8_t ctl[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+    msghdr m{};
+    m.msg_name = &to;
+    m.msg_namelen = sizeof to;
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    if (ds.size() > 1) {
+      m.msg_control = ctl;
+      m.msg_controllen = sizeof ctl;
+      cmsghdr* c = CMSG_FIRSTHDR(&m);
+      c->cmsg_level = IPPROTO_UDP;
+      c->cmsg_type = UDP_SEGMENT;
+      c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+      std::memcpy(CMSG_DATA(c), &seg, sizeof seg);
+    }
+    ASSERT_EQ(::sendmsg(peer_, &m, 0), static_cast<ssize_t>(all.size()));
+  };
+  // Receives with `per_call` jobs per call until `want` ESP datagrams came out; checks each.
+  auto expect_jobs = [&](const std::vector<std::vector<std::uint8_t>>& want, unsigned per_call) {
+    std::vector<std::array<std::uint8_t, 2048>> bufs(per_call);
+    std::vector<driver::PacketJob> jobs(per_call);
+    std::size_t seen = 0;
+    for (int call = 0; call < 20 && seen < want.size(); ++call) {
+      for (unsigned i = 0; i < per_call; ++i) jobs[i].buffer = bufs[i].data(), jobs[i].capacity = 2048;
+      const unsigned got = esp_->udp_pending() ? esp_->recv_udp(jobs) : receive(jobs);
+      for (unsigned i = 0; i < got && seen < want.size(); ++i, ++seen) {
+        const auto& j = jobs[i];
+        ASSERT_EQ(j.length, want[seen].size() + 28) << "datagram " << seen;
+        const std::uint8_t* p = j.buffer + j.offset;
+        EXPECT_EQ(ipv4_checksum({p, 20}), 0);
+        EXPECT_TRUE(std::equal(want[seen].begin(), want[seen].end(), p + 28)) << "datagram " << seen;
+      }
+    }
+    EXPECT_EQ(seen, want.size());
+    EXPECT_FALSE(esp_->udp_pending());
+  };
+
+  // 1. The first message teaches the size (1200): cut from the GRO buffer as before.
+  std::vector<std::vector<std::uint8_t>> a;
+  for (int k = 0; k < 5; ++k) a.push_back(datagram(k == 4 ? 300 : 1200, false));
+  send_gso(a, 1200);
+  expect_jobs(a, 16);
+  // 2. Ten datagrams of that size, the fourth an IKE message, received 6 jobs at a time.
+  std::vector<std::vector<std::uint8_t>> b, b_esp;
+  for (int k = 0; k < 10; ++k) b.push_back(datagram(1200, k == 3));
+  for (int k = 0; k < 10; ++k)
+    if (k != 3) b_esp.push_back(b[static_cast<std::size_t>(k)]);
+  send_gso(b, 1200);
+  expect_jobs(b_esp, 6);
+  ASSERT_EQ(ike_seen.size(), 1u);
+  EXPECT_TRUE(std::equal(ike_seen[0].begin(), ike_seen[0].end(), b[3].begin() + 4, b[3].end()));
+  EXPECT_EQ(esp_->counters().rx_ike.load(), 1u);
+  // 3. Another size (700 bytes, last 50) straddles the 1200-byte iovecs: gathered, then cut.
+  std::vector<std::vector<std::uint8_t>> c;
+  for (int k = 0; k < 6; ++k) c.push_back(datagram(k == 5 ? 50 : 700, false));
+  send_gso(c, 700);
+  expect_jobs(c, 16);
+  // 4. A lone datagram smaller than the learned size.
+  std::vector<std::vector<std::uint8_t>> d{datagram(500, false)};
+  send_gso(d, 0);
+  expect_jobs(d, 4);
+}
+
 }  // namespace
 }  // namespace espgw::dataplane
