@@ -58,7 +58,8 @@ module esp_core #(
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
   localparam int unsigned EvDepth = 2 * SaCapacity;  // three events per install at most
   localparam int unsigned EvBits = $clog2(EvDepth);
-  localparam logic [AB-1:0] CmplArea = esp_kernel_pkg::DescArea + 17'h800;
+  localparam logic [AB-1:0] CmplArea = esp_kernel_pkg::DescArea + 17'h800;  // 64 completions
+  localparam logic [AB-1:0] SeqHiArea = CmplArea + 17'h400;                 // one seq_hi word
   localparam logic [1:0] SpiFind = 2'd0, SpiInsert = 2'd1, SpiErase = 2'd2, SpiClear = 2'd3;
 
   typedef enum logic [5:0] {
@@ -653,13 +654,13 @@ module esp_core #(
         state_d = CmdDone;
       end
       // ---------------- pass: fetch the descriptors ----------------
-      Fetch: begin
+      Fetch: begin  // as many descriptors per burst as lie before the ring's end
         issued_d = 1'b1;
         if (dma_done) begin
           issued_d = 1'b0;
-          desc_head_d = desc_head_q + 32'd1;
-          i_d = i_q + 7'd1;
-          if (i_q + 7'd1 == n_q) begin
+          desc_head_d = desc_head_q + {25'd0, fetch_k};
+          i_d = i_q + fetch_k;
+          if (i_q + fetch_k == n_q) begin
             i_d = '0;
             step2_d = 1'b0;
             pend_d = '0;
@@ -761,10 +762,16 @@ module esp_core #(
         end
       end
       // ---------------- completions, in descriptor order ----------------
+      // Each job's seq_hi word goes out on its own (descriptors are 32 bytes apart); the
+      // completions are gathered in CmplArea and stored in one burst per ring wrap.
       CmplNext: begin
         issued_d = 1'b0;
-        if (i_q == n_q) state_d = Idle;
-        else state_d = r_i.seq_valid ? CmplSeqHi : CmplWrite;
+        if (i_q == n_q) begin
+          i_d = '0;
+          state_d = CmplDma;
+        end else begin
+          state_d = r_i.seq_valid ? CmplSeqHi : CmplWrite;
+        end
       end
       CmplSeqHi: state_d = CmplSeqHiDma;
       CmplSeqHiDma: begin
@@ -774,13 +781,17 @@ module esp_core #(
           state_d = CmplWrite;
         end
       end
-      CmplWrite: state_d = CmplDma;
+      CmplWrite: begin
+        i_d = i_q + 7'd1;
+        state_d = CmplNext;
+      end
       CmplDma: begin
         issued_d = 1'b1;
         if (dma_done) begin
-          cmpl_tail_d = cmpl_tail_q + 32'd1;
-          i_d = i_q + 7'd1;
-          state_d = CmplNext;
+          issued_d = 1'b0;
+          cmpl_tail_d = cmpl_tail_q + {25'd0, cmpl_k};
+          i_d = i_q + cmpl_k;
+          if (i_q + cmpl_k == n_q) state_d = Idle;
         end
       end
       default: state_d = Idle;
@@ -840,8 +851,18 @@ module esp_core #(
   assign aes256      = (state_q == SaH) ? stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256]
                                         : aes256_q;
 
-  logic [31:0] cmpl_slot;
-  assign cmpl_slot = cmpl_tail_q & ring_mask;
+  logic [31:0] cmpl_slot, seq_slot, fetch_room, cmpl_room;
+  logic [6:0]  fetch_k, cmpl_k;  // descriptors / completions in the next burst
+  assign cmpl_slot  = cmpl_tail_q & ring_mask;
+  assign seq_slot   = (cmpl_tail_q + {25'd0, i_q}) & ring_mask;  // job i's descriptor
+  assign fetch_room = ring_size_i - (desc_head_q & ring_mask);
+  assign cmpl_room  = ring_size_i - cmpl_slot;
+  always_comb begin
+    fetch_k = n_q - i_q;
+    if (fetch_room < {25'd0, fetch_k}) fetch_k = fetch_room[6:0];
+    cmpl_k = n_q - i_q;
+    if (cmpl_room < {25'd0, cmpl_k}) cmpl_k = cmpl_room[6:0];
+  end
 
   always_comb begin
     spi_start   = 1'b0;
@@ -939,20 +960,20 @@ module esp_core #(
       Fetch: begin
         core_dma.gaddr = desc_ring_i + {27'd0, (desc_head_q & ring_mask), 5'd0};
         core_dma.laddr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0};
-        core_dma.len   = 17'(esp_reg_pkg::DescriptorBytes);
+        core_dma.len   = {5'd0, fetch_k, 5'd0};  // DescriptorBytes = 32 each
       end
       CmplSeqHiDma: begin
         core_dma.store = 1'b1;
-        core_dma.gaddr = desc_ring_i + {27'd0, cmpl_slot, 5'd0} +
+        core_dma.gaddr = desc_ring_i + {27'd0, seq_slot, 5'd0} +
                          64'(4 * esp_reg_pkg::DescriptorWordSeqHiWb);
-        core_dma.laddr = CmplArea;
+        core_dma.laddr = SeqHiArea;
         core_dma.len   = 17'd4;
       end
       CmplDma: begin
         core_dma.store = 1'b1;
         core_dma.gaddr = cmpl_ring_i + {28'd0, cmpl_slot, 4'd0};
-        core_dma.laddr = CmplArea;
-        core_dma.len   = 17'(esp_reg_pkg::CompletionBytes);
+        core_dma.laddr = CmplArea + {6'd0, i_q, 4'd0};
+        core_dma.len   = {6'd0, cmpl_k, 4'd0};  // CompletionBytes = 16 each
       end
       default: core_dma.start = 1'b0;
     endcase
@@ -973,13 +994,13 @@ module esp_core #(
       end
       CmplSeqHi: begin
         core_buf.wr_en   = 1'b1;
-        core_buf.wr_addr = CmplArea;
+        core_buf.wr_addr = SeqHiArea;
         core_buf.wr_data = {esp_kernel_pkg::bswap32(r_i.seq[63:32]), 96'd0};
         core_buf.wr_mask = 16'hF000;
       end
       CmplWrite: begin
         core_buf.wr_en   = 1'b1;
-        core_buf.wr_addr = CmplArea;
+        core_buf.wr_addr = CmplArea + {6'd0, i_q, 4'd0};
         core_buf.wr_data = cmpl_block;
         core_buf.wr_mask = 16'hFFFF;
       end
@@ -1019,6 +1040,9 @@ module esp_core #(
   initial begin
     assert ($bits(esp_kernel_pkg::rec_t) == 32 * esp_reg_pkg::SaRecordWords)
     else $fatal(1, "esp_core: rec_t does not match esp_reg_pkg::SaRecordWords");
+    // Batched fetch and completion bursts size themselves as count << 5 and count << 4.
+    assert (esp_reg_pkg::DescriptorBytes == 32 && esp_reg_pkg::CompletionBytes == 16)
+    else $fatal(1, "esp_core: descriptor/completion sizes changed");
   end
 `endif
 
