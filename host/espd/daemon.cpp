@@ -351,7 +351,13 @@ int run_daemon(const DaemonOptions& o) {
                                      {"channel_connects", st.channel.connects},
                                      {"handshake_failures", st.channel.handshake_failures},
                                      {"seq_reports_received", st.replicated.seq_reports},
-                                     {"bulks_completed", st.replicated.bulks_completed}});
+                                     {"bulks_completed", st.replicated.bulks_completed},
+                                     {"role_conflicts", st.role_conflicts},
+                                     {"peer_wins", st.peer_wins},
+                                     {"yields", st.yields},
+                                     {"final_reports_sent", st.final_reports_sent},
+                                     {"final_reports_received", st.final_reports_received},
+                                     {"seq_raises", st.seq_raises}});
           }
           return control::ok_text(cmd->kind == K::kShowRedundancy ? ha::render_show_redundancy(st)
                                                                   : ha::render_show_crypto_ha(st, stateful->vip()));

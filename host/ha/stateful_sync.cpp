@@ -78,12 +78,16 @@ bool StatefulSync::peer_wins(std::chrono::steady_clock::time_point now) const {
 }
 
 void StatefulSync::send_final_reports(const std::vector<std::pair<std::uint32_t, std::uint64_t>>& outbound) {
-  if (!channel_->up()) return;
+  ++yields_;
+  if (!channel_->up()) {
+    pending_finals_ = outbound;  // the channel is down (partition): tell the peer when it returns
+    return;
+  }
+  pending_finals_.clear();
   for (const auto& [spi, seq] : outbound) {
     channel_->send(SeqReport{spi, driver::Direction::kOutbound, seq});
     ++final_sent_;
   }
-  ++yields_;
 }
 
 void StatefulSync::set_role(SyncRole role) {
@@ -103,6 +107,13 @@ void StatefulSync::set_role(SyncRole role) {
 
 void StatefulSync::on_up() {
   peer_heard_at_ = std::chrono::steady_clock::now();  // the handshake just came from it
+  // Final reports from a step-down while apart go first: the peer, Active, raises above them.
+  if (role_ == SyncRole::kStandby)
+    for (const auto& [spi, seq] : pending_finals_) {
+      channel_->send(SeqReport{spi, driver::Direction::kOutbound, seq});
+      ++final_sent_;
+    }
+  pending_finals_.clear();
   send_hello();
   if (role_ == SyncRole::kActive)
     for (const auto& m : publisher_.bulk(++generation_)) channel_->send(m);
@@ -146,7 +157,12 @@ void StatefulSync::on_message(const SyncMessage& msg) {
       ++final_received_;
       const std::uint64_t margin = options_.margin;
       const std::uint64_t last = r->seq > UINT64_MAX - margin ? UINT64_MAX : r->seq + margin;
-      if (raise_handler_ && raise_handler_(r->spi, last)) ++seq_raises_;
+      if (raise_handler_ && raise_handler_(r->spi, last)) {
+        ++seq_raises_;
+        // The standby's record must carry the new starting point (the lifetime bound of a
+        // later partition takeover counts from it).
+        if (auto m = publisher_.outbound_raised(r->spi, last)) channel_->send(*m);
+      }
       return;
     }
     ++role_conflicts_;  // both think they are active: keep ours, the HSRP election settles it

@@ -127,6 +127,9 @@ class StatefulSync {
   RaiseHandler raise_handler_;
   std::function<void()> stepped_down_handler_;
   std::uint64_t yields_ = 0, final_sent_ = 0, final_received_ = 0, seq_raises_ = 0;
+  // Final reports made while the channel was down: sent when it returns (the winner may be
+  // below our numbers until it hears them).
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> pending_finals_;
 };
 
 // `show redundancy inter-device` in IOS's layout, then espgw's channel counters.

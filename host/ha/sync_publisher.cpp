@@ -42,6 +42,15 @@ std::optional<SyncMessage> SyncPublisher::ipsec_sa_down(std::uint32_t spi, drive
   return IpsecSaDelete{spi, direction};
 }
 
+std::optional<SyncMessage> SyncPublisher::outbound_raised(std::uint32_t spi, std::uint64_t initial_seq) {
+  auto it = ipsec_.find(IpsecKey{spi, driver::Direction::kOutbound});
+  if (it == ipsec_.end()) return std::nullopt;
+  it->second.config.initial_seq = std::max(it->second.config.initial_seq, initial_seq);
+  it->second.seq = std::max(it->second.seq, initial_seq);
+  ++counters_.ipsec_records;
+  return it->second;
+}
+
 std::optional<SyncMessage> SyncPublisher::sa_progress(std::uint32_t spi, driver::Direction direction,
                                                       std::uint64_t seq) {
   auto it = ipsec_.find(IpsecKey{spi, direction});

@@ -38,6 +38,10 @@ class SyncPublisher {
   SyncMessage ipsec_sa_up(IpsecSaRecord record,
                           std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
   std::optional<SyncMessage> ipsec_sa_down(std::uint32_t spi, driver::Direction direction);
+  // The outbound SA was reinstalled at a higher starting point (split brain): the record the
+  // standby holds must say so, since a later partition takeover bounds the old copy from its
+  // initial_seq. The updated record, or nullopt for an unknown SA.
+  std::optional<SyncMessage> outbound_raised(std::uint32_t spi, std::uint64_t initial_seq);
 
   // The device's current sequence number for an SA (SaState::seq: outbound last sent,
   // inbound replay top); a report when it moved at least N (outbound) or M (inbound).

@@ -188,6 +188,51 @@ TEST(StatefulSync, PeerSilentForTheHoldTimeIsDroppedAndTheChannelReconnects) {
   EXPECT_EQ(r2.status().channel.connects, 2u);
 }
 
+// Full partition: R2 takes over without word from R1 (lifetime bound), then steps down while
+// the channel is still down (the Hellos returned first). Its final numbers wait for the
+// channel; when it returns R1 raises above them and republishes the SA's new start.
+TEST(StatefulSync, FinalReportsMadeWhileApartAreDeliveredWhenTheChannelReturns) {
+  asio::io_context io;
+  StatefulSync r2(io, options(SyncChannelOptions::Mode::kListen, 0));
+  r2.set_hsrp(100, 2, 50ms, 300ms);
+  r2.start();
+  StatefulSync r1(io, options(SyncChannelOptions::Mode::kConnect, r2.listening_port()));
+  r1.set_hsrp(105, 1, 50ms, 300ms);
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> raises;
+  r1.set_raise_handler([&](std::uint32_t spi, std::uint64_t last_used) {
+    raises.emplace_back(spi, last_used);
+    return true;
+  });
+  r1.set_role(SyncRole::kActive);
+  r1.ipsec_sa_up(test::make_ipsec_sa(kOut, driver::Direction::kOutbound));
+  r1.ipsec_sa_up(test::make_ipsec_sa(kIn, driver::Direction::kInbound));
+  r1.start();
+  ASSERT_TRUE(run_until(io, [&] { return r2.replica().in_sync(); }));
+  // The partition: R2 hears nothing for longer than the hold time and drops the channel.
+  r2.tick(std::chrono::steady_clock::now() + 1s);
+  ASSERT_FALSE(r2.status().peer_connected);
+  auto t = r2.take_over();
+  EXPECT_TRUE(t.peer_may_be_sending);
+  const std::uint64_t start = find(t.ipsec, kOut).initial_seq;
+  const auto& lt = test::make_ipsec_sa(kOut, driver::Direction::kOutbound).config.lifetime;
+  EXPECT_EQ(start, lt.hard_bytes / kMinInnerPacketBytes + 1);  // R1's copy started at 0
+  const std::uint64_t r2_final = start + 40;
+  r2.send_final_reports({{kOut, r2_final}});  // stepping down while still apart
+  r2.set_role(SyncRole::kStandby);
+  EXPECT_EQ(r2.status().final_reports_sent, 0u);
+  ASSERT_TRUE(run_until(io, [&] { return !raises.empty(); }));  // R1 reconnects
+  EXPECT_EQ(raises.at(0).first, kOut);
+  EXPECT_EQ(raises.at(0).second, r2_final + kMargin);
+  EXPECT_EQ(r2.status().final_reports_sent, 1u);
+  // R2's replica learns R1's new starting point, so a later takeover bounds from it.
+  ASSERT_TRUE(run_until(io, [&] {
+    auto seq = r2.replica().reported_seq(kOut, driver::Direction::kOutbound);
+    return r2.replica().in_sync() && seq && *seq >= r2_final + kMargin;
+  }));
+  auto again = r2.replica().takeover_ipsec(true);
+  EXPECT_GT(find(again, kOut).initial_seq, r2_final + kMargin + lt.hard_bytes / kMinInnerPacketBytes);
+}
+
 TEST(StatefulSync, EqualPrioritiesLetTheHigherAddressWinAsHsrpDoes) {
   asio::io_context io;
   StatefulSync a(io, options(SyncChannelOptions::Mode::kListen, 0));
