@@ -511,9 +511,22 @@ bool Gateway::raise_outbound_seq(std::uint32_t spi, std::uint64_t last_used) {
     for (auto& p : e.pairs)
       for (auto& r : p.sas) {
         if (r.out.config.spi != spi) continue;
-        if (auto s = device_.read_sa(r.out.handle); s && s->seq >= last_used) return false;
+        const auto s = device_.read_sa(r.out.handle);
+        if (s && s->seq >= last_used) return false;
         driver::SaConfig copy = r.out.config;
         copy.initial_seq = last_used;
+        if (s) {
+          // The copy counts from zero: give it only what is left of the byte and packet
+          // lifetimes, so the move is no lifetime extension (0 stays "none"; a spent one is 1).
+          auto left = [](std::uint64_t limit, std::uint64_t used) -> std::uint64_t {
+            return limit == 0 ? 0 : std::max<std::uint64_t>(1, limit - std::min(limit, used));
+          };
+          auto& lt = copy.lifetime;
+          lt.soft_bytes = left(lt.soft_bytes, s->counters.bytes);
+          lt.hard_bytes = left(lt.hard_bytes, s->counters.bytes);
+          lt.soft_packets = left(lt.soft_packets, s->counters.packets);
+          lt.hard_packets = left(lt.hard_packets, s->counters.packets);
+        }
         auto res = device_.install_sa(copy);
         if (res.status != driver::Status::kOk) {
           spdlog::error("outbound SA 0x{:08X}: device refused the copy at sequence number {}: {}", spi, last_used,
@@ -523,6 +536,7 @@ bool Gateway::raise_outbound_seq(std::uint32_t spi, std::uint64_t last_used) {
         const driver::SaHandle old = r.out.handle;
         r.out.handle = res.handle;
         r.out.config.initial_seq = last_used;
+        r.out.config.lifetime = copy.lifetime;
         publish();  // the forwarder picks the new copy for its next packet
         device_.remove_sa(old);
         spdlog::info("outbound SA 0x{:08X} continues after sequence number {} (split brain: the other router used "
