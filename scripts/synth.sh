@@ -67,6 +67,8 @@ declare -A blocks=(
   [aes_key_expand]="esp_aes_key_expand||flat|esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_key_expand.sv|"
   [ghash_l2]="esp_ghash|Lanes=2|flat|esp_gf128_mul.sv esp_ghash.sv|"
   [ghash_l4]="esp_ghash|Lanes=4|flat|esp_gf128_mul.sv esp_ghash.sv|"
+  [gf128_mul_s2]="esp_gf128_mul|Stages=2|flat|esp_gf128_mul.sv|"
+  [ghash_l2_hier]="esp_ghash|Lanes=2|hier|esp_gf128_mul.sv esp_ghash.sv|"
   [sha256]="esp_sha256||flat|esp_sha256.sv|"
   [hmac_sha256]="esp_hmac|DigestBits=256|flat|esp_sha256.sv esp_sha1.sv esp_hmac.sv|"
   [hmac_sha1]="esp_hmac|DigestBits=160|flat|esp_sha256.sv esp_sha1.sv esp_hmac.sv|"
