@@ -63,7 +63,17 @@ module esp_ghash #(
   logic [Lanes-1:0][TagWidth-1:0]  mtag_q;
 
   // The product of block i-Lanes is in its lane register, or leaving the multiplier now.
-  assign lane_value = (mvalid_q[Lanes-1] && mlane_q[Lanes-1] == lane_q) ? product : acc_q[lane_q];
+  // Lane registers are read and written through constant indices under a compare: indexing
+  // by a variable (acc_q[lane_q]) made Yosys build Lanes x 128-bit shifters with a 9-bit
+  // shift amount, most of this module's LUTs and MUXFs.
+  logic [127:0] lane_reg;
+  always_comb begin
+    lane_reg = '0;
+    for (int unsigned l = 0; l < Lanes; l++) begin
+      if (lane_q == LaneBits'(l)) lane_reg = acc_q[l];
+    end
+  end
+  assign lane_value = (mvalid_q[Lanes-1] && mlane_q[Lanes-1] == lane_q) ? product : lane_reg;
   assign mul_a      = block_q ^ (feedback_q ? lane_value : '0);
 
   esp_gf128_mul #(
@@ -77,8 +87,17 @@ module esp_ghash #(
 
   always_comb begin
     acc_d = acc_q;
-    if (mvalid_q[Lanes-1]) begin
-      acc_d[mlane_q[Lanes-1]] = product;
+    for (int unsigned l = 0; l < Lanes; l++) begin
+      if (mvalid_q[Lanes-1] && mlane_q[Lanes-1] == LaneBits'(l)) acc_d[l] = product;
+    end
+  end
+
+  // The power of H for this block, by the same constant-index selection.
+  logic [127:0] hpow_d;
+  always_comb begin
+    hpow_d = '0;
+    for (int unsigned k = 0; k < Lanes; k++) begin
+      if (left_i == LaneBits'(k)) hpow_d = h_pow_i[k];
     end
   end
 
@@ -125,7 +144,7 @@ module esp_ghash #(
     full_q     <= wrapped || (lane == LaneBits'(Lanes - 1));
     lane_q     <= lane;
     block_q    <= block_i;
-    hpow_q     <= h_pow_i[left_i];
+    hpow_q     <= hpow_d;
     tag_q      <= tag_i;
     mlast_q    <= {mlast_q[Lanes-2:0], last_q};
     mfull_q    <= {mfull_q[Lanes-2:0], full_q};
