@@ -148,12 +148,15 @@ module esp_core #(
   );
 
   esp_kernel_pkg::buf_req_t buf_req, dma_buf, crypt_buf, hmac_buf, out_buf, in_buf, core_buf;
-  logic [127:0] buf_rd;
+  logic [127:0] buf_rd, dma_rd;
   esp_pkt_buf u_buf (
     .clk_i,
     .rd_en_i  (buf_req.rd_en),
     .rd_addr_i(buf_req.rd_addr),
     .rd_data_o(buf_rd),
+    .rd2_en_i  (dma_buf.rd_en),   // the DMA reads (stores) on its own port
+    .rd2_addr_i(dma_buf.rd_addr),
+    .rd2_data_o(dma_rd),
     .wr_en_i  (buf_req.wr_en),
     .wr_addr_i(buf_req.wr_addr),
     .wr_data_i(buf_req.wr_data),
@@ -161,15 +164,18 @@ module esp_core #(
   );
 
   esp_kernel_pkg::dma_req_t dma_req, out_dma, in_dma, core_dma;
-  logic dma_busy, dma_done;
+  logic dma_busy, dma_done, dma_storing;
+  logic [31:0] dma_avail, out_avail, crypt_written;
   esp_dma u_dma (
     .clk_i,
     .rst_ni,
     .req_i        (dma_req),
+    .avail_i      (dma_avail),
     .busy_o       (dma_busy),
+    .storing_o    (dma_storing),
     .done_o       (dma_done),
     .buf_o        (dma_buf),
-    .buf_rd_data_i(buf_rd),
+    .buf_rd_data_i(dma_rd),
     .m_axi_awvalid,
     .m_axi_awready,
     .m_axi_awaddr,
@@ -207,6 +213,7 @@ module esp_core #(
     .busy_o       (crypt_busy),
     .done_o       (crypt_done),
     .result_o     (crypt_result),
+    .gcm_written_o(crypt_written),
     .buf_o        (crypt_buf),
     .buf_rd_data_i(buf_rd)
   );
@@ -288,6 +295,8 @@ module esp_core #(
     .ev_o          (out_ev),
     .rec_o         (out_rec),
     .dma_o         (out_dma),
+    .dma_avail_o   (out_avail),
+    .crypt_written_i(crypt_written),
     .dma_done_i    (dma_done),
     .crypt_o       (out_crypt),
     .crypt_done_i  (crypt_done),
@@ -1017,7 +1026,10 @@ module esp_core #(
       crypt_req = core_crypt;
       hmac_req  = '0;
     end
-    if (dma_busy) buf_req = dma_buf;
+    // The DMA's reads use the second port; the first port's read and the write go to the
+    // DMA while it loads, else to the cipher, the MAC, the job, the core.
+    dma_avail = (state_q == JobRun && !job_in_q) ? out_avail : '1;
+    if (dma_busy && !dma_storing) buf_req = dma_buf;
     else if (crypt_busy) buf_req = crypt_buf;
     else if (hmac_busy) buf_req = hmac_buf;
     else if (state_q == JobRun) buf_req = job_in_q ? in_buf : out_buf;

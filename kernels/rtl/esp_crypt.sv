@@ -13,6 +13,7 @@ module esp_crypt (
   output logic                                              busy_o,
   output logic                                              done_o,     // one clock
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
+  output logic [31:0]                                       gcm_written_o,  // bytes of the range
   output esp_kernel_pkg::buf_req_t                          buf_o,
   input  logic [127:0]                                      buf_rd_data_i
 );
@@ -201,6 +202,12 @@ module esp_crypt (
       gh_block = {aad_bits, ct_bits};
     end
   end
+
+  // GCM writes its blocks in order, one per ks_valid_q clock, counted by fed_q: the bytes
+  // of the range written so far, for a store that trails the cipher (held after Finish).
+  logic [31:0] fed_bytes;
+  assign fed_bytes     = {12'd0, fed_q, 4'd0};
+  assign gcm_written_o = (fed_bytes < {15'd0, len_q}) ? fed_bytes : {15'd0, len_q};
 
   // Buffer port.
   always_comb begin

@@ -2,12 +2,16 @@
 // range between device memory and the local packet buffer: load (read bursts into the
 // buffer) or store (buffer into write bursts with byte strobes). Any byte address and
 // length; INCR bursts of up to 256 beats that never cross a 4 KiB boundary (AXI4 A3.4.1);
-// one burst outstanding per direction.
+// one burst outstanding per direction. A store reads a beat's bytes only once they lie
+// within avail_i bytes of the range's start (all ones: everything), so it can trail a
+// cipher that is still writing the range; W may pause inside a burst while it waits.
 module esp_dma (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
   input  esp_kernel_pkg::dma_req_t              req_i,    // start is a one-clock pulse
+  input  logic [31:0]                           avail_i,  // store: bytes ready from the start
   output logic                                  busy_o,
+  output logic                                  storing_o,  // a store is under way
   output logic                                  done_o,   // one clock
   // Local buffer port
   output esp_kernel_pkg::buf_req_t              buf_o,
@@ -93,6 +97,18 @@ module esp_dma (
 
   logic [127:0] wdata_q;
 
+  // Whether the beat at beat_q (cur) and the one after it (next) may be read for a store.
+  logic [63:0] cur_end, next_end;
+  logic        can_cur, can_next;
+  always_comb begin
+    cur_end  = beat_q + 64'd16;
+    next_end = beat_q + 64'd32;
+    if (cur_end > end_q) cur_end = end_q;
+    if (next_end > end_q) next_end = end_q;
+  end
+  assign can_cur  = cur_end - start_q <= {32'd0, avail_i};
+  assign can_next = next_end - start_q <= {32'd0, avail_i};
+
   always_comb begin
     done_d = done_q;
     start_d = start_q;
@@ -143,7 +159,7 @@ module esp_dma (
           state_d = WriteFetch;
         end
       end
-      WriteFetch: state_d = WriteData;  // buffer read issued this clock, data next
+      WriteFetch: if (can_cur) state_d = WriteData;  // buffer read issued this clock, data next
       WriteData: begin
         // The next beat's buffer read goes out with this beat's handshake, so a burst
         // moves one beat per clock; the buffer holds its data while wready is low.
@@ -151,6 +167,7 @@ module esp_dma (
           beat_d = beat_q + 64'd16;
           left_d = left_q - 9'd1;
           if (left_q == 9'd1) state_d = WriteResp;
+          else if (!can_next) state_d = WriteFetch;  // its bytes are not written yet
         end
       end
       WriteResp: begin
@@ -188,6 +205,8 @@ module esp_dma (
   assign wdata_q = reverse_bytes(buf_rd_data_i);
 
   assign busy_o = state_q != Idle;
+  assign storing_o = state_q == WriteAddr || state_q == WriteFetch || state_q == WriteData ||
+                     state_q == WriteResp;
 
   assign m_axi_arvalid = state_q == ReadAddr;
   assign m_axi_araddr  = beat_q;
@@ -204,7 +223,8 @@ module esp_dma (
 
   always_comb begin
     buf_o         = '0;
-    buf_o.rd_en   = state_q == WriteFetch || (state_q == WriteData && m_axi_wready && left_q != 9'd1);
+    buf_o.rd_en   = (state_q == WriteFetch && can_cur) ||
+                    (state_q == WriteData && m_axi_wready && left_q != 9'd1 && can_next);
     buf_o.rd_addr = (state_q == WriteData) ? beat_laddr + 17'd16 : beat_laddr;
     buf_o.wr_en   = state_q == ReadData && m_axi_rvalid;
     buf_o.wr_addr = beat_laddr;

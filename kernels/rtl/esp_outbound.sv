@@ -18,6 +18,8 @@ module esp_outbound (
   output esp_kernel_pkg::ev_t               ev_o,
   output esp_kernel_pkg::rec_t              rec_o,      // the SA after the job
   output esp_kernel_pkg::dma_req_t          dma_o,
+  output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma)
+  input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
   input  logic                              dma_done_i,
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_done_i,
@@ -284,7 +286,7 @@ module esp_outbound (
         end
       end
       IcvWrite: begin
-        issued_d = 1'b0;
+        issued_d = gcm;  // GCM's store started with the cipher and is waiting for the ICV
         state_d = Store;
       end
       Store: begin
@@ -350,12 +352,17 @@ module esp_outbound (
   assign esp_off_l = AB'(udp ? 32'd28 : 32'd20);
   always_comb begin
     dma_o       = '0;
-    dma_o.start = (state_q == Load || state_q == Store) && !issued_q;
-    dma_o.store = state_q == Store;
-    dma_o.gaddr = (state_q == Store) ? buf_q + {32'd0, off_q} - {32'd0, head}
-                                     : buf_q + {32'd0, off_q};
-    dma_o.laddr = (state_q == Store) ? '0 : head_l;
-    dma_o.len   = (state_q == Store) ? AB'(total_q) : AB'(len_q);
+    // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
+    // ciphertext as it is written, the ICV after IcvWrite. CBC stores after its MAC, which
+    // reads the ciphertext.
+    dma_o.start = (state_q == Load || state_q == Store || (state_q == Cipher && gcm)) && !issued_q;
+    dma_o.store = state_q == Store || state_q == Cipher;
+    dma_o.gaddr = dma_o.store ? buf_q + {32'd0, off_q} - {32'd0, head}
+                              : buf_q + {32'd0, off_q};
+    dma_o.laddr = dma_o.store ? '0 : head_l;
+    dma_o.len   = dma_o.store ? AB'(total_q) : AB'(len_q);
+    dma_avail_o = '1;
+    if (gcm && (state_q == Cipher || state_q == IcvWrite)) dma_avail_o = head + crypt_written_i;
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
