@@ -10,6 +10,10 @@
 #                                  [--paths "plain swan-gcm espd-gcm-raw ..."] [--perf DIR]
 # --perf DIR: `perf record -g` on both espd during each espd run (DIR/<path>-<round>.data);
 # --perf-stat DIR: `perf stat` of their syscalls and context switches instead (DIR/*.txt).
+# --pin: each gateway's daemon on its own CPU, gw1's on CPU 0 and gw2's on CPU 1 (espd started
+# under taskset, every charon thread moved with taskset -a), for both daemons alike.
+# --iperf-rt P (default 0): iperf3 client and server at SCHED_FIFO P too, on every path, so
+# that on a machine loaded by other work the end hosts are not what limits the tunnels.
 # --rt-priority P (default 0) applies to BOTH daemons: espd --rt-priority P (its forwarder
 # threads) and charon's threads (chrt -f -a), so neither gets a scheduling advantage.
 set -euo pipefail
@@ -17,7 +21,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=3 TIME=5 RT=0 BUILD=${ESPGW_BUILD_DIR:-$ROOT/build}
 PATHS="plain swan-gcm espd-gcm-raw espd-gcm-udp swan-cbc espd-cbc-raw espd-cbc-udp"
 ESPD_EXTRA=()
-PERF_DIR="" PERF_STAT=0
+PERF_DIR="" PERF_STAT=0 IPERF_RT=0 PIN=0
 while [ $# -gt 0 ]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
@@ -27,8 +31,10 @@ while [ $# -gt 0 ]; do
     --paths) PATHS=$2; shift 2 ;;
     --espd-arg) ESPD_EXTRA+=("$2"); shift 2 ;;
     --perf) PERF_DIR=$(realpath -m "$2"); mkdir -p "$PERF_DIR"; shift 2 ;;
+    --iperf-rt) IPERF_RT=$2; shift 2 ;;
+    --pin) PIN=1; shift ;;
     --perf-stat) PERF_DIR=$(realpath -m "$2"); PERF_STAT=1; mkdir -p "$PERF_DIR"; shift 2 ;;
-    *) echo "usage: $0 [--rounds N] [--time S] [--rt-priority P] [--build DIR] [--paths LIST] [--espd-arg ARG]... [--perf DIR | --perf-stat DIR]" >&2
+    *) echo "usage: $0 [--rounds N] [--time S] [--rt-priority P] [--build DIR] [--paths LIST] [--espd-arg ARG]... [--perf DIR | --perf-stat DIR] [--iperf-rt P] [--pin]" >&2
        exit 2 ;;
   esac
 done
@@ -64,7 +70,9 @@ cores() {  # TICKS0 TICKS1 -> share of one core over the run
 # start from the cleanup trap.)
 iperf_run() {
   local out=$SW_DIR/iperf-$1.json
-  ip netns exec "$(sw_ns h2)" timeout $((TIME + 20)) iperf3 -s -1 -B $SW_H2 >"$SW_DIR/iperf-server-$1.log" 2>&1 &
+  local rt=()
+  [ "$IPERF_RT" -gt 0 ] && rt=(chrt -f "$IPERF_RT")
+  ip netns exec "$(sw_ns h2)" timeout $((TIME + 20)) "${rt[@]}" iperf3 -s -1 -B $SW_H2 >"$SW_DIR/iperf-server-$1.log" 2>&1 &
   local spid=$!
   SW_PIDS+=("$spid")
   local up=0
@@ -73,7 +81,7 @@ iperf_run() {
     sleep 0.1
   done
   [ $up = 1 ] || fail "iperf3 server did not listen"
-  timeout $((TIME + 15)) ip netns exec "$(sw_ns h1)" iperf3 -c $SW_H2 -t "$TIME" -J >"$out" 2>&1 || fail "iperf3 $1: $(tail -5 "$out")"
+  timeout $((TIME + 15)) ip netns exec "$(sw_ns h1)" "${rt[@]}" iperf3 -c $SW_H2 -t "$TIME" -J >"$out" 2>&1 || fail "iperf3 $1: $(tail -5 "$out")"
   sw_stop "$spid"
   IPERF=$(/usr/bin/python3 - "$out" <<'PY'
 import json, sys
@@ -82,6 +90,8 @@ print(f"{e['sum_received']['bits_per_second'] / 1e9:.3f} {e['sum_sent'].get('ret
 PY
 )
 }
+
+gw_cpu() { [ "$1" = gw1 ] && echo 0 || echo 1; }  # --pin: gw1 on CPU 0, gw2 on CPU 1
 
 # ---- strongSwan pair -------------------------------------------------------------------
 child_bytes() {  # GW out|in -> byte counter of the CHILD_SA
@@ -93,6 +103,7 @@ swan_up() {  # ESP_PROPOSAL: fresh charons on both gateways, established, one pi
     sw_charon_start $g || fail "charon $g"
     local pid; eval "pid=\$SW_CHARON_PID_$g"
     if [ "$RT" -gt 0 ]; then chrt -f -a -p "$RT" "$pid" >/dev/null; fi
+    if [ "$PIN" = 1 ]; then taskset -a -p -c "$(gw_cpu $g)" "$pid" >/dev/null; fi
   done
   sw_conn gw2 --local $SW_GW2_WAN --remote $SW_GW1_WAN --local-ts $SW_H2/32 --remote-ts $SW_H1/32 \
     --psk "$psk" --esp "$1" --role responder || fail "load gw2"
@@ -101,7 +112,11 @@ swan_up() {  # ESP_PROPOSAL: fresh charons on both gateways, established, one pi
   sw_wait_established gw1 15 || fail "gw1 did not establish"
   sw_wait_established gw2 5 || fail "gw2 did not install"
   # Threads charon started since (thread pool) get the same policy.
-  for g in gw1 gw2; do local pid; eval "pid=\$SW_CHARON_PID_$g"; if [ "$RT" -gt 0 ]; then chrt -f -a -p "$RT" "$pid" >/dev/null; fi; done
+  for g in gw1 gw2; do
+    local pid; eval "pid=\$SW_CHARON_PID_$g"
+    if [ "$RT" -gt 0 ]; then chrt -f -a -p "$RT" "$pid" >/dev/null; fi
+    if [ "$PIN" = 1 ]; then taskset -a -p -c "$(gw_cpu $g)" "$pid" >/dev/null; fi
+  done
   sw_in h1 ping -n -c 1 -W 2 $SW_H2 >/dev/null || fail "ping through strongSwan $1"
 }
 swan_down() {
@@ -129,7 +144,9 @@ run_swan() {  # TRANSFORM LABEL; sets RES="Gbit/s retransmits cores"
 # ---- espd pair -------------------------------------------------------------------------
 espd_start() {  # GW CONFIG ENCAP
   local gw=$1 sock="$SW_DIR/$1-espd.sock"
-  ip netns exec "$(sw_ns "$gw")" "$ESPD" --config "$2" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 \
+  local pin=()
+  [ "$PIN" = 1 ] && pin=(taskset -c "$(gw_cpu "$gw")")
+  ip netns exec "$(sw_ns "$gw")" "${pin[@]}" "$ESPD" --config "$2" --ifmap GigabitEthernet0/0=wan0,GigabitEthernet0/1=lan0 \
     --control "$sock" --tun esp0 --esp-encap "$3" --rt-priority "$RT" --log-level warn "${ESPD_EXTRA[@]}" \
     >"$SW_DIR/$gw-espd.log" 2>&1 &
   local pid=$!
@@ -212,7 +229,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 
 echo
-echo "Medians over $ROUNDS rounds (iperf3 -t $TIME, 1 TCP stream; rt-priority $RT for both daemons):"
+echo "Medians over $ROUNDS rounds (iperf3 -t $TIME, 1 TCP stream; rt-priority $RT for both daemons, $IPERF_RT for iperf3, pinned $PIN):"
 echo
 /usr/bin/python3 - "$RESULTS" "$PATHS" <<'PY'
 import statistics, sys
