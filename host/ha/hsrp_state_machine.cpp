@@ -299,7 +299,12 @@ void HsrpStateMachine::handle_resign(std::uint32_t source, HsrpTime now, Out& ou
   active_.reset();
   active_expiry_ = now;
   HsrpTime t = now;
+  // The Resign is the active's own word that it leaves: the hold, which guards against lost
+  // Hellos, does not apply to it.
+  const bool held = active_held_;
+  active_held_ = false;
   auto fired = on_timer(t);
+  active_held_ = held;
   out.actions.insert(out.actions.end(), std::make_move_iterator(fired.begin()), std::make_move_iterator(fired.end()));
 }
 
@@ -336,7 +341,7 @@ std::vector<HsrpAction> HsrpStateMachine::set_preempt_held(bool held, HsrpTime n
 }
 
 void HsrpStateMachine::maybe_preempt(HsrpTime now, Out& out) {
-  bool eligible = config_.preempt && virtual_ip() && active_ && !active_held_ &&
+  bool eligible = config_.preempt && virtual_ip() && active_ &&
                   (state_ == HsrpState::kListen || state_ == HsrpState::kSpeak || state_ == HsrpState::kStandby) &&
                   beats(active_->priority, active_->address);
   if (!eligible) {
@@ -376,7 +381,14 @@ std::vector<HsrpAction> HsrpStateMachine::on_timer(HsrpTime now) {
       fired = true;
       active_.reset();
       active_expiry_.reset();
-      if (state_ == HsrpState::kStandby) {
+      if (state_ == HsrpState::kStandby && active_held_) {
+        // The Hellos stopped but the sync channel says a better active still lives: the
+        // Hellos were lost, not the router. Stay Standby; look again a hold time later.
+        // (Only this path is held: a Resign or a worse active's Hello is the other router's
+        // own word on the wire, fresher than the channel's.)
+        ++counters_.takeovers_held;
+        active_expiry_ = now + hold_time();
+      } else if (state_ == HsrpState::kStandby) {
         go(HsrpState::kActive, now, out);
       } else if (state_ == HsrpState::kListen) {
         go(HsrpState::kSpeak, now, out);
@@ -413,13 +425,6 @@ std::optional<HsrpTime> HsrpStateMachine::next_deadline() const {
 }
 
 void HsrpStateMachine::go(HsrpState next, HsrpTime now, Out& out) {
-  if (next == HsrpState::kActive && active_held_) {
-    // The hold timer ran out (or the active resigned) but the sync channel says a better
-    // active still lives: stay Standby and look again a hold time later.
-    ++counters_.takeovers_held;
-    next = HsrpState::kStandby;
-    active_expiry_ = now + hold_time();
-  }
   if (next == state_) return;
   HsrpState prev = state_;
   auto vip = virtual_ip();

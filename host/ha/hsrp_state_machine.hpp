@@ -131,9 +131,10 @@ class HsrpStateMachine {
   // Fires every timer due at `now` (events c, d, e and the preempt delay).
   std::vector<HsrpAction> on_timer(HsrpTime now);
 
-  // Stateful HA (docs/ha.md, "Split brain"): while held, this group never becomes Active
-  // (hold-timer takeover, preempt, Resign) and an Active group steps down to Standby at once,
-  // releasing the VIP. espd holds it while the sync channel shows the peer alive, Active and
+  // Stateful HA (docs/ha.md, "Split brain"): while held, the active timer's expiry (the
+  // Hellos stopped) does not make this group Active, and an Active group steps down to
+  // Standby at once, releasing the VIP. A Resign or a preempt still does: those come from
+  // Hellos heard on the wire. espd holds it while the sync channel shows the peer alive, Active and
   // better by RFC 2281's comparison: the Hellos were lost, not the router.
   std::vector<HsrpAction> set_active_held(bool held, HsrpTime now);
   // While held, no Coup (preempt): a returning router waits for the bulk resync (IOS SSO).

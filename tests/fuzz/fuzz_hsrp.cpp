@@ -9,7 +9,8 @@
 // (the last takes what is left). op & 3: 0 packet (source kSources[op >> 2 & 3]; op & 0x10: the
 // harness signs it with the group's MD5 key, op & 0x20: after setting the TLV's sender to the
 // source), 1 advance the clock by the big-endian u16 in ms (low 14 bits), 2 track object
-// 1 + (payload & 1) up (op & 4) or down, 3 enable (op & 4) or disable. Seeds: seeds() below (real conversations
+// 1 + (payload & 1) up (op & 4) or down (with op & 8 instead: the stateful-HA hold, active if
+// payload & 1 else preempt, on (op & 4) or off), 3 enable (op & 4) or disable. Seeds: seeds() below (real conversations
 // of a peer HsrpStateMachine), written to tests/fuzz/corpus/fuzz_hsrp by fuzz_hsrp_replay.
 #include <algorithm>
 #include <chrono>
@@ -199,6 +200,15 @@ class Harness {
     end();
   }
 
+  void hold(bool active, bool on) {
+    begin();
+    if (active) driver_.set_active_held(on);
+    else driver_.set_preempt_held(on);
+    end();
+    // An active hold leaves no Active group behind (it steps down at once).
+    if (active && on) require(driver_.machine().state() != HsrpState::kActive, "Active while the active hold is on");
+  }
+
   void enable(bool on) {
     begin();
     if (on) driver_.enable();
@@ -344,7 +354,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       case kOpTrack:
-        h.track(1 + (payload.empty() ? 0 : payload[0] & 1), op & 4);
+        if (op & 8) h.hold(!payload.empty() && (payload[0] & 1), op & 4);
+        else h.track(1 + (payload.empty() ? 0 : payload[0] & 1), op & 4);
         break;
       case kOpEnable:
         h.enable(op & 4);

@@ -284,6 +284,38 @@ TEST(HsrpStateMachine, HeldActiveStepsDownAtOnceReleasingTheVipSoOnlyOneRouterIs
   EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
 }
 
+// The hold guards against lost Hellos only: what is heard on the wire still counts. A Resign
+// hands over at once; a worse active's Hello (the active's track went down) is preempted at
+// once, though the sync channel's view of that router is a moment behind.
+TEST(HsrpStateMachine, HeldStandbyStillTakesOverOnAResignOrByPreemptingAWorseActive) {
+  HsrpLan lan(t0());
+  lan.add(reference_group(kR1, 105));
+  lan.add(reference_group(kR2, 100));
+  lan.enable(0);
+  lan.enable(1);
+  lan.advance(60s);
+  lan.hold_active(1, true);
+  HsrpTime bye = lan.now();
+  lan.disable(0);  // R1 resigns
+  EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(*lan.at(1).became_active, bye);
+
+  HsrpLan lan2(t0());
+  auto c1 = reference_group(kR1, 105);
+  c1.tracks = {{2, 10}};
+  auto c2 = reference_group(kR2, 100);
+  c2.preempt = true;
+  lan2.add(c1);
+  lan2.add(c2);
+  lan2.enable(0);
+  lan2.enable(1);
+  lan2.advance(60s);
+  lan2.hold_active(1, true);  // the channel still says R1 has 105
+  lan2.track(0, 2, false);    // R1's Hello says 95: R2 preempts at once
+  EXPECT_EQ(lan2.at(1).fsm->state(), HsrpState::kActive);
+  EXPECT_EQ(lan2.count_in(HsrpState::kActive), 1u);
+}
+
 TEST(HsrpStateMachine, PreemptHeldUntilTheReplicaIsInSyncThenCoupsAtOnce) {
   HsrpLan lan(t0());
   auto c1 = reference_group(kR1, 105);
