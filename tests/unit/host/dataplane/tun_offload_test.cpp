@@ -120,11 +120,15 @@ TEST(TunOffload, SegmentsWithIpOptionsAndOddMssHaveValidChecksums) {
 TEST(TunOffload, CopyOnesSumCopiesExactlyAndSumsLikeOnesSum) {
   std::vector<std::uint8_t> src(1600);
   for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::uint8_t>(i * 131 + 7);
-  for (std::size_t n : {0u, 1u, 7u, 8u, 31u, 63u, 64u, 65u, 97u, 1447u, 1448u, 1500u}) {
+  for (std::size_t n : {0u, 1u, 7u, 8u, 31u, 63u, 64u, 65u, 97u, 127u, 128u, 129u, 191u, 1447u, 1448u, 1500u}) {
     for (std::size_t at : {0u, 1u, 3u}) {
       std::vector<std::uint8_t> dst(n + 8, 0xEE);
       const auto sum = copy_ones_sum(dst.data() + 1, src.data() + at, n, 0x1234);
       EXPECT_EQ(sum, ones_sum({src.data() + at, n}, 0x1234)) << n << " at " << at;
+      std::uint32_t ref = 0x1234;  // RFC 1071, one big-endian word at a time
+      for (std::size_t i = 0; i < n; i += 2) ref += (src[at + i] << 8) | (i + 1 < n ? src[at + i + 1] : 0);
+      while (ref >> 16) ref = (ref & 0xFFFF) + (ref >> 16);
+      EXPECT_EQ(sum, ref) << n << " at " << at;
       EXPECT_TRUE(std::equal(dst.begin() + 1, dst.begin() + 1 + static_cast<long>(n), src.begin() + static_cast<long>(at)));
       EXPECT_EQ(dst[0], 0xEE);
       EXPECT_EQ(dst[n + 1], 0xEE) << "wrote past the end, n " << n;
