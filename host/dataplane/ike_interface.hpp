@@ -27,6 +27,10 @@ struct AcquireRequest {
   std::uint32_t local_addr = 0;
   driver::TrafficSelector proxy;
   FiveTuple trigger;
+  // When the forwarder found no SA. The request reaches IKE later, through the control loop;
+  // a pair installed for the proxy since then (an HA takeover adopting the replica, a Quick
+  // Mode finishing) already answers it, and a fresh negotiation would only replace that pair.
+  std::chrono::steady_clock::time_point raised = std::chrono::steady_clock::now();
 };
 
 // A negotiated SA pair for one proxy pair of one crypto map entry.

@@ -503,6 +503,17 @@ void IkeAdapter::acquire(const dataplane::AcquireRequest& r) {
   const auto& maps = mapped_.ike.crypto_maps;
   for (std::size_t i = 0; i < maps.size(); ++i) {
     if (maps[i].map_name != r.map_tag || maps[i].seq != r.seq || mapped_.map_selectors[i] != r.proxy) continue;
+    // Stale: a pair for this proxy went in after the forwarder missed (the acquire waited in
+    // the control loop's queue, e.g. behind an HA takeover adopting the replicated pairs).
+    // A pair that was there before the miss does not count: the forwarder lost it (expired).
+    const bool answered = std::any_of(installed_.begin(), installed_.end(), [&](const auto& kv) {
+      return kv.second.peer == maps[i].peer && kv.second.proxy == r.proxy && kv.second.since >= r.raised;
+    });
+    if (answered) {
+      ++stale_acquires_;
+      spdlog::debug("IKE: acquire for crypto map {} {} already answered by a pair installed since", r.map_tag, r.seq);
+      return;
+    }
     mgr_->initiate(i);  // a no-op while a negotiation for this entry is under way
     return;
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -80,6 +81,8 @@ class IkeAdapter final : public dataplane::IkeManager {
   bool active() const { return active_; }
   const std::string& redundancy_group() const { return mapped_.redundancy_group; }
   std::uint64_t standby_drops() const { return standby_drops_; }
+  // Acquires ignored because a pair installed after the forwarder's miss already answers them.
+  std::uint64_t stale_acquires() const { return stale_acquires_; }
 
   // Stateful HA: every established ISAKMP SA, its changes (message IDs, DPD, children) and
   // its end, as host/ike's snapshot; the observer survives manager restarts. adopt_phase1
@@ -132,6 +135,7 @@ class IkeAdapter final : public dataplane::IkeManager {
   struct InstalledPair {
     std::uint32_t peer = 0;
     driver::TrafficSelector proxy;
+    std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
   };
   std::map<std::uint32_t, InstalledPair> installed_;  // by inbound SPI
   std::set<std::uint32_t> soft_forwarded_;                  // rekey asked once per SPI
@@ -140,6 +144,7 @@ class IkeAdapter final : public dataplane::IkeManager {
   bool debug_forced_ = false;  // set by espctl (the config's `debug crypto isakmp` is the default)
   bool active_ = true;
   std::uint64_t standby_drops_ = 0;
+  std::uint64_t stale_acquires_ = 0;
   std::uint32_t bound_address_ = 0;  // what socket_ is bound to (0: any)
   Phase1Observer phase1_observer_;
 };

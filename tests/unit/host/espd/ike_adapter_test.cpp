@@ -115,6 +115,54 @@ TEST(IkeAdapterMapping, PolicyWithoutAuthenticationIsLeftOutWithAWarningSayingWh
   EXPECT_NE(m.warnings[0].find("authentication pre-share"), std::string::npos) << m.warnings[0];
 }
 
+// An acquire raised before a pair for its proxy was installed (it waited in the control
+// loop's queue, e.g. behind an HA takeover adopting the replica) is answered by that pair and
+// starts no Quick Mode; one raised after the pair went in (the forwarder lost it) does.
+TEST(IkeAdapterNegotiation, AcquireRaisedBeforeThePairWentInIsStaleOneRaisedAfterNegotiates) {
+  boost::asio::io_context io;
+  IkeAdapter r1(io, 0), r2(io, 0);
+  FakeInstaller i1, i2;
+  r1.start(i1);
+  r2.start(i2);
+  r1.apply_config(load("r1-standalone.cfg"));
+  r2.apply_config(load("r2-standalone.cfg"));
+  std::size_t sent_by_r2 = 0;
+  r1.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [&r2, d] { r2.receive(d); }); });
+  r2.set_send_hook([&](const ike::Datagram& d) {
+    ++sent_by_r2;
+    boost::asio::post(io, [&r1, d] { r1.receive(d); });
+  });
+  auto r2_cfg = load("r2-standalone.cfg");
+  const auto* acl = r2_cfg->find_access_list("110");
+  ASSERT_NE(acl, nullptr);
+  const dataplane::AcquireRequest first{"vpn", 10, *parse_ipv4("19.26.116.137"), *parse_ipv4("19.26.116.141"),
+                                        selector_of(acl->entries[0]), {}};
+  dataplane::AcquireRequest queued = first;  // raised together with the first, handled later
+  r2.acquire(first);
+  for (int i = 0; i < 200 && (i1.installed.empty() || i2.installed.empty()); ++i)
+    io.run_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(i2.installed.size(), 1u);
+  io.run_for(std::chrono::milliseconds(50));
+  const std::size_t sent = sent_by_r2;
+
+  r2.acquire(queued);
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(sent_by_r2, sent);  // nothing sent: no Quick Mode
+  EXPECT_EQ(i2.installed.size(), 1u);
+  EXPECT_EQ(r2.stale_acquires(), 1u);
+
+  dataplane::AcquireRequest later = first;
+  later.raised = std::chrono::steady_clock::now();
+  r2.acquire(later);
+  for (int i = 0; i < 200 && i2.installed.size() < 2; ++i) io.run_for(std::chrono::milliseconds(20));
+  EXPECT_GT(sent_by_r2, sent);
+  ASSERT_EQ(i2.installed.size(), 2u);  // a new Quick Mode on the same ISAKMP SA
+  EXPECT_NE(i2.installed[1].outbound.spi, i2.installed[0].outbound.spi);
+  EXPECT_EQ(r2.stale_acquires(), 1u);
+  r1.stop();
+  r2.stop();
+}
+
 // R2 (initiator) and R1 (responder) with the reference configs verbatim; datagrams are
 // handed over in memory through the io_context, as the sockets would.
 TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides) {
