@@ -242,6 +242,7 @@ struct Interface {
   std::optional<InterfaceAddress> address;
   std::vector<InterfaceAddress> secondary_addresses;
   int standby_version = 1;  // `standby version 1|2`
+  bool standby_use_bia = false;  // `standby use-bia`: groups use the interface's MAC, no virtual MAC
   std::vector<StandbyGroup> standby;
   std::optional<InterfaceCryptoMap> crypto_map;
   bool shutdown = false;

@@ -201,6 +201,7 @@ void Renderer::interfaces() {
     else line(" no ip address");
     for (const auto& a : itf.secondary_addresses) line(" ip address " + mask_text(a) + " secondary");
     if (itf.standby_version != 1) line(" standby version " + std::to_string(itf.standby_version));
+    if (itf.standby_use_bia) line(" standby use-bia");
     for (const auto& g : itf.standby) standby(g);
     if (itf.shutdown) line(" shutdown");
     if (itf.crypto_map) {

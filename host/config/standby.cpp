@@ -95,6 +95,16 @@ void interface_standby(Context& ctx, Interface& itf, Args& args) {
   auto opt = args.keyword("standby option", {"ip", "priority", "preempt", "name", "track", "timers", "authentication",
                                              "mac-address", "use-bia", "follow", "delay", "bfd", "redirect"});
   if (!opt) return;
+  if (*opt == 8) {
+    // `standby use-bia [scope interface]`: interface-wide in IOS (every group on it uses the
+    // burned-in address instead of the virtual MAC); a group number before it is accepted.
+    if (args.accept("scope") && !args.accept("interface")) {
+      args.error_here("expected `interface` after `scope`");
+      return;
+    }
+    if (args.finish()) itf.standby_use_bia = true;
+    return;
+  }
   if (*opt >= 7) {
     // Layer-2 and platform details of HSRP that the host implementation fixes itself.
     Mode m{ModeKind::kInterface, -1, "interface " + itf.name};

@@ -30,6 +30,7 @@ HsrpGroupConfig hsrp_group_config(const config::Interface& itf, const config::St
   c.name = g.name;
   if (itf.address) c.local_address = itf.address->address;
   c.local_mac = local_mac;
+  c.use_bia = itf.standby_use_bia;
   return c;
 }
 

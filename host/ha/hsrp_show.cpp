@@ -74,12 +74,14 @@ std::string render_show_standby(std::span<const HsrpGroupStatus> groups, HsrpTim
     out += g.virtual_ip ? fmt::format("  Virtual IP address is {}\n", format_ipv4(*g.virtual_ip))
                         : std::string("  Virtual IP address is unknown\n");
     // The active router uses the group's virtual MAC, which every member knows once an
-    // active router exists.
-    bool active_known = active_local || g.active.has_value();
+    // active router exists. With `standby use-bia` each router uses its own burned-in
+    // address: ours when we are active, a peer's we do not learn (Hellos arrive over UDP).
+    bool active_known = active_local || (g.active.has_value() && !c.use_bia);
     out += active_known ? fmt::format("  Active virtual MAC address is {}\n", format_ios_mac(g.virtual_mac))
                         : std::string("  Active virtual MAC address is unknown\n");
-    out += fmt::format("    Local virtual MAC address is {} (v{} default)\n", format_ios_mac(g.virtual_mac),
-                       c.version == HsrpVersion::kV1 ? 1 : 2);
+    out += c.use_bia ? fmt::format("    Local virtual MAC address is {} (bia)\n", format_ios_mac(g.virtual_mac))
+                     : fmt::format("    Local virtual MAC address is {} (v{} default)\n", format_ios_mac(g.virtual_mac),
+                                   c.version == HsrpVersion::kV1 ? 1 : 2);
     out += fmt::format("  Hello time {}, hold time {}\n", timer_text(g.hello_time), timer_text(g.hold_time));
     if (g.next_hello) out += fmt::format("    Next hello sent in {:.3f} secs\n", seconds_until(*g.next_hello, now));
     if (c.auth_configured) {

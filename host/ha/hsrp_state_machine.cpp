@@ -438,7 +438,7 @@ void HsrpStateMachine::go(HsrpState next, HsrpTime now, Out& out) {
                                                     to_string(next))));
   switch (next) {
     case HsrpState::kActive:
-      out.actions.push_back(HsrpAction::take_vip(vip.value_or(0), hsrp_virtual_mac(config_.version, config_.group)));
+      out.actions.push_back(HsrpAction::take_vip(vip.value_or(0), config_.use_bia ? config_.local_mac : hsrp_virtual_mac(config_.version, config_.group)));
       break;
     case HsrpState::kStandby:
       standby_.reset();  // we are the standby now
@@ -487,7 +487,7 @@ HsrpGroupStatus HsrpStateMachine::status() const {
   s.state_changes = counters_.state_changes;
   s.last_state_change = last_state_change_;
   s.virtual_ip = virtual_ip();
-  s.virtual_mac = hsrp_virtual_mac(config_.version, config_.group);
+  s.virtual_mac = config_.use_bia ? config_.local_mac : hsrp_virtual_mac(config_.version, config_.group);
   s.hello_time = hello_time();
   s.hold_time = hold_time();
   s.next_hello = hello_due_;

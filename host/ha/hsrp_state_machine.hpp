@@ -48,6 +48,7 @@ struct HsrpGroupConfig {
   std::optional<std::string> name;  // `standby N name NAME`
   std::uint32_t local_address = 0;  // our address on the interface (election tie-break, MD5 sender)
   MacAddress local_mac{};           // our burned-in address (v2 identifier)
+  bool use_bia = false;             // `standby use-bia`: local_mac instead of the virtual MAC
 };
 
 struct HsrpAction {

@@ -81,5 +81,34 @@ TEST(HaConfig, StatefulMapWithoutAnAssociationSaysWhatIsMissing) {
   EXPECT_EQ(err, "crypto map vpn is stateful but there is no `ipc zone default` association");
 }
 
+TEST(HaConfig, StandbyUseBiaIsParsedAndReachesEveryGroupOfTheInterface) {
+  auto r = config::parse_ios_config(
+      "interface GigabitEthernet0/1\n"
+      " ip address 192.168.20.139 255.255.255.0\n"
+      " standby use-bia scope interface\n"
+      " standby 1 ip 192.168.20.1\n"
+      " standby 2 ip 192.168.20.2\n"
+      "interface GigabitEthernet0/2\n"
+      " ip address 192.168.30.139 255.255.255.0\n"
+      " standby 3 ip 192.168.30.1\n",
+      "use-bia.cfg");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.config.interfaces.at(0).standby_use_bia);
+  EXPECT_FALSE(r.config.interfaces.at(1).standby_use_bia);
+  EXPECT_TRUE(r.config.notes.ignored.empty()) << "use-bia is no longer an ignored command";
+  const MacAddress bia{0x02, 0, 0, 0, 0, 0x8b};
+  auto g1 = hsrp_group_config(r.config.interfaces[0], r.config.interfaces[0].standby[1], bia);
+  EXPECT_TRUE(g1.use_bia);
+  EXPECT_EQ(HsrpStateMachine(g1).status().virtual_mac, bia);
+  auto g3 = hsrp_group_config(r.config.interfaces[1], r.config.interfaces[1].standby[0], bia);
+  EXPECT_FALSE(g3.use_bia);
+  EXPECT_EQ(HsrpStateMachine(g3).status().virtual_mac, hsrp_virtual_mac(HsrpVersion::kV1, 3));
+}
+
+TEST(HaConfig, StandbyUseBiaWithAStrayScopeIsAnError) {
+  auto r = config::parse_ios_config("interface GigabitEthernet0/1\n standby use-bia scope global\n", "bad.cfg");
+  EXPECT_FALSE(r.ok());
+}
+
 }  // namespace
 }  // namespace espgw::ha

@@ -144,5 +144,25 @@ TEST(HsrpShow, StandbyViewFromTheStateMachineNamesTheActiveRouter) {
       << brief;
 }
 
+TEST(HsrpShow, UseBiaShowsTheInterfaceMacAsTheActiveVirtualMac) {
+  HsrpGroupConfig c = vpnha(*parse_ipv4("19.26.116.139"), 105);
+  c.use_bia = true;
+  c.local_mac = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+  HsrpStateMachine fsm(c);
+  auto st = fsm.status();
+  EXPECT_EQ(st.virtual_mac, c.local_mac);
+  st.state = HsrpState::kActive;
+  std::string text = render_show_standby(std::span(&st, 1), kNow);
+  EXPECT_NE(text.find("  Active virtual MAC address is 0211.2233.4455\n"
+                      "    Local virtual MAC address is 0211.2233.4455 (bia)\n"),
+            std::string::npos)
+      << text;
+  // A peer's burned-in address is not learned (Hellos arrive over UDP): not claimed.
+  st.state = HsrpState::kStandby;
+  st.active = HsrpPeer{*parse_ipv4("19.26.116.140"), 100, kNow + 9s};
+  text = render_show_standby(std::span(&st, 1), kNow);
+  EXPECT_NE(text.find("  Active virtual MAC address is unknown\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace espgw::ha
