@@ -115,22 +115,30 @@ TEST(IkeAdapterMapping, PolicyWithoutAuthenticationIsLeftOutWithAWarningSayingWh
   EXPECT_NE(m.warnings[0].find("authentication pre-share"), std::string::npos) << m.warnings[0];
 }
 
+// R1 and R2 with the reference's standalone configs verbatim, each with its own installer;
+// each test wires the datagrams between them (in memory, through the io_context).
+class IkeAdapterNegotiation : public ::testing::Test {
+ protected:
+  IkeAdapterNegotiation() {
+    r1.start(i1);
+    r2.start(i2);
+    r1.apply_config(load("r1-standalone.cfg"));
+    r2.apply_config(load("r2-standalone.cfg"));
+  }
+  boost::asio::io_context io;
+  IkeAdapter r1{io, 0}, r2{io, 0};
+  FakeInstaller i1, i2;
+};
+
 // An acquire raised before a pair for its proxy was installed (it waited in the control
 // loop's queue, e.g. behind an HA takeover adopting the replica) is answered by that pair and
 // starts no Quick Mode; one raised after the pair went in (the forwarder lost it) does.
-TEST(IkeAdapterNegotiation, AcquireRaisedBeforeThePairWentInIsStaleOneRaisedAfterNegotiates) {
-  boost::asio::io_context io;
-  IkeAdapter r1(io, 0), r2(io, 0);
-  FakeInstaller i1, i2;
-  r1.start(i1);
-  r2.start(i2);
-  r1.apply_config(load("r1-standalone.cfg"));
-  r2.apply_config(load("r2-standalone.cfg"));
+TEST_F(IkeAdapterNegotiation, AcquireRaisedBeforeThePairWentInIsStaleOneRaisedAfterNegotiates) {
   std::size_t sent_by_r2 = 0;
-  r1.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [&r2, d] { r2.receive(d); }); });
+  r1.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [this, d] { r2.receive(d); }); });
   r2.set_send_hook([&](const ike::Datagram& d) {
     ++sent_by_r2;
-    boost::asio::post(io, [&r1, d] { r1.receive(d); });
+    boost::asio::post(io, [this, d] { r1.receive(d); });
   });
   auto r2_cfg = load("r2-standalone.cfg");
   const auto* acl = r2_cfg->find_access_list("110");
@@ -165,16 +173,9 @@ TEST(IkeAdapterNegotiation, AcquireRaisedBeforeThePairWentInIsStaleOneRaisedAfte
 
 // R2 (initiator) and R1 (responder) with the reference configs verbatim; datagrams are
 // handed over in memory through the io_context, as the sockets would.
-TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides) {
-  boost::asio::io_context io;
-  IkeAdapter r1(io, 0), r2(io, 0);
-  FakeInstaller i1, i2;
-  r1.start(i1);
-  r2.start(i2);
-  r1.apply_config(load("r1-standalone.cfg"));
-  r2.apply_config(load("r2-standalone.cfg"));
-  r1.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [&r2, d] { r2.receive(d); }); });
-  r2.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [&r1, d] { r1.receive(d); }); });
+TEST_F(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides) {
+  r1.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [this, d] { r2.receive(d); }); });
+  r2.set_send_hook([&](const ike::Datagram& d) { boost::asio::post(io, [this, d] { r1.receive(d); }); });
 
   auto r2_cfg = load("r2-standalone.cfg");
   const auto* acl = r2_cfg->find_access_list("110");
@@ -238,25 +239,18 @@ TEST(IkeAdapterNegotiation, ReferenceConfigsInstallMatchingPfs14PairsOnBothSides
 // QM3 lost for good: R1 (responder) installed its inbound SA before QM2 and the initiator
 // got QM2 (it has its pair), but R1's outbound never comes; after the bound the inbound SA
 // is removed.
-TEST(IkeAdapterNegotiation, ResponderInboundSaGoesInBeforeQm2AndIsRemovedWhenQm3NeverComes) {
-  boost::asio::io_context io;
-  IkeAdapter r1(io, 0), r2(io, 0);
-  FakeInstaller i1, i2;
-  r1.start(i1);
-  r2.start(i2);
-  r1.apply_config(load("r1-standalone.cfg"));
-  r2.apply_config(load("r2-standalone.cfg"));
+TEST_F(IkeAdapterNegotiation, ResponderInboundSaGoesInBeforeQm2AndIsRemovedWhenQm3NeverComes) {
   r1.set_pending_inbound_timeout(std::chrono::milliseconds(300));
   std::size_t r1_sent_after_inbound = 0;
   bool r1_inbound_in = false;
   i1.on_inbound_alone = [&] { r1_inbound_in = true; };
   r1.set_send_hook([&](const ike::Datagram& d) {
     if (r1_inbound_in) ++r1_sent_after_inbound;  // QM2 and its retransmissions
-    boost::asio::post(io, [&r2, d] { r2.receive(d); });
+    boost::asio::post(io, [this, d] { r2.receive(d); });
   });
   r2.set_send_hook([&](const ike::Datagram& d) {
     if (r1_inbound_in) return;  // QM3 (and anything after it) is lost
-    boost::asio::post(io, [&r1, d] { r1.receive(d); });
+    boost::asio::post(io, [this, d] { r1.receive(d); });
   });
   auto r2_cfg = load("r2-standalone.cfg");
   dataplane::AcquireRequest acq{"vpn", 10, *parse_ipv4("19.26.116.137"), *parse_ipv4("19.26.116.141"),
