@@ -12,7 +12,9 @@
 #include "host/common/ipv4.hpp"
 #include "host/ha/gratuitous_arp.hpp"
 #include "host/ha/ha_config.hpp"
+#include "host/ha/hsrp_show.hpp"
 #include "host/ha/vip_address.hpp"
+#include "host/ha/virtual_mac.hpp"
 
 namespace espgw::espd {
 
@@ -33,12 +35,41 @@ config::Interface hsrp_part(const config::Interface& itf) {
   i.name = itf.name;
   i.address = itf.address;
   i.standby_version = itf.standby_version;
+  i.standby_use_bia = itf.standby_use_bia;
   i.standby = itf.standby;
   i.shutdown = itf.shutdown;
   return i;
 }
 
 }  // namespace
+
+// Before any group or socket exists (deleting a link takes the kernel milliseconds; a
+// socket open meanwhile would queue Hellos that reach the groups before the stateful
+// preempt hold is first applied).
+void HaRuntime::remove_stale(const config::Config& config, const IfMap& ifmap) {
+  for (const auto& itf : config.interfaces) {
+    auto m = ifmap.find(itf.name);
+    if (itf.standby.empty() || m == ifmap.end() || !itf.address) continue;
+    const int prefix = std::max(0, netmask_prefix_length(itf.address->mask));
+    for (const auto& g : itf.standby) {
+      // A VIP left behind by a crashed espd would answer ARP beside the real active router.
+      if (g.virtual_ip) {
+        try {
+          ha::remove_vip(m->second, *g.virtual_ip, prefix);
+        } catch (const std::exception& e) {
+          spdlog::warn("HSRP: {}: removing a stale {}: {}", m->second, format_ipv4(*g.virtual_ip), e.what());
+        }
+      }
+      // So would a virtual-MAC child left behind by a killed espd (its name is derived).
+      const std::string link = ha::virtual_mac_link_name(m->second, static_cast<std::uint16_t>(g.group));
+      try {
+        ha::delete_link(link);
+      } catch (const std::exception& e) {
+        spdlog::warn("HSRP: removing a stale {}: {}", link, e.what());
+      }
+    }
+  }
+}
 
 HaRuntime::HaRuntime(boost::asio::io_context& io, Scheduler& scheduler, Options options)
     : io_(io), scheduler_(scheduler), options_(std::move(options)), poll_timer_(io) {}
@@ -74,6 +105,7 @@ std::vector<std::string> HaRuntime::apply(const config::Config& config, const If
                                      where(t.loc), t.object));
     tracks_.push_back(std::move(o));
   }
+  remove_stale(config, ifmap);
   for (const auto& itf : config.interfaces) {
     if (itf.standby.empty()) continue;
     auto m = ifmap.find(itf.name);
@@ -106,19 +138,14 @@ std::vector<std::string> HaRuntime::apply(const config::Config& config, const If
         problems.push_back(fmt::format("{}: warning: {} group {} has no `standby {} ip`: it learns the VIP from the "
                                        "active router",
                                        where(g.loc), itf.name, g.group, g.group));
-      // A VIP left behind by a crashed espd would answer ARP beside the real active router.
-      if (cfg.virtual_ip) {
-        try {
-          ha::remove_vip(m->second, *cfg.virtual_ip, prefix);
-        } catch (const std::exception& e) {
-          spdlog::warn("HSRP: {}: removing a stale {}: {}", m->second, format_ipv4(*cfg.virtual_ip), e.what());
-        }
-      }
+      const std::string vmac_link = ha::virtual_mac_link_name(m->second, static_cast<std::uint16_t>(g.group));
       const std::size_t index = groups_.size();
       Group grp;
       grp.linux_interface = m->second;
       grp.prefix_length = prefix;
       grp.mac = mac;
+      grp.use_bia = itf.standby_use_bia;
+      grp.vmac_link = vmac_link;
       grp.driver = std::make_unique<ha::HsrpGroupDriver>(scheduler_, std::move(cfg),
                                                          [this, index](const ha::HsrpAction& a) { on_action(index, a); });
       groups_.push_back(std::move(grp));
@@ -194,44 +221,89 @@ void HaRuntime::on_action(std::size_t index, const ha::HsrpAction& a) {
   const auto& cfg = g.driver->machine().config();
   const std::string name = cfg.name.value_or(fmt::format("{}-{}", cfg.interface, cfg.group));
   switch (a.kind) {
-    case ha::HsrpAction::Kind::kSend:
+    case ha::HsrpAction::Kind::kSend: {
+      // Active with the virtual MAC: from the child, with the virtual MAC as Ethernet source
+      // (IOS does the same), so the LAN's switches relearn the MAC's port with every Hello,
+      // also after a split brain in which the other router announced it last.
+      bool sent = false;
+      if (g.active && !g.vip_device.empty() && g.vip_device != g.linux_interface) {
+        try {
+          ha::send_hsrp_from_virtual_mac(g.vip_device, g.announced_mac, cfg.local_address,
+                                         cfg.version == ha::HsrpVersion::kV1 ? ha::kHsrpV1Group : ha::kHsrpV2Group,
+                                         a.packet);
+          sent = true;
+        } catch (const std::exception& e) {
+          spdlog::warn("HSRP {} group {}: {}; sending from the interface", cfg.interface, cfg.group, e.what());
+        }
+      }
       for (auto& link : links_)
-        if (link.linux_interface == g.linux_interface && link.socket) link.socket->send(cfg.version, a.packet);
+        if (!sent && link.linux_interface == g.linux_interface && link.socket) link.socket->send(cfg.version, a.packet);
       // An Active group's Coup answers another Active router (split brain healing): that one
-      // announced the VIP with its own MAC (use-bia), so announce ours again or the hosts keep
-      // sending to a router that is about to step down.
+      // announced the VIP too (with the same virtual MAC, which the LAN's switches learned on
+      // its port, or with its own MAC under use-bia), so announce again or the frames keep
+      // going to a router that is about to step down.
       if (a.opcode == ha::HsrpOpcode::kCoup && g.active) announce_group(g);
       break;
+    }
     case ha::HsrpAction::Kind::kTakeVip:
-      try {
-        ha::add_vip(g.linux_interface, a.virtual_ip, g.prefix_length);
-        // use-bia: hosts learn the interface's own MAC (docs/ha.md "On the wire").
-        ha::send_gratuitous_arp(g.linux_interface, a.virtual_ip, g.mac);
-      } catch (const std::exception& e) {
-        spdlog::error("HSRP {} group {}: taking VIP {}: {}", cfg.interface, cfg.group, format_ipv4(a.virtual_ip),
-                      e.what());
-      }
+      take_vip(g, a);
       g.active = true;
-      spdlog::info("HSRP {} group {}: VIP {} added to {}, gratuitous ARP sent", cfg.interface, cfg.group,
-                   format_ipv4(a.virtual_ip), g.linux_interface);
       if (role_handler_) role_handler_(name, true);
       break;
     case ha::HsrpAction::Kind::kReleaseVip:
       g.active = false;
       if (role_handler_) role_handler_(name, false);
-      try {
-        ha::remove_vip(g.linux_interface, a.virtual_ip, g.prefix_length);
-      } catch (const std::exception& e) {
-        spdlog::error("HSRP {} group {}: releasing VIP {}: {}", cfg.interface, cfg.group, format_ipv4(a.virtual_ip),
-                      e.what());
-      }
-      spdlog::info("HSRP {} group {}: VIP {} removed from {}", cfg.interface, cfg.group, format_ipv4(a.virtual_ip),
-                   g.linux_interface);
+      release_vip(g, a.virtual_ip);
       break;
     case ha::HsrpAction::Kind::kLog:
       spdlog::info("{}", a.text);
       break;
   }
+}
+
+void HaRuntime::take_vip(Group& g, const ha::HsrpAction& a) {
+  const auto& cfg = g.driver->machine().config();
+  g.vip_device = g.linux_interface;
+  g.announced_mac = g.mac;
+  int prefix = g.prefix_length;
+  if (!g.use_bia) {
+    try {
+      ha::create_virtual_mac_link(g.linux_interface, g.vmac_link, a.virtual_mac);
+      g.vip_device = g.vmac_link;
+      g.announced_mac = a.virtual_mac;
+      // A host route: the subnet's connected route stays on the interface, so replies and
+      // our own ARP leave from there; the child only receives for the virtual MAC.
+      prefix = 32;
+    } catch (const std::exception& e) {
+      spdlog::error("HSRP {} group {}: virtual MAC {} on {}: {}; using the interface's own MAC (as use-bia)",
+                    cfg.interface, cfg.group, ha::format_ios_mac(a.virtual_mac), g.vmac_link, e.what());
+    }
+  }
+  try {
+    ha::add_vip(g.vip_device, a.virtual_ip, prefix);
+    ha::send_gratuitous_arp(g.vip_device, a.virtual_ip, g.announced_mac);
+    spdlog::info("HSRP {} group {}: VIP {} added to {}, gratuitous ARP sent from {}", cfg.interface, cfg.group,
+                 format_ipv4(a.virtual_ip), g.vip_device, ha::format_ios_mac(g.announced_mac));
+  } catch (const std::exception& e) {
+    spdlog::error("HSRP {} group {}: taking VIP {}: {}", cfg.interface, cfg.group, format_ipv4(a.virtual_ip),
+                  e.what());
+  }
+}
+
+void HaRuntime::release_vip(Group& g, std::uint32_t vip) {
+  const auto& cfg = g.driver->machine().config();
+  try {
+    if (g.vip_device.empty() || g.vip_device == g.linux_interface) {
+      ha::remove_vip(g.linux_interface, vip, g.prefix_length);
+    } else {
+      ha::delete_link(g.vip_device);  // takes the VIP with it
+    }
+    spdlog::info("HSRP {} group {}: VIP {} removed from {}", cfg.interface, cfg.group, format_ipv4(vip),
+                 g.vip_device.empty() ? g.linux_interface : g.vip_device);
+  } catch (const std::exception& e) {
+    spdlog::error("HSRP {} group {}: releasing VIP {}: {}", cfg.interface, cfg.group, format_ipv4(vip), e.what());
+  }
+  g.vip_device.clear();
 }
 
 bool HaRuntime::active(const std::string& group_name) const {
@@ -244,7 +316,8 @@ void HaRuntime::announce_group(const Group& g) {
   const auto st = g.driver->machine().status();
   if (!st.virtual_ip) return;
   try {
-    ha::send_gratuitous_arp(g.linux_interface, *st.virtual_ip, g.mac);
+    ha::send_gratuitous_arp(g.vip_device.empty() ? g.linux_interface : g.vip_device, *st.virtual_ip,
+                            g.vip_device.empty() ? g.mac : g.announced_mac);
     spdlog::info("HSRP {} group {}: VIP {} announced again (gratuitous ARP)", st.config.interface, st.config.group,
                  format_ipv4(*st.virtual_ip));
   } catch (const std::exception& e) {

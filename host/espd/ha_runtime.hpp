@@ -1,7 +1,9 @@
 // espd's HSRP (RFC 2281; IOS `standby N ...`): one ha::HsrpGroupDriver per `standby N` of
 // every interface the config names, one UDP 1985 socket per interface, the interfaces' and
 // tracked objects' line protocol polled from /sys/class/net/X/operstate (bounded interval),
-// the VIP added with a gratuitous ARP on takeover and removed on release. The crypto map's
+// on takeover a macvlan child with the group's virtual MAC created (ha/virtual_mac.hpp), the
+// VIP put on it and announced by gratuitous ARP; both removed on release (`standby use-bia`:
+// the VIP on the interface itself, announced with its own MAC). The crypto map's
 // `redundancy GROUP` role follows the group's Active state through the role handler.
 // Control-loop thread only.
 #pragma once
@@ -75,7 +77,13 @@ class HaRuntime {
   struct Group {
     std::string linux_interface;
     int prefix_length = 32;
-    ha::MacAddress mac{};
+    ha::MacAddress mac{};  // the interface's burned-in address
+    bool use_bia = false;  // `standby use-bia`: VIP on the interface, announced with `mac`
+    std::string vmac_link;  // the macvlan child's name (docs/ha.md "Virtual MAC")
+    // Where the VIP went on takeover and the MAC announced for it: the child and the virtual
+    // MAC, or the interface and its BIA (use-bia, or the child could not be created).
+    std::string vip_device;
+    ha::MacAddress announced_mac{};
     std::unique_ptr<ha::HsrpGroupDriver> driver;
     bool active = false;
   };
@@ -93,6 +101,9 @@ class HaRuntime {
 
   void on_action(std::size_t group, const ha::HsrpAction& action);
   void announce_group(const Group& g);
+  void remove_stale(const config::Config& config, const IfMap& ifmap);
+  void take_vip(Group& g, const ha::HsrpAction& a);
+  void release_vip(Group& g, std::uint32_t vip);
   void poll();
   void arm_poll();
 

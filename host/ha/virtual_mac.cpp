@@ -4,12 +4,18 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
 #include <net/if.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <memory>
 #include <stdexcept>
 
@@ -81,6 +87,75 @@ std::vector<std::uint8_t> macvlan_newlink_request(const std::string& name, unsig
   mnl_attr_nest_end(nlh, linkinfo);
   buf.resize(nlh->nlmsg_len);
   return buf;
+}
+
+namespace {
+void put16(std::vector<std::uint8_t>& f, std::size_t at, std::uint32_t v) {
+  f[at] = static_cast<std::uint8_t>(v >> 8);
+  f[at + 1] = static_cast<std::uint8_t>(v);
+}
+void put32(std::vector<std::uint8_t>& f, std::size_t at, std::uint32_t v) {
+  put16(f, at, v >> 16);
+  put16(f, at + 2, v & 0xFFFF);
+}
+// RFC 1071 one's-complement sum of 16-bit words, starting from `sum`.
+std::uint32_t ones_sum(const std::uint8_t* p, std::size_t n, std::uint32_t sum) {
+  for (std::size_t i = 0; i + 1 < n; i += 2) sum += static_cast<std::uint32_t>(p[i] << 8 | p[i + 1]);
+  if (n % 2) sum += static_cast<std::uint32_t>(p[n - 1] << 8);
+  return sum;
+}
+std::uint16_t fold(std::uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  return static_cast<std::uint16_t>(~sum & 0xFFFF);
+}
+}  // namespace
+
+std::vector<std::uint8_t> hsrp_frame_from_virtual_mac(const MacAddress& mac, std::uint32_t source,
+                                                      std::uint32_t group, std::span<const std::uint8_t> payload) {
+  constexpr std::size_t kEth = 14, kIp = 20, kUdp = 8;
+  std::vector<std::uint8_t> f(kEth + kIp + kUdp + payload.size());
+  const std::uint8_t dst[6] = {0x01, 0x00, 0x5e, static_cast<std::uint8_t>((group >> 16) & 0x7F),
+                               static_cast<std::uint8_t>(group >> 8), static_cast<std::uint8_t>(group)};
+  std::memcpy(&f[0], dst, 6);
+  std::memcpy(&f[6], mac.data(), 6);
+  put16(f, 12, ETH_P_IP);
+  const std::size_t ip = kEth, udp = kEth + kIp;
+  f[ip] = 0x45;
+  f[ip + 1] = 0xC0;  // precedence internetwork control, as IOS sends HSRP
+  put16(f, ip + 2, static_cast<std::uint32_t>(kIp + kUdp + payload.size()));
+  f[ip + 8] = kHsrpTtl;
+  f[ip + 9] = IPPROTO_UDP;
+  put32(f, ip + 12, source);
+  put32(f, ip + 16, group);
+  put16(f, ip + 10, fold(ones_sum(&f[ip], kIp, 0)));
+  put16(f, udp, kHsrpUdpPort);
+  put16(f, udp + 2, kHsrpUdpPort);
+  put16(f, udp + 4, static_cast<std::uint32_t>(kUdp + payload.size()));
+  if (!payload.empty()) std::memcpy(&f[udp + kUdp], payload.data(), payload.size());
+  // Pseudo-header (RFC 768): addresses, protocol, UDP length; 0 is sent as 0xFFFF.
+  std::uint32_t sum = ones_sum(&f[ip + 12], 8, IPPROTO_UDP + static_cast<std::uint32_t>(kUdp + payload.size()));
+  std::uint16_t c = fold(ones_sum(&f[udp], kUdp + payload.size(), sum));
+  put16(f, udp + 6, c == 0 ? 0xFFFF : c);
+  return f;
+}
+
+void send_hsrp_from_virtual_mac(const std::string& link, const MacAddress& mac, std::uint32_t source,
+                                std::uint32_t group, std::span<const std::uint8_t> payload) {
+  unsigned index = ::if_nametoindex(link.c_str());
+  if (index == 0) throw nl_error("no interface " + link, ENODEV);
+  int fd = ::socket(AF_PACKET, SOCK_RAW, 0);  // protocol 0: send only
+  if (fd < 0) throw nl_error("AF_PACKET socket", errno);
+  auto frame = hsrp_frame_from_virtual_mac(mac, source, group, payload);
+  sockaddr_ll to{};
+  to.sll_family = AF_PACKET;
+  to.sll_ifindex = static_cast<int>(index);
+  to.sll_protocol = htons(ETH_P_IP);
+  to.sll_halen = 6;
+  std::memcpy(to.sll_addr, frame.data(), 6);
+  ssize_t n = ::sendto(fd, frame.data(), frame.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  int err = errno;
+  ::close(fd);
+  if (n != static_cast<ssize_t>(frame.size())) throw nl_error("HSRP from the virtual MAC on " + link, err);
 }
 
 void set_ipv4_conf(const std::string& interface, const std::string& key, int value) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,16 @@ void create_virtual_mac_link(const std::string& parent, const std::string& name,
 
 // Deletes the link; a link that does not exist is not an error. Throws std::runtime_error.
 void delete_link(const std::string& name);
+
+// An HSRP packet as the Active router sends it under IOS: an Ethernet frame whose source is
+// the virtual MAC (so the LAN's switches keep the MAC on the active's port with every Hello),
+// IPv4 from `source` to `group` (224.0.0.2 / 224.0.0.102), TTL 1, UDP 1985 -> 1985 with its
+// checksum (RFC 768), destination MAC the group's (RFC 1112 6.4: 01:00:5e + low 23 bits).
+std::vector<std::uint8_t> hsrp_frame_from_virtual_mac(const MacAddress& mac, std::uint32_t source,
+                                                      std::uint32_t group, std::span<const std::uint8_t> payload);
+// Sends that frame on `link` (the child) through AF_PACKET. Throws std::runtime_error.
+void send_hsrp_from_virtual_mac(const std::string& link, const MacAddress& mac, std::uint32_t source,
+                                std::uint32_t group, std::span<const std::uint8_t> payload);
 
 // Writes /proc/sys/net/ipv4/conf/<interface>/<key>. Throws std::runtime_error.
 void set_ipv4_conf(const std::string& interface, const std::string& key, int value);

@@ -14,6 +14,10 @@
 #   4. traffic flows again via R2 within the bound, printed as lost pings and outage;
 #   5. R2 holds the VIP and `show standby brief` says Active, it negotiated with R3;
 #      track case: R1 released the VIP, is no longer Active, and holds no SA.
+#   Virtual MAC: h1's neighbour entry for the inside VIP and R3's for the outside VIP are the
+#   groups' virtual MACs (0000.0c07.acXX, v2 0000.0c9f.fXXX) with R1 Active, and the same
+#   after the takeover; the VIP sits on the macvlan child (wan0-h199); a router that gave up
+#   Active keeps no macvlan child.
 # --stateful (section 2.2): the reference's stateful R1 (+ the same additions) and R2 with
 # `redundancy VPNHA stateful` over `ipc zone default` (TLS 1.3, PSK from --ha-sync-key-file);
 # also asserts: espd refuses the stateful config without the key file, R2's `show crypto ha`
@@ -29,7 +33,9 @@
 # and heal; asserts that no (SPI, sequence number) pair is sent twice on the wire.
 # Stateful --preempt-back runs WITHOUT a preempt delay: espd holds the preempt until the
 # returning router's replica is in sync (IOS SSO), so R1 takes back the same SAs.
-# Usage: ha_failover.sh --scenario kill|track|split|partition [--stateful] [--fast] [--preempt-back] [--build DIR]
+# --use-bia: both routers' interfaces get `standby use-bia` (IOS): no macvlan child, the VIP
+# on wan0 / lan0 themselves, and the hosts' neighbour entries are the active router's own MAC.
+# Usage: ha_failover.sh --scenario kill|track|split|partition [--stateful] [--fast] [--preempt-back] [--use-bia] [--build DIR]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -38,12 +44,14 @@ SCENARIO=kill
 STATEFUL=""
 FAST=""
 BACK=""
+USE_BIA=""
 while [ $# -gt 0 ]; do
   case $1 in
     --build) BUILD=$2; shift 2 ;;
     --stateful) STATEFUL=1; shift ;;
     --fast) FAST=1; shift ;;
     --preempt-back) BACK=1; shift ;;
+    --use-bia) USE_BIA=1; shift ;;
     --scenario) SCENARIO=$2; shift 2 ;;
     *) echo "usage: $0 --scenario kill|track [--build DIR]" >&2; exit 2 ;;
   esac
@@ -108,6 +116,15 @@ if [ -n "$FAST" ]; then
     eval "$c=\$TOPO_DIR/$c.cfg"
   done
 fi
+# The groups' virtual MACs (RFC 2281 5.1 / HSRPv2): 199 outside, 1 inside.
+if [ -n "$FAST" ]; then VMAC_OUT=00:00:0c:9f:f0:c7 VMAC_IN=00:00:0c:9f:f0:01 VMAC_OUT_IOS=0000.0c9f.f0c7
+else VMAC_OUT=00:00:0c:07:ac:c7 VMAC_IN=00:00:0c:07:ac:01 VMAC_OUT_IOS=0000.0c07.acc7; fi
+if [ -n "$USE_BIA" ]; then
+  for c in CFG1 CFG2; do
+    sed -e '/^interface GigabitEthernet0\/[01]/a\ standby use-bia' "${!c}" >"$TOPO_DIR/$c-bia.cfg"
+    eval "$c=\$TOPO_DIR/$c-bia.cfg"
+  done
+fi
 topo_start_espd r3 "$DATA/peer-20.15.6.6-ha.cfg"
 topo_start_espd r1 "$CFG1" "${EXTRA[@]}"
 topo_start_espd r2 "$CFG2" "${EXTRA[@]}"
@@ -115,8 +132,18 @@ ha_routes
 
 # 1. Election (default timers 3/10 s: listen one hold time, speak one, then Active).
 ha_wait_roles r1 r2 45 || fail "HSRP did not elect R1 Active and R2 Standby for both groups within 45 s"
-in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 Active without the VIP on wan0"
-in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R2 (Standby) holds the VIP"
+ha_has_vip r1 "$VIP_OUT" || fail "R1 Active without the VIP"
+if [ -n "$USE_BIA" ]; then
+  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 (use-bia): the VIP is not on wan0"
+  [ -z "$(ha_vmac_links r1)" ] || fail "R1 (use-bia) created virtual-MAC links: $(ha_vmac_links r1)"
+  # The active's own MACs (read before any failover; R1 is the active now).
+  VMAC_OUT=$(in_ns r1 cat /sys/class/net/wan0/address) VMAC_IN=$(in_ns r1 cat /sys/class/net/lan0/address)
+  VMAC_OUT_IOS=$(echo "$VMAC_OUT" | tr -d : | sed 's/\(....\)\(....\)\(....\)/\1.\2.\3/')
+else
+  in_ns r1 ip -4 addr show dev wan0-h199 | grep -q "$VIP_OUT/32" || fail "R1: the VIP is not on the virtual-MAC child wan0-h199"
+fi
+ha_has_vip r2 "$VIP_OUT" && fail "R2 (Standby) holds the VIP"
+[ -z "$(ha_vmac_links r2)" ] || fail "R2 (Standby) has virtual-MAC links: $(ha_vmac_links r2)"
 echo "--- r1: show standby brief"; espctl_on r1 show standby brief
 espctl_on r1 show standby | grep -q "Active router is local" || fail "R1 show standby: not 'Active router is local'"
 
@@ -125,6 +152,17 @@ ha_wait_tunnel 15 || fail "no ping h1 -> h2 through the tunnel within 15 s"
 espctl_on r3 show crypto isakmp sa | grep -Eq "^20\.15\.6\.6 +19\.26\.116\.141 +QM_IDLE|^19\.26\.116\.141 +20\.15\.6\.6 +QM_IDLE" \
   || fail "R3's ISAKMP SA does not name the VIP 19.26.116.141"
 espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby) holds IPsec SAs"
+# The hosts learned the groups' virtual MACs (IOS's default), not R1's own: h1 for its
+# gateway, R3 for the IKE/ESP peer address.
+check_vmacs() {
+  local h1mac r3mac
+  h1mac=$(ha_neigh_mac h1 $VIP_IN) r3mac=$(ha_neigh_mac r3 $VIP_OUT)
+  echo "neighbour entries ($1): h1 $VIP_IN -> $h1mac, r3 $VIP_OUT -> $r3mac"
+  [ "$h1mac" = "$VMAC_IN" ] || fail "$1: h1's neighbour entry for $VIP_IN is '$h1mac', not the virtual MAC $VMAC_IN"
+  [ "$r3mac" = "$VMAC_OUT" ] || fail "$1: R3's neighbour entry for $VIP_OUT is '$r3mac', not the virtual MAC $VMAC_OUT"
+}
+check_vmacs "R1 Active"
+espctl_on r1 show standby | grep -q "Active virtual MAC address is ${VMAC_OUT_IOS}" || fail "R1 show standby: not the virtual MAC"
 spi_of() { espctl_on "$1" show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | sort -u; }
 SPIS_BEFORE=$(spi_of r1)
 if [ -n "$STATEFUL" ]; then
@@ -183,8 +221,14 @@ echo "MEASURED ($SCENARIO, $MODE, HSRP $TIMERS): $LOST of $SENT pings lost at 10
 [ "$OUTAGE_MS" -le "$BOUND_MS" ] || fail "outage ${OUTAGE_MS} ms > $BOUND_MS ms"
 
 # 5. R2 is the gateway now.
-in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R2 Active without the VIP on wan0"
-in_ns r2 ip -4 addr show dev lan0 | grep -q "$VIP_IN/" || fail "R2 does not hold the inside VIP (h1's gateway)"
+ha_has_vip r2 "$VIP_OUT" || fail "R2 Active without the outside VIP"
+ha_has_vip r2 "$VIP_IN" || fail "R2 does not hold the inside VIP (h1's gateway)"
+# The same virtual MACs: the hosts did not relearn anything, the bridge moved the MAC
+# (use-bia: they relearned R2's own MACs from its gratuitous ARP).
+if [ -n "$USE_BIA" ]; then
+  VMAC_OUT=$(in_ns r2 cat /sys/class/net/wan0/address) VMAC_IN=$(in_ns r2 cat /sys/class/net/lan0/address)
+fi
+check_vmacs "after the takeover by R2"
 echo "--- r2: show standby brief"; espctl_on r2 show standby brief
 espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 +(\(v2\) +)?100 +P +Active +local " || fail "R2 show standby brief: 199 not Active local"
 espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" || fail "R2 has no IPsec SA"
@@ -209,7 +253,8 @@ if [ "$SCENARIO" = track ]; then
   espctl_on r1 show standby brief | grep -Eq "^Gi0/0 +199 +95 +P +(Standby|Speak) " \
     || fail "R1 did not step down to Standby at priority 95"
   espctl_on r1 show standby | grep -q "Track object 2 state Down decrement 10" || fail "R1 show standby: track 2 not Down"
-  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R1 kept the VIP after stepping down"
+  ha_has_vip r1 "$VIP_OUT" && fail "R1 kept the VIP after stepping down"
+  [ -z "$(ha_vmac_links r1)" ] || fail "R1 (stepped down) kept virtual-MAC links: $(ha_vmac_links r1)"
   espctl_on r1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
   espctl_on r1 show crypto isakmp sa | grep -q "QM_IDLE" && fail "R1 kept its ISAKMP SA"
 fi
@@ -233,8 +278,13 @@ if [ -n "$BACK" ]; then
        "longest outage $OUTAGE_B pings = $((OUTAGE_B * 100)) ms"
   [ "$LAST_B" -ge $((SENT_B - 3)) ] || fail "traffic did not flow after R1 came back (last reply $LAST_B of $SENT_B)"
   [ $((OUTAGE_B * 100)) -le "$BOUND_MS" ] || fail "preempt back: outage $((OUTAGE_B * 100)) ms > $BOUND_MS ms"
-  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 Active again without the VIP"
-  in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "R2 kept the VIP after R1 preempted"
+  ha_has_vip r1 "$VIP_OUT" || fail "R1 Active again without the VIP"
+  ha_has_vip r2 "$VIP_OUT" && fail "R2 kept the VIP after R1 preempted"
+  [ -z "$(ha_vmac_links r2)" ] || fail "R2 (Standby again) kept virtual-MAC links: $(ha_vmac_links r2)"
+  if [ -n "$USE_BIA" ]; then
+    VMAC_OUT=$(in_ns r1 cat /sys/class/net/wan0/address) VMAC_IN=$(in_ns r1 cat /sys/class/net/lan0/address)
+  fi
+  check_vmacs "after R1 took back"
   espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby again) kept SAs"
   if [ -n "$STATEFUL" ]; then
     # No preempt delay configured: the preempt waited for the bulk sync (espd's hold).

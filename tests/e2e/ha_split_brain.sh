@@ -66,7 +66,7 @@ ha_split_brain() {
   espctl_on r2 show standby | grep -q "Takeover held: the sync peer is alive and Active" \
     || fail "split: R2 show standby does not say the takeover is held"
   espctl_on r2 show crypto ha | grep -q "peer Active and better: takeover held" || fail "split: R2 show crypto ha: no hold"
-  in_ns r2 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" && fail "split: R2 holds the VIP while R1 lives"
+  ha_has_vip r2 "$VIP_OUT" && fail "split: R2 holds the VIP while R1 lives"
   grep -q "Grp 199 state Standby -> Active" "$TOPO_DIR/r2.log" && fail "split: R2's group 199 went Active"
   topo_log "split: R2 held its takeover $held times (hellos lost for ${wait_s} s), no VIP, R1 Active"
 

@@ -44,6 +44,16 @@ ha_build() {
   in_ns r3 sysctl -qw net.ipv4.ip_forward=1
 }
 
+# ha_has_vip NS VIP: the address is on any interface of NS (espd puts it on the group's
+# virtual-MAC macvlan child, wan0-h199 / lan0-h1; on wan0 / lan0 itself with use-bia).
+ha_has_vip() { in_ns "$1" ip -4 -o addr show | grep -q "inet $2/"; }
+
+# ha_neigh_mac NS IP: the MAC in NS's neighbour entry for IP (empty when none).
+ha_neigh_mac() { in_ns "$1" ip neigh show "$2" | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p' | head -n 1; }
+
+# ha_vmac_links NS: the virtual-MAC children left in NS (names end in -h<group>).
+ha_vmac_links() { in_ns "$1" ip -o link show type macvlan | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' '; }
+
 # After espd created its TUN (esp0): the remote protected networks into the tunnel, as the
 # operator's (covering) routes; reverse-route adds and removes the ACL's exact prefixes
 # (172.21.90.0/23, 192.168.20.25/32) with the SAs, so those must not be the static ones.

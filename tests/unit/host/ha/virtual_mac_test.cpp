@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "host/ha/gratuitous_arp.hpp"
 
@@ -67,6 +68,42 @@ TEST(VirtualMac, LinkNamesFitIfnamsizAndKeepTheGroup) {
   const std::string longest = virtual_mac_link_name("averyverylongifname", 4095);
   EXPECT_EQ(longest, "averyvery-h4095");
   EXPECT_LE(longest.size(), static_cast<std::size_t>(IFNAMSIZ - 1));
+}
+
+// Sum of 16-bit words folded; 0xFFFF means the checksum inside verifies (RFC 1071).
+std::uint16_t verify_sum(const std::uint8_t* p, std::size_t n, std::uint32_t sum = 0) {
+  for (std::size_t i = 0; i + 1 < n; i += 2) sum += static_cast<std::uint32_t>(p[i] << 8 | p[i + 1]);
+  if (n % 2) sum += static_cast<std::uint32_t>(p[n - 1] << 8);
+  while (sum >> 16) sum = (sum & 0xFFFF) + (sum >> 16);
+  return static_cast<std::uint16_t>(sum);
+}
+
+TEST(VirtualMac, HsrpFrameFromTheVirtualMacHasGroupMacTtl1AndValidChecksums) {
+  const std::vector<std::uint8_t> payload = {0, 0, 16, 3, 10, 105, 199, 0, 'c', 'i', 's', 'c', 'o', 0, 0, 0,
+                                             19, 26, 116, 141};
+  const MacAddress mac = hsrp_virtual_mac(HsrpVersion::kV1, 199);
+  auto f = hsrp_frame_from_virtual_mac(mac, 0x131A748B /* 19.26.116.139 */, kHsrpV1Group, payload);
+  ASSERT_EQ(f.size(), 14u + 20 + 8 + payload.size());
+  const std::uint8_t eth[14] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x02, 0x00, 0x00, 0x0c, 0x07, 0xac, 0xc7, 0x08, 0x00};
+  EXPECT_EQ(std::memcmp(f.data(), eth, 14), 0);
+  const std::uint8_t* ip = f.data() + 14;
+  EXPECT_EQ(ip[0], 0x45);
+  EXPECT_EQ(ip[8], 1) << "TTL 1: receivers drop HSRP with any other TTL";
+  EXPECT_EQ(ip[9], 17);
+  EXPECT_EQ(std::memcmp(ip + 12, "\x13\x1a\x74\x8b\xe0\x00\x00\x02", 8), 0);
+  EXPECT_EQ(verify_sum(ip, 20), 0xFFFF) << "IPv4 header checksum";
+  const std::uint8_t* udp = ip + 20;
+  EXPECT_EQ(udp[0] << 8 | udp[1], 1985);
+  EXPECT_EQ(udp[2] << 8 | udp[3], 1985);
+  const std::size_t udp_len = 8 + payload.size();
+  EXPECT_EQ(static_cast<std::size_t>(udp[4] << 8 | udp[5]), udp_len);
+  std::uint32_t pseudo = 17 + static_cast<std::uint32_t>(udp_len);
+  for (int i = 12; i < 20; i += 2) pseudo += static_cast<std::uint32_t>(ip[i] << 8 | ip[i + 1]);
+  EXPECT_EQ(verify_sum(udp, udp_len, pseudo), 0xFFFF) << "UDP checksum with the RFC 768 pseudo-header";
+  EXPECT_EQ(std::memcmp(udp + 8, payload.data(), payload.size()), 0);
+  // Version 2's group 224.0.0.102 maps to 01:00:5e:00:00:66.
+  auto v2 = hsrp_frame_from_virtual_mac(mac, 1, kHsrpV2Group, payload);
+  EXPECT_EQ(v2[5], 0x66);
 }
 
 std::string read_line(const std::string& path) {
