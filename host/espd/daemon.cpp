@@ -235,6 +235,7 @@ int run_daemon(const DaemonOptions& o) {
         if (p.find(": error: ") != std::string::npos) errors.push_back(p);
         else spdlog::warn("{}", p);
       }
+      if (stateful) stateful->apply_holds();  // before any Hello reaches the new groups
       return errors;
     };
     auto config = loaded->config;

@@ -52,6 +52,10 @@ class HaStateful {
   // Active while the sync peer is alive, Active and better; no preempt until the replica is
   // in sync. Without it neither rule runs.
   void attach_hsrp(HaRuntime* hsrp, std::string group_name);
+  // Sets those holds now. The poll does it every kSeqPoll; espd also calls it right after the
+  // HSRP groups are (re)built, before the event loop can hand them a Hello, so a restarted
+  // router cannot preempt in the first poll interval with an empty replica.
+  void apply_holds();
 
   ha::StatefulSyncStatus status() const { return sync_.status(); }
   std::uint32_t vip() const { return vip_; }
@@ -60,7 +64,6 @@ class HaStateful {
   void on_pair(const Gateway::PairEvent& event);
   void on_phase1(const ike::Phase1Snapshot& snapshot, ike::Phase1Event event);
   void poll();
-  void apply_holds();
   void arm_poll();
 
   Gateway& gateway_;
