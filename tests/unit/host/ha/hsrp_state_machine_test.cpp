@@ -41,13 +41,19 @@ bool has_action(const HsrpLan::Router& r, HsrpAction::Kind kind) {
   return std::any_of(r.actions.begin(), r.actions.end(), [&](const HsrpAction& a) { return a.kind == kind; });
 }
 
-TEST(HsrpStateMachine, HigherPriorityIsElectedActiveAndTheOtherStandby) {
-  HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
+// R1 and R2 in the reference's group at these priorities, both enabled, after a minute: the
+// election is over.
+void settle_pair(HsrpLan& lan, int r1_priority, int r2_priority) {
+  lan.add(reference_group(kR1, r1_priority));
+  lan.add(reference_group(kR2, r2_priority));
   lan.enable(0);
   lan.enable(1);
   lan.advance(60s);
+}
+
+TEST(HsrpStateMachine, HigherPriorityIsElectedActiveAndTheOtherStandby) {
+  HsrpLan lan(t0());
+  settle_pair(lan, 105, 100);
   EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kActive);
   EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
   EXPECT_TRUE(has_action(lan.at(0), HsrpAction::Kind::kTakeVip));
@@ -60,11 +66,7 @@ TEST(HsrpStateMachine, HigherPriorityIsElectedActiveAndTheOtherStandby) {
 
 TEST(HsrpStateMachine, EqualPrioritiesElectTheHigherAddress) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 100));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 100, 100);
   EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kStandby);
   EXPECT_EQ(lan.at(1).fsm->state(), HsrpState::kActive);
 }
@@ -95,11 +97,7 @@ TEST(HsrpStateMachine, LoneRouterGoesActiveAfterListeningAndSpeakingOneHoldTimeE
 
 TEST(HsrpStateMachine, StandbyTakesOverWhenTheActiveFallsSilentForTheHoldTime) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
   // The last Hello R2 heard from R1 was at most one hello time ago.
   auto last_hello = lan.at(1).fsm->status().active->expires - kHsrpDefaultHoldTime;
@@ -133,11 +131,7 @@ TEST(HsrpStateMachine, MillisecondTimersFailOverWithinTheHoldTime) {
 
 TEST(HsrpStateMachine, ShutdownResignsAndTheStandbyTakesOverAtOnce) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   lan.disable(0);
   EXPECT_EQ(lan.at(0).fsm->state(), HsrpState::kInitial);
   EXPECT_TRUE(has_action(lan.at(0), HsrpAction::Kind::kReleaseVip));
@@ -211,11 +205,7 @@ TEST(HsrpStateMachine, TrackDecrementHandsActiveToThePreemptingPeer) {
 
 TEST(HsrpStateMachine, SplitBrainHealsToOneActiveWhenHellosReturn) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   lan.at(1).cut_off = true;
   lan.advance(15s);
   EXPECT_EQ(lan.count_in(HsrpState::kActive), 2u);  // both own the VIP while apart
@@ -237,11 +227,7 @@ std::size_t count_actions(const HsrpLan::Router& r, HsrpAction::Kind kind) {
 
 TEST(HsrpStateMachine, HeldStandbyNeverTakesOverWhileTheSyncPeerIsActiveAndTakesOverTheMomentTheHoldEnds) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   ASSERT_EQ(lan.at(1).fsm->state(), HsrpState::kStandby);
   lan.hold_active(1, true);  // the sync channel says R1 is alive, Active and better
   lan.at(1).cut_off = true;  // ... while the Hellos are lost
@@ -263,11 +249,7 @@ TEST(HsrpStateMachine, HeldStandbyNeverTakesOverWhileTheSyncPeerIsActiveAndTakes
 
 TEST(HsrpStateMachine, HeldActiveStepsDownAtOnceReleasingTheVipSoOnlyOneRouterIsActive) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   lan.at(1).cut_off = true;
   lan.advance(15s);
   ASSERT_EQ(lan.count_in(HsrpState::kActive), 2u);  // split brain (no sync channel yet)
@@ -289,11 +271,7 @@ TEST(HsrpStateMachine, HeldActiveStepsDownAtOnceReleasingTheVipSoOnlyOneRouterIs
 // once, though the sync channel's view of that router is a moment behind.
 TEST(HsrpStateMachine, HeldStandbyStillTakesOverOnAResignOrByPreemptingAWorseActive) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   lan.hold_active(1, true);
   HsrpTime bye = lan.now();
   lan.disable(0);  // R1 resigns
@@ -357,11 +335,7 @@ HsrpMessage forged_active_hello(HsrpVersion version = HsrpVersion::kV1) {
 
 TEST(HsrpStateMachine, HelloWithWrongTextAuthenticationIsIgnoredAndCounted) {
   HsrpLan lan(t0());
-  lan.add(reference_group(kR1, 105));
-  lan.add(reference_group(kR2, 100));
-  lan.enable(0);
-  lan.enable(1);
-  lan.advance(60s);
+  settle_pair(lan, 105, 100);
   const std::uint32_t attacker = *parse_ipv4("19.26.116.150");
   auto bad = encode_hsrp_authenticated(forged_active_hello(), HsrpAuthConfig::text_string("guess"), attacker);
   lan.inject(0, bad, attacker);
