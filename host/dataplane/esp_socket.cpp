@@ -47,6 +47,23 @@ sockaddr_in make_addr(std::uint32_t addr, std::uint16_t port) {
   return sa;
 }
 
+// The control messages of one received UDP message: IP_PKTINFO's destination address (the
+// VIP or the interface's own address) and UDP_GRO's datagram size when the kernel coalesced.
+// Leaves `segment` alone when there is no UDP_GRO message (then it is one datagram).
+void read_udp_control(msghdr& h, std::uint32_t& dst, std::uint32_t& segment) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      dst = ntohl(info.ipi_addr.s_addr);
+    } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
+      int seg;
+      std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
+      if (seg > 0) segment = static_cast<std::uint32_t>(seg);
+    }
+  }
+}
+
 }  // namespace
 
 UdpPayloadKind classify_udp_payload(std::span<const std::uint8_t> payload) {
@@ -213,14 +230,8 @@ unsigned EspSocket::recv_udp(std::span<driver::PacketJob> jobs) {
   }
   unsigned out = 0;
   for (unsigned i = 0; i < static_cast<unsigned>(got); ++i) {
-    std::uint32_t dst = 0;
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
-      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-        in_pktinfo info;
-        std::memcpy(&info, CMSG_DATA(c), sizeof info);
-        dst = ntohl(info.ipi_addr.s_addr);
-      }
-    }
+    std::uint32_t dst = 0, segment = 0;  // without UDP GRO no message carries a segment size
+    read_udp_control(msgs[i].msg_hdr, dst, segment);
     if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
       counters_.rx_malformed++;
       continue;
@@ -260,17 +271,7 @@ bool EspSocket::recv_udp_direct(std::span<driver::PacketJob> jobs, unsigned n, u
   m.segment = m.len;
   m.src = ntohl(from.sin_addr.s_addr);
   m.sport = ntohs(from.sin_port);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo info;
-      std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      m.dst = ntohl(info.ipi_addr.s_addr);
-    } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
-      int seg;
-      std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
-      if (seg > 0) m.segment = static_cast<std::uint32_t>(seg);
-    }
-  }
+  read_udp_control(h, m.dst, m.segment);
   if (h.msg_flags & MSG_TRUNC) {  // cannot happen with 64 KB of overflow room; never guess
     counters_.rx_malformed++;
     return true;
@@ -345,17 +346,7 @@ unsigned EspSocket::recv_udp_gro(std::span<driver::PacketJob> jobs, unsigned n) 
         m.src = ntohl(from[i].sin_addr.s_addr);
         m.sport = ntohs(from[i].sin_port);
         m.truncated = msgs[i].msg_hdr.msg_flags & MSG_TRUNC;
-        for (cmsghdr* c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c)) {
-          if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-            in_pktinfo info;
-            std::memcpy(&info, CMSG_DATA(c), sizeof info);
-            m.dst = ntohl(info.ipi_addr.s_addr);
-          } else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
-            int seg;
-            std::memcpy(&seg, CMSG_DATA(c), sizeof seg);
-            if (seg > 0) m.segment = static_cast<std::uint32_t>(seg);
-          }
-        }
+        read_udp_control(msgs[i].msg_hdr, m.dst, m.segment);
         if (m.segment < m.len && !m.truncated) gro_guess_ = m.segment;
       }
       gro_count_ = static_cast<unsigned>(got);
