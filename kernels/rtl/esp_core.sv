@@ -4,7 +4,8 @@
 // jobs complete in the first step, inbound jobs are prepared (outer headers, SPI, replay
 // pre-check) all before any is finalized, in job order; then the ESN high halves and the
 // completions are written in descriptor order. Owns the SA table, SPI index, event FIFO,
-// packet buffer, DMA and the crypto engines, which one job at a time borrows.
+// packet buffer, DMA and the crypto engines, which one job at a time borrows; the loader
+// below brings the next outbound job's packet into the other buffer region meanwhile.
 module esp_core #(
   parameter int unsigned SaCapacity = 4096
 ) (
@@ -147,35 +148,115 @@ module esp_core #(
     .slot_o (spi_slot)
   );
 
-  esp_kernel_pkg::buf_req_t buf_req, dma_buf, crypt_buf, hmac_buf, out_buf, in_buf, core_buf;
-  logic [127:0] buf_rd, dma_rd;
-  esp_pkt_buf u_buf (
+  // The buffer: two packet regions and the descriptor area, each with its own write port,
+  // so the read engine's load into one region and the running job (cipher, MAC, framer) in
+  // the other never share a port. Job i of the pass uses region i mod 2; the read engine
+  // writes the region its request names, the write engine reads through the second read
+  // port of the region its request names.
+  esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
+                            core_buf;
+  esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
+  logic [127:0] buf_rd, desc_rd, wr_rd;
+  logic [127:0] r0_rd, r0_rd2, r1_rd, r1_rd2, desc_rd2;
+  logic         r0_job, r1_job, r0_load, r1_load, desc_load;
+  logic         ld_rd_en;
+  logic [AB-1:0] ld_rd_addr;
+  assign job_region = esp_kernel_pkg::region_e'({1'b0, i_q[0]});
+  assign r0_job     = job_region == esp_kernel_pkg::RegionPkt0;
+  assign r1_job     = job_region == esp_kernel_pkg::RegionPkt1;
+  assign r0_load    = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionPkt0;
+  assign r1_load    = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionPkt1;
+  assign desc_load  = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionDesc;
+  localparam int unsigned RB = esp_kernel_pkg::RegionAddrBits;
+  localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
+  esp_pkt_buf #(
+    .AddrBits(RB)
+  ) u_buf0 (
     .clk_i,
-    .rd_en_i  (buf_req.rd_en),
-    .rd_addr_i(buf_req.rd_addr),
-    .rd_data_o(buf_rd),
-    .rd2_en_i  (dma_buf.rd_en),   // the DMA reads (stores) on its own port
-    .rd2_addr_i(dma_buf.rd_addr),
-    .rd2_data_o(dma_rd),
-    .wr_en_i  (buf_req.wr_en),
-    .wr_addr_i(buf_req.wr_addr),
-    .wr_data_i(buf_req.wr_data),
-    .wr_mask_i(buf_req.wr_mask)
+    .rd_en_i   (r0_job && job_buf.rd_en),
+    .rd_addr_i (job_buf.rd_addr[RB-1:0]),
+    .rd_data_o (r0_rd),
+    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionPkt0),
+    .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
+    .rd2_data_o(r0_rd2),
+    .wr_en_i   (r0_load || (r0_job && job_buf.wr_en)),
+    .wr_addr_i (r0_load ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+    .wr_data_i (r0_load ? rd_buf.wr_data : job_buf.wr_data),
+    .wr_mask_i (r0_load ? rd_buf.wr_mask : job_buf.wr_mask)
   );
+  esp_pkt_buf #(
+    .AddrBits(RB)
+  ) u_buf1 (
+    .clk_i,
+    .rd_en_i   (r1_job && job_buf.rd_en),
+    .rd_addr_i (job_buf.rd_addr[RB-1:0]),
+    .rd_data_o (r1_rd),
+    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionPkt1),
+    .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
+    .rd2_data_o(r1_rd2),
+    .wr_en_i   (r1_load || (r1_job && job_buf.wr_en)),
+    .wr_addr_i (r1_load ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+    .wr_data_i (r1_load ? rd_buf.wr_data : job_buf.wr_data),
+    .wr_mask_i (r1_load ? rd_buf.wr_mask : job_buf.wr_mask)
+  );
+  // Descriptors, completions, the seq_hi word: the core's (and the loader's) reads on the
+  // first port, the write engine on the second.
+  esp_pkt_buf #(
+    .AddrBits(DB)
+  ) u_desc (
+    .clk_i,
+    .rd_en_i   (core_buf.rd_en || ld_rd_en),
+    .rd_addr_i (core_buf.rd_en ? core_buf.rd_addr[DB-1:0] : ld_rd_addr[DB-1:0]),
+    .rd_data_o (desc_rd),
+    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionDesc),
+    .rd2_addr_i(wr_buf.rd_addr[DB-1:0]),
+    .rd2_data_o(desc_rd2),
+    .wr_en_i   (desc_load || core_buf.wr_en),
+    .wr_addr_i (desc_load ? rd_buf.wr_addr[DB-1:0] : core_buf.wr_addr[DB-1:0]),
+    .wr_data_i (desc_load ? rd_buf.wr_data : core_buf.wr_data),
+    .wr_mask_i (desc_load ? rd_buf.wr_mask : core_buf.wr_mask)
+  );
+  assign buf_rd = r1_job ? r1_rd : r0_rd;  // the running job's region
+  always_comb begin
+    unique case (wr_region)
+      esp_kernel_pkg::RegionPkt0: wr_rd = r0_rd2;
+      esp_kernel_pkg::RegionPkt1: wr_rd = r1_rd2;
+      default:                    wr_rd = desc_rd2;
+    endcase
+  end
 
-  esp_kernel_pkg::dma_req_t dma_req, out_dma, in_dma, core_dma;
-  logic dma_busy, dma_done, dma_storing;
-  logic [31:0] dma_avail, out_avail, crypt_written;
-  esp_dma u_dma (
+  // Two AXI engines: reads (descriptor fetch, the loader, inbound loads) and writes (stores,
+  // seq_hi words, completions), each with one burst outstanding, running at once.
+  esp_kernel_pkg::dma_req_t rd_req, wr_req, out_dma, in_dma, core_dma, fr_dma, ld_req;
+  logic rd_busy, rd_done, wr_busy, wr_done;
+  logic [31:0] wr_avail, out_avail, crypt_written;
+  esp_dma_rd u_dma_rd (
     .clk_i,
     .rst_ni,
-    .req_i        (dma_req),
-    .avail_i      (dma_avail),
-    .busy_o       (dma_busy),
-    .storing_o    (dma_storing),
-    .done_o       (dma_done),
-    .buf_o        (dma_buf),
-    .buf_rd_data_i(dma_rd),
+    .req_i   (rd_req),
+    .busy_o  (rd_busy),
+    .done_o  (rd_done),
+    .buf_o   (rd_buf),
+    .region_o(rd_region),
+    .m_axi_arvalid,
+    .m_axi_arready,
+    .m_axi_araddr,
+    .m_axi_arlen,
+    .m_axi_rvalid,
+    .m_axi_rready,
+    .m_axi_rdata,
+    .m_axi_rlast
+  );
+  esp_dma_wr u_dma_wr (
+    .clk_i,
+    .rst_ni,
+    .req_i        (wr_req),
+    .avail_i      (wr_avail),
+    .busy_o       (wr_busy),
+    .done_o       (wr_done),
+    .buf_o        (wr_buf),
+    .region_o     (wr_region),
+    .buf_rd_data_i(wr_rd),
     .m_axi_awvalid,
     .m_axi_awready,
     .m_axi_awaddr,
@@ -186,15 +267,7 @@ module esp_core #(
     .m_axi_wstrb,
     .m_axi_wlast,
     .m_axi_bvalid,
-    .m_axi_bready,
-    .m_axi_arvalid,
-    .m_axi_arready,
-    .m_axi_araddr,
-    .m_axi_arlen,
-    .m_axi_rvalid,
-    .m_axi_rready,
-    .m_axi_rdata,
-    .m_axi_rlast
+    .m_axi_bready
   );
 
   esp_kernel_pkg::crypt_req_t crypt_req, out_crypt, in_crypt, core_crypt;
@@ -253,6 +326,21 @@ module esp_core #(
     .done_o    (ke_done)
   );
 
+  // The loader's state (its logic follows the sequencer).
+  typedef enum logic [2:0] {
+    LdIdle,
+    LdRead,
+    LdCap,
+    LdDma,
+    LdWait
+  } ld_state_e;
+  ld_state_e    ld_state_q, ld_state_d;
+  logic [6:0]   ld_k_q, ld_k_d;    // jobs of the pass loaded (or not to be loaded), in order
+  logic         ld_on_q, ld_on_d;  // the pass's step 1, descriptors fetched
+  logic [127:0] ld_c0_q, ld_c0_d;
+  logic         ld_want;
+  logic [6:0]   n_q, i_q;
+
   // ---------------------------------------------------------------------------------------
   // Job framers
   // ---------------------------------------------------------------------------------------
@@ -290,6 +378,7 @@ module esp_core #(
     .capacity_i    (job_cap_q),
     .sa_index_i    (job_sa_q),
     .rec_i         (rec_rdata),
+    .load_ready_i  (ld_k_q > i_q),
     .done_o        (out_done),
     .result_o      (out_res),
     .ev_o          (out_ev),
@@ -297,7 +386,7 @@ module esp_core #(
     .dma_o         (out_dma),
     .dma_avail_o   (out_avail),
     .crypt_written_i(crypt_written),
-    .dma_done_i    (dma_done),
+    .dma_done_i    (fr_dma_done),
     .crypt_o       (out_crypt),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
@@ -336,7 +425,7 @@ module esp_core #(
     .ev_o          (in_ev),
     .rec_o         (in_rec),
     .dma_o         (in_dma),
-    .dma_done_i    (dma_done),
+    .dma_done_i    (fr_dma_done),
     .crypt_o       (in_crypt),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
@@ -363,7 +452,6 @@ module esp_core #(
     if (view_we) view_arr[i_q[5:0]] <= in_view;
     if (cookie_we) cookie_arr[i_q[5:0]] <= d_cookie;
   end
-  logic [6:0]   n_q, i_q;
   logic [6:0] i_d;
   logic [6:0] n_d;
   logic         issued_q, started_q, aes256_q;
@@ -495,8 +583,8 @@ module esp_core #(
   assign d_off_len   = esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
   assign d_cap_flags = esp_kernel_pkg::le32_at(c0_q, esp_reg_pkg::DescriptorWordCapacityFlags);
   logic [31:0] d_sa, d_cookie;  // second half, on the buffer's read port at JobParse
-  assign d_sa     = esp_kernel_pkg::le32_at(buf_rd, esp_reg_pkg::DescriptorWordSaIndex - 4);
-  assign d_cookie = esp_kernel_pkg::le32_at(buf_rd, esp_reg_pkg::DescriptorWordCookie - 4);
+  assign d_sa     = esp_kernel_pkg::le32_at(desc_rd, esp_reg_pkg::DescriptorWordSaIndex - 4);
+  assign d_cookie = esp_kernel_pkg::le32_at(desc_rd, esp_reg_pkg::DescriptorWordCookie - 4);
 
   // The completion of job i (esp_regs.json "completion"): bit 16 a failed job's sequence
   // number is valid, bit 17 the descriptor's seq_hi_wb holds its high half.
@@ -665,7 +753,7 @@ module esp_core #(
       // ---------------- pass: fetch the descriptors ----------------
       Fetch: begin  // as many descriptors per burst as lie before the ring's end
         issued_d = 1'b1;
-        if (dma_done) begin
+        if (core_dma_done) begin
           issued_d = 1'b0;
           desc_head_d = desc_head_q + {25'd0, fetch_k};
           i_d = i_q + fetch_k;
@@ -681,9 +769,15 @@ module esp_core #(
         started_d = 1'b0;
         lk_state_d = '0;
         if (i_q == n_q) begin
-          i_d = '0;
-          if (!step2_q) step2_d = 1'b1;
-          else state_d = CmplNext;
+          // Step 1 ends once the loader has finished (a job dropped before its load may
+          // still be loading): step 2 and the next pass use both regions again.
+          if (step2_q) begin
+            i_d = '0;
+            state_d = CmplNext;
+          end else if (ld_k_q == n_q && ld_state_q == LdIdle) begin
+            i_d = '0;
+            step2_d = 1'b1;
+          end
         end else if (step2_q && !pend_q[i_q[5:0]]) begin
           i_d = i_q + 7'd1;
         end else begin
@@ -692,7 +786,7 @@ module esp_core #(
       end
       JobRead0: state_d = JobRead1;
       JobRead1: begin
-        c0_d = buf_rd;
+        c0_d = desc_rd;
         state_d = JobParse;
       end
       JobParse: begin
@@ -785,7 +879,7 @@ module esp_core #(
       CmplSeqHi: state_d = CmplSeqHiDma;
       CmplSeqHiDma: begin
         issued_d = 1'b1;
-        if (dma_done) begin
+        if (core_dma_done) begin
           issued_d = 1'b0;
           state_d = CmplWrite;
         end
@@ -796,7 +890,7 @@ module esp_core #(
       end
       CmplDma: begin
         issued_d = 1'b1;
-        if (dma_done) begin
+        if (core_dma_done) begin
           issued_d = 1'b0;
           cmpl_tail_d = cmpl_tail_q + {25'd0, cmpl_k};
           i_d = i_q + cmpl_k;
@@ -963,8 +1057,9 @@ module esp_core #(
     endcase
 
     // DMA.
-    core_dma       = '0;
-    core_dma.start = !issued_q;
+    core_dma        = '0;
+    core_dma.start  = !issued_q;
+    core_dma.region = esp_kernel_pkg::RegionDesc;
     unique case (state_q)
       Fetch: begin
         core_dma.gaddr = desc_ring_i + {27'd0, (desc_head_q & ring_mask), 5'd0};
@@ -1016,25 +1111,155 @@ module esp_core #(
       default: ;
     endcase
 
-    // Shared engines: the running job's requests, else the core's.
+    // The framer's DMA requests in the job's region.
+    fr_dma        = job_in_q ? in_dma : out_dma;
+    fr_dma.region = job_region;
+    crypt_req = (state_q == JobRun) ? (job_in_q ? in_crypt : out_crypt) : core_crypt;
+    hmac_req  = (state_q == JobRun) ? (job_in_q ? in_hmac : out_hmac) : '0;
+    // The write engine: the running job's stores, else the core's (seq_hi, completions).
     if (state_q == JobRun) begin
-      dma_req   = job_in_q ? in_dma : out_dma;
-      crypt_req = job_in_q ? in_crypt : out_crypt;
-      hmac_req  = job_in_q ? in_hmac : out_hmac;
+      wr_req       = fr_dma;
+      wr_req.start = fr_dma.start && fr_dma.store;
     end else begin
-      dma_req   = core_dma;
-      crypt_req = core_crypt;
-      hmac_req  = '0;
+      wr_req       = core_dma;
+      wr_req.start = core_dma.start && core_dma.store;
     end
-    // The DMA's reads use the second port; the first port's read and the write go to the
-    // DMA while it loads, else to the cipher, the MAC, the job, the core.
-    dma_avail = (state_q == JobRun && !job_in_q) ? out_avail : '1;
-    if (dma_busy && !dma_storing) buf_req = dma_buf;
-    else if (crypt_busy) buf_req = crypt_buf;
-    else if (hmac_busy) buf_req = hmac_buf;
-    else if (state_q == JobRun) buf_req = job_in_q ? in_buf : out_buf;
-    else buf_req = core_buf;
+    wr_avail = (state_q == JobRun && !job_in_q) ? out_avail : '1;
+    // The running job's buffer port: the cipher, the MAC, else the framer itself.
+    if (crypt_busy) job_buf = crypt_buf;
+    else if (hmac_busy) job_buf = hmac_buf;
+    else if (state_q == JobRun) job_buf = job_in_q ? in_buf : out_buf;
+    else job_buf = '0;
   end
+
+  // The read engine: the descriptor fetch, a framer's load (held until the engine is free:
+  // the loader may be using it), else the loader's next packet. done goes to its owner.
+  typedef enum logic [1:0] {
+    OwnCore,
+    OwnFramer,
+    OwnLoader
+  } owner_e;
+  owner_e rd_owner_q, rd_owner_d;
+  logic   fr_rd_pend_q, fr_rd_pend_d, fr_rd_pulse, ld_grant;
+  esp_kernel_pkg::dma_req_t fr_rd_req_q, fr_rd_req_d;
+  assign fr_rd_pulse = state_q == JobRun && fr_dma.start && !fr_dma.store;
+  always_comb begin
+    rd_req       = '0;
+    rd_owner_d   = rd_owner_q;
+    fr_rd_pend_d = fr_rd_pend_q;
+    fr_rd_req_d  = fr_rd_req_q;
+    ld_grant     = 1'b0;
+    if (fr_rd_pulse) begin
+      fr_rd_pend_d = 1'b1;
+      fr_rd_req_d  = fr_dma;
+    end
+    if (state_q == Fetch) begin
+      rd_req       = core_dma;
+      rd_req.start = core_dma.start && !core_dma.store;
+      if (rd_req.start) rd_owner_d = OwnCore;
+    end else if (!rd_busy) begin
+      if (fr_rd_pulse || fr_rd_pend_q) begin
+        rd_req       = fr_rd_pulse ? fr_dma : fr_rd_req_q;
+        rd_req.start = 1'b1;
+        fr_rd_pend_d = 1'b0;
+        rd_owner_d   = OwnFramer;
+      end else if (ld_state_q == LdDma && ld_want) begin
+        rd_req     = ld_req;
+        ld_grant   = 1'b1;
+        rd_owner_d = OwnLoader;
+      end
+    end
+    if (state_q == Idle) fr_rd_pend_d = 1'b0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      rd_owner_q   <= OwnCore;
+      fr_rd_pend_q <= 1'b0;
+    end else begin
+      rd_owner_q   <= rd_owner_d;
+      fr_rd_pend_q <= fr_rd_pend_d;
+    end
+  end
+  always_ff @(posedge clk_i) fr_rd_req_q <= fr_rd_req_d;
+
+  logic fr_dma_done, core_dma_done;
+  assign fr_dma_done   = (rd_done && rd_owner_q == OwnFramer) || (wr_done && state_q == JobRun);
+  assign core_dma_done = (state_q == Fetch) ? rd_done && rd_owner_q == OwnCore : wr_done;
+
+  // ---------------------------------------------------------------------------------------
+  // Loader: job k's packet into region k mod 2 at PktOff, as soon as job k-2 (the region's
+  // previous user) is finished, so the load of job i+1 runs during job i. It reads the
+  // descriptor's first half itself (the core's own reads go first) and loads exactly the
+  // jobs esp_kernel_pkg::out_range_ok admits, in order; ld_k_q jobs are loaded or skipped.
+  // ---------------------------------------------------------------------------------------
+  logic [31:0]  ld_off_len, ld_cap_flags;
+  assign ld_off_len   = esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
+  assign ld_cap_flags = esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordCapacityFlags);
+  assign ld_want      = !ld_cap_flags[0] &&
+                        esp_kernel_pkg::out_range_ok(ld_off_len[31:16], ld_off_len[15:0],
+                                                     ld_cap_flags[31:16]);
+  assign ld_rd_en     = ld_state_q == LdRead && !core_buf.rd_en;
+  assign ld_rd_addr   = esp_kernel_pkg::DescArea + {5'd0, ld_k_q[5:0], 5'd0};
+  always_comb begin
+    ld_req        = '0;
+    ld_req.start  = 1'b1;
+    ld_req.region = esp_kernel_pkg::region_e'({1'b0, ld_k_q[0]});
+    ld_req.gaddr  = {esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
+                     esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)} +
+                    {48'd0, ld_off_len[31:16]};
+    ld_req.laddr  = esp_kernel_pkg::PktOff;
+    ld_req.len    = {1'b0, ld_off_len[15:0]};
+  end
+  always_comb begin
+    ld_state_d = ld_state_q;
+    ld_k_d     = ld_k_q;
+    ld_on_d    = ld_on_q;
+    ld_c0_d    = ld_c0_q;
+    if (state_q == Fetch && core_dma_done && i_q + fetch_k == n_q) begin
+      ld_on_d = 1'b1;
+      ld_k_d  = '0;
+    end
+    if (state_q == JobNext && i_q == n_q && !step2_q && ld_k_q == n_q && ld_state_q == LdIdle) begin
+      ld_on_d = 1'b0;
+    end
+    unique case (ld_state_q)
+      LdIdle: begin
+        if (ld_on_q && ld_k_q < n_q && !step2_q && ld_k_q < i_q + 7'd2) ld_state_d = LdRead;
+      end
+      LdRead: if (ld_rd_en) ld_state_d = LdCap;
+      LdCap: begin  // the descriptor's first half, read on the previous clock
+        ld_c0_d    = desc_rd;
+        ld_state_d = LdDma;
+      end
+      LdDma: begin
+        if (!ld_want) begin
+          ld_k_d     = ld_k_q + 7'd1;
+          ld_state_d = LdIdle;
+        end else if (ld_grant) begin
+          ld_state_d = LdWait;
+        end
+      end
+      LdWait: begin
+        if (rd_done && rd_owner_q == OwnLoader) begin
+          ld_k_d     = ld_k_q + 7'd1;
+          ld_state_d = LdIdle;
+        end
+      end
+      default: ld_state_d = LdIdle;
+    endcase
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      ld_state_q <= LdIdle;
+      ld_on_q    <= 1'b0;
+      ld_k_q     <= '0;
+    end else begin
+      ld_state_q <= ld_state_d;
+      ld_on_q    <= ld_on_d;
+      ld_k_q     <= ld_k_d;
+    end
+  end
+  always_ff @(posedge clk_i) ld_c0_q <= ld_c0_d;
 
   assign cmd_done_o         = state_q == CmdDone;
   assign stage_load_o       = state_q == SaDispatch && op_q == 2'd2;
@@ -1045,9 +1270,28 @@ module esp_core #(
   assign busy_o             = state_q != Idle;
 
   logic unused_core;
-  assign unused_core = ^{spi_busy, ke_busy, d_cap_flags[15:1]};
+  assign unused_core = ^{spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+                         job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],
+                         rd_buf.rd_en, rd_buf.rd_addr, rd_buf.wr_addr[AB-1:RB],
+                         wr_buf.wr_en, wr_buf.wr_addr, wr_buf.wr_data, wr_buf.wr_mask,
+                         wr_buf.rd_addr[AB-1:RB], core_buf.rd_addr[AB-1:DB],
+                         core_buf.wr_addr[AB-1:DB], ld_rd_addr[AB-1:DB]};
 
 `ifndef SYNTHESIS
+  // No two requesters write one buffer region in the same clock (the region split's point).
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(r0_load && r0_job && job_buf.wr_en))
+      else $error("esp_core: load and job write region 0 in one clock");
+      assert (!(r1_load && r1_job && job_buf.wr_en))
+      else $error("esp_core: load and job write region 1 in one clock");
+      assert (!(desc_load && core_buf.wr_en))
+      else $error("esp_core: fetch and core write the descriptor area in one clock");
+      assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&
+                job_buf.wr_en && rd_buf.wr_en))
+      else $error("esp_core: the loader writes the running job's region");
+    end
+  end
   // rec_t is sized by a literal (see esp_kernel_pkg); the regmap must agree.
   initial begin
     assert ($bits(esp_kernel_pkg::rec_t) == 32 * esp_reg_pkg::SaRecordWords)

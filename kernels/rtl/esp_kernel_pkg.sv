@@ -19,10 +19,26 @@ package esp_kernel_pkg;
   localparam int unsigned StateHardExpired  = 1;
   localparam int unsigned StateSeqExhausted = 2;
 
-  // The local packet buffer: 2^17 bytes. Packet windows use [0, 64 KiB); descriptors and
-  // completions of the current pass live above.
+  // The local buffer: two 64 KiB packet regions (an esp_pkt_buf each; job j of a pass uses
+  // region j mod 2, so the load of job j+1 overlaps job j) and the descriptor area (the
+  // pass's descriptors, completions and seq_hi word). An access names its region apart
+  // from its address (dma_req_t.region; the job's engines use the job's region), so
+  // addresses keep 17 bits: a packet window in [0, 64 KiB) of its region, the descriptor
+  // area at DescArea (only the low 12 bits reach its RAM).
   localparam int unsigned BufAddrBits = 17;
+  localparam int unsigned RegionAddrBits = 16;
+  localparam int unsigned DescAddrBits = 12;
   localparam logic [BufAddrBits-1:0] DescArea = 17'h10000;
+  typedef enum logic [1:0] {
+    RegionPkt0 = 2'd0,
+    RegionPkt1 = 2'd1,
+    RegionDesc = 2'd2
+  } region_e;
+
+  // Where the loader puts an outbound packet in its region: at a fixed offset, so it needs
+  // no SA; the framer writes the outer headers in front of it (at most 20 + 8 + 8 + 16 = 52
+  // bytes, 60 with UDP, so the window starts at PktOff - head >= 4).
+  localparam logic [BufAddrBits-1:0] PktOff = 17'd64;
 
   localparam int unsigned JobsPerPass = 64;
 
@@ -65,6 +81,7 @@ package esp_kernel_pkg;
   typedef struct packed {
     logic                   start;
     logic                   store;
+    region_e                region;
     logic [63:0]            gaddr;
     logic [BufAddrBits-1:0] laddr;
     logic [BufAddrBits-1:0] len;
@@ -99,6 +116,18 @@ package esp_kernel_pkg;
     logic                   esn;
     logic [31:0]            seq_hi;
   } hmac_req_t;
+
+  // Whether an outbound descriptor's packet range is well formed (docs/hardware.md: offset
+  // and length inside the capacity, unless the capacity is 0xFFFF; at least an IPv4 header).
+  // The one predicate for "this job's packet is loaded": the loader loads an outbound job
+  // exactly when it holds, and esp_outbound drops a job as malformed exactly when it does
+  // not, so the framer never waits for a load that never comes. (A job it drops for its SA
+  // was loaded anyway; its region is simply reused.)
+  function automatic logic out_range_ok(logic [15:0] offset, logic [15:0] length,
+                                        logic [15:0] capacity);
+    out_range_ok = (capacity == 16'hFFFF || (offset <= capacity && length <= capacity - offset)) &&
+                   length >= 16'd20;
+  endfunction
 
   // Bytes 0..n-1 of a 16-byte access.
   function automatic logic [15:0] mask_first(logic [BufAddrBits-1:0] n);

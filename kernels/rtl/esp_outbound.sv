@@ -1,7 +1,8 @@
 // esp_outbound: ESP tunnel-mode encapsulation of one job (RFC 4303, RFC 4106 GCM, RFC 3602
 // CBC + RFC 4868 HMAC-SHA256-128, RFC 3948 UDP with checksum 0), byte for byte as
-// hls/esp_outbound.cpp, with its order of checks (docs/hardware.md). The window in the local
-// buffer starts `head` bytes before the packet, so headers are written in front of it:
+// hls/esp_outbound.cpp, with its order of checks (docs/hardware.md). The core's loader has
+// put the packet at PktOff of the job's buffer region (load_ready_i); the window starts
+// `head` bytes before it, so headers are written in front of it:
 //   outer IPv4 [UDP] | SPI | seq | IV | inner packet | padding 1,2,3.. | pad len | 4 | ICV
 module esp_outbound (
   input  logic                              clk_i,
@@ -13,6 +14,7 @@ module esp_outbound (
   input  logic [15:0]                       capacity_i,
   input  logic [15:0]                       sa_index_i,
   input  esp_kernel_pkg::rec_t              rec_i,      // the job's SA, valid at start
+  input  logic                              load_ready_i,  // the packet is at PktOff
   output logic                              done_o,
   output esp_kernel_pkg::result_t           result_o,
   output esp_kernel_pkg::ev_t               ev_o,
@@ -193,9 +195,7 @@ module esp_outbound (
             res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
             rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
             state_d = Finish;
-          end else if ((capacity_i != 16'hFFFF &&
-                        (offset_i > capacity_i || length_i > capacity_i - offset_i)) ||
-                       length_i < 16'd20) begin
+          end else if (!esp_kernel_pkg::out_range_ok(offset_i, length_i, capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
             state_d = Finish;
@@ -204,10 +204,7 @@ module esp_outbound (
           end
         end
       end
-      Load: begin
-        issued_d = 1'b1;
-        if (dma_done_i) state_d = HdrRead;
-      end
+      Load: if (load_ready_i) state_d = HdrRead;  // the core's loader brought it in
       HdrRead: state_d = HdrCheck;
       HdrCheck: begin
         pad_d = pad;
@@ -347,27 +344,28 @@ module esp_outbound (
   assign hdr_chunk  = hdr_padded[511 - 128 * piece[1:0] -: 128];
 
   // Requests to the shared engines.
-  logic [AB-1:0] head_l, esp_off_l;
+  logic [AB-1:0] head_l, esp_off_l, pkt_l, win_l;
   assign head_l    = AB'(head);
   assign esp_off_l = AB'(udp ? 32'd28 : 32'd20);
+  assign pkt_l     = esp_kernel_pkg::PktOff;  // the inner packet
+  assign win_l     = pkt_l - head_l;          // the ESP packet's first byte
   always_comb begin
     dma_o       = '0;
     // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
     // ciphertext as it is written, the ICV after IcvWrite. CBC stores after its MAC, which
     // reads the ciphertext.
-    dma_o.start = (state_q == Load || state_q == Store || (state_q == Cipher && gcm)) && !issued_q;
-    dma_o.store = state_q == Store || state_q == Cipher;
-    dma_o.gaddr = dma_o.store ? buf_q + {32'd0, off_q} - {32'd0, head}
-                              : buf_q + {32'd0, off_q};
-    dma_o.laddr = dma_o.store ? '0 : head_l;
-    dma_o.len   = dma_o.store ? AB'(total_q) : AB'(len_q);
+    dma_o.start = (state_q == Store || (state_q == Cipher && gcm)) && !issued_q;
+    dma_o.store = 1'b1;  // the load is the core's loader's
+    dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
+    dma_o.laddr = win_l;
+    dma_o.len   = AB'(total_q);
     dma_avail_o = '1;
     if (gcm && (state_q == Cipher || state_q == IcvWrite)) dma_avail_o = head + crypt_written_i;
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
     crypt_o.aad   = esn ? {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q, 32'd0} : {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q[31:0], 64'd0};
-    crypt_o.addr  = head_l;
+    crypt_o.addr  = pkt_l;
     crypt_o.len   = AB'(ct_q);
     if (state_q == IvWait) begin
       crypt_o.start = !issued_q;
@@ -383,7 +381,7 @@ module esp_outbound (
     hmac_o        = '0;
     hmac_o.start  = state_q == Mac && !issued_q;
     hmac_o.sha1   = sha1;
-    hmac_o.addr   = esp_off_l;
+    hmac_o.addr   = win_l + esp_off_l;
     hmac_o.len    = AB'(32'd8 + iv_len + ct_q);
     hmac_o.esn    = esn;
     hmac_o.seq_hi = seq_q[63:32];
@@ -392,24 +390,24 @@ module esp_outbound (
     unique case (state_q)
       HdrRead: begin
         buf_o.rd_en   = 1'b1;
-        buf_o.rd_addr = head_l;
+        buf_o.rd_addr = pkt_l;
       end
       Trailer: begin
         buf_o.wr_en   = 1'b1;
-        buf_o.wr_addr = head_l + AB'(len_q) + {12'd0, chunk_q[0], 4'd0};
+        buf_o.wr_addr = pkt_l + AB'(len_q) + {12'd0, chunk_q[0], 4'd0};
         buf_o.wr_data = chunk_q[0] ? trailer[127:0] : trailer[255:128];
         buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2) - {12'd0, chunk_q[0], 4'd0});
         if (chunk_q[0] && pad_q + 32'd2 <= 32'd16) buf_o.wr_en = 1'b0;
       end
       HdrWrite: begin
         buf_o.wr_en   = chunk_q != 3'd0 && {25'd0, piece, 4'd0} < head;
-        buf_o.wr_addr = {10'd0, piece, 4'd0};
+        buf_o.wr_addr = win_l + {10'd0, piece, 4'd0};
         buf_o.wr_data = hdr_chunk;
         buf_o.wr_mask = esp_kernel_pkg::mask_first(head_l - {10'd0, piece, 4'd0});
       end
       IcvWrite: begin
         buf_o.wr_en   = 1'b1;
-        buf_o.wr_addr = head_l + AB'(ct_q);
+        buf_o.wr_addr = pkt_l + AB'(ct_q);
         buf_o.wr_data = icv_q;
         buf_o.wr_mask = sha1 ? 16'hFFF0 : 16'hFFFF;
       end

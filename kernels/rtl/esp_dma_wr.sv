@@ -1,0 +1,182 @@
+// esp_dma_wr: the write half of the kernel's AXI4 master (AW/W/B, 128-bit data, 64-bit
+// addresses, ID 0): stores a byte range of one local buffer region to device memory with
+// byte strobes for unaligned ends. INCR bursts of up to 256 beats that never cross a 4 KiB
+// boundary (AXI4 A3.4.1); one burst outstanding. A store reads a beat's bytes only once
+// they lie within avail_i bytes of the range's start (all ones: everything), so it can trail
+// a cipher that is still writing the range; W may pause inside a burst while it waits.
+module esp_dma_wr (
+  input  logic                                  clk_i,
+  input  logic                                  rst_ni,
+  input  esp_kernel_pkg::dma_req_t              req_i,     // start is a one-clock pulse
+  input  logic [31:0]                           avail_i,   // bytes ready from the start
+  output logic                                  busy_o,
+  output logic                                  done_o,    // one clock, after the last B
+  // Local buffer: reads only (a read port of its own), from region_o
+  output esp_kernel_pkg::buf_req_t              buf_o,
+  output esp_kernel_pkg::region_e               region_o,
+  input  logic [127:0]                          buf_rd_data_i,
+  // AXI4 master, write channels
+  output logic                                  m_axi_awvalid,
+  input  logic                                  m_axi_awready,
+  output logic [63:0]                           m_axi_awaddr,
+  output logic [7:0]                            m_axi_awlen,
+  output logic                                  m_axi_wvalid,
+  input  logic                                  m_axi_wready,
+  output logic [127:0]                          m_axi_wdata,
+  output logic [15:0]                           m_axi_wstrb,
+  output logic                                  m_axi_wlast,
+  input  logic                                  m_axi_bvalid,
+  output logic                                  m_axi_bready
+);
+  localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+
+  typedef enum logic [2:0] {
+    Idle,
+    WriteAddr,
+    WriteFetch,
+    WriteData,
+    WriteResp
+  } state_e;
+  state_e state_q;
+  state_e state_d;
+  logic   done_q;
+  logic   done_d;
+
+  logic [63:0]   start_q, end_q, beat_q;  // byte range; aligned address of the next beat
+  logic [63:0]   start_d, end_d, beat_d;
+  logic [AB-1:0] laddr_q, laddr_d;        // local address of start_q
+  logic [8:0]    left_q, left_d;          // beats left in the current burst
+  esp_kernel_pkg::region_e region_q, region_d;
+
+  // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
+  logic [63:0] beats_to_end;
+  logic [8:0]  beats_to_page, burst;
+  assign beats_to_end  = ((end_q + 64'd15) >> 4) - (beat_q >> 4);
+  assign beats_to_page = 9'd256 - {1'b0, beat_q[11:4]};
+  always_comb begin
+    burst = beats_to_page;
+    if (beats_to_end < {55'd0, burst}) burst = beats_to_end[8:0];
+  end
+
+  // Byte lanes of the beat at beat_q that fall in [start_q, end_q); AXI lane k = address + k.
+  logic [15:0] lanes;
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      lanes[k] = (beat_q + 64'(k) >= start_q) && (beat_q + 64'(k) < end_q);
+    end
+  end
+  logic [AB-1:0] beat_laddr;
+  assign beat_laddr = laddr_q + AB'(beat_q - start_q);
+
+  // AXI lanes are little-endian (lane 0 = lowest address); the buffer is byte 0 first.
+  function automatic logic [127:0] reverse_bytes(logic [127:0] v);
+    for (int unsigned k = 0; k < 16; k++) reverse_bytes[8 * k +: 8] = v[127 - 8 * k -: 8];
+  endfunction
+
+  // Whether the beat at beat_q (cur) and the one after it (next) may be read.
+  logic [63:0] cur_end, next_end;
+  logic        can_cur, can_next;
+  always_comb begin
+    cur_end  = beat_q + 64'd16;
+    next_end = beat_q + 64'd32;
+    if (cur_end > end_q) cur_end = end_q;
+    if (next_end > end_q) next_end = end_q;
+  end
+  assign can_cur  = cur_end - start_q <= {32'd0, avail_i};
+  assign can_next = next_end - start_q <= {32'd0, avail_i};
+
+  always_comb begin
+    state_d  = state_q;
+    done_d   = 1'b0;
+    start_d  = start_q;
+    end_d    = end_q;
+    beat_d   = beat_q;
+    laddr_d  = laddr_q;
+    left_d   = left_q;
+    region_d = region_q;
+    unique case (state_q)
+      Idle: begin
+        if (req_i.start) begin
+          start_d  = req_i.gaddr;
+          end_d    = req_i.gaddr + {47'd0, req_i.len};
+          laddr_d  = req_i.laddr;
+          region_d = req_i.region;
+          beat_d   = {req_i.gaddr[63:4], 4'd0};
+          if (req_i.len == 0) done_d = 1'b1;
+          else state_d = WriteAddr;
+        end
+      end
+      WriteAddr: begin
+        if (m_axi_awready) begin
+          left_d  = burst;
+          state_d = WriteFetch;
+        end
+      end
+      WriteFetch: if (can_cur) state_d = WriteData;  // buffer read issued this clock, data next
+      WriteData: begin
+        // The next beat's buffer read goes out with this beat's handshake, so a burst
+        // moves one beat per clock; the buffer holds its data while wready is low.
+        if (m_axi_wready) begin
+          beat_d = beat_q + 64'd16;
+          left_d = left_q - 9'd1;
+          if (left_q == 9'd1) state_d = WriteResp;
+          else if (!can_next) state_d = WriteFetch;  // its bytes are not written yet
+        end
+      end
+      WriteResp: begin
+        if (m_axi_bvalid) begin
+          if (beat_q >= end_q) begin
+            state_d = Idle;
+            done_d  = 1'b1;
+          end else begin
+            state_d = WriteAddr;
+          end
+        end
+      end
+      default: state_d = Idle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      state_q <= Idle;
+      done_q  <= 1'b0;
+    end else begin
+      state_q <= state_d;
+      done_q  <= done_d;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    start_q  <= start_d;
+    end_q    <= end_d;
+    beat_q   <= beat_d;
+    laddr_q  <= laddr_d;
+    left_q   <= left_d;
+    region_q <= region_d;
+  end
+
+  logic unused_req;
+  assign unused_req = req_i.store;  // the core routes each request to its engine
+
+  assign busy_o   = state_q != Idle;
+  assign done_o   = done_q;
+  assign region_o = region_q;
+
+  assign m_axi_awvalid = state_q == WriteAddr;
+  assign m_axi_awaddr  = beat_q;
+  assign m_axi_awlen   = 8'(burst - 9'd1);
+  assign m_axi_wvalid  = state_q == WriteData;
+  assign m_axi_wdata   = reverse_bytes(buf_rd_data_i);
+  assign m_axi_wstrb   = lanes;
+  assign m_axi_wlast   = left_q == 9'd1;
+  assign m_axi_bready  = state_q == WriteResp;
+
+  always_comb begin
+    buf_o         = '0;
+    buf_o.rd_en   = (state_q == WriteFetch && can_cur) ||
+                    (state_q == WriteData && m_axi_wready && left_q != 9'd1 && can_next);
+    buf_o.rd_addr = (state_q == WriteData) ? beat_laddr + AB'(16) : beat_laddr;
+  end
+
+endmodule
