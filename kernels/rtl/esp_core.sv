@@ -5,7 +5,7 @@
 // pre-check) all before any is finalized, in job order; then the ESN high halves and the
 // completions are written in descriptor order. Owns the SA table, SPI index, event FIFO,
 // packet buffer, DMA and the crypto engines, which one job at a time borrows; the loader
-// below brings the next outbound job's packet into the other buffer region meanwhile.
+// below brings the next job's packet into the other buffer region meanwhile.
 module esp_core #(
   parameter int unsigned SaCapacity = 4096
 ) (
@@ -406,6 +406,7 @@ module esp_core #(
     .offset_i      (job_off_q),
     .length_i      (job_len_q),
     .capacity_i    (job_cap_q),
+    .load_ready_i  (ld_k_q > i_q),
     .view_i        (view_sel),
     .view_o        (in_view),
     .pending_o     (in_pending),
@@ -771,12 +772,10 @@ module esp_core #(
         if (i_q == n_q) begin
           // Step 1 ends once the loader has finished (a job dropped before its load may
           // still be loading): step 2 and the next pass use both regions again.
-          if (step2_q) begin
+          if (ld_k_q == n_q && ld_state_q == LdIdle) begin
             i_d = '0;
-            state_d = CmplNext;
-          end else if (ld_k_q == n_q && ld_state_q == LdIdle) begin
-            i_d = '0;
-            step2_d = 1'b1;
+            if (step2_q) state_d = CmplNext;
+            else step2_d = 1'b1;
           end
         end else if (step2_q && !pend_q[i_q[5:0]]) begin
           i_d = i_q + 7'd1;
@@ -1187,17 +1186,19 @@ module esp_core #(
   assign core_dma_done = (state_q == Fetch) ? rd_done && rd_owner_q == OwnCore : wr_done;
 
   // ---------------------------------------------------------------------------------------
-  // Loader: job k's packet into region k mod 2 at PktOff, as soon as job k-2 (the region's
-  // previous user) is finished, so the load of job i+1 runs during job i. It reads the
-  // descriptor's first half itself (the core's own reads go first) and loads exactly the
-  // jobs esp_kernel_pkg::out_range_ok admits, in order; ld_k_q jobs are loaded or skipped.
+  // Loader: job k's packet into region k mod 2 as soon as job k-2 (the region's previous
+  // user) is finished, so the load of job i+1 runs during job i: outbound at PktOff, inbound
+  // at 0 (prepare: the first InPrepareBytes; finalize, in step 2: the whole datagram of a
+  // pending job). It reads the descriptor's first half itself (the core's own reads go
+  // first) and loads exactly the jobs esp_kernel_pkg::job_loaded admits, in order; ld_k_q
+  // jobs are loaded or skipped. It runs through step 1 and again through step 2.
   // ---------------------------------------------------------------------------------------
   logic [31:0]  ld_off_len, ld_cap_flags;
   assign ld_off_len   = esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
   assign ld_cap_flags = esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordCapacityFlags);
-  assign ld_want      = !ld_cap_flags[0] &&
-                        esp_kernel_pkg::out_range_ok(ld_off_len[31:16], ld_off_len[15:0],
-                                                     ld_cap_flags[31:16]);
+  assign ld_want      = esp_kernel_pkg::job_loaded(ld_cap_flags[0], step2_q, pend_q[ld_k_q[5:0]],
+                                                   ld_off_len[31:16], ld_off_len[15:0],
+                                                   ld_cap_flags[31:16]);
   assign ld_rd_en     = ld_state_q == LdRead && !core_buf.rd_en;
   assign ld_rd_addr   = esp_kernel_pkg::DescArea + {5'd0, ld_k_q[5:0], 5'd0};
   always_comb begin
@@ -1207,8 +1208,8 @@ module esp_core #(
     ld_req.gaddr  = {esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
                      esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)} +
                     {48'd0, ld_off_len[31:16]};
-    ld_req.laddr  = esp_kernel_pkg::PktOff;
-    ld_req.len    = {1'b0, ld_off_len[15:0]};
+    ld_req.laddr  = ld_cap_flags[0] ? '0 : esp_kernel_pkg::PktOff;
+    ld_req.len    = esp_kernel_pkg::job_load_len(ld_cap_flags[0], step2_q, ld_off_len[15:0]);
   end
   always_comb begin
     ld_state_d = ld_state_q;
@@ -1219,12 +1220,18 @@ module esp_core #(
       ld_on_d = 1'b1;
       ld_k_d  = '0;
     end
-    if (state_q == JobNext && i_q == n_q && !step2_q && ld_k_q == n_q && ld_state_q == LdIdle) begin
-      ld_on_d = 1'b0;
+    // Step 2 (inbound finalize) loads the pending jobs again, in order; the pass ends
+    // with the loader idle.
+    if (state_q == JobNext && i_q == n_q && ld_k_q == n_q && ld_state_q == LdIdle) begin
+      ld_k_d = '0;
+      if (step2_q) ld_on_d = 1'b0;
     end
     unique case (ld_state_q)
       LdIdle: begin
-        if (ld_on_q && ld_k_q < n_q && !step2_q && ld_k_q < i_q + 7'd2) ld_state_d = LdRead;
+        if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'd2) begin
+          if (step2_q && !pend_q[ld_k_q[5:0]]) ld_k_d = ld_k_q + 7'd1;  // nothing to finalize
+          else ld_state_d = LdRead;
+        end
       end
       LdRead: if (ld_rd_en) ld_state_d = LdCap;
       LdCap: begin  // the descriptor's first half, read on the previous clock

@@ -3,7 +3,9 @@
 // byte for byte as hls/esp_inbound.cpp. Prepare: outer IPv4 (+UDP), SPI look-up, lengths,
 // replay pre-check. Finalize: ICV (constant-time compare), decrypt, replay re-check and
 // window update (RFC 4303 3.4.3, a 4096-bit ring per SA, RFC 4303 A2.1), trailer, inner
-// header, selectors (RFC 4301 5.2), lifetime.
+// header, selectors (RFC 4301 5.2), lifetime. The core's loader brings the packet to offset
+// 0 of the job's buffer region before each step (load_ready_i): prepare's first 96 bytes,
+// finalize's whole datagram.
 module esp_inbound (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -13,6 +15,7 @@ module esp_inbound (
   input  logic [15:0]                       offset_i,
   input  logic [15:0]                       length_i,
   input  logic [15:0]                       capacity_i,
+  input  logic                              load_ready_i,  // the packet is at offset 0
   // Prepare's findings, handed back at finalize
   input  logic [111:0]                      view_i,    // {sa, esp_off, esp_len, seq}
   output logic [111:0]                      view_o,
@@ -48,7 +51,7 @@ module esp_inbound (
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
   // Prepare reads at most the outer header (60), UDP (8) and ESP header (8) bytes, as 16-byte
   // reads; the rest of the datagram is loaded only for a UDP checksum.
-  localparam logic [AB-1:0] PrepareBytes = 17'd96;
+  localparam logic [AB-1:0] PrepareBytes = esp_kernel_pkg::InPrepareBytes;
 
   typedef enum logic [5:0] {
     Idle,
@@ -354,8 +357,8 @@ module esp_inbound (
           seq_d = view_i[63:0];
           res_d = {8'(esp_reg_pkg::StatusOk), finalize_i ? view_i[111:96] : 16'hFFFF,
                            offset_i, length_i, 64'd0, 1'b0};  // result_t
-          if (!finalize_i && capacity_i != 16'hFFFF &&
-              (offset_i > capacity_i || length_i > capacity_i - offset_i)) begin
+          if (!esp_kernel_pkg::job_loaded(1'b1, finalize_i, 1'b1, offset_i, length_i,
+                                          capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             state_d = Finish;
           end else begin
@@ -363,13 +366,7 @@ module esp_inbound (
           end
         end
       end
-      Load: begin
-        issued_d = 1'b1;
-        if (dma_done_i) begin
-          issued_d = 1'b0;
-          state_d = fin_q ? EspRead : Ip0;
-        end
-      end
+      Load: if (load_ready_i) state_d = fin_q ? EspRead : Ip0;  // the core's loader
       LoadRest: begin
         issued_d = 1'b1;
         if (dma_done_i) begin
@@ -736,25 +733,19 @@ module esp_inbound (
     rp_wr_data_o = new_word;
 
     dma_o       = '0;
-    dma_o.start = (state_q == Load || state_q == LoadRest || state_q == Store) && !issued_q;
+    // The loads before each step are the core's loader's; prepare loads the rest of the
+    // datagram itself for a UDP checksum.
+    dma_o.start = (state_q == LoadRest || state_q == Store) && !issued_q;
     dma_o.store = state_q == Store;
-    unique case (state_q)
-      Store: begin
-        dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
-        dma_o.laddr = payload;
-        dma_o.len   = AB'(ct_len);
-      end
-      LoadRest: begin
-        dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, PrepareBytes};
-        dma_o.laddr = PrepareBytes;
-        dma_o.len   = {1'b0, len_in_q} - PrepareBytes;
-      end
-      default: begin  // Load: prepare needs the headers only, finalize the whole datagram
-        dma_o.gaddr = buf_q + {48'd0, off_q};
-        dma_o.laddr = '0;
-        dma_o.len   = (!fin_q && {1'b0, len_in_q} > PrepareBytes) ? PrepareBytes : {1'b0, len_in_q};
-      end
-    endcase
+    if (state_q == Store) begin
+      dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
+      dma_o.laddr = payload;
+      dma_o.len   = AB'(ct_len);
+    end else begin  // LoadRest
+      dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, PrepareBytes};
+      dma_o.laddr = PrepareBytes;
+      dma_o.len   = {1'b0, len_in_q} - PrepareBytes;
+    end
 
     crypt_o       = '0;
     crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q;

@@ -117,16 +117,36 @@ package esp_kernel_pkg;
     logic [31:0]            seq_hi;
   } hmac_req_t;
 
-  // Whether an outbound descriptor's packet range is well formed (docs/hardware.md: offset
-  // and length inside the capacity, unless the capacity is 0xFFFF; at least an IPv4 header).
-  // The one predicate for "this job's packet is loaded": the loader loads an outbound job
-  // exactly when it holds, and esp_outbound drops a job as malformed exactly when it does
-  // not, so the framer never waits for a load that never comes. (A job it drops for its SA
-  // was loaded anyway; its region is simply reused.)
-  function automatic logic out_range_ok(logic [15:0] offset, logic [15:0] length,
-                                        logic [15:0] capacity);
-    out_range_ok = (capacity == 16'hFFFF || (offset <= capacity && length <= capacity - offset)) &&
-                   length >= 16'd20;
+  // Inbound prepare needs at most the outer header (60), UDP (8) and ESP header (8) bytes;
+  // the loader brings in this much for it (esp_inbound loads the rest only for a UDP
+  // checksum). Inbound packets sit at offset 0 of their region.
+  localparam logic [BufAddrBits-1:0] InPrepareBytes = 17'd96;
+
+  // A descriptor's packet range lies inside its capacity (docs/hardware.md; a capacity of
+  // 0xFFFF means unchecked).
+  function automatic logic range_ok(logic [15:0] offset, logic [15:0] length,
+                                    logic [15:0] capacity);
+    range_ok = capacity == 16'hFFFF || (offset <= capacity && length <= capacity - offset);
+  endfunction
+
+  // The one predicate for "this job's packet is loaded" (by esp_core's loader, before the
+  // framer runs): an outbound job whose range is well formed and at least an IPv4 header
+  // long, an inbound job to prepare whose range is well formed, an inbound job to finalize
+  // that prepare passed (pending). The framers drop a job as malformed exactly when it does
+  // not hold, so a framer never waits for a load that never comes; a job dropped for its SA
+  // was loaded anyway, and its region is simply reused.
+  function automatic logic job_loaded(logic inbound, logic finalize, logic pending,
+                                      logic [15:0] offset, logic [15:0] length,
+                                      logic [15:0] capacity);
+    if (finalize) job_loaded = pending;
+    else job_loaded = range_ok(offset, length, capacity) && (inbound || length >= 16'd20);
+  endfunction
+
+  // How many bytes of the packet the loader brings in: all, except for inbound prepare.
+  function automatic logic [BufAddrBits-1:0] job_load_len(logic inbound, logic finalize,
+                                                          logic [15:0] length);
+    job_load_len = {1'b0, length};
+    if (inbound && !finalize && {1'b0, length} > InPrepareBytes) job_load_len = InPrepareBytes;
   endfunction
 
   // Bytes 0..n-1 of a 16-byte access.

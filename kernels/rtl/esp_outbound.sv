@@ -195,7 +195,8 @@ module esp_outbound (
             res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
             rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
             state_d = Finish;
-          end else if (!esp_kernel_pkg::out_range_ok(offset_i, length_i, capacity_i)) begin
+          end else if (!esp_kernel_pkg::job_loaded(1'b0, 1'b0, 1'b0, offset_i, length_i,
+                                                   capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
             state_d = Finish;
