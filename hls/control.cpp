@@ -30,6 +30,7 @@ std::uint32_t control_read(KernelState& st, std::uint32_t offset) {
     case reg::kId: return rm::kDeviceId;
     case reg::kVersion: return rm::kVersion;
     case reg::kCaps: return (rm::kReplayWindowMax << 16) | (rm::kSaCapacity & 0xFFFF);
+    case reg::kFeatures: return rm::feature::kAll;  // the HLS kernel runs every transform
     case reg::kCtrl: return r.ctrl;
     case reg::kStatus: return (r.desc_head == r.desc_tail ? 1u : 0u) | (st.events.count ? 2u : 0u);
     case reg::kSaIndex: return r.sa_index;

@@ -5,7 +5,8 @@
 # Usage: scripts/synth.sh [out-dir] [block...]   (default out-dir: build-synth; blocks: all)
 # Needs Node.js and `npm install --prefix build-yosys @yowasp/yosys` (scripts/setup.sh).
 # Environment: ESPGW_SYNTH_REV=<git rev> synthesizes that commit's kernels/ and regmap instead
-# of the work tree; ESPGW_SYNTH_TIMEOUT (s, per block, default 3600); ESPGW_SYNTH_NICE (10).
+# of the work tree, with ESPGW_SYNTH_OVERLAY="path..." (from the repository root) taken from the
+# work tree over it; ESPGW_SYNTH_TIMEOUT (s, per block, default 3600); ESPGW_SYNTH_NICE (10).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "${1:-$root/build-synth}")
@@ -21,6 +22,12 @@ if [ -n "${ESPGW_SYNTH_REV:-}" ]; then
   rm -rf "$src" && mkdir -p "$src"
   git -C "$root" archive "$ESPGW_SYNTH_REV" kernels/rtl driver/regmap | tar -x -C "$src"
   echo "synth: sources of $(git -C "$root" rev-parse --short "$ESPGW_SYNTH_REV")" >&2
+  # Work-tree files over the commit's (paths from the repository root): one's own edits
+  # measured while others' files in the shared work tree are mid-edit.
+  for f in ${ESPGW_SYNTH_OVERLAY:-}; do
+    cp "$root/$f" "$src/$f"
+    echo "synth: $f from the work tree" >&2
+  done
 fi
 rtl=$src/kernels/rtl
 # The kernel's register package is generated from the regmap, as the CMake build does.
@@ -35,8 +42,8 @@ kernel=(esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv
   esp_aes_sbox.sv esp_aes_round.sv esp_aes_key_expand.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv
   esp_sha256.sv esp_sha1.sv esp_hmac.sv
   esp_gf128_mul.sv esp_ghash.sv
-  esp_pkt_buf.sv esp_dma.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv esp_hmac_stream.sv
-  esp_outbound.sv esp_inbound.sv esp_core.sv esp_top.sv)
+  esp_pkt_buf.sv esp_dma_rd.sv esp_dma_wr.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv
+  esp_hmac_stream.sv esp_outbound.sv esp_inbound.sv esp_core.sv esp_top.sv)
 # block name -> "top|parameters (name=value,...)|flow|files|blackboxed files"
 # flow flat: flattened, so constants (spent round keys, unused operand chunks) propagate
 # across module bounds; fine for small blocks. flow hier: each distinct module (per parameter
@@ -45,22 +52,28 @@ kernel=(esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv
 # hier maps memories to URAM (-uram) where they fit best. Blackboxed files (read -lib) are
 # modules synthesized by another block: kernel_split runs the kernel as the k_* parts below,
 # one Yosys process each (bounded one by one, ESPGW_SYNTH_JOBS at a time), and sums them.
-core_children=(esp_pkt_buf.sv esp_dma.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv
+core_children=(esp_pkt_buf.sv esp_dma_rd.sv esp_dma_wr.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv
   esp_hmac_stream.sv esp_aes_key_expand.sv esp_outbound.sv esp_inbound.sv)
 pkgs="esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv"
 declare -A blocks=(
   [kernel]="esp_top||hier|${kernel[*]}|"
   [kernel_sa256]="esp_top|SA_CAPACITY=256|hier|${kernel[*]}|"
   [k_top]="esp_top||hier|$pkgs esp_top.sv|esp_core.sv"
+  [k_top_gcm]="esp_top|EnableCbc=0|hier|$pkgs esp_top.sv|esp_core.sv"
   [k_core]="esp_core|SaCapacity=4096|hier|$pkgs esp_core.sv|${core_children[*]}"
+  [k_core_gcm]="esp_core|SaCapacity=4096,EnableCbc=0|hier|$pkgs esp_core.sv|${core_children[*]}"
   [k_inbound]="esp_inbound||hier|$pkgs esp_inbound.sv|"
   [k_outbound]="esp_outbound||hier|$pkgs esp_outbound.sv|"
   [k_crypt]="esp_crypt||hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
+  [k_crypt_gcm]="esp_crypt|EnableCbc=0|hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
   [k_hmac_stream]="esp_hmac_stream||hier|$pkgs esp_sha256.sv esp_sha1.sv esp_hmac.sv esp_hmac_stream.sv|"
+  [k_hmac_stream_gcm]="esp_hmac_stream|EnableCbc=0|hier|$pkgs esp_sha256.sv esp_sha1.sv esp_hmac.sv esp_hmac_stream.sv|"
   [k_sa_table]="esp_sa_table|SaCapacity=4096|hier|$pkgs esp_sa_table.sv|"
   [k_spi_index]="esp_spi_index|SaCapacity=4096|hier|esp_spi_index.sv|"
-  [k_pkt_buf]="esp_pkt_buf||hier|$pkgs esp_pkt_buf.sv|"
-  [k_dma]="esp_dma||hier|$pkgs esp_dma.sv|"
+  [k_pkt_buf]="esp_pkt_buf|AddrBits=16|hier|$pkgs esp_pkt_buf.sv|"
+  [k_pkt_desc]="esp_pkt_buf|AddrBits=12|hier|$pkgs esp_pkt_buf.sv|"
+  [k_dma_rd]="esp_dma_rd||hier|$pkgs esp_dma_rd.sv|"
+  [k_dma_wr]="esp_dma_wr||hier|$pkgs esp_dma_wr.sv|"
   [k_key_expand]="esp_aes_key_expand||hier|esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_key_expand.sv|"
   [aes_enc_pipe]="esp_aes_enc_pipe||hier|${aes[*]} esp_aes_enc_pipe.sv|"
   [aes_dec_pipe]="esp_aes_dec_pipe||hier|${aes[*]} esp_aes_dec_pipe.sv|"
@@ -77,7 +90,17 @@ declare -A blocks=(
 )
 # Largest first, so parallel jobs finish together.
 kernel_parts=(k_inbound k_outbound k_core k_crypt k_hmac_stream k_top k_sa_table k_spi_index
-  k_pkt_buf k_dma k_key_expand)
+  k_pkt_buf k_pkt_desc k_dma_rd k_dma_wr k_key_expand)
+# kernel_gcm_split: the GCM-only kernel (EnableCbc = 0: no CBC decryption pipe, no CBC
+# encryption states, no HMAC engines), the parts that take the parameter synthesized with it.
+kernel_gcm_parts=(k_inbound k_outbound k_core_gcm k_crypt_gcm k_hmac_stream_gcm k_top_gcm k_sa_table
+  k_spi_index k_pkt_buf k_pkt_desc k_dma_rd k_dma_wr k_key_expand)
+core_gcm=1
+if ! grep -q 'parameter bit *EnableCbc' "$rtl/esp_core.sv"; then
+  # An esp_core without the switch instantiates the full engines: its plain part stands in.
+  kernel_gcm_parts=("${kernel_gcm_parts[@]/k_core_gcm/k_core}")
+  core_gcm=0
+fi
 order=(kernel_split aes_enc_pipe aes_dec_pipe aes_key_expand ghash_l2 sha256 hmac_sha256 sha1 hmac_sha1
   replay_window)
 [ $# -gt 0 ] && order=("$@")
@@ -128,12 +151,25 @@ tee -q -o out/stat.json stat -json -top $top; tee -q -o out/stat.txt stat -top $
   fi
 }
 
-# Expand kernel_split into its parts; check every name first.
+# Expand kernel_split and kernel_gcm_split into their parts (a part shared by both runs
+# once); check every name first.
 names=()
+splits=()
+add_name() { [[ " ${names[*]} " == *" $1 "* ]] || names+=("$1"); }
 for name in "${order[@]}"; do
-  if [ "$name" = kernel_split ]; then names+=("${kernel_parts[@]}"); continue; fi
-  [ -n "${blocks[$name]:-}" ] || { echo "synth: unknown block $name (known: kernel_split ${!blocks[*]})" >&2; exit 2; }
-  names+=("$name")
+  if [ "$name" = kernel_split ]; then
+    splits+=(kernel_split)
+    for p in "${kernel_parts[@]}"; do add_name "$p"; done
+    continue
+  fi
+  if [ "$name" = kernel_gcm_split ]; then
+    [ $core_gcm = 1 ] || echo "synth: esp_core has no EnableCbc parameter here; kernel_gcm_split uses k_core" >&2
+    splits+=(kernel_gcm_split)
+    for p in "${kernel_gcm_parts[@]}"; do add_name "$p"; done
+    continue
+  fi
+  [ -n "${blocks[$name]:-}" ] || { echo "synth: unknown block $name (known: kernel_split kernel_gcm_split ${!blocks[*]})" >&2; exit 2; }
+  add_name "$name"
 done
 for name in "${names[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
@@ -144,21 +180,36 @@ wait
 status=0
 stats=()
 trees=()
-parts=()
 for name in "${names[@]}"; do
   if [ "$(cat "$out/$name/rc")" != 0 ]; then status=1; continue; fi
   case "$name" in
-    k_*) parts+=("$out/$name/stat.json") ;;
+    k_*) ;;
     *) stats+=("$name=$out/$name/stat.json") ;;
   esac
   if [[ ${blocks[$name]} == *"|hier|"* && $name != k_* ]]; then
     trees+=("$name=$out/$name/stat.json")
   fi
 done
-# The kernel from its parts: a part's blackboxed submodules are other parts' tops.
-if [ ${#parts[@]} -gt 0 ]; then
-  trees=("kernel_split=$(IFS=,; echo "${parts[*]}")" "${trees[@]}")
-fi
+# A kernel from its parts: a part's blackboxed submodules are other parts' tops. A single
+# k_* part asked for by name is shown as a tree of its own.
+split_trees=()
+for split in "${splits[@]}"; do
+  if [ "$split" = kernel_split ]; then plist=("${kernel_parts[@]}"); else plist=("${kernel_gcm_parts[@]}"); fi
+  parts=()
+  for p in "${plist[@]}"; do [ "$(cat "$out/$p/rc")" = 0 ] && parts+=("$out/$p/stat.json"); done
+  [ ${#parts[@]} -gt 0 ] && split_trees+=("$split=$(IFS=,; echo "${parts[*]}")")
+done
+for name in "${names[@]}"; do
+  in_split=0
+  for split in "${splits[@]}"; do
+    if [ "$split" = kernel_split ]; then plist=" ${kernel_parts[*]} "; else plist=" ${kernel_gcm_parts[*]} "; fi
+    [[ $plist == *" $name "* ]] && in_split=1
+  done
+  if [[ $name == k_* && $in_split == 0 && "$(cat "$out/$name/rc")" == 0 ]]; then
+    split_trees+=("$name=$out/$name/stat.json")
+  fi
+done
+trees=("${split_trees[@]}" "${trees[@]}")
 {
   if [ ${#stats[@]} -gt 0 ]; then python3 "$root/scripts/yosys/summarize.py" "${stats[@]}"; fi
   for t in "${trees[@]}"; do

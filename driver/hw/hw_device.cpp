@@ -77,6 +77,24 @@ void HwDevice::open_checks() {
   card_capacity_ = caps & 0xFFFF;
   max_window_ = caps >> 16;
   if (card_capacity_ == 0) card_capacity_ = 0x10000;  // 16-bit field: 0 reads as 65536
+  // Which transforms this kernel build runs (a GCM-only build has no CBC or HMAC engines).
+  // A kernel without the register reads 0 there: such kernels never left this repository,
+  // so 0 means what it says, no transform, and every install is refused with that reason.
+  features_ = transport_->read32(reg::kFeatures);
+}
+
+std::string HwDevice::transform_error(Transform transform) const {
+  const std::uint32_t bit = regmap::feature_bit(transform);
+  if (bit != 0 && (features_ & bit) != 0) return {};
+  if ((features_ & regmap::feature::kAll) == 0)
+    return fmt::format("{}: the kernel reports no transforms (features register {:#x}); it cannot run {}",
+                       transport_->describe(), features_, regmap::to_string(transform));
+  std::string has;
+  for (const Transform t : {Transform::kAesGcm16, Transform::kAesCbcHmacSha256, Transform::kAesCbcHmacSha1}) {
+    if (features_ & regmap::feature_bit(t)) has += fmt::format("{}{}", has.empty() ? "" : ", ", regmap::to_string(t));
+  }
+  return fmt::format("{}: this kernel build runs {} only (features register {:#x}), not {}", transport_->describe(), has,
+                     features_, regmap::to_string(transform));
 }
 
 void HwDevice::program_rings() {
@@ -110,6 +128,7 @@ DeviceInfo HwDevice::info() const {
 InstallResult HwDevice::install_sa(const SaConfig& config) {
   const Status valid = validate_sa(config, max_window_);
   if (valid != Status::kOk) return {valid, kNoSa};
+  if (!transform_error(config.transform).empty()) return {Status::kUnsupportedTransform, kNoSa};
   std::lock_guard lock(ctl_mu_);  // installs and removes are serialized: free_slot stays free
   std::uint32_t free_slot = kNoSa;
   for (std::uint32_t i = 0; i < slots_.size(); ++i) {

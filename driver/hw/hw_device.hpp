@@ -31,6 +31,8 @@ class HwDevice final : public EspDevice {
   ~HwDevice() override;
 
   DeviceInfo info() const override;
+  // kUnsupportedTransform, without touching the card, for a transform the kernel's
+  // features register does not list (a GCM-only build); transform_error() says why.
   InstallResult install_sa(const SaConfig& config) override;
   Status remove_sa(SaHandle handle) override;
   std::optional<SaState> read_sa(SaHandle handle) const override;
@@ -38,6 +40,11 @@ class HwDevice final : public EspDevice {
   void process(std::span<PacketJob> jobs) override;
   std::size_t poll_events(std::span<SaEvent> out) override;
   DeviceCounters device_counters() const override;
+
+  // The kernel's features register as read at open (regmap::feature bits).
+  std::uint32_t features() const { return features_; }
+  // Why install_sa refuses this transform on this kernel, or "" when the kernel runs it.
+  std::string transform_error(Transform transform) const;
 
  private:
   struct Slot {
@@ -68,6 +75,7 @@ class HwDevice final : public EspDevice {
   std::unique_ptr<DmaBuffer> packets_;  // ring_entries slots of kPacketSlotBytes
   std::uint32_t card_capacity_ = 0;
   std::uint32_t max_window_ = 0;
+  std::uint32_t features_ = 0;
   std::uint32_t desc_tail_ = 0;  // free-running, as the kernel's indices
 
   // Two locks, so that the data path never waits behind a control register sequence: an

@@ -42,6 +42,12 @@ def check(spec):
         codes = [v[1] for v in e["values"]]
         if len(codes) != len(set(codes)):
             sys.exit(f"esp_regs.json: enum {ename} has duplicate codes")
+    # Every transform has exactly one feature bit, named as the transform.
+    fbits = spec["features"]["bits"]
+    if sorted(b[0] for b in fbits) != sorted(v[0] for v in spec["enums"]["transform"]["values"]):
+        sys.exit("esp_regs.json: features bits must name every transform once")
+    if len({b[1] for b in fbits}) != len(fbits) or any(not 0 <= b[1] < 32 for b in fbits):
+        sys.exit("esp_regs.json: features bits must be distinct bit positions 0-31")
 
 
 def gen_cpp(spec, hls=False):
@@ -89,6 +95,22 @@ def gen_cpp(spec, hls=False):
     out.append("inline constexpr std::uint32_t kTtlShift = 16, kTtlMask = 0xFF;")
     out.append("inline constexpr std::uint32_t kKey256 = 1u << 24;")
     out.append("}  // namespace sa_flag")
+    out.append("")
+    out.append(f"// Features register: {spec['features']['prose']}")
+    out.append("namespace feature {")
+    for name, bit, prose in spec["features"]["bits"]:
+        out.append(f"inline constexpr std::uint32_t k{camel(name)} = 1u << {bit};  // {prose}")
+    all_bits = " | ".join(f"k{camel(b[0])}" for b in spec["features"]["bits"])
+    out.append(f"inline constexpr std::uint32_t kAll = {all_bits};")
+    out.append("}  // namespace feature")
+    out.append("// The features bit of a transform; 0 for a code that is no transform.")
+    out.append("constexpr std::uint32_t feature_bit(Transform t) {")
+    out.append("  switch (t) {")
+    for name, _, _ in spec["features"]["bits"]:
+        out.append(f"    case Transform::k{camel(name)}: return feature::k{camel(name)};")
+    out.append("  }")
+    out.append("  return 0;")
+    out.append("}")
     out.append("")
     out.append(f"// Counters: {spec['counters']['prose']}")
     out.append("enum class Counter : std::uint8_t {")
@@ -139,6 +161,9 @@ def gen_sv(spec):
         out.append(f"  localparam int unsigned SaWord{camel(name)} = {off};")
     for name, idx, _ in spec["counters"]["values"]:
         out.append(f"  localparam int unsigned Counter{camel(name)} = {idx};")
+    out.append("  // Features register bits")
+    for name, bit, _ in spec["features"]["bits"]:
+        out.append(f"  localparam logic [31:0] Feature{camel(name)} = 32'h{1 << bit:08x};")
     out.append("  // Register byte offsets")
     for r in spec["registers"]:
         out.append(f"  localparam logic [11:0] Reg{camel(r['name'])} = 12'h{int(r['offset'], 16):03x};")

@@ -26,6 +26,13 @@ for file in "$rtl"/*.sv; do
     echo "lint: $top FAILED" >&2
     status=1
   fi
+  # A module with the GCM-only build switch is linted in that configuration too.
+  if grep -q 'parameter bit *EnableCbc' "$file" &&
+      ! "$verilator" --lint-only -Wall "$here/waivers.vlt" -y "$rtl" "${packages[@]}" "$file" \
+      --top-module "$top" -GEnableCbc=0; then
+    echo "lint: $top with EnableCbc=0 FAILED" >&2
+    status=1
+  fi
 done
 [ $status -eq 0 ] && echo "lint: all modules clean"
 exit $status

@@ -3,7 +3,11 @@
 // CTR keystream one block per clock, GHASH on the ciphertext as it passes), AES-CBC
 // decryption at one block per clock (RFC 3602: no chaining through the cipher), AES-CBC
 // encryption (serial: one block per pipe latency) and one ECB block (H, the CBC IV).
-module esp_crypt (
+// EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
+// request then finishes at once without touching the buffer (esp_core never issues one).
+module esp_crypt #(
+  parameter bit EnableCbc = 1'b1
+) (
   input  logic                                              clk_i,
   input  logic                                              rst_ni,
   input  esp_kernel_pkg::crypt_req_t                        req_i,
@@ -87,20 +91,28 @@ module esp_crypt (
   logic         dec_valid_i, dec_valid_o;
   logic [143:0] dec_tag_i, dec_tag_o;
   logic [127:0] dec_block_o;
-  esp_aes_dec_pipe #(
-    .TagWidth(144)
-  ) u_dec (
-    .clk_i,
-    .rst_ni,
-    .valid_i     (dec_valid_i),
-    .tag_i       (dec_tag_i),
-    .aes256_i,
-    .round_keys_i,
-    .block_i     (buf_rd_data_i),
-    .valid_o     (dec_valid_o),
-    .tag_o       (dec_tag_o),
-    .block_o     (dec_block_o)
-  );
+  if (EnableCbc) begin : g_dec
+    esp_aes_dec_pipe #(
+      .TagWidth(144)
+    ) u_dec (
+      .clk_i,
+      .rst_ni,
+      .valid_i     (dec_valid_i),
+      .tag_i       (dec_tag_i),
+      .aes256_i,
+      .round_keys_i,
+      .block_i     (buf_rd_data_i),
+      .valid_o     (dec_valid_o),
+      .tag_o       (dec_tag_o),
+      .block_o     (dec_block_o)
+    );
+  end else begin : g_no_dec
+    assign dec_valid_o = 1'b0;
+    assign dec_tag_o   = '0;
+    assign dec_block_o = '0;
+    logic unused_dec;
+    assign unused_dec = ^{dec_valid_i, dec_tag_i};
+  end
 
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
@@ -147,6 +159,14 @@ module esp_crypt (
   assign ctr_issue = state_q == GcmRun && issued_q != nblocks_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
 
+  // The CBC states, constant false without CBC so the paths they select are pruned even
+  // where synthesis does not see that the states are unreachable.
+  logic cbc_enc_read, cbc_enc_feed, cbc_enc_wait, cbc_dec_run;
+  assign cbc_enc_read = EnableCbc && state_q == CbcEncRead;
+  assign cbc_enc_feed = EnableCbc && state_q == CbcEncFeed;
+  assign cbc_enc_wait = EnableCbc && state_q == CbcEncWait;
+  assign cbc_dec_run  = EnableCbc && state_q == CbcDecRun;
+
   // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
   logic dec_feed_q;
   logic dec_feed_d;
@@ -164,7 +184,7 @@ module esp_crypt (
       enc_valid_i = 1'b1;
       enc_tag_i   = {KindCtr, issued_q};
       enc_block_i = {iv_q[127:32], iv_q[31:0] + 32'd1 + {16'd0, issued_q}};  // inc32
-    end else if (state_q == CbcEncFeed) begin
+    end else if (cbc_enc_feed) begin
       enc_valid_i = 1'b1;
       enc_block_i = buf_rd_data_i ^ chain_q;
     end else if (state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb) begin
@@ -215,10 +235,10 @@ module esp_crypt (
     if (ctr_out) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {enc_tag_o[12:0], 4'd0};
-    end else if (state_q == CbcEncRead) begin
+    end else if (cbc_enc_read) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {written_q[12:0], 4'd0};
-    end else if (state_q == CbcDecRun && issued_q != nblocks_q) begin
+    end else if (cbc_dec_run && issued_q != nblocks_q) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {issued_q[12:0], 4'd0};
     end
@@ -227,7 +247,7 @@ module esp_crypt (
       buf_o.wr_addr = addr_q + {ks_idx_q[12:0], 4'd0};
       buf_o.wr_data = ks_out;
       buf_o.wr_mask = ks_mask;
-    end else if (state_q == CbcEncWait && enc_valid_o) begin
+    end else if (cbc_enc_wait && enc_valid_o) begin
       buf_o.wr_en   = 1'b1;
       buf_o.wr_addr = addr_q + {written_q[12:0], 4'd0};
       buf_o.wr_data = enc_block_o;
@@ -289,8 +309,8 @@ module esp_crypt (
           aad_fed_d = 1'b0;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
-            esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0) ? Finish : CbcEncRead;
-            esp_kernel_pkg::CryptCbcDec: state_d = (req_i.len == 0) ? Finish : CbcDecRun;
+            esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
+            esp_kernel_pkg::CryptCbcDec: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcDecRun;
             default:                     state_d = EcbWait;
           endcase
         end

@@ -2,7 +2,11 @@
 // range of the local packet buffer, with the ESN high half appended when the SA uses ESN
 // (RFC 4303 2.2.1): reads 64-byte blocks (four 16-byte buffer reads) into esp_hmac with
 // SHA-256 or with SHA-1, which start from the SA's precomputed inner and outer states.
-module esp_hmac_stream (
+// EnableCbc = 0 (the GCM-only kernel) has no engines: the stream never leaves Idle, done_o
+// never rises and the outputs are zero (esp_core starts no HMAC job there).
+module esp_hmac_stream #(
+  parameter bit EnableCbc = 1'b1
+) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
   input  esp_kernel_pkg::hmac_req_t  req_i,
@@ -56,35 +60,48 @@ module esp_hmac_stream (
   logic [159:0] mac1;
   logic [31:0]  msg_len;
   assign msg_len = {15'd0, req_i.len} + (req_i.esn ? 32'd4 : 32'd0);
-  esp_hmac #(.DigestBits(256)) u_hmac (
-    .clk_i,
-    .rst_ni,
-    .start_i      (mac_start && !req_i.sha1),
-    .inner_state_i(inner_i),
-    .outer_state_i(outer_i),
-    .msg_len_i    (msg_len),
-    .block_valid_i(state_q == Offer && !sha1_q),
-    .block_ready_o(s256_ready),
-    .block_i      (block),
-    .busy_o       (s256_busy),
-    .mac_valid_o  (s256_valid),
-    .mac_o        (mac)
-  );
-  // SHA-1 states are the first five words of the record's state fields.
-  esp_hmac #(.DigestBits(160)) u_hmac_sha1 (
-    .clk_i,
-    .rst_ni,
-    .start_i      (mac_start && req_i.sha1),
-    .inner_state_i(inner_i[255:96]),
-    .outer_state_i(outer_i[255:96]),
-    .msg_len_i    (msg_len),
-    .block_valid_i(state_q == Offer && sha1_q),
-    .block_ready_o(s1_ready),
-    .block_i      (block),
-    .busy_o       (s1_busy),
-    .mac_valid_o  (s1_valid),
-    .mac_o        (mac1)
-  );
+  if (EnableCbc) begin : g_engines
+    esp_hmac #(.DigestBits(256)) u_hmac (
+      .clk_i,
+      .rst_ni,
+      .start_i      (mac_start && !req_i.sha1),
+      .inner_state_i(inner_i),
+      .outer_state_i(outer_i),
+      .msg_len_i    (msg_len),
+      .block_valid_i(state_q == Offer && !sha1_q),
+      .block_ready_o(s256_ready),
+      .block_i      (block),
+      .busy_o       (s256_busy),
+      .mac_valid_o  (s256_valid),
+      .mac_o        (mac)
+    );
+    // SHA-1 states are the first five words of the record's state fields.
+    esp_hmac #(.DigestBits(160)) u_hmac_sha1 (
+      .clk_i,
+      .rst_ni,
+      .start_i      (mac_start && req_i.sha1),
+      .inner_state_i(inner_i[255:96]),
+      .outer_state_i(outer_i[255:96]),
+      .msg_len_i    (msg_len),
+      .block_valid_i(state_q == Offer && sha1_q),
+      .block_ready_o(s1_ready),
+      .block_i      (block),
+      .busy_o       (s1_busy),
+      .mac_valid_o  (s1_valid),
+      .mac_o        (mac1)
+    );
+  end else begin : g_no_engines
+    assign s256_ready = 1'b0;
+    assign s256_valid = 1'b0;
+    assign s256_busy  = 1'b0;
+    assign mac        = '0;
+    assign s1_ready   = 1'b0;
+    assign s1_valid   = 1'b0;
+    assign s1_busy    = 1'b0;
+    assign mac1       = '0;
+    logic unused_engines;
+    assign unused_engines = ^{inner_i, outer_i, msg_len, block, mac_start};
+  end
   assign mac_start   = state_q == Idle && req_i.start;
   assign block_ready = sha1_q ? s1_ready : s256_ready;
   assign mac_valid   = sha1_q ? s1_valid : s256_valid;
@@ -144,7 +161,7 @@ module esp_hmac_stream (
     end
     unique case (state_q)
       Idle: begin
-        if (req_i.start) begin
+        if (req_i.start && EnableCbc) begin
           addr_d = req_i.addr;
           len_d = req_i.len;
           esn_d = req_i.esn;

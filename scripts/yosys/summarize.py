@@ -68,6 +68,11 @@ def module_key(modules, cell_type):
     exact = next((k for k in (cell_type, "\\" + cell_type) if k in modules), None)
     if exact is not None and modules[exact]["num_cells"] > 0:
         return exact
+    # The same parameters printed differently (a part's -chparam value is signed, its parent's
+    # unsigned): equal once shown in decimal.
+    alike = [k for k in modules if pretty(k) == pretty(cell_type) and modules[k]["num_cells"] > 0]
+    if len(alike) == 1:
+        return alike[0]
     base = pretty(cell_type).split(" ")[0]
     same = [k for k in modules if pretty(k).split(" ")[0] == base and modules[k]["num_cells"] > 0]
     return same[0] if len(same) == 1 else exact

@@ -51,6 +51,7 @@ TEST(HlsControl, IdentityAndCapabilitiesComeFromTheRegmap) {
   EXPECT_EQ(k.read(reg::kId), rm::kDeviceId);
   EXPECT_EQ(k.read(reg::kVersion), rm::kVersion);
   EXPECT_EQ(k.read(reg::kCaps), (rm::kReplayWindowMax << 16) | rm::kSaCapacity);
+  EXPECT_EQ(k.read(reg::kFeatures), rm::feature::kAesGcm16 | rm::feature::kAesCbcHmacSha256 | rm::feature::kAesCbcHmacSha1);
   EXPECT_EQ(k.read(0x3FC), 0u);  // unmapped reads as zero
 }
 

@@ -43,6 +43,8 @@ TEST(SimTransport, ComesOutOfResetWithTheRegmapIdentity) {
   EXPECT_EQ(t.read32(reg::kId), regmap::kDeviceId);
   EXPECT_EQ(t.read32(reg::kVersion), regmap::kVersion);
   EXPECT_EQ(t.read32(reg::kCaps), (regmap::kReplayWindowMax << 16) | regmap::kSaCapacity);
+  EXPECT_EQ(t.read32(reg::kFeatures), regmap::feature::kAesGcm16 | regmap::feature::kAesCbcHmacSha256 |
+                                         regmap::feature::kAesCbcHmacSha1);
   EXPECT_GE(t.cycles(), 16u);  // the reset itself was clocked
 }
 

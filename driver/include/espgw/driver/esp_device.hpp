@@ -60,7 +60,7 @@ struct SaEvent {
 };
 
 struct InstallResult {
-  Status status = Status::kOk;  // kOk, kInvalidConfig, kTableFull or kSpiInUse
+  Status status = Status::kOk;  // kOk, kInvalidConfig, kTableFull, kSpiInUse or kUnsupportedTransform
   SaHandle handle = kNoSa;
 };
 
