@@ -1,7 +1,9 @@
 # Packages kernels/rtl's esp_top as a Vitis RTL kernel with user-managed control (the host
 # drives the regmap registers itself through xrt::ip; there is no ap_ctrl handshake).
 # Run through the Makefile beside it (`make xo`), or:
-#   vivado -mode batch -source package_kernel.tcl -tclargs <repo root> <esp_reg_pkg.sv> <out.xo> [part]
+#   vivado -mode batch -source package_kernel.tcl -tclargs <repo root> <esp_reg_pkg.sv> <out.xo> [part] [enable_cbc]
+# enable_cbc 0 packages the GCM-only kernel (esp_top's EnableCbc = 0: no CBC or HMAC engines;
+# its features register reads 0x1 and driver/hw refuses CBC SAs on it).
 # Interfaces Vitis infers from the port names: s_axi_control (AXI4-Lite, 4 KiB window),
 # m_axi_gmem (AXI4 master, 64-bit address, 128-bit data), ap_clk, ap_rst_n, interrupt.
 set root      [lindex $argv 0]
@@ -9,6 +11,8 @@ set regmap_sv [lindex $argv 1]
 set xo_path   [lindex $argv 2]
 set part      [lindex $argv 3]
 if {$part eq ""} { set part xcu250-figd2104-2L-e }
+set enable_cbc [lindex $argv 4]
+if {$enable_cbc eq ""} { set enable_cbc 1 }
 set work      [file normalize ./esp_top_pkg]
 set ip_dir    [file normalize ./packaged_kernel]
 
@@ -25,6 +29,7 @@ create_project -force esp_top_pkg $work -part $part
 add_files -norecurse [concat $packages $modules]
 set_property file_type SystemVerilog [get_files *.sv]
 set_property top esp_top [current_fileset]
+set_property generic "EnableCbc=$enable_cbc" [current_fileset]
 update_compile_order -fileset sources_1
 
 ipx::package_project -root_dir $ip_dir -vendor espgw.org -library kernel -taxonomy /KernelIP \
@@ -63,6 +68,12 @@ set_property address_offset 0x040 $reg
 set_property size 64 $reg
 set_property value m_axi_gmem [ipx::add_register_parameter ASSOCIATED_BUSIF $reg]
 
+# The build's EnableCbc is fixed in the packaged core, not left as a user parameter.
+set cbc_param [ipx::get_user_parameters EnableCbc -of_objects $core]
+if {$cbc_param ne ""} {
+  set_property value $enable_cbc $cbc_param
+  set_property enablement_value false $cbc_param
+}
 set_property core_revision 1 $core
 ipx::create_xgui_files $core
 ipx::update_checksums $core
