@@ -3,11 +3,15 @@
 // HwDevice: its features register lists AES-GCM-16 alone, GCM packets (RFC 4106) leave
 // bit-identical to the cpu backend and come back, and HwDevice refuses a CBC SA with
 // kUnsupportedTransform and a reason naming the kernel's transforms, before touching the card.
+// The default kernel (Vesp_top) lists all three transforms, and a kernel whose features
+// register reads 0 has every install refused.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <vector>
 
+#include "Vesp_top.h"
 #include "Vesp_top_gcm.h"
 #include "driver/hw/hw_device.hpp"
 #include "espgw/driver/esp_device.hpp"
@@ -36,6 +40,41 @@ std::unique_ptr<driver::hw::HwDevice> gcm_only_device() {
   o.backend = "sim";
   o.ring_entries = 16;
   return std::make_unique<driver::hw::HwDevice>(gcm_only_kernel(), o);
+}
+
+// The default kernel, but its features register reads as `features`: a kernel built without
+// the register (none exists outside this repository) or one that lists nothing.
+class FeaturesOverride final : public driver::hw::Transport {
+ public:
+  FeaturesOverride(std::unique_ptr<driver::hw::Transport> inner, std::uint32_t features)
+      : inner_(std::move(inner)), features_(features) {}
+  std::string describe() const override { return inner_->describe(); }
+  std::uint32_t read32(std::uint32_t offset) override {
+    return offset == reg::kFeatures ? features_ : inner_->read32(offset);
+  }
+  void write32(std::uint32_t offset, std::uint32_t value) override { inner_->write32(offset, value); }
+  void read32_many(const std::uint32_t* offsets, std::uint32_t* values, std::size_t count) override {
+    inner_->read32_many(offsets, values, count);
+  }
+  std::unique_ptr<driver::hw::DmaBuffer> allocate(std::size_t bytes) override { return inner_->allocate(bytes); }
+  bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) override {
+    return inner_->wait_until(ready, budget);
+  }
+  void flush() override { inner_->flush(); }
+
+ private:
+  std::unique_ptr<driver::hw::Transport> inner_;
+  std::uint32_t features_;
+};
+
+std::unique_ptr<driver::hw::HwDevice> default_device(std::optional<std::uint32_t> features = std::nullopt) {
+  driver::hw::HwOptions o;
+  o.backend = "sim";
+  o.ring_entries = 16;
+  std::unique_ptr<driver::hw::Transport> t =
+      std::make_unique<SimTransport>(std::make_unique<VerilatedModel<Vesp_top>>("sim: esp_top"));
+  if (features) t = std::make_unique<FeaturesOverride>(std::move(t), *features);
+  return std::make_unique<driver::hw::HwDevice>(std::move(t), o);
 }
 
 std::unique_ptr<driver::EspDevice> cpu_device() {
@@ -163,6 +202,28 @@ TEST(SimGcmOnly, CbcSasAreRefusedWithAReasonAndNoSlotIsTaken) {
   const auto g = sim->install_sa(sa(Direction::kOutbound, Transform::kAesGcm16, 0x3000, 16));
   ASSERT_EQ(g.status, Status::kOk);
   EXPECT_EQ(g.handle, 0u);
+}
+
+TEST(SimDefaultKernel, FeaturesListEveryTransformAndNoneIsRefused) {
+  auto dev = default_device();
+  EXPECT_EQ(dev->features(), feature::kAll);
+  for (const Transform t : {Transform::kAesGcm16, Transform::kAesCbcHmacSha256, Transform::kAesCbcHmacSha1}) {
+    EXPECT_EQ(dev->transform_error(t), "") << regmap::to_string(t);
+    EXPECT_EQ(dev->install_sa(sa(Direction::kOutbound, t, 0x4000 + static_cast<std::uint32_t>(t), 32)).status,
+              Status::kOk)
+        << regmap::to_string(t);
+  }
+  EXPECT_EQ(dev->list_sas().size(), 3u);
+}
+
+TEST(SimDefaultKernel, AKernelReportingNoFeaturesRefusesEveryInstallSayingSo) {
+  auto dev = default_device(0u);
+  for (const Transform t : {Transform::kAesGcm16, Transform::kAesCbcHmacSha256, Transform::kAesCbcHmacSha1}) {
+    EXPECT_EQ(dev->install_sa(sa(Direction::kInbound, t, 0x5000, 16)).status, Status::kUnsupportedTransform);
+    const std::string why = dev->transform_error(t);
+    EXPECT_NE(why.find("the kernel reports no transforms"), std::string::npos) << why;
+  }
+  EXPECT_TRUE(dev->list_sas().empty());
 }
 
 }  // namespace
