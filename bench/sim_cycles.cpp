@@ -4,7 +4,8 @@
 // Reports clocks/packet, bytes/clock and Gb/s at the design clock (300 MHz by default) for
 // AES-GCM and AES-CBC+HMAC-SHA256, 64/512/1420-byte packets, one SA or many interleaved, both
 // directions; and Verilator's own speed. Usage: sim_cycles [--packets N] [--sas N] [--mhz F]
-// [--only gcm-128] [--sizes 64 1420].
+// [--only gcm-128] [--sizes 64 1420] [--read-latency C --write-latency C --stall P] (the
+// simulated memory's timing, sim/axi_memory.hpp: ideal by default).
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -131,6 +132,13 @@ int main(int argc, char** argv) {
   app.add_option("--mhz", mhz, "design clock for the Gb/s column (default 300)");
   app.add_option("--only", only, "run only the transforms whose name contains this (e.g. gcm-128)");
   app.add_option("--sizes", sizes, "inner packet sizes in bytes (default 64 512 1420)");
+  sim::SimOptions so;
+  app.add_option("--read-latency", so.memory_timing.read_latency,
+                 "memory: clocks from AR to the first R beat (default 0)");
+  app.add_option("--write-latency", so.memory_timing.write_latency,
+                 "memory: clocks from the last W beat to B (default 0)");
+  app.add_option("--stall", so.memory_timing.stall_percent,
+                 "memory: percent of clocks READY/VALID is held off per channel (default 0)");
   CLI11_PARSE(app, argc, argv);
 
   const Case cases[] = {{"aes-gcm-128", Transform::kAesGcm16, 16},
@@ -152,7 +160,7 @@ int main(int argc, char** argv) {
       }
       for (std::size_t sa_count : {std::size_t{1}, many}) {
         auto owned = std::make_unique<sim::SimTransport>(
-            std::make_unique<sim::VerilatedModel<Vesp_top>>("sim: Verilator model of kernels/rtl/esp_top.sv"));
+            std::make_unique<sim::VerilatedModel<Vesp_top>>("sim: Verilator model of kernels/rtl/esp_top.sv"), so);
         sim::SimTransport& t = *owned;
         driver::hw::HwOptions o;
         o.backend = "sim";

@@ -60,7 +60,6 @@ module esp_core #(
   localparam int unsigned EvDepth = 2 * SaCapacity;  // three events per install at most
   localparam int unsigned EvBits = $clog2(EvDepth);
   localparam logic [AB-1:0] CmplArea = esp_kernel_pkg::DescArea + 17'h800;  // 64 completions
-  localparam logic [AB-1:0] SeqHiArea = CmplArea + 17'h400;                 // one seq_hi word
   localparam logic [1:0] SpiFind = 2'd0, SpiInsert = 2'd1, SpiErase = 2'd2, SpiClear = 2'd3;
 
   typedef enum logic [5:0] {
@@ -80,7 +79,6 @@ module esp_core #(
     PassStart,
     Fetch,
     JobNext,
-    JobRead0,
     JobRead1,
     JobParse,
     JobSaRead,
@@ -88,9 +86,6 @@ module esp_core #(
     JobRun,
     JobEnd,
     EvPush,
-    CmplNext,
-    CmplSeqHi,
-    CmplSeqHiDma,
     CmplWrite,
     CmplDma
   } state_e;
@@ -641,7 +636,7 @@ module esp_core #(
     ev_step_d = ev_step_q;
 
     res_we    = 1'b0;
-    res_wdata = job_in_q ? in_res : out_res;
+    res_wdata = job_res;
     view_we   = 1'b0;
     cookie_we = 1'b0;
     if (ring_reset_i) begin
@@ -774,16 +769,15 @@ module esp_core #(
           // still be loading): step 2 and the next pass use both regions again.
           if (ld_k_q == n_q && ld_state_q == LdIdle) begin
             i_d = '0;
-            if (step2_q) state_d = CmplNext;
+            if (step2_q) state_d = CmplWrite;
             else step2_d = 1'b1;
           end
         end else if (step2_q && !pend_q[i_q[5:0]]) begin
           i_d = i_q + 7'd1;
         end else begin
-          state_d = JobRead0;
+          state_d = JobRead1;  // the descriptor's first half is read this clock
         end
       end
-      JobRead0: state_d = JobRead1;
       JobRead1: begin
         c0_d = desc_rd;
         state_d = JobParse;
@@ -850,9 +844,19 @@ module esp_core #(
           view_we = 1'b1;
         end else begin
           res_we    = 1'b1;
-          res_wdata = job_in_q ? in_res : out_res;
+          res_wdata = job_res;
         end
-        state_d = EvPush;
+        // The job's seq_hi word goes out now (sh_*), behind the write engine's current
+        // burst; a second one waits here until the first has gone.
+        if (sh_need && sh_pend_q) begin
+          state_d = JobEnd;
+        end else if ((job_in_q ? in_ev : out_ev) == '0) begin
+          i_d = i_q + 7'd1;
+          key_d = '0;
+          state_d = JobNext;
+        end else begin
+          state_d = EvPush;
+        end
       end
       EvPush: begin
         ev_step_d = ev_step_q + 2'd1;
@@ -864,32 +868,21 @@ module esp_core #(
         end
       end
       // ---------------- completions, in descriptor order ----------------
-      // Each job's seq_hi word goes out on its own (descriptors are 32 bytes apart); the
-      // completions are gathered in CmplArea and stored in one burst per ring wrap.
-      CmplNext: begin
-        issued_d = 1'b0;
+      // The seq_hi words went out at each job's end; the completions are gathered in
+      // CmplArea and stored in one burst per ring wrap, after the last seq_hi word (the
+      // write engine takes them in order, each burst done after its B response).
+      CmplWrite: begin
         if (i_q == n_q) begin
           i_d = '0;
+          issued_d = 1'b0;
           state_d = CmplDma;
         end else begin
-          state_d = r_i.seq_valid ? CmplSeqHi : CmplWrite;
+          i_d = i_q + 7'd1;
         end
-      end
-      CmplSeqHi: state_d = CmplSeqHiDma;
-      CmplSeqHiDma: begin
-        issued_d = 1'b1;
-        if (core_dma_done) begin
-          issued_d = 1'b0;
-          state_d = CmplWrite;
-        end
-      end
-      CmplWrite: begin
-        i_d = i_q + 7'd1;
-        state_d = CmplNext;
       end
       CmplDma: begin
-        issued_d = 1'b1;
-        if (core_dma_done) begin
+        if (cmpl_grant) issued_d = 1'b1;
+        if (issued_q && wr_done && wr_owner_q == OwnCore) begin
           issued_d = 1'b0;
           cmpl_tail_d = cmpl_tail_q + {25'd0, cmpl_k};
           i_d = i_q + cmpl_k;
@@ -1065,13 +1058,6 @@ module esp_core #(
         core_dma.laddr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0};
         core_dma.len   = {5'd0, fetch_k, 5'd0};  // DescriptorBytes = 32 each
       end
-      CmplSeqHiDma: begin
-        core_dma.store = 1'b1;
-        core_dma.gaddr = desc_ring_i + {27'd0, seq_slot, 5'd0} +
-                         64'(4 * esp_reg_pkg::DescriptorWordSeqHiWb);
-        core_dma.laddr = SeqHiArea;
-        core_dma.len   = 17'd4;
-      end
       CmplDma: begin
         core_dma.store = 1'b1;
         core_dma.gaddr = cmpl_ring_i + {28'd0, cmpl_slot, 4'd0};
@@ -1087,22 +1073,22 @@ module esp_core #(
 
     core_buf = '0;
     unique case (state_q)
-      JobRead0: begin
-        core_buf.rd_en   = 1'b1;
+      JobNext: begin
+        core_buf.rd_en   = i_q != n_q && !(step2_q && !pend_q[i_q[5:0]]);
         core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0};
       end
       JobRead1: begin
         core_buf.rd_en   = 1'b1;
         core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0} + 17'd16;
       end
-      CmplSeqHi: begin
-        core_buf.wr_en   = 1'b1;
-        core_buf.wr_addr = SeqHiArea;
-        core_buf.wr_data = {esp_kernel_pkg::bswap32(r_i.seq[63:32]), 96'd0};
+      JobEnd: begin  // the seq_hi word into the descriptor's copy, stored from there
+        core_buf.wr_en   = sh_set;
+        core_buf.wr_addr = sh_laddr;
+        core_buf.wr_data = {esp_kernel_pkg::bswap32(job_res.seq[63:32]), 96'd0};
         core_buf.wr_mask = 16'hF000;
       end
       CmplWrite: begin
-        core_buf.wr_en   = 1'b1;
+        core_buf.wr_en   = i_q != n_q;
         core_buf.wr_addr = CmplArea + {6'd0, i_q, 4'd0};
         core_buf.wr_data = cmpl_block;
         core_buf.wr_mask = 16'hFFFF;
@@ -1115,14 +1101,6 @@ module esp_core #(
     fr_dma.region = job_region;
     crypt_req = (state_q == JobRun) ? (job_in_q ? in_crypt : out_crypt) : core_crypt;
     hmac_req  = (state_q == JobRun) ? (job_in_q ? in_hmac : out_hmac) : '0;
-    // The write engine: the running job's stores, else the core's (seq_hi, completions).
-    if (state_q == JobRun) begin
-      wr_req       = fr_dma;
-      wr_req.start = fr_dma.start && fr_dma.store;
-    end else begin
-      wr_req       = core_dma;
-      wr_req.start = core_dma.start && core_dma.store;
-    end
     wr_avail = (state_q == JobRun && !job_in_q) ? out_avail : '1;
     // The running job's buffer port: the cipher, the MAC, else the framer itself.
     if (crypt_busy) job_buf = crypt_buf;
@@ -1181,9 +1159,87 @@ module esp_core #(
   end
   always_ff @(posedge clk_i) fr_rd_req_q <= fr_rd_req_d;
 
+  // The write engine: a seq_hi word of a finished job, the running job's store (held while
+  // a seq_hi word goes out), the completion bursts; done goes to its owner.
+  owner_e wr_owner_q, wr_owner_d;
+  logic   fr_wr_pend_q, fr_wr_pend_d, fr_wr_pulse, sh_pend_q, sh_pend_d, sh_need, sh_set;
+  logic   cmpl_grant;
+  esp_kernel_pkg::dma_req_t fr_wr_req_q, fr_wr_req_d, sh_req_q, sh_req_d, sh_req;
+  logic [AB-1:0] sh_laddr;
+  assign fr_wr_pulse = state_q == JobRun && fr_dma.start && fr_dma.store;
+  // A job that ends with a sequence number has its seq_hi_wb written (esp_regs.json).
+  esp_kernel_pkg::result_t job_res;
+  assign job_res  = job_in_q ? in_res : out_res;
+  assign sh_need  = state_q == JobEnd && !(job_in_q && !step2_q && in_pending) &&
+                    job_res.seq_valid;
+  assign sh_set   = sh_need && !sh_pend_q;
+  assign sh_laddr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0} +
+                    AB'(4 * esp_reg_pkg::DescriptorWordSeqHiWb);
+  always_comb begin
+    sh_req        = '0;
+    sh_req.store  = 1'b1;
+    sh_req.region = esp_kernel_pkg::RegionDesc;
+    sh_req.gaddr  = desc_ring_i + {27'd0, seq_slot, 5'd0} +
+                    64'(4 * esp_reg_pkg::DescriptorWordSeqHiWb);
+    sh_req.laddr  = sh_laddr;
+    sh_req.len    = 17'd4;
+  end
+  always_comb begin
+    wr_req       = '0;
+    wr_owner_d   = wr_owner_q;
+    fr_wr_pend_d = fr_wr_pend_q;
+    fr_wr_req_d  = fr_wr_req_q;
+    sh_pend_d    = sh_pend_q;
+    sh_req_d     = sh_req_q;
+    cmpl_grant   = 1'b0;
+    if (fr_wr_pulse) begin
+      fr_wr_pend_d = 1'b1;
+      fr_wr_req_d  = fr_dma;
+    end
+    if (sh_set) begin
+      sh_pend_d = 1'b1;
+      sh_req_d  = sh_req;
+    end
+    if (!wr_busy) begin
+      if (sh_pend_q) begin
+        wr_req       = sh_req_q;
+        wr_req.start = 1'b1;
+        sh_pend_d    = 1'b0;
+        wr_owner_d   = OwnCore;
+      end else if (fr_wr_pulse || fr_wr_pend_q) begin
+        wr_req       = fr_wr_pulse ? fr_dma : fr_wr_req_q;
+        wr_req.start = 1'b1;
+        fr_wr_pend_d = 1'b0;
+        wr_owner_d   = OwnFramer;
+      end else if (state_q == CmplDma && !issued_q) begin
+        wr_req       = core_dma;
+        wr_req.start = 1'b1;
+        cmpl_grant   = 1'b1;
+        wr_owner_d   = OwnCore;
+      end
+    end
+    if (state_q == Idle) fr_wr_pend_d = 1'b0;
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      wr_owner_q   <= OwnCore;
+      fr_wr_pend_q <= 1'b0;
+      sh_pend_q    <= 1'b0;
+    end else begin
+      wr_owner_q   <= wr_owner_d;
+      fr_wr_pend_q <= fr_wr_pend_d;
+      sh_pend_q    <= sh_pend_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    fr_wr_req_q <= fr_wr_req_d;
+    sh_req_q    <= sh_req_d;
+  end
+
   logic fr_dma_done, core_dma_done;
-  assign fr_dma_done   = (rd_done && rd_owner_q == OwnFramer) || (wr_done && state_q == JobRun);
-  assign core_dma_done = (state_q == Fetch) ? rd_done && rd_owner_q == OwnCore : wr_done;
+  assign fr_dma_done   = (rd_done && rd_owner_q == OwnFramer) ||
+                         (wr_done && wr_owner_q == OwnFramer);
+  assign core_dma_done = rd_done && rd_owner_q == OwnCore;  // the descriptor fetch
 
   // ---------------------------------------------------------------------------------------
   // Loader: job k's packet into region k mod 2 as soon as job k-2 (the region's previous

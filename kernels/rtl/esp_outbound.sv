@@ -37,7 +37,6 @@ module esp_outbound (
   typedef enum logic [3:0] {
     Idle,
     Load,
-    HdrRead,
     HdrCheck,
     Trailer,
     IvWait,
@@ -205,8 +204,8 @@ module esp_outbound (
           end
         end
       end
-      Load: if (load_ready_i) state_d = HdrRead;  // the core's loader brought it in
-      HdrRead: state_d = HdrCheck;
+      // The core's loader brought the packet in; its first 16 bytes are read on that clock.
+      Load: if (load_ready_i) state_d = HdrCheck;
       HdrCheck: begin
         pad_d = pad;
         ct_d = ct_len;
@@ -389,8 +388,8 @@ module esp_outbound (
 
     buf_o = '0;
     unique case (state_q)
-      HdrRead: begin
-        buf_o.rd_en   = 1'b1;
+      Load: begin
+        buf_o.rd_en   = load_ready_i;
         buf_o.rd_addr = pkt_l;
       end
       Trailer: begin
