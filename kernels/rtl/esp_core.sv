@@ -7,7 +7,8 @@
 // packet buffer, DMA and the crypto engines, which one job at a time borrows; the loader
 // below brings the next job's packet into the other buffer region meanwhile.
 module esp_core #(
-  parameter int unsigned SaCapacity = 4096
+  parameter int unsigned SaCapacity = 4096,
+  parameter bit          EnableCbc  = 1'b1  // 0: a GCM-only kernel (no CBC, no HMAC engines)
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -223,7 +224,7 @@ module esp_core #(
   // Two AXI engines: reads (descriptor fetch, the loader, inbound loads) and writes (stores,
   // seq_hi words, completions), each with one burst outstanding, running at once.
   esp_kernel_pkg::dma_req_t rd_req, wr_req, out_dma, in_dma, core_dma, fr_dma, ld_req;
-  logic rd_busy, rd_done, wr_busy, wr_done;
+  logic rd_busy, rd_done, wr_busy, wr_done, wr_idle;
   logic [31:0] wr_avail, out_avail, crypt_written;
   esp_dma_rd u_dma_rd (
     .clk_i,
@@ -249,6 +250,7 @@ module esp_core #(
     .avail_i      (wr_avail),
     .busy_o       (wr_busy),
     .done_o       (wr_done),
+    .idle_o       (wr_idle),
     .buf_o        (wr_buf),
     .region_o     (wr_region),
     .buf_rd_data_i(wr_rd),
@@ -271,7 +273,9 @@ module esp_core #(
   logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] round_keys;
   assign round_keys = key_q[esp_kernel_pkg::KeyBits-1:640];
   logic aes256;
-  esp_crypt u_crypt (
+  esp_crypt #(
+    .EnableCbc(EnableCbc)
+  ) u_crypt (
     .clk_i,
     .rst_ni,
     .req_i        (crypt_req),
@@ -289,7 +293,9 @@ module esp_core #(
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
   logic         hmac_busy, hmac_done;
   logic [127:0] icv;
-  esp_hmac_stream u_hmac (
+  esp_hmac_stream #(
+    .EnableCbc(EnableCbc)
+  ) u_hmac (
     .clk_i,
     .rst_ni,
     .req_i        (hmac_req),
@@ -552,14 +558,15 @@ module esp_core #(
   end
 
   // The staged record as installed: secrets, sa_state, reserved and counters zero; a
-  // transform the kernel does not run leaves the slot invalid.
+  // transform the kernel does not run (CBC in a GCM-only kernel) leaves the slot invalid.
   esp_kernel_pkg::rec_t new_rec;
   logic [3:0]           stage_transform;
   logic                 transform_ok;
   assign stage_transform = stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagTransform +: 4];
   assign transform_ok = stage_transform == 4'(esp_reg_pkg::TransformAesGcm16) ||
-                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256) ||
-                        stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
+                        (EnableCbc &&
+                         (stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha256) ||
+                          stage_transform == 4'(esp_reg_pkg::TransformAesCbcHmacSha1)));
   always_comb begin
     new_rec = stage_i;
     for (int unsigned k = esp_reg_pkg::SaWordSaState; k < esp_reg_pkg::SaRecordWords; k++) begin
@@ -881,8 +888,10 @@ module esp_core #(
         end
       end
       CmplDma: begin
+        // Granted once every earlier store has its B; done when its own B is back, so
+        // cmpl_tail moves only over completions in memory.
         if (cmpl_grant) issued_d = 1'b1;
-        if (issued_q && wr_done && wr_owner_q == OwnCore) begin
+        if (issued_q && wr_idle) begin
           issued_d = 1'b0;
           cmpl_tail_d = cmpl_tail_q + {25'd0, cmpl_k};
           i_d = i_q + cmpl_k;
@@ -1160,7 +1169,9 @@ module esp_core #(
   always_ff @(posedge clk_i) fr_rd_req_q <= fr_rd_req_d;
 
   // The write engine: a seq_hi word of a finished job, the running job's store (held while
-  // a seq_hi word goes out), the completion bursts; done goes to its owner.
+  // a seq_hi word goes out), the completion bursts; done (the last W beat sent) goes to its
+  // owner. A job is finished once its store's bytes have left the buffer; the B responses
+  // are awaited only before the pass's completions.
   owner_e wr_owner_q, wr_owner_d;
   logic   fr_wr_pend_q, fr_wr_pend_d, fr_wr_pulse, sh_pend_q, sh_pend_d, sh_need, sh_set;
   logic   cmpl_grant;
@@ -1211,7 +1222,7 @@ module esp_core #(
         wr_req.start = 1'b1;
         fr_wr_pend_d = 1'b0;
         wr_owner_d   = OwnFramer;
-      end else if (state_q == CmplDma && !issued_q) begin
+      end else if (state_q == CmplDma && !issued_q && wr_idle) begin
         wr_req       = core_dma;
         wr_req.start = 1'b1;
         cmpl_grant   = 1'b1;

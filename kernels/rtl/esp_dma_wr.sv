@@ -1,16 +1,22 @@
 // esp_dma_wr: the write half of the kernel's AXI4 master (AW/W/B, 128-bit data, 64-bit
 // addresses, ID 0): stores a byte range of one local buffer region to device memory with
 // byte strobes for unaligned ends. INCR bursts of up to 256 beats that never cross a 4 KiB
-// boundary (AXI4 A3.4.1); one burst outstanding. A store reads a beat's bytes only once
-// they lie within avail_i bytes of the range's start (all ones: everything), so it can trail
-// a cipher that is still writing the range; W may pause inside a burst while it waits.
-module esp_dma_wr (
+// boundary (AXI4 A3.4.1). A request is done once its last W beat has gone (its bytes are
+// out of the buffer); B responses are counted apart, up to MaxOutstanding bursts, so the
+// next request need not wait for them (idle_o: no request and no B outstanding, what the
+// core waits for before the completions). A store reads a beat's bytes only once they lie
+// within avail_i bytes of the range's start (all ones: everything), so it can trail a
+// cipher that is still writing the range; W may pause inside a burst while it waits.
+module esp_dma_wr #(
+  parameter int unsigned MaxOutstanding = 8  // write bursts whose B may be outstanding
+) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
   input  esp_kernel_pkg::dma_req_t              req_i,     // start is a one-clock pulse
   input  logic [31:0]                           avail_i,   // bytes ready from the start
   output logic                                  busy_o,
-  output logic                                  done_o,    // one clock, after the last B
+  output logic                                  done_o,    // one clock, after the last W beat
+  output logic                                  idle_o,    // no request, no B outstanding
   // Local buffer: reads only (a read port of its own), from region_o
   output esp_kernel_pkg::buf_req_t              buf_o,
   output esp_kernel_pkg::region_e               region_o,
@@ -30,12 +36,11 @@ module esp_dma_wr (
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
 
-  typedef enum logic [2:0] {
+  typedef enum logic [1:0] {
     Idle,
     WriteAddr,
     WriteFetch,
-    WriteData,
-    WriteResp
+    WriteData
   } state_e;
   state_e state_q;
   state_e state_d;
@@ -47,6 +52,10 @@ module esp_dma_wr (
   logic [AB-1:0] laddr_q, laddr_d;        // local address of start_q
   logic [8:0]    left_q, left_d;          // beats left in the current burst
   esp_kernel_pkg::region_e region_q, region_d;
+  localparam int unsigned OB = $clog2(MaxOutstanding + 1);
+  logic [OB-1:0] pend_b_q, pend_b_d;      // bursts sent (AW) whose B has not come back
+  logic          aw_ok;
+  assign aw_ok = pend_b_q != OB'(MaxOutstanding);
 
   // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
   logic [63:0] beats_to_end;
@@ -107,7 +116,7 @@ module esp_dma_wr (
         end
       end
       WriteAddr: begin
-        if (m_axi_awready) begin
+        if (aw_ok && m_axi_awready) begin
           left_d  = burst;
           state_d = WriteFetch;
         end
@@ -119,17 +128,15 @@ module esp_dma_wr (
         if (m_axi_wready) begin
           beat_d = beat_q + 64'd16;
           left_d = left_q - 9'd1;
-          if (left_q == 9'd1) state_d = WriteResp;
-          else if (!can_next) state_d = WriteFetch;  // its bytes are not written yet
-        end
-      end
-      WriteResp: begin
-        if (m_axi_bvalid) begin
-          if (beat_q >= end_q) begin
-            state_d = Idle;
-            done_d  = 1'b1;
-          end else begin
-            state_d = WriteAddr;
+          if (left_q == 9'd1) begin  // the burst's last beat; its B is counted below
+            if (beat_q + 64'd16 >= end_q) begin
+              state_d = Idle;
+              done_d  = 1'b1;
+            end else begin
+              state_d = WriteAddr;
+            end
+          end else if (!can_next) begin
+            state_d = WriteFetch;  // its bytes are not written yet
           end
         end
       end
@@ -137,13 +144,21 @@ module esp_dma_wr (
     endcase
   end
 
+  always_comb begin
+    pend_b_d = pend_b_q;
+    if (m_axi_awvalid && m_axi_awready) pend_b_d = pend_b_d + OB'(1);
+    if (m_axi_bvalid) pend_b_d = pend_b_d - OB'(1);  // bready is always high
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      state_q <= Idle;
-      done_q  <= 1'b0;
+      state_q  <= Idle;
+      done_q   <= 1'b0;
+      pend_b_q <= '0;
     end else begin
-      state_q <= state_d;
-      done_q  <= done_d;
+      state_q  <= state_d;
+      done_q   <= done_d;
+      pend_b_q <= pend_b_d;
     end
   end
 
@@ -160,17 +175,18 @@ module esp_dma_wr (
   assign unused_req = req_i.store;  // the core routes each request to its engine
 
   assign busy_o   = state_q != Idle;
+  assign idle_o   = state_q == Idle && pend_b_q == '0;
   assign done_o   = done_q;
   assign region_o = region_q;
 
-  assign m_axi_awvalid = state_q == WriteAddr;
+  assign m_axi_awvalid = state_q == WriteAddr && aw_ok;
   assign m_axi_awaddr  = beat_q;
   assign m_axi_awlen   = 8'(burst - 9'd1);
   assign m_axi_wvalid  = state_q == WriteData;
   assign m_axi_wdata   = reverse_bytes(buf_rd_data_i);
   assign m_axi_wstrb   = lanes;
   assign m_axi_wlast   = left_q == 9'd1;
-  assign m_axi_bready  = state_q == WriteResp;
+  assign m_axi_bready  = 1'b1;
 
   always_comb begin
     buf_o         = '0;
