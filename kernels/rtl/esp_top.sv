@@ -398,7 +398,8 @@ module esp_top #(
   // Core
   // ---------------------------------------------------------------------------------------
   esp_core #(
-    .SaCapacity(SA_CAPACITY)
+    .SaCapacity(SA_CAPACITY),
+    .EnableCbc (EnableCbc)
   ) u_core (
     .clk_i             (ap_clk),
     .rst_ni            (ap_rst_n),

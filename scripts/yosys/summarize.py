@@ -92,10 +92,16 @@ def pretty(name):
 class Hierarchy:
     def __init__(self, stats):
         self.modules = {}
+        self.clashes = set()
         for stat in stats:
             for key, mod in stat["modules"].items():
+                old = self.modules.get(key)
+                # Two parts that are the same module at different parameters (a parent's
+                # blackbox cell names the module only): the larger stands for every instance.
+                if old is not None and old["num_cells"] > 0 and mod["num_cells"] > 0 and old != mod:
+                    self.clashes.add(pretty(key))
                 # A blackbox stands in for a part synthesized elsewhere: keep the real one.
-                if key not in self.modules or mod["num_cells"] > self.modules[key]["num_cells"]:
+                if old is None or mod["num_cells"] > old["num_cells"]:
                     self.modules[key] = mod
         self.memo = {}
 
@@ -139,6 +145,9 @@ def tree(name, path, depth):
         walk(top, 0, 1)
         for k in KEYS:
             whole[k] += hier.total(top)[k]
+    for clash in sorted(hier.clashes):
+        print(f"\n{clash}: parts at different parameters; every instance counted as the largest "
+              "(its parent's blackbox cell does not say which)")
     print()
     print(f"| {name} on | LUT | FF | BRAM36 | URAM | DSP |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -14,6 +14,7 @@
 #include "Vesp_top.h"
 #include "Vesp_top_gcm.h"
 #include "driver/hw/hw_device.hpp"
+#include "driver/hw/sa_record.hpp"
 #include "espgw/driver/esp_device.hpp"
 #include "sim/sim_model.hpp"
 #include "sim/sim_transport.hpp"
@@ -202,6 +203,25 @@ TEST(SimGcmOnly, CbcSasAreRefusedWithAReasonAndNoSlotIsTaken) {
   const auto g = sim->install_sa(sa(Direction::kOutbound, Transform::kAesGcm16, 0x3000, 16));
   ASSERT_EQ(g.status, Status::kOk);
   EXPECT_EQ(g.handle, 0u);
+}
+
+// The kernel's own guard, past the driver: a record written straight into the staging window
+// with sa_cmd 1 is stored invalid when its transform is CBC (esp_core's transform_ok at
+// EnableCbc = 0), and valid when it is GCM.
+TEST(SimGcmOnly, ACbcRecordWrittenPastTheDriverIsStoredInvalid) {
+  auto t = gcm_only_kernel();
+  const auto install = [&](const SaConfig& c, std::uint32_t slot) {
+    driver::hw::SaRecord r = driver::hw::pack_sa(c);
+    for (std::uint32_t i = 0; i < r.size(); ++i) t->write32(reg::kSaStage + 4 * i, r[i]);
+    driver::hw::zeroize_record(r);
+    t->write32(reg::kSaIndex, slot);
+    t->write32(reg::kSaCmd, 1);
+    t->write32(reg::kSaCmd, 2);  // read the slot back into the window
+    return t->read32(reg::kSaStage + 4 * regmap::sa_word::kFlags);
+  };
+  EXPECT_EQ(install(sa(Direction::kOutbound, Transform::kAesCbcHmacSha256, 0x6000, 16), 0) & regmap::sa_flag::kValid, 0u);
+  EXPECT_EQ(install(sa(Direction::kInbound, Transform::kAesCbcHmacSha1, 0x6001, 32), 1) & regmap::sa_flag::kValid, 0u);
+  EXPECT_NE(install(sa(Direction::kOutbound, Transform::kAesGcm16, 0x6002, 16), 2) & regmap::sa_flag::kValid, 0u);
 }
 
 TEST(SimDefaultKernel, FeaturesListEveryTransformAndNoneIsRefused) {
