@@ -1110,7 +1110,10 @@ module esp_core #(
     fr_dma.region = job_region;
     crypt_req = (state_q == JobRun) ? (job_in_q ? in_crypt : out_crypt) : core_crypt;
     hmac_req  = (state_q == JobRun) ? (job_in_q ? in_hmac : out_hmac) : '0;
-    wr_avail = (state_q == JobRun && !job_in_q) ? out_avail : '1;
+    // An outbound store trails its cipher; any other store (an inbound job's, still going
+    // while the next job runs) has all its bytes.
+    wr_avail = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
+                wr_region == job_region) ? out_avail : '1;
     // The running job's buffer port: the cipher, the MAC, else the framer itself.
     if (crypt_busy) job_buf = crypt_buf;
     else if (hmac_busy) job_buf = hmac_buf;
@@ -1249,7 +1252,20 @@ module esp_core #(
 
   logic fr_dma_done, core_dma_done;
   assign fr_dma_done   = (rd_done && rd_owner_q == OwnFramer) ||
-                         (wr_done && wr_owner_q == OwnFramer);
+                         (wr_done && wr_owner_q == OwnFramer && wr_region == job_region);
+
+  // A region whose store has not yet left the buffer (an inbound job ends when it has
+  // handed its store over): the loader does not refill it before then.
+  logic [1:0] st_busy_q, st_busy_d;
+  always_comb begin
+    st_busy_d = st_busy_q;
+    if (wr_done && wr_owner_q == OwnFramer) st_busy_d[wr_region[0]] = 1'b0;
+    if (fr_wr_pulse) st_busy_d[job_region[0]] = 1'b1;
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) st_busy_q <= '0;
+    else st_busy_q <= st_busy_d;
+  end
   assign core_dma_done = rd_done && rd_owner_q == OwnCore;  // the descriptor fetch
 
   // ---------------------------------------------------------------------------------------
@@ -1295,7 +1311,7 @@ module esp_core #(
     end
     unique case (ld_state_q)
       LdIdle: begin
-        if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'd2) begin
+        if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'd2 && !st_busy_q[ld_k_q[0]]) begin
           if (step2_q && !pend_q[ld_k_q[5:0]]) ld_k_d = ld_k_q + 7'd1;  // nothing to finalize
           else ld_state_d = LdRead;
         end

@@ -658,10 +658,9 @@ module esp_inbound (
         res_d.seq_valid = 1'b1;
         state_d = Store;
       end
-      Store: begin
-        issued_d = 1'b1;
-        if (dma_done_i) state_d = Finish;
-      end
+      // The store is handed to the core's write engine and runs on while the next job
+      // finalizes in the other buffer region (the core keeps this region until it is done).
+      Store: state_d = Finish;
       Finish: begin
         done_d = 1'b1;
         state_d = Idle;
@@ -735,7 +734,7 @@ module esp_inbound (
     dma_o       = '0;
     // The loads before each step are the core's loader's; prepare loads the rest of the
     // datagram itself for a UDP checksum.
-    dma_o.start = (state_q == LoadRest || state_q == Store) && !issued_q;
+    dma_o.start = (state_q == LoadRest && !issued_q) || state_q == Store;
     dma_o.store = state_q == Store;
     if (state_q == Store) begin
       dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
