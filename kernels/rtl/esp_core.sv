@@ -144,58 +144,46 @@ module esp_core #(
     .slot_o (spi_slot)
   );
 
-  // The buffer: two packet regions and the descriptor area, each with its own write port,
-  // so the read engine's load into one region and the running job (cipher, MAC, framer) in
-  // the other never share a port. Job i of the pass uses region i mod 2; the read engine
-  // writes the region its request names, the write engine reads through the second read
-  // port of the region its request names.
+  // The buffer: three packet regions and the descriptor area, each with its own write
+  // port, so the read engine's load into one region, the running job (cipher, MAC, framer)
+  // in another and the previous job's store from the third never share a port. Job i of
+  // the pass uses region i mod 3; the read engine writes the region its request names, the
+  // write engine reads through the second read port of the region its request names.
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
                             core_buf;
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
-  logic [127:0] buf_rd, desc_rd, wr_rd;
-  logic [127:0] r0_rd, r0_rd2, r1_rd, r1_rd2, desc_rd2;
-  logic         r0_job, r1_job, r0_load, r1_load, desc_load;
-  logic         ld_rd_en;
-  logic [AB-1:0] ld_rd_addr;
-  assign job_region = esp_kernel_pkg::region_e'({1'b0, i_q[0]});
-  assign r0_job     = job_region == esp_kernel_pkg::RegionPkt0;
-  assign r1_job     = job_region == esp_kernel_pkg::RegionPkt1;
-  assign r0_load    = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionPkt0;
-  assign r1_load    = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionPkt1;
-  assign desc_load  = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionDesc;
+  localparam int unsigned NR = esp_kernel_pkg::PktRegions;
   localparam int unsigned RB = esp_kernel_pkg::RegionAddrBits;
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
-  esp_pkt_buf #(
-    .AddrBits(RB)
-  ) u_buf0 (
-    .clk_i,
-    .rd_en_i   (r0_job && job_buf.rd_en),
-    .rd_addr_i (job_buf.rd_addr[RB-1:0]),
-    .rd_data_o (r0_rd),
-    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionPkt0),
-    .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
-    .rd2_data_o(r0_rd2),
-    .wr_en_i   (r0_load || (r0_job && job_buf.wr_en)),
-    .wr_addr_i (r0_load ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
-    .wr_data_i (r0_load ? rd_buf.wr_data : job_buf.wr_data),
-    .wr_mask_i (r0_load ? rd_buf.wr_mask : job_buf.wr_mask)
-  );
-  esp_pkt_buf #(
-    .AddrBits(RB)
-  ) u_buf1 (
-    .clk_i,
-    .rd_en_i   (r1_job && job_buf.rd_en),
-    .rd_addr_i (job_buf.rd_addr[RB-1:0]),
-    .rd_data_o (r1_rd),
-    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionPkt1),
-    .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
-    .rd2_data_o(r1_rd2),
-    .wr_en_i   (r1_load || (r1_job && job_buf.wr_en)),
-    .wr_addr_i (r1_load ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
-    .wr_data_i (r1_load ? rd_buf.wr_data : job_buf.wr_data),
-    .wr_mask_i (r1_load ? rd_buf.wr_mask : job_buf.wr_mask)
-  );
-  // Descriptors, completions, the seq_hi word: the core's (and the loader's) reads on the
+  logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
+  logic [NR-1:0]        reg_job, reg_load, reg_store;
+  logic [NR-1:0][127:0] reg_rd, reg_rd2;
+  logic         desc_load;
+  logic         ld_rd_en;
+  logic [AB-1:0] ld_rd_addr;
+  assign job_region = esp_kernel_pkg::region_of(i_q);
+  assign desc_load  = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionDesc;
+  for (genvar r = 0; r < NR; r++) begin : g_region
+    assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(2'(r));
+    assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(2'(r));
+    assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(2'(r));
+    esp_pkt_buf #(
+      .AddrBits(RB)
+    ) u_buf (
+      .clk_i,
+      .rd_en_i   (reg_job[r] && job_buf.rd_en),
+      .rd_addr_i (job_buf.rd_addr[RB-1:0]),
+      .rd_data_o (reg_rd[r]),
+      .rd2_en_i  (reg_store[r]),
+      .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
+      .rd2_data_o(reg_rd2[r]),
+      .wr_en_i   (reg_load[r] || (reg_job[r] && job_buf.wr_en)),
+      .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+      .wr_data_i (reg_load[r] ? rd_buf.wr_data : job_buf.wr_data),
+      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : job_buf.wr_mask)
+    );
+  end
+  // Descriptors, completions, the seq_hi words: the core's (and the loader's) reads on the
   // first port, the write engine on the second.
   esp_pkt_buf #(
     .AddrBits(DB)
@@ -212,13 +200,13 @@ module esp_core #(
     .wr_data_i (desc_load ? rd_buf.wr_data : core_buf.wr_data),
     .wr_mask_i (desc_load ? rd_buf.wr_mask : core_buf.wr_mask)
   );
-  assign buf_rd = r1_job ? r1_rd : r0_rd;  // the running job's region
   always_comb begin
-    unique case (wr_region)
-      esp_kernel_pkg::RegionPkt0: wr_rd = r0_rd2;
-      esp_kernel_pkg::RegionPkt1: wr_rd = r1_rd2;
-      default:                    wr_rd = desc_rd2;
-    endcase
+    buf_rd = reg_rd[0];  // the running job's region
+    wr_rd  = desc_rd2;   // the write engine's region
+    for (int unsigned r = 0; r < NR; r++) begin
+      if (reg_job[r]) buf_rd = reg_rd[r];
+      if (wr_region == esp_kernel_pkg::region_e'(2'(r))) wr_rd = reg_rd2[r];
+    end
   end
 
   // Two AXI engines: reads (descriptor fetch, the loader, inbound loads) and writes (stores,
@@ -387,7 +375,6 @@ module esp_core #(
     .dma_o         (out_dma),
     .dma_avail_o   (out_avail),
     .crypt_written_i(crypt_written),
-    .dma_done_i    (fr_dma_done),
     .crypt_o       (out_crypt),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
@@ -1171,10 +1158,11 @@ module esp_core #(
   end
   always_ff @(posedge clk_i) fr_rd_req_q <= fr_rd_req_d;
 
-  // The write engine: a seq_hi word of a finished job, the running job's store (held while
-  // a seq_hi word goes out), the completion bursts; done (the last W beat sent) goes to its
-  // owner. A job is finished once its store's bytes have left the buffer; the B responses
-  // are awaited only before the pass's completions.
+  // The write engine, one request at a time in this order of priority: a finished job's
+  // seq_hi word, a job's store (each held in a one-request latch while the engine is busy),
+  // the completion bursts. A job ends once it has handed its store over; its region stays
+  // busy (st_busy) until the store's last W beat has left it (done); the B responses are
+  // awaited only before the pass's completions (idle_o).
   owner_e wr_owner_q, wr_owner_d;
   logic   fr_wr_pend_q, fr_wr_pend_d, fr_wr_pulse, sh_pend_q, sh_pend_d, sh_need, sh_set;
   logic   cmpl_grant;
@@ -1251,16 +1239,20 @@ module esp_core #(
   end
 
   logic fr_dma_done, core_dma_done;
-  assign fr_dma_done   = (rd_done && rd_owner_q == OwnFramer) ||
-                         (wr_done && wr_owner_q == OwnFramer && wr_region == job_region);
+  // A framer waits only for its own loads (inbound: the rest of a datagram for a UDP
+  // checksum); it hands its store over and ends.
+  assign fr_dma_done   = rd_done && rd_owner_q == OwnFramer;
 
-  // A region whose store has not yet left the buffer (an inbound job ends when it has
-  // handed its store over): the loader does not refill it before then.
-  logic [1:0] st_busy_q, st_busy_d;
+  // A region whose store has not yet left the buffer (a job ends when it has handed its
+  // store over): the loader does not refill it before then.
+  logic [NR-1:0] st_busy_q, st_busy_d;
   always_comb begin
     st_busy_d = st_busy_q;
-    if (wr_done && wr_owner_q == OwnFramer) st_busy_d[wr_region[0]] = 1'b0;
-    if (fr_wr_pulse) st_busy_d[job_region[0]] = 1'b1;
+    for (int unsigned r = 0; r < NR; r++) begin
+      if (wr_done && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(2'(r)))
+        st_busy_d[r] = 1'b0;
+      if (fr_wr_pulse && reg_job[r]) st_busy_d[r] = 1'b1;
+    end
   end
   always_ff @(posedge clk_i) begin
     if (!rst_ni) st_busy_q <= '0;
@@ -1269,8 +1261,9 @@ module esp_core #(
   assign core_dma_done = rd_done && rd_owner_q == OwnCore;  // the descriptor fetch
 
   // ---------------------------------------------------------------------------------------
-  // Loader: job k's packet into region k mod 2 as soon as job k-2 (the region's previous
-  // user) is finished, so the load of job i+1 runs during job i: outbound at PktOff, inbound
+  // Loader: job k's packet into region k mod 3 as soon as job k-3 (the region's previous
+  // user) is finished and its store has left the region, so the load of job i+1 runs during
+  // job i (and the store of job i-1): outbound at PktOff, inbound
   // at 0 (prepare: the first InPrepareBytes; finalize, in step 2: the whole datagram of a
   // pending job). It reads the descriptor's first half itself (the core's own reads go
   // first) and loads exactly the jobs esp_kernel_pkg::job_loaded admits, in order; ld_k_q
@@ -1283,11 +1276,20 @@ module esp_core #(
                                                    ld_off_len[31:16], ld_off_len[15:0],
                                                    ld_cap_flags[31:16]);
   assign ld_rd_en     = ld_state_q == LdRead && !core_buf.rd_en;
+  // Job k's region still holds job k-3's store.
+  logic ld_region_storing;
+  always_comb begin
+    ld_region_storing = 1'b0;
+    for (int unsigned r = 0; r < NR; r++) begin
+      if (st_busy_q[r] && esp_kernel_pkg::region_of(ld_k_q) == esp_kernel_pkg::region_e'(2'(r)))
+        ld_region_storing = 1'b1;
+    end
+  end
   assign ld_rd_addr   = esp_kernel_pkg::DescArea + {5'd0, ld_k_q[5:0], 5'd0};
   always_comb begin
     ld_req        = '0;
     ld_req.start  = 1'b1;
-    ld_req.region = esp_kernel_pkg::region_e'({1'b0, ld_k_q[0]});
+    ld_req.region = esp_kernel_pkg::region_of(ld_k_q);
     ld_req.gaddr  = {esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
                      esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)} +
                     {48'd0, ld_off_len[31:16]};
@@ -1311,7 +1313,7 @@ module esp_core #(
     end
     unique case (ld_state_q)
       LdIdle: begin
-        if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'd2 && !st_busy_q[ld_k_q[0]]) begin
+        if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'(NR) && !ld_region_storing) begin
           if (step2_q && !pend_q[ld_k_q[5:0]]) ld_k_d = ld_k_q + 7'd1;  // nothing to finalize
           else ld_state_d = LdRead;
         end
@@ -1371,10 +1373,8 @@ module esp_core #(
   // No two requesters write one buffer region in the same clock (the region split's point).
   always_ff @(posedge clk_i) begin
     if (rst_ni) begin
-      assert (!(r0_load && r0_job && job_buf.wr_en))
-      else $error("esp_core: load and job write region 0 in one clock");
-      assert (!(r1_load && r1_job && job_buf.wr_en))
-      else $error("esp_core: load and job write region 1 in one clock");
+      assert (!(|(reg_load & reg_job) && job_buf.wr_en))
+      else $error("esp_core: load and job write one region in one clock");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
       assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&

@@ -19,9 +19,9 @@ package esp_kernel_pkg;
   localparam int unsigned StateHardExpired  = 1;
   localparam int unsigned StateSeqExhausted = 2;
 
-  // The local buffer: two 64 KiB packet regions (an esp_pkt_buf each; job j of a pass uses
-  // region j mod 2, so the load of job j+1 overlaps job j) and the descriptor area (the
-  // pass's descriptors, completions and seq_hi word). An access names its region apart
+  // The local buffer: three 64 KiB packet regions (an esp_pkt_buf each; job j of a pass uses
+  // region j mod 3, so the load of job j+1 and the store of job j-1 overlap job j) and the
+  // descriptor area (the pass's descriptors, completions and seq_hi words). An access names its region apart
   // from its address (dma_req_t.region; the job's engines use the job's region), so
   // addresses keep 17 bits: a packet window in [0, 64 KiB) of its region, the descriptor
   // area at DescArea (only the low 12 bits reach its RAM).
@@ -29,11 +29,18 @@ package esp_kernel_pkg;
   localparam int unsigned RegionAddrBits = 16;
   localparam int unsigned DescAddrBits = 12;
   localparam logic [BufAddrBits-1:0] DescArea = 17'h10000;
+  localparam int unsigned PktRegions = 3;
   typedef enum logic [1:0] {
     RegionPkt0 = 2'd0,
     RegionPkt1 = 2'd1,
-    RegionDesc = 2'd2
+    RegionPkt2 = 2'd2,
+    RegionDesc = 2'd3
   } region_e;
+
+  // The packet region of job k of a pass.
+  function automatic region_e region_of(logic [6:0] k);
+    region_of = region_e'(2'(k % 7'(PktRegions)));
+  endfunction
 
   // Where the loader puts an outbound packet in its region: at a fixed offset, so it needs
   // no SA; the framer writes the outer headers in front of it (at most 20 + 8 + 8 + 16 = 52

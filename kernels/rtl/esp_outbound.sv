@@ -22,7 +22,6 @@ module esp_outbound (
   output esp_kernel_pkg::dma_req_t          dma_o,
   output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma)
   input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
-  input  logic                              dma_done_i,
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
@@ -282,20 +281,17 @@ module esp_outbound (
           state_d = IcvWrite;
         end
       end
+      // The job ends once its store is handed over: GCM's started with the cipher and
+      // takes the ICV once it is written; CBC's starts now. The core keeps the region until
+      // the store's last beat has left it.
       IcvWrite: begin
-        issued_d = gcm;  // GCM's store started with the cipher and is waiting for the ICV
-        state_d = Store;
+        res_d.offset = 16'(off_q - head);
+        res_d.length = total_q[15:0];
+        res_d.seq = seq_q;
+        res_d.seq_valid = 1'b1;
+        state_d = gcm ? Finish : Store;
       end
-      Store: begin
-        issued_d = 1'b1;
-        if (dma_done_i) begin
-          res_d.offset = 16'(off_q - head);
-          res_d.length = total_q[15:0];
-          res_d.seq = seq_q;
-          res_d.seq_valid = 1'b1;
-          state_d = Finish;
-        end
-      end
+      Store: state_d = Finish;
       Finish: begin
         done_d = 1'b1;
         state_d = Idle;
@@ -354,7 +350,7 @@ module esp_outbound (
     // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
     // ciphertext as it is written, the ICV after IcvWrite. CBC stores after its MAC, which
     // reads the ciphertext.
-    dma_o.start = (state_q == Store || (state_q == Cipher && gcm)) && !issued_q;
+    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q);
     dma_o.store = 1'b1;  // the load is the core's loader's
     dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
     dma_o.laddr = win_l;
