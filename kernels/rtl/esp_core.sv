@@ -357,6 +357,8 @@ module esp_core #(
   logic [4:0]   in_rp_word;
   logic [127:0] in_rp_wdata;
 
+  logic out_wr_ok;  // the cipher does not write the job's region this clock
+  assign out_wr_ok = !(crypt_busy && crypt_buf.wr_en) && !hmac_busy;
   esp_outbound u_out (
     .clk_i,
     .rst_ni,
@@ -368,6 +370,7 @@ module esp_core #(
     .sa_index_i    (job_sa_q),
     .rec_i         (rec_rdata),
     .load_ready_i  (ld_k_q > i_q),
+    .buf_wr_ok_i   (out_wr_ok),
     .done_o        (out_done),
     .result_o      (out_res),
     .ev_o          (out_ev),
@@ -1101,11 +1104,23 @@ module esp_core #(
     // while the next job runs) has all its bytes.
     wr_avail = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
                 wr_region == job_region) ? out_avail : '1;
-    // The running job's buffer port: the cipher, the MAC, else the framer itself.
-    if (crypt_busy) job_buf = crypt_buf;
-    else if (hmac_busy) job_buf = hmac_buf;
-    else if (state_q == JobRun) job_buf = job_in_q ? in_buf : out_buf;
-    else job_buf = '0;
+    // The running job's buffer port: the cipher, the MAC, else the framer itself; the
+    // outbound framer writes its outer headers on the cipher's clocks without a write.
+    if (crypt_busy) begin
+      job_buf = crypt_buf;
+      if (out_wr_ok && state_q == JobRun && !job_in_q) begin
+        job_buf.wr_en   = out_buf.wr_en;
+        job_buf.wr_addr = out_buf.wr_addr;
+        job_buf.wr_data = out_buf.wr_data;
+        job_buf.wr_mask = out_buf.wr_mask;
+      end
+    end else if (hmac_busy) begin
+      job_buf = hmac_buf;
+    end else if (state_q == JobRun) begin
+      job_buf = job_in_q ? in_buf : out_buf;
+    end else begin
+      job_buf = '0;
+    end
   end
 
   // The read engine: the descriptor fetch, a framer's load (held until the engine is free:

@@ -15,6 +15,7 @@ module esp_outbound (
   input  logic [15:0]                       sa_index_i,
   input  esp_kernel_pkg::rec_t              rec_i,      // the job's SA, valid at start
   input  logic                              load_ready_i,  // the packet is at PktOff
+  input  logic                              buf_wr_ok_i,   // buf_o's write is taken this clock
   output logic                              done_o,
   output esp_kernel_pkg::result_t           result_o,
   output esp_kernel_pkg::ev_t               ev_o,
@@ -39,7 +40,6 @@ module esp_outbound (
     HdrCheck,
     Trailer,
     IvWait,
-    HdrWrite,
     Cipher,
     Mac,
     IcvWrite,
@@ -73,8 +73,8 @@ module esp_outbound (
   logic [127:0] iv_q, icv_q;
   logic [127:0] icv_d;
   logic [127:0] iv_d;
-  logic [415:0] hdr_q;
-  logic [415:0] hdr_d;
+  logic [2:0]   hw_q, hw_d;      // outer header pieces (16 bytes) written, during Cipher
+  logic         cdone_q, cdone_d;  // the cipher has finished (the header may still be going)
   logic [7:0]   tos_q;
   logic [7:0] tos_d;
   logic         df_q;
@@ -170,7 +170,8 @@ module esp_outbound (
     df_d = df_q;
     chunk_d = chunk_q;
     iv_d = iv_q;
-    hdr_d = hdr_q;
+    hw_d = hw_q;
+    cdone_d = cdone_q;
     icv_d = icv_q;
 
     done_d = 1'b0;
@@ -199,7 +200,7 @@ module esp_outbound (
             rec_d = esp_kernel_pkg::count(rec_i, esp_reg_pkg::CounterOtherDrops, 64'd1);
             state_d = Finish;
           end else begin
-            state_d = Load;
+            state_d = load_ready_i ? HdrCheck : Load;  // first bytes read on this clock
           end
         end
       end
@@ -213,6 +214,8 @@ module esp_outbound (
         tos_d = esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
         df_d = buf_rd_data_i[127 - 8 * 6 - 1];
         chunk_d = '0;
+        hw_d = '0;
+        cdone_d = 1'b0;
         issued_d = 1'b0;
         state_d = Finish;
         if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
@@ -246,7 +249,7 @@ module esp_outbound (
         if (chunk_q == 3'd1) begin
           chunk_d = '0;
           issued_d = 1'b0;
-          state_d = gcm ? HdrWrite : IvWait;
+          state_d = gcm ? Cipher : IvWait;
         end
       end
       IvWait: begin  // CBC IV = AES_K(0^64 || seq)
@@ -254,22 +257,19 @@ module esp_outbound (
         if (crypt_done_i) begin
           iv_d = crypt_result_i;
           issued_d = 1'b0;
-          state_d = HdrWrite;
-        end
-      end
-      HdrWrite: begin
-        hdr_d = udp ? {ip_hdr, udp_hdr, esp_hdr, iv_field}
-                       : {ip_hdr, esp_hdr, iv_field, 64'd0};
-        chunk_d = chunk_q + 3'd1;
-        if (chunk_q != 3'd0 && {25'd0, chunk_q, 4'd0} >= head) begin
-          chunk_d = '0;
           state_d = Cipher;
         end
       end
+      // The cipher runs; the outer headers go in front of the packet meanwhile, on the
+      // clocks the cipher does not write (it writes nothing for its first 15 or more).
       Cipher: begin
         issued_d = 1'b1;
+        if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
         if (crypt_done_i) begin
           icv_d = crypt_result_i;
+          cdone_d = 1'b1;
+        end
+        if ((crypt_done_i || cdone_q) && hdr_done) begin
           issued_d = 1'b0;
           state_d = gcm ? IcvWrite : Mac;
         end
@@ -289,9 +289,17 @@ module esp_outbound (
         res_d.length = total_q[15:0];
         res_d.seq = seq_q;
         res_d.seq_valid = 1'b1;
-        state_d = gcm ? Finish : Store;
+        if (gcm) begin
+          done_d = 1'b1;
+          state_d = Idle;
+        end else begin
+          state_d = Store;
+        end
       end
-      Store: state_d = Finish;
+      Store: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
       Finish: begin
         done_d = 1'b1;
         state_d = Idle;
@@ -327,17 +335,20 @@ module esp_outbound (
     df_q <= df_d;
     chunk_q <= chunk_d;
     iv_q <= iv_d;
-    hdr_q <= hdr_d;
+    hw_q <= hw_d;
+    cdone_q <= cdone_d;
     icv_q <= icv_d;
   end
 
-  // Header piece k (16 bytes) is written on HdrWrite's clock k + 1.
-  logic [2:0]   piece;
+  // The outer headers (from registers that hold through Cipher); piece hw_q goes next.
+  logic [415:0] hdr;
   logic [511:0] hdr_padded;
   logic [127:0] hdr_chunk;
-  assign piece      = chunk_q - 3'd1;
-  assign hdr_padded = {hdr_q, 96'd0};
-  assign hdr_chunk  = hdr_padded[511 - 128 * piece[1:0] -: 128];
+  logic         hdr_done;
+  assign hdr        = udp ? {ip_hdr, udp_hdr, esp_hdr, iv_field} : {ip_hdr, esp_hdr, iv_field, 64'd0};
+  assign hdr_padded = {hdr, 96'd0};
+  assign hdr_chunk  = hdr_padded[511 - 128 * hw_q[1:0] -: 128];
+  assign hdr_done   = {25'd0, hw_q, 4'd0} >= head;
 
   // Requests to the shared engines.
   logic [AB-1:0] head_l, esp_off_l, pkt_l, win_l;
@@ -356,7 +367,8 @@ module esp_outbound (
     dma_o.laddr = win_l;
     dma_o.len   = AB'(total_q);
     dma_avail_o = '1;
-    if (gcm && (state_q == Cipher || state_q == IcvWrite)) dma_avail_o = head + crypt_written_i;
+    if (gcm && (state_q == Cipher || state_q == IcvWrite))
+      dma_avail_o = hdr_done ? head + crypt_written_i : 32'd0;
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
@@ -384,8 +396,8 @@ module esp_outbound (
 
     buf_o = '0;
     unique case (state_q)
-      Load: begin
-        buf_o.rd_en   = load_ready_i;
+      Idle, Load: begin
+        buf_o.rd_en   = (state_q == Load || start_i) && load_ready_i;
         buf_o.rd_addr = pkt_l;
       end
       Trailer: begin
@@ -395,11 +407,11 @@ module esp_outbound (
         buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2) - {12'd0, chunk_q[0], 4'd0});
         if (chunk_q[0] && pad_q + 32'd2 <= 32'd16) buf_o.wr_en = 1'b0;
       end
-      HdrWrite: begin
-        buf_o.wr_en   = chunk_q != 3'd0 && {25'd0, piece, 4'd0} < head;
-        buf_o.wr_addr = win_l + {10'd0, piece, 4'd0};
+      Cipher: begin
+        buf_o.wr_en   = !hdr_done;
+        buf_o.wr_addr = win_l + {10'd0, hw_q, 4'd0};
         buf_o.wr_data = hdr_chunk;
-        buf_o.wr_mask = esp_kernel_pkg::mask_first(head_l - {10'd0, piece, 4'd0});
+        buf_o.wr_mask = esp_kernel_pkg::mask_first(head_l - {10'd0, hw_q, 4'd0});
       end
       IcvWrite: begin
         buf_o.wr_en   = 1'b1;
