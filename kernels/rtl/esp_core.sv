@@ -851,6 +851,11 @@ module esp_core #(
           i_d = i_q + 7'd1;
           key_d = '0;
           state_d = JobNext;
+          if (jend_next) begin  // JobNext's work for the next job, on this clock
+            started_d = 1'b0;
+            lk_state_d = '0;
+            state_d = JobRead1;
+          end
         end else begin
           state_d = EvPush;
         end
@@ -1081,6 +1086,8 @@ module esp_core #(
         core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0} + 17'd16;
       end
       JobEnd: begin  // the seq_hi word into the descriptor's copy, stored from there
+        core_buf.rd_en   = jend_next;  // and the next descriptor's first half
+        core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_next[5:0], 5'd0};
         core_buf.wr_en   = sh_set;
         core_buf.wr_addr = sh_laddr;
         core_buf.wr_data = {esp_kernel_pkg::bswap32(job_res.seq[63:32]), 96'd0};
@@ -1185,6 +1192,14 @@ module esp_core #(
   logic [AB-1:0] sh_laddr;
   assign fr_wr_pulse = state_q == JobRun && fr_dma.start && fr_dma.store;
   // A job that ends with a sequence number has its seq_hi_wb written (esp_regs.json).
+  // A job that ends without events and without waiting for a seq_hi slot goes straight to
+  // the next descriptor when there is one to run (JobNext's checks, a clock early).
+  logic [6:0] i_next;
+  logic       jend_next;
+  assign i_next    = i_q + 7'd1;
+  assign jend_next = state_q == JobEnd && !(sh_need && sh_pend_q) &&
+                     (job_in_q ? in_ev : out_ev) == '0 && i_next != n_q &&
+                     !(step2_q && !pend_q[i_next[5:0]]);
   esp_kernel_pkg::result_t job_res;
   assign job_res  = job_in_q ? in_res : out_res;
   assign sh_need  = state_q == JobEnd && !(job_in_q && !step2_q && in_pending) &&

@@ -79,8 +79,6 @@ module esp_outbound (
   logic [7:0] tos_d;
   logic         df_q;
   logic df_d;
-  logic [2:0]   chunk_q;
-  logic [2:0] chunk_d;
   logic         issued_q;
   logic issued_d;
 
@@ -108,6 +106,12 @@ module esp_outbound (
 
   logic [31:0] pad, ct_len, total;
   assign pad    = (align - ((len_q + 32'd2) & (align - 32'd1))) & (align - 32'd1);
+  // The same from the start inputs, so the trailer's first piece can go out at HdrCheck.
+  logic [31:0] align_in, pad_in;
+  assign align_in = rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagTransform +: 4] ==
+                    4'(esp_reg_pkg::TransformAesGcm16) ? 32'd4 : 32'd16;
+  assign pad_in   = (align_in - (({16'd0, length_i} + 32'd2) & (align_in - 32'd1))) &
+                    (align_in - 32'd1);
   assign ct_len = len_q + pad + 32'd2;
   assign total  = head + ct_len + icv_len;
 
@@ -168,7 +172,6 @@ module esp_outbound (
     seq_d = seq_q;
     tos_d = tos_q;
     df_d = df_q;
-    chunk_d = chunk_q;
     iv_d = iv_q;
     hw_d = hw_q;
     cdone_d = cdone_q;
@@ -186,6 +189,7 @@ module esp_outbound (
           ev_d = '0;
           issued_d = 1'b0;
           res_d = drop_result(8'(esp_reg_pkg::StatusOk), sa_index_i, offset_i, length_i);
+          pad_d = pad_in;
           if (!rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagValid] ||
               rec_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagInbound]) begin
             res_d.status = 8'(esp_reg_pkg::StatusBadSa);
@@ -213,7 +217,6 @@ module esp_outbound (
         seq_d = last_seq + 64'd1;
         tos_d = esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
         df_d = buf_rd_data_i[127 - 8 * 6 - 1];
-        chunk_d = '0;
         hw_d = '0;
         cdone_d = 1'b0;
         issued_d = 1'b0;
@@ -241,17 +244,13 @@ module esp_outbound (
           rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = last_seq[31:0] + 32'd1;
           rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = 32'((last_seq + 64'd1) >> 32);
           ev_d = acct.ev;
-          state_d = Trailer;
+          // The trailer's first 16 bytes went out on this clock; a second piece only when
+          // padding, pad length and next header pass them (CBC with 15 bytes of padding).
+          if (pad_q + 32'd2 > 32'd16) state_d = Trailer;
+          else state_d = gcm ? Cipher : IvWait;
         end
       end
-      Trailer: begin  // two writes at head + len
-        chunk_d = chunk_q + 3'd1;
-        if (chunk_q == 3'd1) begin
-          chunk_d = '0;
-          issued_d = 1'b0;
-          state_d = gcm ? Cipher : IvWait;
-        end
-      end
+      Trailer: state_d = gcm ? Cipher : IvWait;  // the trailer's second piece
       IvWait: begin  // CBC IV = AES_K(0^64 || seq)
         issued_d = 1'b1;
         if (crypt_done_i) begin
@@ -333,7 +332,6 @@ module esp_outbound (
     seq_q <= seq_d;
     tos_q <= tos_d;
     df_q <= df_d;
-    chunk_q <= chunk_d;
     iv_q <= iv_d;
     hw_q <= hw_d;
     cdone_q <= cdone_d;
@@ -400,12 +398,19 @@ module esp_outbound (
         buf_o.rd_en   = (state_q == Load || start_i) && load_ready_i;
         buf_o.rd_addr = pkt_l;
       end
+      // The trailer behind the packet (written even if HdrCheck drops the job: the bytes
+      // lie past the packet in the job's own region).
+      HdrCheck: begin
+        buf_o.wr_en   = 1'b1;
+        buf_o.wr_addr = pkt_l + AB'(len_q);
+        buf_o.wr_data = trailer[255:128];
+        buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2));
+      end
       Trailer: begin
         buf_o.wr_en   = 1'b1;
-        buf_o.wr_addr = pkt_l + AB'(len_q) + {12'd0, chunk_q[0], 4'd0};
-        buf_o.wr_data = chunk_q[0] ? trailer[127:0] : trailer[255:128];
-        buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2) - {12'd0, chunk_q[0], 4'd0});
-        if (chunk_q[0] && pad_q + 32'd2 <= 32'd16) buf_o.wr_en = 1'b0;
+        buf_o.wr_addr = pkt_l + AB'(len_q) + AB'(16);
+        buf_o.wr_data = trailer[127:0];
+        buf_o.wr_mask = esp_kernel_pkg::mask_first(AB'(pad_q + 32'd2) - AB'(16));
       end
       Cipher: begin
         buf_o.wr_en   = !hdr_done;
