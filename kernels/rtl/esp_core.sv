@@ -83,7 +83,6 @@ module esp_core #(
     JobRead1,
     JobParse,
     JobSaRead,
-    JobSaWait,
     JobRun,
     JobEnd,
     EvPush,
@@ -448,6 +447,7 @@ module esp_core #(
   logic [6:0] n_d;
   logic         issued_q, started_q, aes256_q;
   logic started_d;
+  logic         sa_rd_q, sa_rd_d;  // JobRun follows an SA read: take the secrets
   logic aes256_d;
   logic issued_d;
   logic [31:0]  desc_head_q, cmpl_tail_q;
@@ -619,6 +619,7 @@ module esp_core #(
     step2_d = step2_q;
     pend_d = pend_q;
     started_d = started_q;
+    sa_rd_d = sa_rd_q;
     lk_state_d = lk_state_q;
     c0_d = c0_q;
     job_buf_d = job_buf_q;
@@ -804,14 +805,19 @@ module esp_core #(
           state_d = JobSaRead;
         end
       end
-      JobSaRead: state_d = JobSaWait;
-      JobSaWait: begin
-        key_d = key_rdata;
-        aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+      // The record and secrets are read on this clock; the framer starts with the record
+      // on JobRun's first clock, when the secrets are taken into key_q.
+      JobSaRead: begin
+        sa_rd_d = 1'b1;
         state_d = JobRun;
       end
       JobRun: begin
         started_d = 1'b1;
+        sa_rd_d = 1'b0;
+        if (sa_rd_q) begin
+          key_d = key_rdata;
+          aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+        end
         // Inbound prepare: SPI look-up, then the SA's record and secrets.
         unique case (lk_state_q)
           2'd0: if (in_lookup) lk_state_d = 2'd1;
@@ -904,12 +910,14 @@ module esp_core #(
       cmpl_tail_q <= '0;
       lk_state_q  <= '0;
       key_q       <= '0;
+      sa_rd_q     <= 1'b0;
     end else begin
       state_q <= state_d;
       desc_head_q <= desc_head_d;
       cmpl_tail_q <= cmpl_tail_d;
       lk_state_q <= lk_state_d;
       key_q <= key_d;
+      sa_rd_q <= sa_rd_d;
     end
   end
 
