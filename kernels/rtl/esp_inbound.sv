@@ -361,6 +361,8 @@ module esp_inbound (
                                           capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             state_d = Finish;
+          end else if (load_ready_i) begin  // already loaded: no Load clock
+            state_d = finalize_i ? EspRead : Ip0;
           end else begin
             state_d = Load;
           end
