@@ -584,7 +584,7 @@ module esp_core #(
   esp_kernel_pkg::result_t r_i;
   logic [31:0] cw_status, cw_offlen;
   logic [127:0] cmpl_block;
-  assign r_i       = res_arr[i_q[5:0]];
+  assign r_i       = res_arr[cw_q[5:0]];
   assign cw_status = {r_i.status, 6'd0, r_i.seq_valid, r_i.seq_valid && r_i.status != 0, r_i.sa};
   assign cw_offlen = {r_i.offset, r_i.length};
   always_comb begin
@@ -593,7 +593,7 @@ module esp_core #(
     cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordOutOffsetLen -: 32] =
         esp_kernel_pkg::bswap32(cw_offlen);
     cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordCookie -: 32] =
-        esp_kernel_pkg::bswap32(cookie_arr[i_q[5:0]]);
+        esp_kernel_pkg::bswap32(cookie_arr[cw_q[5:0]]);
     cmpl_block[127 - 32 * esp_reg_pkg::CompletionWordSeqLo -: 32] = esp_kernel_pkg::bswap32(r_i.seq[31:0]);
   end
 
@@ -879,13 +879,11 @@ module esp_core #(
       // The seq_hi words went out at each job's end; the completions are gathered in
       // CmplArea and stored in one burst per ring wrap, after the last seq_hi word (the
       // write engine takes them in order, each burst done after its B response).
-      CmplWrite: begin
-        if (i_q == n_q) begin
+      CmplWrite: begin  // the completions not yet written during the jobs (cw_*)
+        if (cw_q == n_q) begin
           i_d = '0;
           issued_d = 1'b0;
           state_d = CmplDma;
-        end else begin
-          i_d = i_q + 7'd1;
         end
       end
       CmplDma: begin
@@ -1101,14 +1099,14 @@ module esp_core #(
         core_buf.wr_data = {esp_kernel_pkg::bswap32(job_res.seq[63:32]), 96'd0};
         core_buf.wr_mask = 16'hF000;
       end
-      CmplWrite: begin
-        core_buf.wr_en   = i_q != n_q;
-        core_buf.wr_addr = CmplArea + {6'd0, i_q, 4'd0};
-        core_buf.wr_data = cmpl_block;
-        core_buf.wr_mask = 16'hFFFF;
-      end
       default: ;
     endcase
+    if (cw_go) begin
+      core_buf.wr_en   = 1'b1;
+      core_buf.wr_addr = CmplArea + {6'd0, cw_q, 4'd0};
+      core_buf.wr_data = cmpl_block;
+      core_buf.wr_mask = 16'hFFFF;
+    end
 
     // The framer's DMA requests in the job's region.
     fr_dma        = job_in_q ? in_dma : out_dma;
@@ -1208,6 +1206,21 @@ module esp_core #(
   assign jend_next = state_q == JobEnd && !(sh_need && sh_pend_q) &&
                      (job_in_q ? in_ev : out_ev) == '0 && i_next != n_q &&
                      !(step2_q && !pend_q[i_next[5:0]]);
+  // The completion writer: completion cw_q goes into CmplArea as soon as its job's result is
+  // final (in order; an inbound job pending finalize holds it in step 1) on a clock the
+  // descriptor area's write port is free (JobEnd's seq_hi word, the fetch), so the pass's
+  // end only writes what is left.
+  logic [6:0] cw_q, cw_d;
+  logic       cw_go;
+  assign cw_go = cw_q != n_q && !sh_set && !desc_load &&
+                 (state_q == CmplWrite ||
+                  (ld_on_q && cw_q < i_q && (step2_q || !pend_q[cw_q[5:0]])));
+  always_comb begin
+    cw_d = cw_q;
+    if (state_q == Fetch) cw_d = '0;
+    else if (cw_go) cw_d = cw_q + 7'd1;
+  end
+  always_ff @(posedge clk_i) cw_q <= cw_d;
   esp_kernel_pkg::result_t job_res;
   assign job_res  = job_in_q ? in_res : out_res;
   assign sh_need  = state_q == JobEnd && !(job_in_q && !step2_q && in_pending) &&
