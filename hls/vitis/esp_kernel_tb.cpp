@@ -142,8 +142,9 @@ void post(Bench& b, std::uint32_t index, std::uint32_t offset, std::uint32_t len
 int main() {
   Bench b;
   namespace cw = rm::completion_word;
-  const auto id = b.run({rd(reg::kId), rd(reg::kVersion), rd(reg::kCaps)}, "identity");
+  const auto id = b.run({rd(reg::kId), rd(reg::kVersion), rd(reg::kCaps), rd(reg::kFeatures)}, "identity");
   b.expect(id[0] == rm::kDeviceId && id[1] == rm::kVersion, "identity registers");
+  b.expect(id[3] == rm::feature::kAll, "features register lists every transform");
 
   const auto rings = b.run({wr(reg::kCtrl, 2), wr(reg::kDescRingLo, kDescRing), wr(reg::kDescRingHi, 0),
                             wr(reg::kCmplRingLo, kCmplRing), wr(reg::kCmplRingHi, 0), wr(reg::kRingSize, kRing),
