@@ -156,7 +156,10 @@ module esp_crypt #(
 
   logic gcm, ctr_issue, ctr_out;
   assign gcm       = mode_q == esp_kernel_pkg::CryptGcmEnc || mode_q == esp_kernel_pkg::CryptGcmDec;
-  assign ctr_issue = state_q == GcmRun && issued_q != nblocks_q;
+  // CTR blocks enter the pipe from the clock after E(J0): H^2 is needed only when the first
+  // ciphertext block reaches GHASH, a pipe latency later, so its wait hides in the fill.
+  assign ctr_issue = (state_q == GcmRun || (state_q == GcmH2 && h2_wait_q != 2'd0)) &&
+                     issued_q != nblocks_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
 
   // The CBC states, constant false without CBC so the paths they select are pruned even
@@ -319,6 +322,7 @@ module esp_crypt #(
       // E(J0) goes into the AES pipe on the way.
       GcmH2: begin
         if (h2_wait_q != 2'd3) h2_wait_d = h2_wait_q + 2'd1;
+        if (ctr_issue) issued_d = issued_q + 16'd1;
         if (gh_valid_o) begin
           h2_d = gh_out;
           state_d = GcmRun;
@@ -331,10 +335,11 @@ module esp_crypt #(
         if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_d = GcmLens;
       end
       GcmLens: state_d = GcmTag;
-      GcmTag: begin
+      GcmTag: begin  // done on the tag's clock (no Finish state)
         if (gh_valid_o) begin
           result_d = gh_out ^ ej0_q;
-          state_d = Finish;
+          done_d = 1'b1;
+          state_d = Idle;
         end
       end
       CbcEncRead: state_d = CbcEncFeed;
