@@ -62,8 +62,6 @@ module esp_crypt #(
   logic [15:0] fed_d;
   logic [15:0] issued_d;
   logic [15:0] nblocks_d;
-  logic [1:0]    h2_wait_q;
-  logic [1:0] h2_wait_d;
   logic          aad_fed_q;
   logic aad_fed_d;
 
@@ -154,12 +152,15 @@ module esp_crypt #(
   end
   assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
 
-  logic gcm, ctr_issue, ctr_out;
+  logic gcm, ctr_issue, ctr_out, gcm_start;
+  // A GCM request's first clock: E(J0) enters the AES pipe and H enters GHASH (for H^2).
+  assign gcm_start = state_q == Idle && req_i.start &&
+                     (req_i.mode == esp_kernel_pkg::CryptGcmEnc ||
+                      req_i.mode == esp_kernel_pkg::CryptGcmDec);
   assign gcm       = mode_q == esp_kernel_pkg::CryptGcmEnc || mode_q == esp_kernel_pkg::CryptGcmDec;
   // CTR blocks enter the pipe from the clock after E(J0): H^2 is needed only when the first
   // ciphertext block reaches GHASH, a pipe latency later, so its wait hides in the fill.
-  assign ctr_issue = (state_q == GcmRun || (state_q == GcmH2 && h2_wait_q != 2'd0)) &&
-                     issued_q != nblocks_q;
+  assign ctr_issue = (state_q == GcmRun || state_q == GcmH2) && issued_q != nblocks_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
 
   // The CBC states, constant false without CBC so the paths they select are pruned even
@@ -180,9 +181,10 @@ module esp_crypt #(
     enc_valid_i = 1'b0;
     enc_tag_i   = {KindOne, 16'd0};
     enc_block_i = iv_q;
-    if (state_q == GcmH2 && h2_wait_q == 2'd0) begin
+    if (gcm_start) begin
       enc_valid_i = 1'b1;  // E(J0) for the tag
       enc_tag_i   = {KindJ0, 16'd0};
+      enc_block_i = req_i.iv;
     end else if (ctr_issue) begin
       enc_valid_i = 1'b1;
       enc_tag_i   = {KindCtr, issued_q};
@@ -208,7 +210,7 @@ module esp_crypt #(
     gh_first = 1'b0;
     gh_left  = 1'b1;
     gh_block = aad_q;
-    if (state_q == GcmH2 && h2_wait_q == 2'd0) begin
+    if (gcm_start) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
       gh_left  = 1'b0;
@@ -281,7 +283,6 @@ module esp_crypt #(
     issued_d = issued_q;
     fed_d = fed_q;
     written_d = written_q;
-    h2_wait_d = h2_wait_q;
     aad_fed_d = aad_fed_q;
     state_d = state_q;
     h2_d = h2_q;
@@ -308,7 +309,6 @@ module esp_crypt #(
           issued_d = '0;
           fed_d = '0;
           written_d = '0;
-          h2_wait_d = 2'd0;
           aad_fed_d = 1'b0;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
@@ -318,10 +318,9 @@ module esp_crypt #(
           endcase
         end
       end
-      // H^2 for the two GHASH lanes: the GHASH of the one-block message H is H * H.
-      // E(J0) goes into the AES pipe on the way.
+      // H^2 for the two GHASH lanes: the GHASH of the one-block message H (fed on the start
+      // clock, with E(J0) into the AES pipe) is H * H. The CTR blocks start meanwhile.
       GcmH2: begin
-        if (h2_wait_q != 2'd3) h2_wait_d = h2_wait_q + 2'd1;
         if (ctr_issue) issued_d = issued_q + 16'd1;
         if (gh_valid_o) begin
           h2_d = gh_out;
@@ -406,7 +405,6 @@ module esp_crypt #(
     issued_q <= issued_d;
     fed_q <= fed_d;
     written_q <= written_d;
-    h2_wait_q <= h2_wait_d;
     aad_fed_q <= aad_fed_d;
     h2_q <= h2_d;
     result_q <= result_d;
