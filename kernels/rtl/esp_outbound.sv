@@ -21,7 +21,7 @@ module esp_outbound (
   output esp_kernel_pkg::ev_t               ev_o,
   output esp_kernel_pkg::rec_t              rec_o,      // the SA after the job
   output esp_kernel_pkg::dma_req_t          dma_o,
-  output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma)
+  output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma_wr)
   input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_done_i,
