@@ -1,9 +1,12 @@
 // make_device(): picks the backend named on the command line. "auto" tries the card first
-// and falls back to the CPU backend with one log line naming why.
+// and falls back to the CPU backend with one log line naming why. compute_units > 1 opens
+// that many units of the backend behind one driver::multi::MultiDevice.
 #include <cstdio>
 #include <stdexcept>
+#include <string>
 
 #include "backends.hpp"
+#include "driver/multi/multi_device.hpp"
 
 namespace espgw::driver {
 
@@ -25,7 +28,11 @@ std::vector<std::string> available_backends() {
   return names;
 }
 
-std::unique_ptr<EspDevice> make_device(const DeviceOptions& options) {
+namespace {
+
+constexpr std::uint32_t kMaxComputeUnits = 16;
+
+std::unique_ptr<EspDevice> make_one(const DeviceOptions& options) {
   const std::string& b = options.backend;
 #ifdef ESPGW_HAVE_CPU
   if (b == "cpu") return make_cpu_device(options);
@@ -56,6 +63,32 @@ std::unique_ptr<EspDevice> make_device(const DeviceOptions& options) {
   std::string known;
   for (const auto& n : available_backends()) known += (known.empty() ? "" : ", ") + n;
   throw std::runtime_error("unknown or unavailable backend '" + b + "' (this build has: " + known + ")");
+}
+
+}  // namespace
+
+std::unique_ptr<EspDevice> make_device(const DeviceOptions& options) {
+  const std::uint32_t n = options.compute_units;
+  if (n == 0 || n > kMaxComputeUnits) {
+    throw std::runtime_error("compute units must be 1.." + std::to_string(kMaxComputeUnits) + ", not " +
+                             std::to_string(n));
+  }
+  if (n == 1) return make_one(options);
+  // driver/xrt opens the xclbin's esp_top kernel by name and cannot pick one of several
+  // compute units yet; N opens would drive the same CU N times with clashing SA tables.
+  const auto no_xrt = [n] {
+    return std::runtime_error("backend xrt: " + std::to_string(n) +
+                              " compute units need per-CU selection in driver/xrt, which is not built yet; "
+                              "use --compute-units 1");
+  };
+  if (options.backend == "xrt") throw no_xrt();
+  std::vector<std::unique_ptr<EspDevice>> units;
+  units.reserve(n);
+  for (std::uint32_t u = 0; u < n; ++u) {
+    units.push_back(make_one(options));
+    if (units.back()->info().backend == "xrt") throw no_xrt();  // "auto" found a card
+  }
+  return std::make_unique<multi::MultiDevice>(std::move(units));
 }
 
 }  // namespace espgw::driver

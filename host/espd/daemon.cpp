@@ -178,6 +178,7 @@ int run_daemon(const DaemonOptions& o) {
     dopt.backend = o.backend;
     dopt.device = o.device;
     dopt.xclbin = o.xclbin;
+    dopt.compute_units = o.compute_units;
     device = driver::make_device(dopt);
   } catch (const std::exception& e) {
     spdlog::error("device: {}", e.what());

@@ -13,6 +13,7 @@ struct DaemonOptions {
   std::string backend = "cpu";
   std::string device;  // xrt: card index (e.g. "0") or BDF; empty = the first card
   std::string xclbin;  // xrt: path of the xclbin espd loads at open
+  unsigned compute_units = 1;  // ESP engines behind one device (driver::multi::MultiDevice when > 1)
   std::string control_path = "/run/espd.sock";
   std::string tun_name = "espgw0";
   std::string esp_encap = "raw";  // manual SAs: raw (IP protocol 50) or udp (RFC 3948, port 4500)

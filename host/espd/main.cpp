@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.add_option("--backend", o.backend, "ESP engine: cpu|sim|hls|xrt|auto")->check(CLI::IsMember({"cpu", "sim", "hls", "xrt", "auto"}));
   app.add_option("--device", o.device, "xrt: Alveo card index (0, 1, ...) or PCIe BDF (0000:65:00.1); default: first card");
   app.add_option("--xclbin", o.xclbin, "xrt: path of the xclbin with the esp_top (RTL) or esp_kernel (HLS) kernel (docs/alveo.md)");
+  app.add_option("--compute-units", o.compute_units,
+                 "ESP engines of the backend behind one device, SAs spread over them (docs/hardware.md)")
+      ->check(CLI::Range(1, 16));
   app.add_option("--control", o.control_path, "control socket path (mode 0600)");
   app.add_option("--tun", o.tun_name, "name of the cleartext TUN device");
   app.add_option("--esp-encap", o.esp_encap, "ipsec-manual SAs carry ESP raw (IP protocol 50) or in UDP 4500 (RFC 3948)")

@@ -111,7 +111,8 @@ struct DeviceOptions {
   std::string provider = "auto"; // cpu backend: auto | ipsec-mb | openssl
   std::string device;            // xrt: index or BDF; sim/hls: unused
   std::string xclbin;            // xrt: path to the xclbin
-  std::uint32_t sa_capacity = regmap::kSaCapacity;
+  std::uint32_t sa_capacity = regmap::kSaCapacity;  // per compute unit
+  std::uint32_t compute_units = 1;  // > 1: that many units of `backend` behind one device (1..16)
 };
 
 // Opens a device; throws std::runtime_error with one clear line when the backend is
