@@ -10,9 +10,14 @@ namespace espgw::conformance {
 
 std::string BackendParam::name() const {
   std::string n = backend + "_" + provider;
+  if (compute_units > 1) n += "_x" + std::to_string(compute_units);
   for (auto& c : n)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return n;
+}
+
+std::string BackendParam::reported_backend() const {
+  return compute_units > 1 ? backend + "x" + std::to_string(compute_units) : backend;
 }
 
 const std::vector<BackendParam>& known_backends() {
@@ -22,6 +27,9 @@ const std::vector<BackendParam>& known_backends() {
       {"sim", "auto"},  // the RTL kernel under Verilator, when built
       {"hls", "auto"},  // the HLS kernel in C-simulation, when built
       {"xrt", "auto"},  // an Alveo card, when one is present
+      // Several kernels as one device: SAs spread over the units, inbound routed by SPI.
+      {"cpu", "openssl", 3},
+      {"sim", "auto", 2},
   };
   return kBackends;
 }
@@ -30,8 +38,15 @@ std::unique_ptr<driver::EspDevice> open_device(const BackendParam& param) {
   driver::DeviceOptions options;
   options.backend = param.backend;
   options.provider = param.provider;
+  options.compute_units = param.compute_units;
   return driver::make_device(options);
 }
+
+namespace {
+std::string label(const BackendParam& b) {
+  return b.backend + "/" + b.provider + (b.compute_units > 1 ? " x" + std::to_string(b.compute_units) : "");
+}
+}  // namespace
 
 const std::vector<BackendParam>& instantiated_backends() {
   static const std::vector<BackendParam> kPresent = [] {
@@ -43,9 +58,9 @@ const std::vector<BackendParam>& instantiated_backends() {
         auto dev = open_device(b);
         if (!dev) throw std::runtime_error("make_device returned null");
         present.push_back(b);
-        line += " " + b.backend + "/" + b.provider;
+        line += " " + label(b);
       } catch (const std::exception& e) {
-        skipped += "\nconformance: not instantiated " + b.backend + "/" + b.provider + ": " + e.what();
+        skipped += "\nconformance: not instantiated " + label(b) + ": " + e.what();
       }
     }
     if (present.empty()) line += " (none)";

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <ostream>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,16 @@ namespace espgw::conformance {
 struct BackendParam {
   std::string backend;
   std::string provider;
-  std::string name() const;  // "cpu_openssl": a valid gtest name
+  // > 1: that many devices of the backend behind one driver::multi::MultiDevice (the
+  // several-kernel configuration, docs/hardware.md "Several compute units").
+  std::uint32_t compute_units = 1;
+  std::string name() const;            // "cpu_openssl", "cpu_openssl_x3": a valid gtest name
+  std::string reported_backend() const;  // what info().backend says: "cpu", "cpux3"
 };
-inline void PrintTo(const BackendParam& b, std::ostream* os) { *os << b.backend << "/" << b.provider; }
+inline void PrintTo(const BackendParam& b, std::ostream* os) {
+  *os << b.backend << "/" << b.provider;
+  if (b.compute_units > 1) *os << " x" << b.compute_units;
+}
 
 // Every backend/provider the suite knows about (THE list: add a backend here).
 const std::vector<BackendParam>& known_backends();

@@ -20,13 +20,13 @@ const SaVariant kGcm{all_transforms()[4], false, false};
 
 TEST_P(EspConformance, DeviceReportsTheBackendAndProviderItWasOpenedWith) {
   const driver::DeviceInfo info = dev().info();
-  EXPECT_EQ(info.backend, GetParam().backend);
+  EXPECT_EQ(info.backend, GetParam().reported_backend());
   // A named provider is the one in use, never a silent fallback (the cross-checks rely on it).
   if (GetParam().provider != "auto") {
     EXPECT_EQ(info.provider, GetParam().provider);
   }
   EXPECT_EQ(info.max_replay_window, regmap::kReplayWindowMax);
-  EXPECT_EQ(info.sa_capacity, regmap::kSaCapacity);
+  EXPECT_EQ(info.sa_capacity, regmap::kSaCapacity * GetParam().compute_units);
   EXPECT_FALSE(info.device.empty());
 }
 
@@ -99,11 +99,12 @@ TEST_P(EspConformance, TableFullIsReportedAtTheAdvertisedCapacity) {
   driver::DeviceOptions o;
   o.backend = GetParam().backend;
   o.provider = GetParam().provider;
+  o.compute_units = GetParam().compute_units;
   o.sa_capacity = 16;
   auto small = driver::make_device(o);
   const std::uint32_t cap = small->info().sa_capacity;
   ASSERT_GE(cap, 1u);
-  ASSERT_LE(cap, regmap::kSaCapacity);
+  ASSERT_LE(cap, regmap::kSaCapacity * GetParam().compute_units);
   for (std::uint32_t i = 0; i < cap; ++i) {
     auto r = small->install_sa(make_sa(kGcm, Direction::kInbound, 0x10000 + i));
     ASSERT_EQ(r.status, Status::kOk) << "SA " << i << " of " << cap;
