@@ -40,32 +40,18 @@ module esp_dma_rd (
   logic [8:0]    left_q, left_d;          // beats left in the current burst
   esp_kernel_pkg::region_e region_q, region_d;
 
-  // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
-  logic [63:0] beats_to_end;
-  logic [8:0]  beats_to_page, burst;
-  assign beats_to_end  = ((end_q + 64'd15) >> 4) - (beat_q >> 4);
-  assign beats_to_page = 9'd256 - {1'b0, beat_q[11:4]};
-  always_comb begin
-    burst = beats_to_page;
-    if (beats_to_end < {55'd0, burst}) burst = beats_to_end[8:0];
-  end
-
-  // Byte lanes of the beat at beat_q that fall in [start_q, end_q); AXI lane k = address + k.
+  // The next burst's length and the current beat's byte lanes (esp_kernel_pkg, shared with the
+  // other engine).
+  logic [8:0]  burst;
   logic [15:0] lanes;
-  always_comb begin
-    for (int unsigned k = 0; k < 16; k++) begin
-      lanes[k] = (beat_q + 64'(k) >= start_q) && (beat_q + 64'(k) < end_q);
-    end
-  end
+  assign burst = esp_kernel_pkg::burst_beats(beat_q, end_q);
+  assign lanes = esp_kernel_pkg::beat_lanes(beat_q, start_q, end_q);
+
   // The local address of the beat's first byte (may wrap below 0 for the first beat: those
   // bytes are masked).
   logic [AB-1:0] beat_laddr;
   assign beat_laddr = laddr_q + AB'(beat_q - start_q);
 
-  // AXI lanes are little-endian (lane 0 = lowest address); the buffer is byte 0 first.
-  function automatic logic [127:0] reverse_bytes(logic [127:0] v);
-    for (int unsigned k = 0; k < 16; k++) reverse_bytes[8 * k +: 8] = v[127 - 8 * k -: 8];
-  endfunction
   function automatic logic [15:0] reverse_bits16(logic [15:0] v);
     for (int unsigned k = 0; k < 16; k++) reverse_bits16[k] = v[15 - k];
   endfunction
@@ -150,7 +136,7 @@ module esp_dma_rd (
     buf_o         = '0;
     buf_o.wr_en   = state_q == ReadData && m_axi_rvalid;
     buf_o.wr_addr = beat_laddr;
-    buf_o.wr_data = reverse_bytes(m_axi_rdata);
+    buf_o.wr_data = esp_kernel_pkg::reverse_bytes(m_axi_rdata);
     buf_o.wr_mask = reverse_bits16(lanes);
   end
 

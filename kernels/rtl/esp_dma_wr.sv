@@ -57,30 +57,16 @@ module esp_dma_wr #(
   logic          aw_ok;
   assign aw_ok = pend_b_q != OB'(MaxOutstanding);
 
-  // Beats from beat_q to the end of the range, to the 4 KiB boundary, and at most 256.
-  logic [63:0] beats_to_end;
-  logic [8:0]  beats_to_page, burst;
-  assign beats_to_end  = ((end_q + 64'd15) >> 4) - (beat_q >> 4);
-  assign beats_to_page = 9'd256 - {1'b0, beat_q[11:4]};
-  always_comb begin
-    burst = beats_to_page;
-    if (beats_to_end < {55'd0, burst}) burst = beats_to_end[8:0];
-  end
-
-  // Byte lanes of the beat at beat_q that fall in [start_q, end_q); AXI lane k = address + k.
+  // The next burst's length and the current beat's byte lanes (esp_kernel_pkg, shared with the
+  // other engine).
+  logic [8:0]  burst;
   logic [15:0] lanes;
-  always_comb begin
-    for (int unsigned k = 0; k < 16; k++) begin
-      lanes[k] = (beat_q + 64'(k) >= start_q) && (beat_q + 64'(k) < end_q);
-    end
-  end
+  assign burst = esp_kernel_pkg::burst_beats(beat_q, end_q);
+  assign lanes = esp_kernel_pkg::beat_lanes(beat_q, start_q, end_q);
+
   logic [AB-1:0] beat_laddr;
   assign beat_laddr = laddr_q + AB'(beat_q - start_q);
 
-  // AXI lanes are little-endian (lane 0 = lowest address); the buffer is byte 0 first.
-  function automatic logic [127:0] reverse_bytes(logic [127:0] v);
-    for (int unsigned k = 0; k < 16; k++) reverse_bytes[8 * k +: 8] = v[127 - 8 * k -: 8];
-  endfunction
 
   // Whether the beat at beat_q (cur) and the one after it (next) may be read.
   logic [63:0] cur_end, next_end;
@@ -183,7 +169,7 @@ module esp_dma_wr #(
   assign m_axi_awaddr  = beat_q;
   assign m_axi_awlen   = 8'(burst - 9'd1);
   assign m_axi_wvalid  = state_q == WriteData;
-  assign m_axi_wdata   = reverse_bytes(buf_rd_data_i);
+  assign m_axi_wdata   = esp_kernel_pkg::reverse_bytes(buf_rd_data_i);
   assign m_axi_wstrb   = lanes;
   assign m_axi_wlast   = left_q == 9'd1;
   assign m_axi_bready  = 1'b1;

@@ -156,6 +156,28 @@ package esp_kernel_pkg;
     if (inbound && !finalize && {1'b0, length} > InPrepareBytes) job_load_len = InPrepareBytes;
   endfunction
 
+  // The AXI4 engines (esp_dma_rd, esp_dma_wr), beat by beat over a byte range [start, end)
+  // of device memory, `beat` being the 16-byte-aligned address of the current beat.
+  // Beats of the next INCR burst: at most 256 and never across a 4 KiB page (AXI4 A3.4.1).
+  function automatic logic [8:0] burst_beats(logic [63:0] beat, logic [63:0] end_addr);
+    logic [63:0] to_end;
+    logic [8:0]  to_page;
+    to_end  = ((end_addr + 64'd15) >> 4) - (beat >> 4);
+    to_page = 9'd256 - {1'b0, beat[11:4]};
+    burst_beats = (to_end < {55'd0, to_page}) ? to_end[8:0] : to_page;
+  endfunction
+  // The byte lanes of that beat inside [start, end); AXI lane k = address + k.
+  function automatic logic [15:0] beat_lanes(logic [63:0] beat, logic [63:0] start,
+                                             logic [63:0] end_addr);
+    for (int unsigned k = 0; k < 16; k++) begin
+      beat_lanes[k] = (beat + 64'(k) >= start) && (beat + 64'(k) < end_addr);
+    end
+  endfunction
+  // AXI lanes are little-endian (lane 0 = lowest address); the buffer is byte 0 first.
+  function automatic logic [127:0] reverse_bytes(logic [127:0] v);
+    for (int unsigned k = 0; k < 16; k++) reverse_bytes[8 * k +: 8] = v[127 - 8 * k -: 8];
+  endfunction
+
   // Bytes 0..n-1 of a 16-byte access.
   function automatic logic [15:0] mask_first(logic [BufAddrBits-1:0] n);
     mask_first = (n >= 17'd16) ? 16'hFFFF : ~(16'hFFFF >> n[3:0]);
