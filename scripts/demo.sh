@@ -55,8 +55,8 @@ else
   first=$!
   up=""
   for _ in $(seq 60); do
-    if espctl_on gw1 show crypto isakmp sa | grep -q "QM_IDLE" &&
-       espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]"; then
+    if espctl_on gw1 show crypto isakmp sa | matches "QM_IDLE" &&
+       espctl_on gw1 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]"; then
       up=$(( $(date +%s%3N) - t0 )); break
     fi
     sleep 0.05

@@ -134,24 +134,24 @@ ha_routes
 ha_wait_roles r1 r2 45 || fail "HSRP did not elect R1 Active and R2 Standby for both groups within 45 s"
 ha_has_vip r1 "$VIP_OUT" || fail "R1 Active without the VIP"
 if [ -n "$USE_BIA" ]; then
-  in_ns r1 ip -4 addr show dev wan0 | grep -q "$VIP_OUT/" || fail "R1 (use-bia): the VIP is not on wan0"
+  in_ns r1 ip -4 addr show dev wan0 | matches "$VIP_OUT/" || fail "R1 (use-bia): the VIP is not on wan0"
   [ -z "$(ha_vmac_links r1)" ] || fail "R1 (use-bia) created virtual-MAC links: $(ha_vmac_links r1)"
   # The active's own MACs (read before any failover; R1 is the active now).
   VMAC_OUT=$(in_ns r1 cat /sys/class/net/wan0/address) VMAC_IN=$(in_ns r1 cat /sys/class/net/lan0/address)
   VMAC_OUT_IOS=$(echo "$VMAC_OUT" | tr -d : | sed 's/\(....\)\(....\)\(....\)/\1.\2.\3/')
 else
-  in_ns r1 ip -4 addr show dev wan0-h199 | grep -q "$VIP_OUT/32" || fail "R1: the VIP is not on the virtual-MAC child wan0-h199"
+  in_ns r1 ip -4 addr show dev wan0-h199 | matches "$VIP_OUT/32" || fail "R1: the VIP is not on the virtual-MAC child wan0-h199"
 fi
 ha_has_vip r2 "$VIP_OUT" && fail "R2 (Standby) holds the VIP"
 [ -z "$(ha_vmac_links r2)" ] || fail "R2 (Standby) has virtual-MAC links: $(ha_vmac_links r2)"
 echo "--- r1: show standby brief"; espctl_on r1 show standby brief
-espctl_on r1 show standby | grep -q "Active router is local" || fail "R1 show standby: not 'Active router is local'"
+espctl_on r1 show standby | matches "Active router is local" || fail "R1 show standby: not 'Active router is local'"
 
 # 2. The tunnel from the VIP.
 ha_wait_tunnel 15 || fail "no ping h1 -> h2 through the tunnel within 15 s"
-espctl_on r3 show crypto isakmp sa | grep -Eq "^20\.15\.6\.6 +19\.26\.116\.141 +QM_IDLE|^19\.26\.116\.141 +20\.15\.6\.6 +QM_IDLE" \
+espctl_on r3 show crypto isakmp sa | matches -E "^20\.15\.6\.6 +19\.26\.116\.141 +QM_IDLE|^19\.26\.116\.141 +20\.15\.6\.6 +QM_IDLE" \
   || fail "R3's ISAKMP SA does not name the VIP 19.26.116.141"
-espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby) holds IPsec SAs"
+espctl_on r2 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby) holds IPsec SAs"
 # The hosts learned the groups' virtual MACs (IOS's default), not R1's own: h1 for its
 # gateway, R3 for the IKE/ESP peer address.
 check_vmacs() {
@@ -162,21 +162,21 @@ check_vmacs() {
   [ "$r3mac" = "$VMAC_OUT" ] || fail "$1: R3's neighbour entry for $VIP_OUT is '$r3mac', not the virtual MAC $VMAC_OUT"
 }
 check_vmacs "R1 Active"
-espctl_on r1 show standby | grep -q "Active virtual MAC address is ${VMAC_OUT_IOS}" || fail "R1 show standby: not the virtual MAC"
+espctl_on r1 show standby | matches "Active virtual MAC address is ${VMAC_OUT_IOS}" || fail "R1 show standby: not the virtual MAC"
 spi_of() { espctl_on "$1" show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | sort -u; }
 SPIS_BEFORE=$(spi_of r1)
 if [ -n "$STATEFUL" ]; then
   # The replica: both SAs of each pair (inbound + outbound) reach R2 over the channel.
   for _ in $(seq 50); do
-    espctl_on r2 show crypto ha | grep -q "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" && break
+    espctl_on r2 show crypto ha | matches "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" && break
     sleep 0.1
   done
   echo "--- r2: show crypto ha"; espctl_on r2 show crypto ha
   echo "--- r1: show redundancy"; espctl_on r1 show redundancy
-  espctl_on r2 show crypto ha | grep -q "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" \
+  espctl_on r2 show crypto ha | matches "Role: standby, [0-9]* IKE SAs, [1-9][0-9]* IPsec SAs replicated" \
     || fail "R2 replicated no IPsec SA"
-  espctl_on r1 show redundancy | grep -q "Peer present: RF_INTERDEV_PEER_COMM" || fail "R1: sync peer not present"
-  espctl_on r2 show redundancy | grep -q "Sync state: in sync" || fail "R2: replica not in sync"
+  espctl_on r1 show redundancy | matches "Peer present: RF_INTERDEV_PEER_COMM" || fail "R1: sync peer not present"
+  espctl_on r2 show redundancy | matches "Sync state: in sync" || fail "R2: replica not in sync"
 fi
 
 if [ "$SCENARIO" = split ] || [ "$SCENARIO" = partition ]; then
@@ -205,7 +205,7 @@ fi
 # R2 takes the outside group (bounded by the hold time, 10 s, plus slack).
 T_ACTIVE=""
 for _ in $(seq 200); do
-  if espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 .* Active "; then T_ACTIVE=$(( $(now_ms) - T_FAIL )); break; fi
+  if espctl_on r2 show standby brief | matches -E "^Gi0/0 +199 .* Active "; then T_ACTIVE=$(( $(now_ms) - T_FAIL )); break; fi
   sleep 0.1
 done
 [ -n "$T_ACTIVE" ] || fail "R2 did not become Active for group 199 within 20 s"
@@ -230,8 +230,8 @@ if [ -n "$USE_BIA" ]; then
 fi
 check_vmacs "after the takeover by R2"
 echo "--- r2: show standby brief"; espctl_on r2 show standby brief
-espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 +(\(v2\) +)?100 +P +Active +local " || fail "R2 show standby brief: 199 not Active local"
-espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" || fail "R2 has no IPsec SA"
+espctl_on r2 show standby brief | matches -E "^Gi0/0 +199 +(\(v2\) +)?100 +P +Active +local " || fail "R2 show standby brief: 199 not Active local"
+espctl_on r2 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]" || fail "R2 has no IPsec SA"
 if [ -n "$STATEFUL" ]; then
   # R2 carries on with R1's SAs: the SPIs R1 had are R2's now.
   SPIS_AFTER=$(spi_of r2)
@@ -241,22 +241,22 @@ if [ -n "$STATEFUL" ]; then
     || fail "R2 did not install the replica"
   # ... and the ISAKMP SA: R2 answers R3's DPD, R3 never renegotiates nor gives up on the VIP.
   grep -q "HA takeover on 19.26.116.141: 1 ISAKMP SAs adopted" "$TOPO_DIR/r2.log" || fail "R2 did not adopt the ISAKMP SA"
-  espctl_on r2 show crypto isakmp sa | grep -Eq "QM_IDLE +[0-9]+ ACTIVE" || fail "R2 shows no adopted ISAKMP SA"
+  espctl_on r2 show crypto isakmp sa | matches -E "QM_IDLE +[0-9]+ ACTIVE" || fail "R2 shows no adopted ISAKMP SA"
   [ "$(grep -c "SA has been authenticated" "$TOPO_DIR/r3.log")" = 1 ] || fail "R3 negotiated Main Mode again"
   grep -q "did not answer DPD" "$TOPO_DIR/r3.log" && fail "R3's DPD gave up on the VIP after the takeover"
   espctl_on r2 show crypto sa-table
 else
-  espctl_on r2 show crypto isakmp sa | grep -q "QM_IDLE" || fail "R2 has no ISAKMP SA"
+  espctl_on r2 show crypto isakmp sa | matches "QM_IDLE" || fail "R2 has no ISAKMP SA"
 fi
 if [ "$SCENARIO" = track ]; then
   espctl_on r1 show standby brief
-  espctl_on r1 show standby brief | grep -Eq "^Gi0/0 +199 +95 +P +(Standby|Speak) " \
+  espctl_on r1 show standby brief | matches -E "^Gi0/0 +199 +95 +P +(Standby|Speak) " \
     || fail "R1 did not step down to Standby at priority 95"
-  espctl_on r1 show standby | grep -q "Track object 2 state Down decrement 10" || fail "R1 show standby: track 2 not Down"
+  espctl_on r1 show standby | matches "Track object 2 state Down decrement 10" || fail "R1 show standby: track 2 not Down"
   ha_has_vip r1 "$VIP_OUT" && fail "R1 kept the VIP after stepping down"
   [ -z "$(ha_vmac_links r1)" ] || fail "R1 (stepped down) kept virtual-MAC links: $(ha_vmac_links r1)"
-  espctl_on r1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
-  espctl_on r1 show crypto isakmp sa | grep -q "QM_IDLE" && fail "R1 kept its ISAKMP SA"
+  espctl_on r1 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R1 kept IPsec SAs"
+  espctl_on r1 show crypto isakmp sa | matches "QM_IDLE" && fail "R1 kept its ISAKMP SA"
 fi
 if [ -n "$BACK" ]; then
   in_ns h1 ping -n -i 0.1 -c $COUNT -W 1 "$H2" >"$TOPO_DIR/ping-back.log" 2>&1 &
@@ -285,7 +285,7 @@ if [ -n "$BACK" ]; then
     VMAC_OUT=$(in_ns r1 cat /sys/class/net/wan0/address) VMAC_IN=$(in_ns r1 cat /sys/class/net/lan0/address)
   fi
   check_vmacs "after R1 took back"
-  espctl_on r2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby again) kept SAs"
+  espctl_on r2 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]" && fail "R2 (Standby again) kept SAs"
   if [ -n "$STATEFUL" ]; then
     # No preempt delay configured: the preempt waited for the bulk sync (espd's hold).
     grep -q "preempt delay" "$CFG1" && fail "the stateful preempt-back case must run without a preempt delay"

@@ -58,14 +58,14 @@ ha_split_brain() {
   sleep "$wait_s"
   echo "--- r2 (hellos lost): show standby brief"; espctl_on r2 show standby brief
   echo "--- r2: show crypto ha"; espctl_on r2 show crypto ha
-  espctl_on r1 show standby brief | grep -Eq "^Gi0/0 +199 .* Active " || fail "split: R1 is not Active for 199"
-  espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 .* Active " && fail "split: R2 went Active while R1 lives"
+  espctl_on r1 show standby brief | matches -E "^Gi0/0 +199 .* Active " || fail "split: R1 is not Active for 199"
+  espctl_on r2 show standby brief | matches -E "^Gi0/0 +199 .* Active " && fail "split: R2 went Active while R1 lives"
   local held
   held=$(split_json r2 "[g for g in d['groups'] if g['group']==199][0]['counters']['takeovers_held']")
   [ "$held" -ge 1 ] || fail "split: R2 counted no held takeover ($held)"
-  espctl_on r2 show standby | grep -q "Takeover held: the sync peer is alive and Active" \
+  espctl_on r2 show standby | matches "Takeover held: the sync peer is alive and Active" \
     || fail "split: R2 show standby does not say the takeover is held"
-  espctl_on r2 show crypto ha | grep -q "peer Active and better: takeover held" || fail "split: R2 show crypto ha: no hold"
+  espctl_on r2 show crypto ha | matches "peer Active and better: takeover held" || fail "split: R2 show crypto ha: no hold"
   ha_has_vip r2 "$VIP_OUT" && fail "split: R2 holds the VIP while R1 lives"
   grep -q "Grp 199 state Standby -> Active" "$TOPO_DIR/r2.log" && fail "split: R2's group 199 went Active"
   topo_log "split: R2 held its takeover $held times (hellos lost for ${wait_s} s), no VIP, R1 Active"
@@ -76,7 +76,7 @@ ha_split_brain() {
     split_isolate on i1 i2
     local t=""
     for _ in $(seq $((wait_s * 20))); do
-      if espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 .* Active "; then t=1; break; fi
+      if espctl_on r2 show standby brief | matches -E "^Gi0/0 +199 .* Active "; then t=1; break; fi
       sleep 0.1
     done
     [ -n "$t" ] || fail "split: R2 did not take over during the full partition"
@@ -88,7 +88,7 @@ ha_split_brain() {
     split_isolate off i1 i2
     local yielded=""
     for _ in $(seq $((wait_s * 20 + 100))); do
-      if espctl_on r2 show crypto ha | grep -Eq "Split brain: [0-9]+ role conflicts, [1-9][0-9]* yields"; then
+      if espctl_on r2 show crypto ha | matches -E "Split brain: [0-9]+ role conflicts, [1-9][0-9]* yields"; then
         yielded=1; break
       fi
       sleep 0.1
@@ -96,8 +96,8 @@ ha_split_brain() {
     echo "--- r2: show crypto ha"; espctl_on r2 show crypto ha
     echo "--- r1: show crypto ha"; espctl_on r1 show crypto ha
     [ -n "$yielded" ] || fail "split: R2 did not step down when the channel returned"
-    espctl_on r1 show crypto ha | grep -Eq "Split brain: [1-9][0-9]* role conflicts" || fail "split: R1 saw no conflict"
-    espctl_on r2 show standby brief | grep -Eq "^Gi0/0 +199 .* Active " && fail "split: R2 still Active for 199"
+    espctl_on r1 show crypto ha | matches -E "Split brain: [1-9][0-9]* role conflicts" || fail "split: R1 saw no conflict"
+    espctl_on r2 show standby brief | matches -E "^Gi0/0 +199 .* Active " && fail "split: R2 still Active for 199"
     sleep "$wait_s"
   fi
 

@@ -46,7 +46,7 @@ ha_build() {
 
 # ha_has_vip NS VIP: the address is on any interface of NS (espd puts it on the group's
 # virtual-MAC macvlan child, wan0-h199 / lan0-h1; on wan0 / lan0 itself with use-bia).
-ha_has_vip() { in_ns "$1" ip -4 -o addr show | grep -q "inet $2/"; }
+ha_has_vip() { in_ns "$1" ip -4 -o addr show | matches "inet $2/"; }
 
 # ha_neigh_mac NS IP: the MAC in NS's neighbour entry for IP (empty when none).
 ha_neigh_mac() { in_ns "$1" ip neigh show "$2" | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p' | head -n 1; }

@@ -79,7 +79,7 @@ PCAP=$TOPO_DIR/outside.pcap
 [ -z "$REKEY" ] && command -v tshark >/dev/null && topo_capture gw1 wan0 "$PCAP"
 
 # 5. debug on gw1 through espctl (the reference's debug ran on the responder; either works).
-espctl_on gw1 debug crypto isakmp | grep -q "debugging is on" || fail "debug crypto isakmp not acknowledged"
+espctl_on gw1 debug crypto isakmp | matches "debugging is on" || fail "debug crypto isakmp not acknowledged"
 
 # 1. The first ping triggers IKE. IOS drops the packet that triggers negotiation; so do we.
 topo_log "first ping h1 -> h2 triggers IKE"
@@ -88,8 +88,8 @@ in_ns h1 ping -n -c 1 -W 1 $H2 >/dev/null 2>&1 &
 FIRST_PING=$!
 UP=""
 for _ in $(seq 40); do
-  if espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]" &&
-     espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x[0-9A-F]*[1-9A-F]"; then
+  if espctl_on gw1 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]" &&
+     espctl_on gw2 show crypto ipsec sa | matches "current outbound spi: 0x[0-9A-F]*[1-9A-F]"; then
     UP=$(( $(now_ms) - T0 )); break
   fi
   sleep 0.05
@@ -119,7 +119,7 @@ if [ -n "$REKEY" ]; then
   RECEIVED=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$TOPO_DIR/ping-rekey.log")
   [ "${RECEIVED:-0}" = 2000 ] || fail "pings lost across the rekey: $(grep received "$TOPO_DIR/ping-rekey.log")"
   sleep 2.5  # the old pair's inbound SA outlives the DELETE by 2 s (packets in flight)
-  espctl_on gw1 show crypto ipsec sa | grep -q "spi: 0x$OLD_SPI(" && fail "old SA 0x$OLD_SPI not deleted after the rekey"
+  espctl_on gw1 show crypto ipsec sa | matches "spi: 0x$OLD_SPI(" && fail "old SA 0x$OLD_SPI not deleted after the rekey"
   echo "PASS: tunnel up ${UP} ms; rekeyed 0x$OLD_SPI -> 0x$NEW_SPI under 2000 pings without loss"
   exit 0
 fi
@@ -169,8 +169,8 @@ for g in 1 2; do
 done
 out1=$(echo "$S1" | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
 out2=$(echo "$S2" | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1)
-echo "$S2" | grep -A3 "inbound esp sas" | grep -q "spi: 0x$out1" || fail "gw1's outbound SPI $out1 is not gw2's inbound"
-echo "$S1" | grep -A3 "inbound esp sas" | grep -q "spi: 0x$out2" || fail "gw2's outbound SPI $out2 is not gw1's inbound"
+echo "$S2" | grep -A3 "inbound esp sas" | matches "spi: 0x$out1" || fail "gw1's outbound SPI $out1 is not gw2's inbound"
+echo "$S1" | grep -A3 "inbound esp sas" | matches "spi: 0x$out2" || fail "gw2's outbound SPI $out2 is not gw1's inbound"
 enc() { echo "$1" | sed -n 's/.*#pkts encaps: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}'; }
 dec() { echo "$1" | sed -n 's/.*#pkts decaps: \([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}'; }
 [ "$(enc "$S1")" = "$(dec "$S2")" ] || fail "gw1 encaps $(enc "$S1") != gw2 decaps $(dec "$S2")"
@@ -200,18 +200,18 @@ fi
 kill -HUP "$ESPD_PID_gw1"
 for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw1.log" && break; sleep 0.1; done
 sleep 0.3
-espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x$out1(" || fail "SIGHUP changed gw1's outbound SA"
-espctl_on gw1 show crypto isakmp sa | grep -q "QM_IDLE" || fail "SIGHUP dropped gw1's ISAKMP SA"
+espctl_on gw1 show crypto ipsec sa | matches "current outbound spi: 0x$out1(" || fail "SIGHUP changed gw1's outbound SA"
+espctl_on gw1 show crypto isakmp sa | matches "QM_IDLE" || fail "SIGHUP dropped gw1's ISAKMP SA"
 
 # 5c. clear crypto sa on gw1: IPsec SAs go on both sides (DELETE), ISAKMP SAs stay QM_IDLE.
 C1=$(conn_id gw1) C2=$(conn_id gw2)
 espctl_on gw1 clear crypto sa >/dev/null
 for _ in $(seq 40); do
-  espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x$out2(" || break
+  espctl_on gw2 show crypto ipsec sa | matches "current outbound spi: 0x$out2(" || break
   sleep 0.05
 done
-espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x$out1(" && fail "gw1 kept its IPsec SA after clear crypto sa"
-espctl_on gw2 show crypto ipsec sa | grep -q "current outbound spi: 0x$out2(" && fail "gw2 kept its IPsec SA after gw1's clear crypto sa (DELETE)"
+espctl_on gw1 show crypto ipsec sa | matches "current outbound spi: 0x$out1(" && fail "gw1 kept its IPsec SA after clear crypto sa"
+espctl_on gw2 show crypto ipsec sa | matches "current outbound spi: 0x$out2(" && fail "gw2 kept its IPsec SA after gw1's clear crypto sa (DELETE)"
 [ "$(conn_id gw1)" = "$C1" ] && [ "$(conn_id gw2)" = "$C2" ] || fail "clear crypto sa touched the ISAKMP SAs"
 MM_BEFORE=$(grep -c "New State = IKE_I_MM1" "$TOPO_DIR/gw1.log" || true)
 in_ns h1 ping -n -c 1 -W 1 $H2 >/dev/null 2>&1 || true
@@ -225,14 +225,14 @@ topo_log "clear crypto sa: SPI 0x$out1 -> 0x$NEW1 by Quick Mode alone, ISAKMP co
 # 6. clear crypto isakmp on gw2: DELETEs make gw1 forget too; the next ping renegotiates.
 espctl_on gw2 clear crypto isakmp >/dev/null
 for _ in $(seq 40); do
-  espctl_on gw1 show crypto isakmp sa | grep -q QM_IDLE || break
+  espctl_on gw1 show crypto isakmp sa | matches QM_IDLE || break
   sleep 0.05
 done
-espctl_on gw2 show crypto isakmp sa | grep -q QM_IDLE && fail "gw2 still has an ISAKMP SA after clear"
-espctl_on gw1 show crypto isakmp sa | grep -q QM_IDLE && fail "gw1 kept its ISAKMP SA after gw2's clear (DELETE)"
+espctl_on gw2 show crypto isakmp sa | matches QM_IDLE && fail "gw2 still has an ISAKMP SA after clear"
+espctl_on gw1 show crypto isakmp sa | matches QM_IDLE && fail "gw1 kept its ISAKMP SA after gw2's clear (DELETE)"
 in_ns h2 ping -n -c 1 -W 1 $H1 >/dev/null 2>&1 || true
 in_ns h2 ping -n -c 3 -i 0.2 -W 2 $H1 >"$TOPO_DIR/ping3.log" || fail "ping after clear: $(cat "$TOPO_DIR/ping3.log")"
-espctl_on gw2 show crypto isakmp sa | grep -Eq "^${R2//./\\.} +${R1//./\\.} +QM_IDLE" \
+espctl_on gw2 show crypto isakmp sa | matches -E "^${R2//./\\.} +${R1//./\\.} +QM_IDLE" \
   || fail "gw2 did not renegotiate as initiator after clear"
 
 # 7. DPD: SIGKILL gw2 (no DELETE reaches gw1). keepalive 10 (retry 2): gw1 must notice within
@@ -242,10 +242,10 @@ topo_wait_dead "$ESPD_PID_gw2" || fail "gw2 did not die"
 T0=$(now_ms)
 GONE=""
 for _ in $(seq 350); do
-  if ! espctl_on gw1 show crypto isakmp sa | grep -q "ACTIVE"; then GONE=$(( $(now_ms) - T0 )); break; fi
+  if ! espctl_on gw1 show crypto isakmp sa | matches "ACTIVE"; then GONE=$(( $(now_ms) - T0 )); break; fi
   sleep 0.1
 done
 [ -n "$GONE" ] || fail "gw1's DPD did not delete the ISAKMP SA within 35 s"
 topo_log "gw1's DPD deleted the SAs ${GONE} ms after the peer died"
-espctl_on gw1 show crypto ipsec sa | grep -q "current outbound spi: 0x0(0)" || fail "gw1 kept IPsec SAs after DPD"
+espctl_on gw1 show crypto ipsec sa | matches "current outbound spi: 0x0(0)" || fail "gw1 kept IPsec SAs after DPD"
 echo "PASS: tunnel up ${UP} ms; DPD ${GONE} ms"

@@ -75,8 +75,8 @@ grep -q "#pkts encaps: $EXPECTED, #pkts encrypt: $EXPECTED, #pkts digest: $EXPEC
 
 # SIGHUP with an unchanged file: SAs, sequence numbers and counters stay.
 kill -HUP "$ESPD_PID_gw2"
-for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw2.log" && grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | grep -q 2 && break; sleep 0.1; done
-grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | grep -q 2 || fail "gw2 did not reload on SIGHUP"
+for _ in $(seq 50); do grep -q "SIGHUP: re-reading" "$TOPO_DIR/gw2.log" && grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | matches 2 && break; sleep 0.1; done
+grep -c "OK: 1 crypto map" "$TOPO_DIR/gw2.log" | matches 2 || fail "gw2 did not reload on SIGHUP"
 check_counters gw2 172.21.91.37 $EXPECTED $EXPECTED
 
 # 5. replay and tamper, injected from gw2's side of the outside link towards gw1.

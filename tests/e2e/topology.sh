@@ -13,6 +13,8 @@ TOPO_DIR=""
 
 topo_log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
+. "$(dirname "${BASH_SOURCE[0]}")/matches.sh"
+
 topo_cleanup() {
   local rc=$?
   set +e

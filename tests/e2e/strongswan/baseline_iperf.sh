@@ -39,7 +39,7 @@ iperf_run() {
   SW_PIDS+=("$spid")
   local up=0
   for _ in $(seq 50); do
-    sw_in h2 ss -ltn 2>/dev/null | grep -q "$SW_H2:5201" && { up=1; break; }
+    sw_in h2 ss -ltn 2>/dev/null | matches "$SW_H2:5201" && { up=1; break; }
     sleep 0.1
   done
   [ $up = 1 ] || fail "iperf3 server did not listen"

@@ -114,7 +114,7 @@ grep -Eq "19\.26\.116\.1(41|37) +19\.26\.116\.1(37|41) +QM_IDLE .*ACTIVE" <<<"$i
   || { echo "$isakmp" >&2; fail "espd's show crypto isakmp sa has no QM_IDLE ACTIVE line"; }
 [ "$(sw_ike_cookies gw1 | wc -w)" = 2 ] || fail "strongSwan lists no IKE cookies"
 if [ "$TRANSFORM" = gcm ]; then want=AES_GCM_16-256; else want=AES_CBC-256/HMAC_SHA2_256_128; fi
-sw_sas gw1 | grep -q "ESP:$want/MODP_2048" || fail "CHILD_SA is not $want with PFS group 14"
+sw_sas gw1 | matches "ESP:$want/MODP_2048" || fail "CHILD_SA is not $want with PFS group 14"
 sw_log "tunnel up in ${TUP}s (espd $ROLE, $TRANSFORM), SPIs $SW_IN/$SW_OUT"
 
 # 2. ping both ways; counters on both sides, counted from here.

@@ -51,7 +51,7 @@ fail() {
   exit 1
 }
 now_ms() { date +%s%3N; }
-espd_active() { sw_espctl show crypto isakmp sa | grep -q "QM_IDLE .*ACTIVE"; }
+espd_active() { sw_espctl show crypto isakmp sa | matches "QM_IDLE .*ACTIVE"; }
 espd_out_spi() { sw_espctl show crypto ipsec sa | sed -n 's/.*current outbound spi: 0x\([0-9A-F]*\).*/\1/p' | grep -v '^0$' | head -1; }
 
 sw_topology
@@ -180,7 +180,7 @@ rekey-espd)
   read -r IN2 OUT2 <<<"$(sw_spis gw1)"
   [ "$IN2" != "$SW_IN" ] && [ "${IN2,,}" = "${NEW,,}" ] || fail "strongSwan's inbound SPI $IN2 is not espd's new outbound 0x$NEW"
   sleep 3  # the old pair's inbound SA outlives the DELETE by 2 s
-  sw_espctl show crypto ipsec sa | grep -q "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD"
+  sw_espctl show crypto ipsec sa | matches "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD"
   [ "$(sw_sas gw1 | grep -c INSTALLED)" = 1 ] || fail "strongSwan did not delete the old CHILD_SA on espd's DELETE"
   sw_log "PASS rekey-espd: 0x$OLD -> 0x$NEW under 2000 pings, $GOT received; strongSwan in $SW_IN -> $IN2" ;;
 
@@ -194,7 +194,7 @@ rekey-swan)
   read -r IN2 OUT2 <<<"$(sw_spis gw1)"
   [ "$IN2" != "$SW_IN" ] || fail "strongSwan did not rekey"
   [ "${IN2,,}" = "${NEW,,}" ] || fail "strongSwan in $IN2 is not espd's outbound 0x$NEW"
-  sw_espctl show crypto ipsec sa | grep -q "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD after strongSwan's DELETE"
+  sw_espctl show crypto ipsec sa | matches "spi: 0x$OLD(" && fail "espd kept the old SA 0x$OLD after strongSwan's DELETE"
   sw_log "PASS rekey-swan: strongSwan rekeyed at 20 s, espd 0x$OLD -> 0x$NEW, 150/150 pings" ;;
 
 reauth-swan)
@@ -240,7 +240,7 @@ natt-keepalive)
   n=$(grep -c . <<<"$times" || true)
   [ "$n" -ge 3 ] || fail "$n NAT keepalives from espd in ~17 s (want >= 3 at 5 s)"
   grep -qv "ff$" <<<"$times" && fail "a keepalive is not the byte 0xFF"
-  tshark -n -r "$PCAP" -Y "ip.src == $SW_GW2_WAN && udpencap.nat_keepalive" 2>/dev/null | grep -q . || fail "tshark does not see NAT-keepalive packets"
+  tshark -n -r "$PCAP" -Y "ip.src == $SW_GW2_WAN && udpencap.nat_keepalive" 2>/dev/null | matches . || fail "tshark does not see NAT-keepalive packets"
   gaps=$(awk 'NR > 1 {printf "%.2f ", $1 - p} {p = $1}' <<<"$times")
   for g in $gaps; do
     awk -v g="$g" 'BEGIN {exit !(g >= 4.7 && g <= 5.3)}' || fail "keepalive interval $g s (want 5 +- 0.3)"

@@ -8,6 +8,7 @@
 # Call sw_init first: it installs a trap that, on every exit path, stops only the processes
 # this run started and deletes only this run's namespaces. Every wait is bounded.
 
+. "$(dirname "${BASH_SOURCE[0]}")/../matches.sh"
 SW_RUN="sw$$$(printf '%04x' $((RANDOM)))"
 SW_NS=()
 SW_PIDS=()

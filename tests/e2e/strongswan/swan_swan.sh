@@ -95,9 +95,9 @@ read -r IN2 OUT2 <<<"$(sw_spis gw2)"
 [ -n "${IN1:-}" ] && [ -n "${IN2:-}" ] || fail "no SPIs listed"
 [ "$IN1" = "$OUT2" ] && [ "$IN2" = "$OUT1" ] || fail "SPIs not mirrored: gw1 in $IN1 out $OUT1, gw2 in $IN2 out $OUT2"
 [ "$(sw_ike_cookies gw1)" = "$(sw_ike_cookies gw2)" ] || fail "IKE cookies differ"
-sw_sas gw1 | grep -q "TUNNEL-in-UDP" || fail "CHILD_SA is not UDP-encapsulated tunnel mode"
+sw_sas gw1 | matches "TUNNEL-in-UDP" || fail "CHILD_SA is not UDP-encapsulated tunnel mode"
 if [ "$TRANSFORM" = gcm ]; then want=AES_GCM_16-256; else want=AES_CBC-256/HMAC_SHA2_256_128; fi
-sw_sas gw1 | grep -q "ESP:$want/MODP_2048" || fail "CHILD_SA transform is not $want with PFS MODP_2048"
+sw_sas gw1 | matches "ESP:$want/MODP_2048" || fail "CHILD_SA transform is not $want with PFS MODP_2048"
 
 # 2. ping both ways; counters.
 COUNT=5

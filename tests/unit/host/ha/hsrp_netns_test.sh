@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$DIR"
 }
 trap cleanup EXIT INT TERM
+. "$(dirname "${BASH_SOURCE[0]}")/../../../e2e/matches.sh"
 
 now_ms() { date +%s%3N; }
 # wait_for FILE PATTERN TIMEOUT_S
@@ -41,7 +42,7 @@ wait_count() {
     sleep 0.05
   done
 }
-has_vip() { ip -n "$1" -4 addr show dev "$2" | grep -q "inet $VIP/"; }
+has_vip() { ip -n "$1" -4 addr show dev "$2" | matches "inet $VIP/"; }
 
 ip netns add "$NA"
 ip netns add "$NB"
