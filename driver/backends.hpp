@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "espgw/driver/esp_device.hpp"
 
@@ -11,4 +12,6 @@ std::unique_ptr<EspDevice> make_cpu_device(const DeviceOptions& options);
 std::unique_ptr<EspDevice> make_sim_device(const DeviceOptions& options);
 std::unique_ptr<EspDevice> make_hls_device(const DeviceOptions& options);
 std::unique_ptr<EspDevice> make_xrt_device(const DeviceOptions& options);
+// options.compute_units units, one per CU of the xclbin's kernel, the xclbin loaded once.
+std::vector<std::unique_ptr<EspDevice>> make_xrt_devices(const DeviceOptions& options);
 }  // namespace espgw::driver

@@ -1,6 +1,7 @@
 // make_device(): picks the backend named on the command line. "auto" tries the card first
 // and falls back to the CPU backend with one log line naming why. compute_units > 1 opens
-// that many units of the backend behind one driver::multi::MultiDevice.
+// that many units of the backend behind one driver::multi::MultiDevice; on xrt those are
+// that many compute units of one card's xclbin (driver/xrt), the xclbin loaded once.
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -74,20 +75,22 @@ std::unique_ptr<EspDevice> make_device(const DeviceOptions& options) {
                              std::to_string(n));
   }
   if (n == 1) return make_one(options);
-  // driver/xrt opens the xclbin's esp_top kernel by name and cannot pick one of several
-  // compute units yet; N opens would drive the same CU N times with clashing SA tables.
-  const auto no_xrt = [n] {
-    return std::runtime_error("backend xrt: " + std::to_string(n) +
-                              " compute units need per-CU selection in driver/xrt, which is not built yet; "
-                              "use --compute-units 1");
-  };
-  if (options.backend == "xrt") throw no_xrt();
+  DeviceOptions each = options;
+#ifdef ESPGW_HAVE_XRT
+  // xrt: the first n CUs of the xclbin's kernel, each its own unit (and SA table).
+  if (options.backend == "xrt") return std::make_unique<multi::MultiDevice>(make_xrt_devices(options));
+  if (options.backend == "auto") {
+    try {
+      return std::make_unique<multi::MultiDevice>(make_xrt_devices(options));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "espgw: backend auto: no usable Alveo card (%s); using cpu\n", e.what());
+      each.backend = "cpu";  // once for all n units, not n card probes
+    }
+  }
+#endif
   std::vector<std::unique_ptr<EspDevice>> units;
   units.reserve(n);
-  for (std::uint32_t u = 0; u < n; ++u) {
-    units.push_back(make_one(options));
-    if (units.back()->info().backend == "xrt") throw no_xrt();  // "auto" found a card
-  }
+  for (std::uint32_t u = 0; u < n; ++u) units.push_back(make_one(each));
   return std::make_unique<multi::MultiDevice>(std::move(units));
 }
 

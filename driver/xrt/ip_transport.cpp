@@ -1,6 +1,7 @@
 // The RTL kernel esp_top through xrt::ip: the regmap's AXI4-Lite registers read and written
 // one by one (each a PCIe MMIO access of about a microsecond, so no batching is needed),
-// DMA through whole xrt::bo's with explicit sync, completions by bounded polling.
+// DMA through whole xrt::bo's in the CU's own memory bank with explicit sync, completions by
+// bounded polling. One IpTransport is one CU, opened by its IP_LAYOUT name.
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -38,17 +39,17 @@ class IpBuffer final : public hw::DmaBuffer {
 
 class IpTransport final : public hw::Transport {
  public:
-  IpTransport(::xrt::device device, ::xrt::ip ip, FlavourOptions options)
-      : device_(std::move(device)), ip_(std::move(ip)), options_(std::move(options)) {}
-  std::string describe() const override { return options_.name; }
+  IpTransport(std::shared_ptr<const LoadedXclbin> card, ::xrt::ip ip, int bank, const ComputeUnit& cu)
+      : card_(std::move(card)), ip_(std::move(ip)), bank_(bank), name_(describe_cu(*card_, cu, bank_, "RTL, xrt::ip")) {}
+  std::string describe() const override { return name_; }
   std::uint32_t read32(std::uint32_t offset) override { return ip_.read_register(offset); }
   void write32(std::uint32_t offset, std::uint32_t value) override { ip_.write_register(offset, value); }
   std::unique_ptr<hw::DmaBuffer> allocate(std::size_t bytes) override {
     try {
-      return std::make_unique<IpBuffer>(device_, bytes, options_.memory_bank);
+      return std::make_unique<IpBuffer>(card_->device, bytes, bank_);
     } catch (const std::exception& e) {
-      throw std::runtime_error(fmt::format("{}: cannot allocate {} bytes in memory bank {}: {}", options_.name, bytes,
-                                           options_.memory_bank, e.what()));
+      throw std::runtime_error(fmt::format("{}: cannot allocate {} bytes in memory bank {}: {}", name_, bytes, bank_,
+                                           e.what()));
     }
   }
   bool wait_until(const std::function<bool()>& ready, std::chrono::milliseconds budget) override {
@@ -63,23 +64,26 @@ class IpTransport final : public hw::Transport {
     }
     return true;
   }
-  std::string xclbin_uuid() const override { return options_.xclbin.uuid; }
-  std::uint32_t kernel_clock_mhz() const override { return options_.xclbin.kernel_clock_mhz; }
+  std::string xclbin_uuid() const override { return card_->xclbin.uuid; }
+  std::uint32_t kernel_clock_mhz() const override { return card_->xclbin.kernel_clock_mhz; }
 
  private:
-  ::xrt::device device_;
+  std::shared_ptr<const LoadedXclbin> card_;  // keeps the device open while any CU is
   ::xrt::ip ip_;
-  FlavourOptions options_;
+  int bank_;
+  std::string name_;
 };
 
 }  // namespace
 
-std::unique_ptr<hw::Transport> make_ip_transport(const ::xrt::device& device, const ::xrt::uuid& uuid,
+std::unique_ptr<hw::Transport> make_ip_transport(std::shared_ptr<const LoadedXclbin> card,
                                                  const FlavourOptions& options) {
-  ::xrt::ip ip(device, uuid, options.xclbin.kernel.name);
-  FlavourOptions o = options;
-  if (o.xclbin.gmem_bank >= 0) o.memory_bank = o.xclbin.gmem_bank;  // the link's bank wins
-  return std::make_unique<IpTransport>(device, std::move(ip), std::move(o));
+  // xrt::ip looks its name up as an exact IP_LAYOUT entry (xrt::xclbin::get_ip), so the CU
+  // is opened by "esp_top:esp_top_2" (XRT also accepts "esp_top:{esp_top_2}" and strips
+  // the braces); the bare kernel name would match no IP.
+  ::xrt::ip ip(card->device, card->uuid, options.cu.name);
+  const int bank = options.cu.bank >= 0 ? options.cu.bank : options.memory_bank;  // the link's bank wins
+  return std::make_unique<IpTransport>(std::move(card), std::move(ip), bank, options.cu);
 }
 
 }  // namespace espgw::driver::xrt

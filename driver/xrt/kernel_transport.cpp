@@ -2,7 +2,9 @@
 // accesses into command lists (hls/command_list.hpp) and each list is one xrt::run with
 // arguments (cmds, ncmds, results, gmem). All DMA buffers are sub-buffers of one arena bo
 // given as gmem, and their device addresses are offsets into it, because the kernel
-// indexes gmem + address (as the C-simulation indexes its memory array).
+// indexes gmem + address (as the C-simulation indexes its memory array). One KernelTransport
+// is one CU, opened as "esp_kernel:{esp_kernel_2}" so XRT never schedules its runs on another
+// CU (each CU keeps its own SA table).
 #include <chrono>
 #include <mutex>
 #include <stdexcept>
@@ -46,8 +48,12 @@ class ArenaBuffer final : public hw::DmaBuffer {
 
 class KernelTransport final : public hls::BatchedTransport {
  public:
-  KernelTransport(const ::xrt::device& device, const ::xrt::uuid& uuid, FlavourOptions options)
-      : device_(device), kernel_(device, uuid, options.xclbin.kernel.name), options_(std::move(options)) {
+  KernelTransport(std::shared_ptr<const LoadedXclbin> card, FlavourOptions options)
+      : card_(std::move(card)),
+        device_(card_->device),
+        kernel_(device_, card_->uuid, options.cu.kernel_selector()),
+        options_(std::move(options)),
+        name_(describe_cu(*card_, options_.cu, kernel_.group_id(kArgGmem), "HLS, xrt::kernel command lists")) {
     const auto group = [&](int arg) { return static_cast<::xrt::memory_group>(kernel_.group_id(arg)); };
     cmds_ = ::xrt::bo(device_, std::size_t{hls::kMaxCommands} * hls::kCommandWords * 4, ::xrt::bo::flags::normal,
                       group(kArgCmds));
@@ -60,9 +66,9 @@ class KernelTransport final : public hls::BatchedTransport {
   }
   ~KernelTransport() override { flush_noexcept(); }
 
-  std::string describe() const override { return options_.name; }
-  std::string xclbin_uuid() const override { return options_.xclbin.uuid; }
-  std::uint32_t kernel_clock_mhz() const override { return options_.xclbin.kernel_clock_mhz; }
+  std::string describe() const override { return name_; }
+  std::string xclbin_uuid() const override { return card_->xclbin.uuid; }
+  std::uint32_t kernel_clock_mhz() const override { return card_->xclbin.kernel_clock_mhz; }
 
   std::unique_ptr<hw::DmaBuffer> allocate(std::size_t bytes) override {
     std::lock_guard lock(arena_mu_);
@@ -70,7 +76,7 @@ class KernelTransport final : public hls::BatchedTransport {
     const std::size_t offset = (next_ + kArenaAlign - 1) / kArenaAlign * kArenaAlign;
     if (offset + bytes > options_.arena_bytes)
       throw std::runtime_error(fmt::format("{}: device memory arena of {} bytes exhausted ({} more requested)",
-                                           options_.name, options_.arena_bytes, bytes));
+                                           name_, options_.arena_bytes, bytes));
     auto buffer = std::make_unique<ArenaBuffer>(arena_, offset, bytes);
     next_ = offset + bytes;
     return buffer;
@@ -87,15 +93,17 @@ class KernelTransport final : public hls::BatchedTransport {
     if (state != ERT_CMD_STATE_COMPLETED)
       throw std::runtime_error(fmt::format("{}: esp_kernel run of {} commands ended in state {} (4 = completed) "
                                            "within {} ms; the kernel is hung or the xclbin is not espgw's",
-                                           options_.name, count, static_cast<int>(state), kRunBudget.count()));
+                                           name_, count, static_cast<int>(state), kRunBudget.count()));
     results_.sync(XCL_BO_SYNC_BO_FROM_DEVICE, std::size_t{count} * 4, 0);
     results_.read(results, std::size_t{count} * 4, 0);
   }
 
  private:
+  std::shared_ptr<const LoadedXclbin> card_;  // keeps the device open while any CU is
   ::xrt::device device_;
   ::xrt::kernel kernel_;
   FlavourOptions options_;
+  std::string name_;
   ::xrt::bo cmds_, results_, arena_;
   ::xrt::run run_;
   std::mutex arena_mu_;
@@ -104,9 +112,9 @@ class KernelTransport final : public hls::BatchedTransport {
 
 }  // namespace
 
-std::unique_ptr<hw::Transport> make_kernel_transport(const ::xrt::device& device, const ::xrt::uuid& uuid,
+std::unique_ptr<hw::Transport> make_kernel_transport(std::shared_ptr<const LoadedXclbin> card,
                                                      const FlavourOptions& options) {
-  return std::make_unique<KernelTransport>(device, uuid, options);
+  return std::make_unique<KernelTransport>(std::move(card), options);
 }
 
 }  // namespace espgw::driver::xrt

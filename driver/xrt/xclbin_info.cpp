@@ -50,17 +50,13 @@ std::uint32_t clock_mhz(const ::xrt::xclbin& xclbin) {
   return data != 0 ? data : kernel;
 }
 
-// The first argument of the kernel's first CU that is connected to a memory bank: every
-// pointer argument of both espgw kernels is on the one AXI4 master, so they share it.
-int gmem_bank(const ::xrt::xclbin& xclbin, const std::string& kernel) {
+// The bank of one CU: the first of its arguments connected to a memory. Every pointer
+// argument of both espgw kernels is on the one AXI4 master (m_axi_gmem), so they share it.
+// XRT joins CONNECTIVITY (per IP_LAYOUT index) with the kernel's argument metadata here.
+int cu_bank(const ::xrt::xclbin::ip& ip) {
   try {
-    for (const auto& ip : xclbin.get_ips()) {
-      const std::string name = ip.get_name();
-      if (name.substr(0, name.find(':')) != kernel) continue;
-      for (const auto& arg : ip.get_args())
-        for (const auto& mem : arg.get_mems()) return mem.get_index();
-      return -1;
-    }
+    for (const auto& arg : ip.get_args())
+      for (const auto& mem : arg.get_mems()) return static_cast<int>(mem.get_index());
   } catch (const std::exception&) {  // no connectivity metadata: the caller's default bank
   }
   return -1;
@@ -79,8 +75,29 @@ XclbinInfo inspect_xclbin(const ::xrt::xclbin& xclbin) {
   }
   info.kernel_clock_mhz = clock_mhz(xclbin);
   info.kernel = choose_kernel(info.cu_names);
-  info.gmem_bank = gmem_bank(xclbin, info.kernel.name);
+  for (const auto& ip : xclbin.get_ips()) {
+    const std::string name = ip.get_name();
+    const std::size_t colon = name.find(':');
+    if (colon == std::string::npos || name.substr(0, colon) != info.kernel.name) continue;
+    info.cus.push_back(ComputeUnit{name, name.substr(colon + 1), cu_bank(ip)});
+  }
   return info;
+}
+
+std::string ComputeUnit::kernel_selector() const {
+  return fmt::format("{}:{{{}}}", name.substr(0, name.find(':')), instance);
+}
+
+std::vector<ComputeUnit> select_compute_units(const XclbinInfo& info, std::uint32_t count,
+                                              const std::string& xclbin_path) {
+  if (count <= info.cus.size()) return {info.cus.begin(), info.cus.begin() + count};
+  std::vector<std::string> names;
+  for (const ComputeUnit& cu : info.cus) names.push_back(cu.name);
+  throw std::runtime_error(fmt::format("xrt: {} compute units requested but '{}' has {} {} CU{} ({}); link more "
+                                       "with v++ --connectivity.nk={}:{} or ask for fewer",
+                                       count, xclbin_path, info.cus.size(), info.kernel.name,
+                                       info.cus.size() == 1 ? "" : "s", fmt::join(names, ", "), info.kernel.name,
+                                       count));
 }
 
 XclbinInfo inspect_xclbin_file(const std::string& path) {

@@ -4,7 +4,9 @@
 // - HLS esp_kernel (ap_ctrl_hs): each batch of register accesses is one xrt::run of the
 //   kernel on a command list (hls/batched_transport); DMA buffers are sub-buffers of one
 //   arena bo passed as the kernel's gmem argument, so descriptors carry arena offsets.
-// Internal to driver/xrt; open_xrt_transport() picks one by the xclbin's kernel name.
+// Each transport drives exactly one compute unit; all of a card's transports share one
+// LoadedXclbin (the device opened and the xclbin loaded once).
+// Internal to driver/xrt; open_xrt_transports() picks one by the xclbin's kernel name.
 #pragma once
 
 #include <cstdint>
@@ -14,20 +16,33 @@
 #include "driver/hw/transport.hpp"
 #include "driver/xrt/xclbin_info.hpp"
 #include "xrt/xrt_device.h"
+#include "xrt/xrt_uuid.h"
 
 namespace espgw::driver::xrt {
 
-struct FlavourOptions {
-  std::string name;          // describe(): "xrt: device ... (path), kernel ..."
+// The card with the xclbin loaded: opened once by open_xrt_transports() and shared by the
+// transports of all its compute units, so N units cost one load_xclbin, not N.
+struct LoadedXclbin {
+  ::xrt::device device;
+  ::xrt::uuid uuid;
   XclbinInfo xclbin;
-  int memory_bank = 0;       // RTL: bank for DMA buffers when the xclbin does not name one
-                             // (XclbinInfo::gmem_bank); HLS asks xrt::kernel::group_id
+  std::string which;  // the --device string ("0", a BDF)
+  std::string path;   // the xclbin file
+};
+
+struct FlavourOptions {
+  ComputeUnit cu;            // the one CU this transport drives
+  int memory_bank = 0;       // RTL: bank for DMA buffers when the xclbin does not name the
+                             // CU's (cu.bank == -1); HLS asks xrt::kernel::group_id
   std::size_t arena_bytes = std::size_t{64} << 20;  // HLS: device memory for rings and packets
 };
 
-std::unique_ptr<hw::Transport> make_ip_transport(const ::xrt::device& device, const ::xrt::uuid& uuid,
+// describe() of a transport: "xrt: device 0 (esp.xclbin), kernel esp_top:esp_top_2 (bank 1, <how>)".
+std::string describe_cu(const LoadedXclbin& card, const ComputeUnit& cu, int bank, const char* how);
+
+std::unique_ptr<hw::Transport> make_ip_transport(std::shared_ptr<const LoadedXclbin> card,
                                                  const FlavourOptions& options);
-std::unique_ptr<hw::Transport> make_kernel_transport(const ::xrt::device& device, const ::xrt::uuid& uuid,
+std::unique_ptr<hw::Transport> make_kernel_transport(std::shared_ptr<const LoadedXclbin> card,
                                                      const FlavourOptions& options);
 
 }  // namespace espgw::driver::xrt

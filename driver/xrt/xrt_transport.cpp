@@ -1,4 +1,5 @@
-// XRT transport: open the card, read the xclbin, pick the kernel flavour. Everything XRT
+// XRT transport: open the card, read the xclbin, pick the kernel flavour and its compute
+// units, load the xclbin once and open one transport per CU. Everything XRT
 // throws during enumeration and open is caught and turned into one actionable line; on a
 // machine without a card that is the whole story: without XILINX_XRT XRT throws "XILINX_XRT
 // not set", with it "Could not open device with index '0'". XCL_EMULATION_MODE is not
@@ -27,7 +28,11 @@ bool all_digits(const std::string& s) {
 
 }  // namespace
 
-std::unique_ptr<hw::Transport> open_xrt_transport(const XrtOpenOptions& options) {
+std::string describe_cu(const LoadedXclbin& card, const ComputeUnit& cu, int bank, const char* how) {
+  return fmt::format("xrt: device {} ({}), kernel {} (bank {}, {})", card.which, card.path, cu.name, bank, how);
+}
+
+std::vector<std::unique_ptr<hw::Transport>> open_xrt_transports(const XrtOpenOptions& options) {
   const std::string which = options.device.empty() ? "0" : options.device;
   ::xrt::device device;
   try {
@@ -47,21 +52,31 @@ std::unique_ptr<hw::Transport> open_xrt_transport(const XrtOpenOptions& options)
         which, e.what()));
   }
   if (options.xclbin.empty()) throw std::runtime_error("xrt: no xclbin given; build one (docs/alveo.md) and pass its path");
-  // Read the xclbin first: a file without espgw's kernel fails here, naming what it holds,
-  // before the card is reprogrammed.
-  const XclbinInfo info = inspect_xclbin_file(options.xclbin);
-  FlavourOptions f;
-  f.xclbin = info;
-  f.memory_bank = options.memory_bank;
-  const bool rtl = info.kernel.flavour == KernelFlavour::kRtl;
-  f.name = fmt::format("xrt: device {} ({}), kernel {} ({})", which, options.xclbin, info.kernel.name,
-                       rtl ? "RTL, xrt::ip" : "HLS, xrt::kernel command lists");
+  // Read the xclbin first: a file without espgw's kernel, or with fewer CUs than asked
+  // for, fails here, naming what it holds, before the card is reprogrammed.
+  auto card = std::make_shared<LoadedXclbin>();
+  card->xclbin = inspect_xclbin_file(options.xclbin);
+  card->which = which;
+  card->path = options.xclbin;
+  const std::vector<ComputeUnit> cus = select_compute_units(card->xclbin, options.compute_units, options.xclbin);
+  const bool rtl = card->xclbin.kernel.flavour == KernelFlavour::kRtl;
+  const ComputeUnit* opening = nullptr;
   try {
-    const ::xrt::uuid uuid = device.load_xclbin(options.xclbin);
-    return rtl ? make_ip_transport(device, uuid, f) : make_kernel_transport(device, uuid, f);
+    card->uuid = device.load_xclbin(options.xclbin);  // once, for every CU
+    card->device = std::move(device);
+    std::vector<std::unique_ptr<hw::Transport>> transports;
+    for (const ComputeUnit& cu : cus) {
+      opening = &cu;
+      FlavourOptions f;
+      f.cu = cu;
+      f.memory_bank = options.memory_bank;
+      transports.push_back(rtl ? make_ip_transport(card, f) : make_kernel_transport(card, f));
+    }
+    return transports;
   } catch (const std::exception& e) {
-    throw std::runtime_error(fmt::format("xrt: cannot load '{}' with kernel {} on device {}: {}", options.xclbin,
-                                         info.kernel.name, which, e.what()));
+    throw std::runtime_error(fmt::format("xrt: cannot {} '{}' on device {}: {}",
+                                         opening ? "open compute unit " + opening->name + " of" : std::string("load"),
+                                         options.xclbin, which, e.what()));
   }
 }
 

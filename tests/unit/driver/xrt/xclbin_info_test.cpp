@@ -3,9 +3,11 @@
 // CLOCK_FREQ_TOPOLOGY, MEM_TOPOLOGY, CONNECTIVITY, EMBEDDED_METADATA) and parsed by XRT's
 // own xrt::xclbin, as on a card.
 #include "driver/xrt/xclbin_info.hpp"
+#include "driver/xrt/xrt_flavours.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +20,7 @@
 
 #include <unistd.h>
 
+#include "experimental/xrt_xclbin.h"
 #include "xrt/xclbin.h"
 
 namespace espgw::driver::xrt {
@@ -100,13 +103,21 @@ std::vector<char> make_xclbin(const std::vector<std::pair<std::string, IP_TYPE>>
   return make_axlf(sections);
 }
 
-// esp_top as v++ links it: two DDR banks, the CU's one argument (desc_ring, on m_axi_gmem)
-// connected to the second, and the kernel metadata XRT reads argument names from.
-std::vector<char> make_linked_rtl_xclbin() {
+// One kernel CU as v++ links it: its IP_LAYOUT name and the DDR bank its one pointer
+// argument (on M_AXI_GMEM) is connected to; -1: no CONNECTIVITY entry for it.
+struct LinkedCu {
+  std::string name;
+  int bank;
+};
+
+// An xclbin as v++ links it: `banks` DDR banks, the CUs in IP_LAYOUT in the order given
+// (base addresses 0x1800000, 0x1810000, ...), CONNECTIVITY for each CU with a bank, and
+// the kernel metadata XRT reads argument names and instances from.
+std::vector<char> make_linked_xclbin(const std::vector<LinkedCu>& cus, int banks) {
   Section mem{MEM_TOPOLOGY, {}};
-  append(mem.data, std::int32_t{2});
+  append(mem.data, std::int32_t{banks});
   mem.data.resize(8, 0);
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < banks; ++i) {
     mem_data m{};
     m.m_type = MEM_DDR4;
     m.m_used = 1;
@@ -116,22 +127,50 @@ std::vector<char> make_linked_rtl_xclbin() {
     append(mem.data, m);
   }
   Section conn{CONNECTIVITY, {}};
-  append(conn.data, std::int32_t{1});
-  append(conn.data, connection{0, 0, 1});  // arg 0 of ip 0 -> DDR[1]
-  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+  std::vector<connection> links;
+  std::vector<std::pair<std::string, IP_TYPE>> ips;
+  for (std::size_t i = 0; i < cus.size(); ++i) {
+    ips.emplace_back(cus[i].name, IP_KERNEL);
+    if (cus[i].bank >= 0) links.push_back(connection{0, static_cast<std::int32_t>(i), cus[i].bank});  // arg 0 -> bank
+  }
+  append(conn.data, static_cast<std::int32_t>(links.size()));
+  for (const connection& c : links) append(conn.data, c);
+  // <kernel> elements in first-seen order, each with its <instance>s.
+  std::vector<std::pair<std::string, std::string>> kernels;  // name, instance xml
+  for (std::size_t i = 0; i < cus.size(); ++i) {
+    const std::string& cu = cus[i].name;
+    const std::string kernel = cu.substr(0, cu.find(':'));
+    char base[32];
+    std::snprintf(base, sizeof base, "0x%zx", 0x1800000 + 0x10000 * i);
+    const std::string instance = "<instance name=\"" + cu.substr(cu.find(':') + 1) + "\"><addrRemap base=\"" + base +
+                                 "\" range=\"0x1000\" port=\"S_AXI_CONTROL\"/></instance>\n";
+    auto it = std::find_if(kernels.begin(), kernels.end(), [&](const auto& k) { return k.first == kernel; });
+    if (it == kernels.end())
+      kernels.emplace_back(kernel, instance);
+    else
+      it->second += instance;
+  }
+  std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
 <project name="esp"><platform vendor="xilinx" boardid="u250" name="u250" featureRomTime="0">
-<device name="fpga0" fpgaDevice="virtexuplus" addrWidth="0"><core name="OCL_REGION_0" target="bitstream" type="clc_region" clockFreq="0MHz" numComputeUnits="1">
-<kernel name="esp_top" language="ip_c" vlnv="espgw.org:kernel:esp_top:1.0" preferredWorkGroupSizeMultiple="0" workGroupSize="1" interrupt="true" hwControlProtocol="user_managed">
+<device name="fpga0" fpgaDevice="virtexuplus" addrWidth="0"><core name="OCL_REGION_0" target="bitstream" type="clc_region" clockFreq="0MHz" numComputeUnits=")" +
+                    std::to_string(cus.size()) + R"(">
+)";
+  for (const auto& [kernel, instances] : kernels) {
+    xml += "<kernel name=\"" + kernel + R"(" language="ip_c" vlnv="espgw.org:kernel:)" + kernel +
+           R"(:1.0" preferredWorkGroupSizeMultiple="0" workGroupSize="1" interrupt="true" hwControlProtocol="user_managed">
 <port name="S_AXI_CONTROL" mode="slave" range="0x1000" dataWidth="32" portType="addressable" base="0x0"/>
 <port name="M_AXI_GMEM" mode="master" range="0xFFFFFFFFFFFFFFFF" dataWidth="128" portType="addressable" base="0x0"/>
 <arg name="desc_ring" addressQualifier="1" id="0" port="M_AXI_GMEM" size="0x8" offset="0x40" hostOffset="0x0" hostSize="0x8" type="void*"/>
-<instance name="esp_top_1"><addrRemap base="0x1800000" range="0x1000" port="S_AXI_CONTROL"/></instance>
-</kernel></core></device></platform></project>)";
+)" + instances + "</kernel>\n";
+  }
+  xml += "</core></device></platform></project>";
   Section meta{EMBEDDED_METADATA, std::vector<char>(xml.begin(), xml.end())};
   meta.data.push_back(0);
-  return make_axlf({ip_layout_section({{"esp_top:esp_top_1", IP_KERNEL}}), mem, conn, meta,
-                    clock_section({{300, CT_DATA, "DATA_CLK"}})});
+  return make_axlf({ip_layout_section(ips), mem, conn, meta, clock_section({{300, CT_DATA, "DATA_CLK"}})});
 }
+
+// esp_top as v++ links it with one CU on the second of two DDR banks.
+std::vector<char> make_linked_rtl_xclbin() { return make_linked_xclbin({{"esp_top:esp_top_1", 1}}, 2); }
 
 class TempFile {
  public:
@@ -190,14 +229,16 @@ TEST(XrtXclbinInfo, RtlXclbinGivesUuidDataClockAndTheRtlKernel) {
   EXPECT_EQ(info.kernel_clock_mhz, 300u);  // ap_clk is the DATA clock, not KERNEL_CLK
   EXPECT_EQ(info.cu_names, std::vector<std::string>{"esp_top:esp_top_1"});
   EXPECT_EQ(info.kernel.flavour, KernelFlavour::kRtl);
-  EXPECT_EQ(info.gmem_bank, -1);  // no CONNECTIVITY section: the transport's default bank
+  ASSERT_EQ(info.cus.size(), 1u);
+  EXPECT_EQ(info.cus[0].bank, -1);  // no CONNECTIVITY section: the transport's default bank
 }
 
 TEST(XrtXclbinInfo, ConnectivityNamesTheBankTheRtlKernelsBuffersGoIn) {
   TempFile f(make_linked_rtl_xclbin());
   const XclbinInfo info = inspect_xclbin_file(f.path());
   EXPECT_EQ(info.kernel.flavour, KernelFlavour::kRtl);
-  EXPECT_EQ(info.gmem_bank, 1);  // DDR[1], from the CONNECTIVITY section, not the default 0
+  ASSERT_EQ(info.cus.size(), 1u);
+  EXPECT_EQ(info.cus[0].bank, 1);  // DDR[1], from the CONNECTIVITY section, not the default 0
   EXPECT_EQ(info.kernel_clock_mhz, 300u);
 }
 
@@ -229,6 +270,118 @@ TEST(XrtXclbinInfo, MissingOrGarbageFileFailsWithOneLine) {
   const std::string bad = error_of([&] { inspect_xclbin_file(garbage.path()); });
   EXPECT_EQ(bad.rfind("xrt: cannot read xclbin '" + garbage.path() + "': ", 0), 0u) << bad;
   EXPECT_EQ(bad.find('\n'), std::string::npos) << bad;
+}
+
+// --- Several compute units (v++ --connectivity.nk=esp_top:3, docs/hardware.md) ---
+
+std::vector<std::string> names_of(const std::vector<ComputeUnit>& cus) {
+  std::vector<std::string> names;
+  for (const ComputeUnit& cu : cus) names.push_back(cu.name);
+  return names;
+}
+
+std::vector<int> banks_of(const std::vector<ComputeUnit>& cus) {
+  std::vector<int> banks;
+  for (const ComputeUnit& cu : cus) banks.push_back(cu.bank);
+  return banks;
+}
+
+// kernels/vitis/connectivity/u250_gcm3.cfg: one esp_top CU per SLR, each on its own DDR bank.
+std::vector<char> make_u250_gcm3_xclbin() {
+  return make_linked_xclbin({{"esp_top:esp_top_1", 0}, {"esp_top:esp_top_2", 1}, {"esp_top:esp_top_3", 2}}, 4);
+}
+
+TEST(XrtComputeUnits, ThreeEspTopCusLinkedLikeU250Gcm3HaveBanks0And1And2) {
+  TempFile f(make_u250_gcm3_xclbin());
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(info.kernel.flavour, KernelFlavour::kRtl);
+  ASSERT_EQ(info.cus.size(), 3u);
+  EXPECT_EQ(names_of(info.cus), (std::vector<std::string>{"esp_top:esp_top_1", "esp_top:esp_top_2", "esp_top:esp_top_3"}));
+  EXPECT_EQ(info.cus[1].instance, "esp_top_2");
+  EXPECT_EQ(banks_of(info.cus), (std::vector<int>{0, 1, 2}));
+}
+
+TEST(XrtComputeUnits, CusKeepIpLayoutOrderNotInstanceNameOrder) {
+  // The documented order is IP_LAYOUT's: the file fixes it, so unit k is the same CU on
+  // every run of one xclbin, and each CU keeps its own bank whatever its position.
+  TempFile f(make_linked_xclbin({{"esp_top:esp_top_3", 2}, {"esp_top:esp_top_1", 0}, {"esp_top:esp_top_2", 1}}, 3));
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(names_of(info.cus), (std::vector<std::string>{"esp_top:esp_top_3", "esp_top:esp_top_1", "esp_top:esp_top_2"}));
+  EXPECT_EQ(banks_of(info.cus), (std::vector<int>{2, 0, 1}));
+  EXPECT_EQ(names_of(inspect_xclbin_file(f.path()).cus), names_of(info.cus));  // stable across reads
+}
+
+TEST(XrtComputeUnits, CusWithoutConnectivityAreNamedWithBankMinusOne) {
+  TempFile f(make_xclbin({{"esp_top:esp_top_1", IP_KERNEL}, {"DDR[0]", IP_MEM_DDR4}, {"esp_top:esp_top_2", IP_KERNEL},
+                          {"esp_top:esp_top_3", IP_KERNEL}},
+                         kU250Clocks));
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(names_of(info.cus), (std::vector<std::string>{"esp_top:esp_top_1", "esp_top:esp_top_2", "esp_top:esp_top_3"}));
+  EXPECT_EQ(banks_of(info.cus), (std::vector<int>{-1, -1, -1}));
+}
+
+TEST(XrtComputeUnits, OnlyOneCuConnectedLeavesTheOthersAtBankMinusOne) {
+  TempFile f(make_linked_xclbin({{"esp_top:esp_top_1", -1}, {"esp_top:esp_top_2", 3}}, 4));
+  EXPECT_EQ(banks_of(inspect_xclbin_file(f.path()).cus), (std::vector<int>{-1, 3}));
+}
+
+TEST(XrtComputeUnits, MixedXclbinListsTheEspTopCusOnly) {
+  TempFile f(make_linked_xclbin({{"esp_kernel:esp_kernel_1", 0}, {"esp_top:esp_top_1", 1}, {"esp_top:esp_top_2", 2}}, 3));
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(info.kernel.name, "esp_top");
+  EXPECT_EQ(info.cu_names.size(), 3u);  // every kernel's CUs are still listed
+  EXPECT_EQ(names_of(info.cus), (std::vector<std::string>{"esp_top:esp_top_1", "esp_top:esp_top_2"}));
+  EXPECT_EQ(banks_of(info.cus), (std::vector<int>{1, 2}));
+}
+
+TEST(XrtComputeUnits, HlsCusAreOpenedThroughXrtKernelsInstanceSelector) {
+  TempFile f(make_linked_xclbin({{"esp_kernel:esp_kernel_1", 0}, {"esp_kernel:esp_kernel_2", 1}}, 2));
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(info.kernel.flavour, KernelFlavour::kHls);
+  ASSERT_EQ(info.cus.size(), 2u);
+  // xrt::kernel's "kernelname:{instancename}" syntax (xrt_kernel.h) opens exactly this CU.
+  EXPECT_EQ(info.cus[1].kernel_selector(), "esp_kernel:{esp_kernel_2}");
+  EXPECT_EQ(banks_of(info.cus), (std::vector<int>{0, 1}));
+}
+
+TEST(XrtComputeUnits, EachCuNameIsAnIpXrtResolvesAtItsOwnBaseAddress) {
+  // xrt::ip(device, uuid, name) looks the name up with xrt::xclbin::get_ip: the name the
+  // transport passes must be found there, each at its own register window, without a card.
+  TempFile f(make_u250_gcm3_xclbin());
+  const ::xrt::xclbin xclbin(f.path());
+  const XclbinInfo info = inspect_xclbin(xclbin);
+  for (std::size_t k = 0; k < info.cus.size(); ++k) {
+    const ::xrt::xclbin::ip ip = xclbin.get_ip(info.cus[k].name);
+    ASSERT_TRUE(ip) << info.cus[k].name;
+    EXPECT_EQ(ip.get_base_address(), 0x1800000u + 0x10000u * k) << info.cus[k].name;
+  }
+  EXPECT_FALSE(xclbin.get_ip("esp_top"));  // the bare kernel name names no IP
+}
+
+TEST(XrtComputeUnits, EachTransportDescribesItsCuAndBank) {
+  LoadedXclbin card;  // no device: describe_cu only reads the names
+  card.which = "0000:65:00.1";
+  card.path = "esp_top.u250_gcm3.hw.xclbin";
+  const ComputeUnit cu{"esp_top:esp_top_2", "esp_top_2", 1};
+  EXPECT_EQ(describe_cu(card, cu, cu.bank, "RTL, xrt::ip"),
+            "xrt: device 0000:65:00.1 (esp_top.u250_gcm3.hw.xclbin), kernel esp_top:esp_top_2 (bank 1, RTL, xrt::ip)");
+}
+
+TEST(XrtComputeUnits, SelectingAtMostTheCuCountGivesTheFirstOnesInOrder) {
+  TempFile f(make_u250_gcm3_xclbin());
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(names_of(select_compute_units(info, 1, f.path())), std::vector<std::string>{"esp_top:esp_top_1"});
+  EXPECT_EQ(banks_of(select_compute_units(info, 2, f.path())), (std::vector<int>{0, 1}));
+  EXPECT_EQ(names_of(select_compute_units(info, 3, f.path())), names_of(info.cus));
+}
+
+TEST(XrtComputeUnits, AskingForFourCusOfAThreeCuXclbinFailsNamingBothCountsAndTheCus) {
+  TempFile f(make_u250_gcm3_xclbin());
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  const std::string msg = error_of([&] { select_compute_units(info, 4, f.path()); });
+  EXPECT_EQ(msg, "xrt: 4 compute units requested but '" + f.path() +
+                     "' has 3 esp_top CUs (esp_top:esp_top_1, esp_top:esp_top_2, esp_top:esp_top_3); link more with "
+                     "v++ --connectivity.nk=esp_top:4 or ask for fewer");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // driver/xrt without a card (this machine, CI): `--backend xrt` fails with one clear
-// std::runtime_error whether or not XILINX_XRT is set, and `auto` falls back to cpu.
+// std::runtime_error whether or not XILINX_XRT is set, with one or several compute units,
+// and `auto` falls back to cpu (N cpu units for --compute-units N).
 // XRT reads its environment per call, so each case sets it and restores it; a temporary
 // XILINX_XRT root stands in for /opt/xilinx/xrt.
 #include <gtest/gtest.h>
@@ -126,6 +127,43 @@ TEST(XrtTransport, AutoFallsBackToCpuWithoutACard) {
     auto dev = make_device(o);
     ASSERT_NE(dev, nullptr);
     EXPECT_EQ(dev->info().backend, "cpu");
+  }
+}
+
+TEST(XrtTransport, ThreeComputeUnitsWithoutACardFailWithTheNoCardLine) {
+  XrtRoot root;
+  for (const char* value : {static_cast<const char*>(nullptr), root.path().c_str()}) {
+    ScopedEnv xrt("XILINX_XRT", value);
+    ScopedEnv emu("XCL_EMULATION_MODE", nullptr);
+    DeviceOptions o;
+    o.backend = "xrt";
+    o.xclbin = "/nonexistent/esp_top.u250_gcm3.hw.xclbin";
+    o.compute_units = 3;
+    const std::string msg = open_error(o);
+    EXPECT_EQ(msg.rfind("xrt: no usable Alveo card '0' (", 0), 0u) << msg;
+    EXPECT_EQ(msg.find("not built yet"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << "one line: " << msg;
+  }
+}
+
+TEST(XrtTransport, AutoWithThreeComputeUnitsFallsBackToThreeCpuUnits) {
+  XrtRoot root;
+  for (const char* value : {static_cast<const char*>(nullptr), root.path().c_str()}) {
+    ScopedEnv xrt("XILINX_XRT", value);
+    DeviceOptions o;
+    o.backend = "auto";
+    o.compute_units = 3;
+    ::testing::internal::CaptureStderr();
+    auto dev = make_device(o);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    ASSERT_NE(dev, nullptr);
+    // The card is probed once for the three units, so the fallback is logged once.
+    const std::string line = "espgw: backend auto: no usable Alveo card (";
+    EXPECT_EQ(log.rfind(line, 0), 0u) << log;
+    EXPECT_EQ(log.find(line, 1), std::string::npos) << log;
+    const DeviceInfo info = dev->info();
+    EXPECT_EQ(info.backend, "cpux3");
+    EXPECT_EQ(info.sa_capacity, 3 * o.sa_capacity);
   }
 }
 
