@@ -78,12 +78,10 @@ class IpTransport final : public hw::Transport {
 
 std::unique_ptr<hw::Transport> make_ip_transport(std::shared_ptr<const LoadedXclbin> card,
                                                  const FlavourOptions& options) {
-  // xrt::ip looks its name up as an exact IP_LAYOUT entry (xrt::xclbin::get_ip), so the CU
-  // is opened by "esp_top:esp_top_2" (XRT also accepts "esp_top:{esp_top_2}" and strips
-  // the braces); the bare kernel name would match no IP.
-  ::xrt::ip ip(card->device, card->uuid, options.cu.name);
-  const int bank = options.cu.bank >= 0 ? options.cu.bank : options.memory_bank;  // the link's bank wins
-  return std::make_unique<IpTransport>(std::move(card), std::move(ip), bank, options.cu);
+  // "esp_top:esp_top_2": xrt::ip opens the IP_LAYOUT entry of exactly that name
+  // (plan_compute_units); the buffers go to the CU's own bank.
+  ::xrt::ip ip(card->device, card->uuid, options.cu.xrt_name);
+  return std::make_unique<IpTransport>(std::move(card), std::move(ip), options.cu.bank, options.cu.cu);
 }
 
 }  // namespace espgw::driver::xrt

@@ -51,9 +51,9 @@ class KernelTransport final : public hls::BatchedTransport {
   KernelTransport(std::shared_ptr<const LoadedXclbin> card, FlavourOptions options)
       : card_(std::move(card)),
         device_(card_->device),
-        kernel_(device_, card_->uuid, options.cu.kernel_selector()),
+        kernel_(device_, card_->uuid, options.cu.xrt_name),
         options_(std::move(options)),
-        name_(describe_cu(*card_, options_.cu, kernel_.group_id(kArgGmem), "HLS, xrt::kernel command lists")) {
+        name_(describe_cu(*card_, options_.cu.cu, kernel_.group_id(kArgGmem), "HLS, xrt::kernel command lists")) {
     const auto group = [&](int arg) { return static_cast<::xrt::memory_group>(kernel_.group_id(arg)); };
     cmds_ = ::xrt::bo(device_, std::size_t{hls::kMaxCommands} * hls::kCommandWords * 4, ::xrt::bo::flags::normal,
                       group(kArgCmds));

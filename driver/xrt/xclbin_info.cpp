@@ -114,4 +114,17 @@ XclbinInfo inspect_xclbin_file(const std::string& path) {
   }
 }
 
+std::vector<CuOpening> plan_compute_units(const XclbinInfo& info, std::uint32_t count, const std::string& xclbin_path,
+                                          int default_bank) {
+  const bool rtl = info.kernel.flavour == KernelFlavour::kRtl;
+  std::vector<CuOpening> plan;
+  for (const ComputeUnit& cu : select_compute_units(info, count, xclbin_path)) {
+    // xrt::ip finds its IP with xrt::xclbin::get_ip, an exact IP_LAYOUT name match (the bare
+    // kernel name matches none); xrt::kernel takes "kernel:{instance}" to open just this CU.
+    plan.push_back(CuOpening{cu, rtl ? cu.name : cu.kernel_selector(),
+                             rtl ? (cu.bank >= 0 ? cu.bank : default_bank) : -1});
+  }
+  return plan;
+}
+
 }  // namespace espgw::driver::xrt

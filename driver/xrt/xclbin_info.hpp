@@ -65,4 +65,15 @@ XclbinInfo inspect_xclbin_file(const std::string& path);
 std::vector<ComputeUnit> select_compute_units(const XclbinInfo& info, std::uint32_t count,
                                               const std::string& xclbin_path);
 
+// How driver/xrt opens one CU: the name it hands XRT and the bank of the CU's DMA buffers.
+struct CuOpening {
+  ComputeUnit cu;
+  std::string xrt_name;  // RTL: xrt::ip's exact IP_LAYOUT name; HLS: xrt::kernel's "kernel:{instance}"
+  int bank = -1;         // RTL: the CU's linked bank, else default_bank; HLS: -1 (xrt::kernel::group_id decides)
+};
+
+// select_compute_units() and, for each CU, how it is opened (same throws).
+std::vector<CuOpening> plan_compute_units(const XclbinInfo& info, std::uint32_t count, const std::string& xclbin_path,
+                                          int default_bank);
+
 }  // namespace espgw::driver::xrt

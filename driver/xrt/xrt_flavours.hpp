@@ -31,9 +31,7 @@ struct LoadedXclbin {
 };
 
 struct FlavourOptions {
-  ComputeUnit cu;            // the one CU this transport drives
-  int memory_bank = 0;       // RTL: bank for DMA buffers when the xclbin does not name the
-                             // CU's (cu.bank == -1); HLS asks xrt::kernel::group_id
+  CuOpening cu;              // the one CU this transport drives, its XRT name and (RTL) bank
   std::size_t arena_bytes = std::size_t{64} << 20;  // HLS: device memory for rings and packets
 };
 

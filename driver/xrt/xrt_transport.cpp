@@ -58,24 +58,24 @@ std::vector<std::unique_ptr<hw::Transport>> open_xrt_transports(const XrtOpenOpt
   card->xclbin = inspect_xclbin_file(options.xclbin);
   card->which = which;
   card->path = options.xclbin;
-  const std::vector<ComputeUnit> cus = select_compute_units(card->xclbin, options.compute_units, options.xclbin);
+  const std::vector<CuOpening> cus =
+      plan_compute_units(card->xclbin, options.compute_units, options.xclbin, options.memory_bank);
   const bool rtl = card->xclbin.kernel.flavour == KernelFlavour::kRtl;
-  const ComputeUnit* opening = nullptr;
+  const CuOpening* opening = nullptr;
   try {
     card->uuid = device.load_xclbin(options.xclbin);  // once, for every CU
     card->device = std::move(device);
     std::vector<std::unique_ptr<hw::Transport>> transports;
-    for (const ComputeUnit& cu : cus) {
+    for (const CuOpening& cu : cus) {
       opening = &cu;
       FlavourOptions f;
       f.cu = cu;
-      f.memory_bank = options.memory_bank;
       transports.push_back(rtl ? make_ip_transport(card, f) : make_kernel_transport(card, f));
     }
     return transports;
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("xrt: cannot {} '{}' on device {}: {}",
-                                         opening ? "open compute unit " + opening->name + " of" : std::string("load"),
+                                         opening ? "open compute unit " + opening->cu.name + " of" : std::string("load"),
                                          options.xclbin, which, e.what()));
   }
 }

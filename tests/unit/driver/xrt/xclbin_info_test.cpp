@@ -358,6 +358,42 @@ TEST(XrtComputeUnits, EachCuNameIsAnIpXrtResolvesAtItsOwnBaseAddress) {
   EXPECT_FALSE(xclbin.get_ip("esp_top"));  // the bare kernel name names no IP
 }
 
+TEST(XrtComputeUnits, RtlPlanOpensEachCuByItsIpNameWithBuffersInItsOwnBank) {
+  TempFile f(make_u250_gcm3_xclbin());
+  const ::xrt::xclbin xclbin(f.path());
+  const std::vector<CuOpening> plan = plan_compute_units(inspect_xclbin(xclbin), 3, f.path(), 7);
+  ASSERT_EQ(plan.size(), 3u);
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    EXPECT_EQ(plan[k].xrt_name, "esp_top:esp_top_" + std::to_string(k + 1));
+    EXPECT_EQ(plan[k].bank, static_cast<int>(k));  // the link's bank, not the default 7
+    EXPECT_TRUE(xclbin.get_ip(plan[k].xrt_name)) << plan[k].xrt_name;  // what xrt::ip resolves
+  }
+}
+
+TEST(XrtComputeUnits, RtlPlanPutsUnlinkedCusInTheDefaultBank) {
+  TempFile f(make_linked_xclbin({{"esp_top:esp_top_1", -1}, {"esp_top:esp_top_2", 3}}, 4));
+  const std::vector<CuOpening> plan = plan_compute_units(inspect_xclbin_file(f.path()), 2, f.path(), 2);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].bank, 2);  // no CONNECTIVITY entry: --memory-bank default
+  EXPECT_EQ(plan[1].bank, 3);
+}
+
+TEST(XrtComputeUnits, HlsPlanOpensEachCuThroughXrtKernelsInstanceSelector) {
+  TempFile f(make_linked_xclbin({{"esp_kernel:esp_kernel_1", 0}, {"esp_kernel:esp_kernel_2", 1}}, 2));
+  const std::vector<CuOpening> plan = plan_compute_units(inspect_xclbin_file(f.path()), 2, f.path(), 0);
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_EQ(plan[0].xrt_name, "esp_kernel:{esp_kernel_1}");
+  EXPECT_EQ(plan[1].xrt_name, "esp_kernel:{esp_kernel_2}");
+  EXPECT_EQ(plan[1].bank, -1);  // xrt::kernel::group_id decides on the card
+}
+
+TEST(XrtComputeUnits, PlanForMoreCusThanLinkedFailsLikeTheSelection) {
+  TempFile f(make_u250_gcm3_xclbin());
+  const XclbinInfo info = inspect_xclbin_file(f.path());
+  EXPECT_EQ(error_of([&] { plan_compute_units(info, 4, f.path(), 0); }),
+            error_of([&] { select_compute_units(info, 4, f.path()); }));
+}
+
 TEST(XrtComputeUnits, EachTransportDescribesItsCuAndBank) {
   LoadedXclbin card;  // no device: describe_cu only reads the names
   card.which = "0000:65:00.1";
