@@ -1,4 +1,4 @@
-// driver/xrt's xclbin inspection and kernel choice, without a card: xclbin files built
+// driver/xrt's xclbin inspection, kernel choice and compute-unit plan, without a card: xclbin files built
 // here byte by byte in the axlf layout of XRT's xclbin.h (header, IP_LAYOUT,
 // CLOCK_FREQ_TOPOLOGY, MEM_TOPOLOGY, CONNECTIVITY, EMBEDDED_METADATA) and parsed by XRT's
 // own xrt::xclbin, as on a card.
@@ -374,7 +374,7 @@ TEST(XrtComputeUnits, RtlPlanPutsUnlinkedCusInTheDefaultBank) {
   TempFile f(make_linked_xclbin({{"esp_top:esp_top_1", -1}, {"esp_top:esp_top_2", 3}}, 4));
   const std::vector<CuOpening> plan = plan_compute_units(inspect_xclbin_file(f.path()), 2, f.path(), 2);
   ASSERT_EQ(plan.size(), 2u);
-  EXPECT_EQ(plan[0].bank, 2);  // no CONNECTIVITY entry: --memory-bank default
+  EXPECT_EQ(plan[0].bank, 2);  // no CONNECTIVITY entry: XrtOpenOptions::memory_bank
   EXPECT_EQ(plan[1].bank, 3);
 }
 
