@@ -90,6 +90,7 @@ std::string ComputeUnit::kernel_selector() const {
 
 std::vector<ComputeUnit> select_compute_units(const XclbinInfo& info, std::uint32_t count,
                                               const std::string& xclbin_path) {
+  if (count == 0) throw std::runtime_error("xrt: 0 compute units requested; at least 1 is needed");
   if (count <= info.cus.size()) return {info.cus.begin(), info.cus.begin() + count};
   std::vector<std::string> names;
   for (const ComputeUnit& cu : info.cus) names.push_back(cu.name);

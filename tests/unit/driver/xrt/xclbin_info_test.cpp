@@ -409,6 +409,8 @@ TEST(XrtComputeUnits, SelectingAtMostTheCuCountGivesTheFirstOnesInOrder) {
   EXPECT_EQ(names_of(select_compute_units(info, 1, f.path())), std::vector<std::string>{"esp_top:esp_top_1"});
   EXPECT_EQ(banks_of(select_compute_units(info, 2, f.path())), (std::vector<int>{0, 1}));
   EXPECT_EQ(names_of(select_compute_units(info, 3, f.path())), names_of(info.cus));
+  EXPECT_EQ(error_of([&] { select_compute_units(info, 0, f.path()); }),
+            "xrt: 0 compute units requested; at least 1 is needed");
 }
 
 TEST(XrtComputeUnits, AskingForFourCusOfAThreeCuXclbinFailsNamingBothCountsAndTheCus) {
