@@ -53,7 +53,7 @@ TEST(ShowPlatform, XrtBackendPrintsUuidAndClock) {
 driver::DeviceInfo xrt_info() {
   driver::DeviceInfo i;
   i.backend = "xrt";
-  i.device = "xrt: device 0000:65:00.1 (esp.xclbin), kernel esp_top (RTL, xrt::ip)";
+  i.device = "xrt: device 0000:65:00.1 (esp.xclbin), kernel esp_top:esp_top_1 (bank 0, RTL, xrt::ip)";
   i.provider = "espgw ESP kernel 1.0 (id 0x45535047)";
   i.sa_capacity = 4096;
   i.max_replay_window = 1024;
