@@ -151,11 +151,13 @@ module esp_core #(
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
                             core_buf;
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
+  esp_kernel_pkg::region_e  crypt_region_q, crypt_region_d;  // esp_crypt's job's region
+  logic                     crypt_tail;                      // esp_crypt tail_o
   localparam int unsigned NR = esp_kernel_pkg::PktRegions;
   localparam int unsigned RB = esp_kernel_pkg::RegionAddrBits;
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
-  logic [NR-1:0]        reg_job, reg_load, reg_store;
+  logic [NR-1:0]        reg_job, reg_load, reg_store, reg_icv;
   logic [NR-1:0][127:0] reg_rd, reg_rd2;
   logic         desc_load;
   logic         ld_rd_en;
@@ -166,6 +168,10 @@ module esp_core #(
     assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(2'(r));
+    // An outbound GCM's ICV, written by esp_crypt in its tail, into the region of the job
+    // that issued it (the next job may already be running in its own region).
+    assign reg_icv[r]   = crypt_tail && crypt_buf.wr_en &&
+                          crypt_region_q == esp_kernel_pkg::region_e'(2'(r));
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
@@ -176,10 +182,11 @@ module esp_core #(
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
       .rd2_data_o(reg_rd2[r]),
-      .wr_en_i   (reg_load[r] || (reg_job[r] && job_buf.wr_en)),
-      .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
-      .wr_data_i (reg_load[r] ? rd_buf.wr_data : job_buf.wr_data),
-      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : job_buf.wr_mask)
+      .wr_en_i   (reg_load[r] || reg_icv[r] || (reg_job[r] && job_buf.wr_en)),
+      .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] :
+                  reg_icv[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+      .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_icv[r] ? crypt_buf.wr_data : job_buf.wr_data),
+      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_icv[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
     );
   end
   // Descriptors, completions, the seq_hi words: the core's (and the loader's) reads on the
@@ -212,7 +219,7 @@ module esp_core #(
   // seq_hi words, completions), each with one burst outstanding, running at once.
   esp_kernel_pkg::dma_req_t rd_req, wr_req, out_dma, in_dma, core_dma, fr_dma, ld_req;
   logic rd_busy, rd_done, wr_busy, wr_done, wr_idle;
-  logic [31:0] wr_avail, out_avail, crypt_written;
+  logic [31:0] wr_avail, out_avail, crypt_written, wr_avail_job, wr_avail_tail;
   esp_dma_rd u_dma_rd (
     .clk_i,
     .rst_ni,
@@ -273,6 +280,7 @@ module esp_core #(
     .done_o       (crypt_done),
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
+    .tail_o       (crypt_tail),
     .buf_o        (crypt_buf),
     .buf_rd_data_i(buf_rd)
   );
@@ -378,6 +386,8 @@ module esp_core #(
     .dma_avail_o   (out_avail),
     .crypt_written_i(crypt_written),
     .crypt_o       (out_crypt),
+    .crypt_ready_i (!crypt_busy),
+    .crypt_tail_i  (crypt_tail),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
     .hmac_o        (out_hmac),
@@ -418,6 +428,7 @@ module esp_core #(
     .dma_o         (in_dma),
     .dma_done_i    (fr_dma_done),
     .crypt_o       (in_crypt),
+    .crypt_ready_i (!crypt_busy),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
     .hmac_o        (in_hmac),
@@ -1113,13 +1124,21 @@ module esp_core #(
     fr_dma.region = job_region;
     crypt_req = (state_q == JobRun) ? (job_in_q ? in_crypt : out_crypt) : core_crypt;
     hmac_req  = (state_q == JobRun) ? (job_in_q ? in_hmac : out_hmac) : '0;
-    // An outbound store trails its cipher; any other store (an inbound job's, still going
-    // while the next job runs) has all its bytes.
-    wr_avail = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
-                wr_region == job_region) ? out_avail : '1;
+    // An outbound store trails its cipher, also after its framer ended (the cipher's tail:
+    // esp_crypt counts the bytes from the window's start, ICV included); any other store
+    // (an inbound job's, still going while the next job runs) has all its bytes.
+    // Both bounds apply while the framer that issued the tail has not yet left JobRun
+    // (its avail is all ones once it is idle), so the store takes the smaller.
+    wr_avail_job  = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
+                     wr_region == job_region) ? out_avail : '1;
+    wr_avail_tail = (crypt_tail && wr_owner_q == OwnFramer && wr_region == crypt_region_q) ?
+                    crypt_written : '1;
+    wr_avail = (wr_avail_tail < wr_avail_job) ? wr_avail_tail : wr_avail_job;
     // The running job's buffer port: the cipher, the MAC, else the framer itself; the
     // outbound framer writes its outer headers on the cipher's clocks without a write.
-    if (crypt_busy) begin
+    // In its tail the cipher only writes the ICV, through reg_icv, so the next job's
+    // framer has the port.
+    if (crypt_busy && !crypt_tail) begin
       job_buf = crypt_buf;
       if (out_wr_ok && state_q == JobRun && !job_in_q) begin
         job_buf.wr_en   = out_buf.wr_en;
@@ -1289,6 +1308,15 @@ module esp_core #(
     sh_req_q    <= sh_req_d;
   end
 
+  // The region of the job whose request esp_crypt runs (taken on the request's clock).
+  always_comb begin
+    crypt_region_d = crypt_region_q;
+    if (crypt_req.start && !crypt_busy) crypt_region_d = job_region;
+  end
+  always_ff @(posedge clk_i) begin
+    crypt_region_q <= crypt_region_d;
+  end
+
   logic fr_dma_done, core_dma_done;
   // A framer waits only for its own loads (inbound: the rest of a datagram for a UDP
   // checksum); it hands its store over and ends.
@@ -1426,6 +1454,8 @@ module esp_core #(
     if (rst_ni) begin
       assert (!(|(reg_load & reg_job) && job_buf.wr_en))
       else $error("esp_core: load and job write one region in one clock");
+      assert (!(|(reg_load & reg_icv)) && !(|(reg_icv & reg_job) && job_buf.wr_en))
+      else $error("esp_core: the cipher's ICV and another writer share a region's clock");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
       assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&

@@ -5,6 +5,10 @@
 // encryption (serial: one block per pipe latency) and one ECB block (H, the CBC IV).
 // EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
 // request then finishes at once without touching the buffer (esp_core never issues one).
+// An outbound GCM request (icv_wr) writes its tag behind the range itself and raises tail_o
+// once its last ciphertext block is written: from then on it reads neither the buffer nor
+// the round keys nor H (the lengths block is in GHASH), so the framer ends and the next job's
+// framing overlaps the GHASH drain and the tag.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -17,7 +21,8 @@ module esp_crypt #(
   output logic                                              busy_o,
   output logic                                              done_o,     // one clock
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
-  output logic [31:0]                                       gcm_written_o,  // bytes of the range
+  output logic [31:0]                                       gcm_written_o,  // base + bytes written
+  output logic                                              tail_o,     // icv_wr request past its reads
   output esp_kernel_pkg::buf_req_t                          buf_o,
   input  logic [127:0]                                      buf_rd_data_i
 );
@@ -64,6 +69,11 @@ module esp_crypt #(
   logic [15:0] nblocks_d;
   logic          aad_fed_q;
   logic aad_fed_d;
+  logic          icv_wr_q, icv_done_q;
+  logic icv_wr_d;
+  logic icv_done_d;
+  logic [AB-1:0] base_q;
+  logic [AB-1:0] base_d;
 
   // ---------------------------------------------------------------------------------------
   // Engines
@@ -230,9 +240,13 @@ module esp_crypt #(
 
   // GCM writes its blocks in order, one per ks_valid_q clock, counted by fed_q: the bytes
   // of the range written so far, for a store that trails the cipher (held after Finish).
-  logic [31:0] fed_bytes;
+  // With icv_wr the tag's 16 bytes count once written, and base is added for the store.
+  logic [31:0] fed_bytes, range_bytes;
   assign fed_bytes     = {12'd0, fed_q, 4'd0};
-  assign gcm_written_o = (fed_bytes < {15'd0, len_q}) ? fed_bytes : {15'd0, len_q};
+  assign range_bytes   = icv_done_q ? {15'd0, len_q} + 32'd16 :
+                         (fed_bytes < {15'd0, len_q}) ? fed_bytes : {15'd0, len_q};
+  assign gcm_written_o = {15'd0, base_q} + range_bytes;
+  assign tail_o        = icv_wr_q && (state_q == GcmLens || state_q == GcmTag);
 
   // Buffer port.
   always_comb begin
@@ -262,6 +276,11 @@ module esp_crypt #(
       buf_o.wr_addr = addr_q + {dec_tag_o[140:128], 4'd0};
       buf_o.wr_data = dec_block_o ^ dec_tag_o[127:0];
       buf_o.wr_mask = 16'hFFFF;
+    end else if (state_q == GcmTag && gh_valid_o && icv_wr_q) begin
+      buf_o.wr_en   = 1'b1;  // the ICV behind the ciphertext (RFC 4106 6: 16 bytes)
+      buf_o.wr_addr = addr_q + len_q;
+      buf_o.wr_data = gh_out ^ ej0_q;
+      buf_o.wr_mask = 16'hFFFF;
     end
   end
 
@@ -284,6 +303,9 @@ module esp_crypt #(
     fed_d = fed_q;
     written_d = written_q;
     aad_fed_d = aad_fed_q;
+    icv_wr_d = icv_wr_q;
+    icv_done_d = icv_done_q;
+    base_d = base_q;
     state_d = state_q;
     h2_d = h2_q;
     result_d = result_q;
@@ -310,6 +332,9 @@ module esp_crypt #(
           fed_d = '0;
           written_d = '0;
           aad_fed_d = 1'b0;
+          icv_wr_d = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
+          icv_done_d = 1'b0;
+          base_d = req_i.base;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
             esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
@@ -337,6 +362,7 @@ module esp_crypt #(
       GcmTag: begin  // done on the tag's clock (no Finish state)
         if (gh_valid_o) begin
           result_d = gh_out ^ ej0_q;
+          icv_done_d = icv_wr_q;  // written on this clock (buf_o)
           done_d = 1'b1;
           state_d = Idle;
         end
@@ -382,11 +408,15 @@ module esp_crypt #(
       done_q     <= 1'b0;
       ks_valid_q <= 1'b0;
       dec_feed_q <= 1'b0;
+      icv_wr_q   <= 1'b0;
+      icv_done_q <= 1'b0;
     end else begin
       state_q <= state_d;
       done_q <= done_d;
       ks_valid_q <= ks_valid_d;
       dec_feed_q <= dec_feed_d;
+      icv_wr_q   <= icv_wr_d;
+      icv_done_q <= icv_done_d;
     end
   end
 
@@ -406,6 +436,7 @@ module esp_crypt #(
     fed_q <= fed_d;
     written_q <= written_d;
     aad_fed_q <= aad_fed_d;
+    base_q <= base_d;
     h2_q <= h2_d;
     result_q <= result_d;
     dec_idx_q <= dec_idx_d;

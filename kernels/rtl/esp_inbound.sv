@@ -40,6 +40,7 @@ module esp_inbound (
   output esp_kernel_pkg::dma_req_t          dma_o,
   input  logic                              dma_done_i,
   output esp_kernel_pkg::crypt_req_t        crypt_o,
+  input  logic                              crypt_ready_i,  // esp_crypt takes a request
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
   output esp_kernel_pkg::hmac_req_t         hmac_o,
@@ -517,9 +518,11 @@ module esp_inbound (
         icv_d = buf_rd_data_i;
         state_d = Auth;
       end
+      // An outbound job's GCM tag may still be finishing in esp_crypt (its tail overlaps
+      // the next job): the request waits for the engine, and only its own done counts.
       Auth: begin
-        issued_d = 1'b1;
-        if (gcm ? crypt_done_i : hmac_done_i) begin
+        issued_d = issued_q || !gcm || crypt_ready_i;
+        if (issued_q && (gcm ? crypt_done_i : hmac_done_i)) begin
           issued_d = 1'b0;
           // Constant-time: one 128-bit compare, no early exit.
           if (((gcm ? crypt_result_i : icv_i) & icv_mask) != (icv_q & icv_mask)) begin
@@ -531,8 +534,8 @@ module esp_inbound (
         end
       end
       Decrypt: begin
-        issued_d = 1'b1;
-        if (crypt_done_i) begin
+        issued_d = issued_q || crypt_ready_i;
+        if (issued_q && crypt_done_i) begin
           issued_d = 1'b0;
           decrypted_d = 1'b1;
           state_d = Replay2Read;
@@ -749,7 +752,7 @@ module esp_inbound (
     end
 
     crypt_o       = '0;
-    crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q;
+    crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
     crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], c2_q[63:0], 32'd1} : iv_q;

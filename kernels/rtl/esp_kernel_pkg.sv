@@ -111,6 +111,12 @@ package esp_kernel_pkg;
     logic                   aad12;  // 12-byte AAD (ESN) instead of 8
     logic [BufAddrBits-1:0] addr;
     logic [BufAddrBits-1:0] len;
+    // GCM encryption for outbound: esp_crypt writes the tag itself at addr + len, so the
+    // framer may end once the last ciphertext block is written (the tail overlaps the next
+    // job's framing); gcm_written_o then counts base (the bytes of the store before addr)
+    // + the range + the tag.
+    logic                   icv_wr;
+    logic [BufAddrBits-1:0] base;
   } crypt_req_t;
 
   // HMAC-SHA256 (or, with sha1, HMAC-SHA1) over [addr, addr + len) then, with esn, the 4

@@ -24,6 +24,8 @@ module esp_outbound (
   output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma_wr)
   input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
   output esp_kernel_pkg::crypt_req_t        crypt_o,
+  input  logic                              crypt_ready_i,  // esp_crypt takes a request
+  input  logic                              crypt_tail_i,   // esp_crypt tail_o
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
   output esp_kernel_pkg::hmac_req_t         hmac_o,
@@ -251,9 +253,11 @@ module esp_outbound (
         end
       end
       Trailer: state_d = gcm ? Cipher : IvWait;  // the trailer's second piece
+      // The previous job's GCM may still be finishing its tag in esp_crypt: a request goes
+      // out once the engine is free, and only its own done counts.
       IvWait: begin  // CBC IV = AES_K(0^64 || seq)
-        issued_d = 1'b1;
-        if (crypt_done_i) begin
+        issued_d = issued_q || crypt_ready_i;
+        if (issued_q && crypt_done_i) begin
           iv_d = crypt_result_i;
           issued_d = 1'b0;
           state_d = Cipher;
@@ -261,16 +265,27 @@ module esp_outbound (
       end
       // The cipher runs; the outer headers go in front of the packet meanwhile, on the
       // clocks the cipher does not write (it writes nothing for its first 15 or more).
+      // GCM ends once the cipher's tail begins: esp_crypt writes the ICV itself and the
+      // store, handed over on the cipher's first clock, trails it (esp_core keeps its
+      // region until the last beat), so the next job's framing runs during the tag.
       Cipher: begin
-        issued_d = 1'b1;
+        issued_d = issued_q || crypt_ready_i;
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
-        if (crypt_done_i) begin
+        if (issued_q && crypt_done_i) begin
           icv_d = crypt_result_i;
           cdone_d = 1'b1;
         end
-        if ((crypt_done_i || cdone_q) && hdr_done) begin
+        if (gcm && issued_q && (crypt_tail_i || crypt_done_i || cdone_q) && hdr_done) begin
           issued_d = 1'b0;
-          state_d = gcm ? IcvWrite : Mac;
+          res_d.offset = 16'(off_q - head);
+          res_d.length = total_q[15:0];
+          res_d.seq = seq_q;
+          res_d.seq_valid = 1'b1;
+          done_d = 1'b1;
+          state_d = Idle;
+        end else if (!gcm && issued_q && (crypt_done_i || cdone_q) && hdr_done) begin
+          issued_d = 1'b0;
+          state_d = Mac;
         end
       end
       Mac: begin
@@ -280,20 +295,14 @@ module esp_outbound (
           state_d = IcvWrite;
         end
       end
-      // The job ends once its store is handed over: GCM's started with the cipher and
-      // takes the ICV once it is written; CBC's starts now. The core keeps the region until
-      // the store's last beat has left it.
+      // CBC: the ICV from the MAC, then the store is handed over (it starts now). The core
+      // keeps the region until the store's last beat has left it.
       IcvWrite: begin
         res_d.offset = 16'(off_q - head);
         res_d.length = total_q[15:0];
         res_d.seq = seq_q;
         res_d.seq_valid = 1'b1;
-        if (gcm) begin
-          done_d = 1'b1;
-          state_d = Idle;
-        end else begin
-          state_d = Store;
-        end
+        state_d = Store;
       end
       Store: begin
         done_d = 1'b1;
@@ -357,16 +366,17 @@ module esp_outbound (
   always_comb begin
     dma_o       = '0;
     // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
-    // ciphertext as it is written, the ICV after IcvWrite. CBC stores after its MAC, which
+    // ciphertext as it is written, the ICV once esp_crypt wrote it. CBC stores after its MAC, which
     // reads the ciphertext.
-    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q);
+    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q && crypt_ready_i);
     dma_o.store = 1'b1;  // the load is the core's loader's
     dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
     dma_o.laddr = win_l;
     dma_o.len   = AB'(total_q);
     dma_avail_o = '1;
-    if (gcm && (state_q == Cipher || state_q == IcvWrite))
-      dma_avail_o = hdr_done ? head + crypt_written_i : 32'd0;
+    // crypt_written_i counts from the window's start (base = head) once the cipher is ours.
+    if (gcm && state_q == Cipher)
+      dma_avail_o = hdr_done ? (issued_q ? crypt_written_i : head) : 32'd0;
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
@@ -374,12 +384,14 @@ module esp_outbound (
     crypt_o.addr  = pkt_l;
     crypt_o.len   = AB'(ct_q);
     if (state_q == IvWait) begin
-      crypt_o.start = !issued_q;
+      crypt_o.start = !issued_q && crypt_ready_i;
       crypt_o.mode  = esp_kernel_pkg::CryptEcb;
       crypt_o.iv    = {64'd0, seq_q};
     end else begin
-      crypt_o.start = state_q == Cipher && !issued_q;
+      crypt_o.start = state_q == Cipher && !issued_q && crypt_ready_i;
       crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmEnc : esp_kernel_pkg::CryptCbcEnc;
+      crypt_o.icv_wr = gcm;
+      crypt_o.base  = head_l;
       // GCM J0 = salt || IV || 1 (RFC 4106 4), the IV being the sequence number.
       crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], seq_q, 32'd1} : iv_q;
     end
