@@ -153,11 +153,14 @@ module esp_core #(
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
   esp_kernel_pkg::region_e  crypt_region_q, crypt_region_d;  // esp_crypt's job's region
   logic                     crypt_tail;                      // esp_crypt tail_o
+  logic                     out_wr_ok;  // the cipher does not write this clock
+  logic                     out_overlay;  // the outbound framer may write the cipher's region
   localparam int unsigned NR = esp_kernel_pkg::PktRegions;
   localparam int unsigned RB = esp_kernel_pkg::RegionAddrBits;
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
-  logic [NR-1:0]        reg_job, reg_load, reg_store, reg_icv;
+  logic [NR-1:0]        reg_job, reg_load, reg_store, reg_cr, reg_cr_wr, reg_job_wr;
+  logic [127:0]         crypt_rd;
   logic [NR-1:0][127:0] reg_rd, reg_rd2;
   logic         desc_load;
   logic         ld_rd_en;
@@ -168,25 +171,29 @@ module esp_core #(
     assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(2'(r));
-    // An outbound GCM's ICV, written by esp_crypt in its tail, into the region of the job
-    // that issued it (the next job may already be running in its own region).
-    assign reg_icv[r]   = crypt_tail && crypt_buf.wr_en &&
-                          crypt_region_q == esp_kernel_pkg::region_e'(2'(r));
+    // The cipher works in the region of the job that issued its request (crypt_region_q),
+    // which after an outbound GCM's tail began is no longer the running job's: the next
+    // job's framer has its own region's port meanwhile. In the cipher's region the framer
+    // reads nothing and writes only on the cipher's idle clocks (its outer headers).
+    assign reg_cr[r]     = crypt_busy && crypt_region_q == esp_kernel_pkg::region_e'(2'(r));
+    assign reg_cr_wr[r]  = reg_cr[r] && crypt_buf.wr_en;
+    assign reg_job_wr[r] = reg_job[r] && job_buf.wr_en &&
+                           (!reg_cr[r] || out_overlay);
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
       .clk_i,
-      .rd_en_i   (reg_job[r] && job_buf.rd_en),
-      .rd_addr_i (job_buf.rd_addr[RB-1:0]),
+      .rd_en_i   (reg_cr[r] ? crypt_buf.rd_en : (reg_job[r] && job_buf.rd_en)),
+      .rd_addr_i (reg_cr[r] ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
       .rd_data_o (reg_rd[r]),
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
       .rd2_data_o(reg_rd2[r]),
-      .wr_en_i   (reg_load[r] || reg_icv[r] || (reg_job[r] && job_buf.wr_en)),
+      .wr_en_i   (reg_load[r] || reg_cr_wr[r] || reg_job_wr[r]),
       .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] :
-                  reg_icv[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
-      .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_icv[r] ? crypt_buf.wr_data : job_buf.wr_data),
-      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_icv[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
+                  reg_cr_wr[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+      .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_cr_wr[r] ? crypt_buf.wr_data : job_buf.wr_data),
+      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_cr_wr[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
     );
   end
   // Descriptors, completions, the seq_hi words: the core's (and the loader's) reads on the
@@ -207,10 +214,12 @@ module esp_core #(
     .wr_mask_i (desc_load ? rd_buf.wr_mask : core_buf.wr_mask)
   );
   always_comb begin
-    buf_rd = reg_rd[0];  // the running job's region
-    wr_rd  = desc_rd2;   // the write engine's region
+    buf_rd   = reg_rd[0];  // the running job's region
+    crypt_rd = reg_rd[0];  // the cipher's region
+    wr_rd    = desc_rd2;   // the write engine's region
     for (int unsigned r = 0; r < NR; r++) begin
       if (reg_job[r]) buf_rd = reg_rd[r];
+      if (crypt_region_q == esp_kernel_pkg::region_e'(2'(r))) crypt_rd = reg_rd[r];
       if (wr_region == esp_kernel_pkg::region_e'(2'(r))) wr_rd = reg_rd2[r];
     end
   end
@@ -282,7 +291,7 @@ module esp_core #(
     .gcm_written_o(crypt_written),
     .tail_o       (crypt_tail),
     .buf_o        (crypt_buf),
-    .buf_rd_data_i(buf_rd)
+    .buf_rd_data_i(crypt_rd)
   );
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
@@ -364,7 +373,7 @@ module esp_core #(
   logic [4:0]   in_rp_word;
   logic [127:0] in_rp_wdata;
 
-  logic out_wr_ok;  // the cipher does not write the job's region this clock
+  assign out_overlay = state_q == JobRun && !job_in_q && out_wr_ok;
   assign out_wr_ok = !(crypt_busy && crypt_buf.wr_en) && !hmac_busy;
   esp_outbound u_out (
     .clk_i,
@@ -1134,19 +1143,10 @@ module esp_core #(
     wr_avail_tail = (crypt_tail && wr_owner_q == OwnFramer && wr_region == crypt_region_q) ?
                     crypt_written : '1;
     wr_avail = (wr_avail_tail < wr_avail_job) ? wr_avail_tail : wr_avail_job;
-    // The running job's buffer port: the cipher, the MAC, else the framer itself; the
-    // outbound framer writes its outer headers on the cipher's clocks without a write.
-    // In its tail the cipher only writes the ICV, through reg_icv, so the next job's
-    // framer has the port.
-    if (crypt_busy && !crypt_tail) begin
-      job_buf = crypt_buf;
-      if (out_wr_ok && state_q == JobRun && !job_in_q) begin
-        job_buf.wr_en   = out_buf.wr_en;
-        job_buf.wr_addr = out_buf.wr_addr;
-        job_buf.wr_data = out_buf.wr_data;
-        job_buf.wr_mask = out_buf.wr_mask;
-      end
-    end else if (hmac_busy) begin
+    // The running job's buffer port: the MAC, else the framer itself (the cipher has its
+    // own path in its region, reg_cr; there the outbound framer writes its outer headers
+    // on the cipher's clocks without a write).
+    if (hmac_busy) begin
       job_buf = hmac_buf;
     end else if (state_q == JobRun) begin
       job_buf = job_in_q ? in_buf : out_buf;
@@ -1454,8 +1454,8 @@ module esp_core #(
     if (rst_ni) begin
       assert (!(|(reg_load & reg_job) && job_buf.wr_en))
       else $error("esp_core: load and job write one region in one clock");
-      assert (!(|(reg_load & reg_icv)) && !(|(reg_icv & reg_job) && job_buf.wr_en))
-      else $error("esp_core: the cipher's ICV and another writer share a region's clock");
+      assert (!(|(reg_load & reg_cr_wr)) && !(|(reg_cr_wr & reg_job_wr)))
+      else $error("esp_core: the cipher and another writer share a region's clock");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
       assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&

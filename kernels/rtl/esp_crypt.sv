@@ -6,9 +6,11 @@
 // EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
 // request then finishes at once without touching the buffer (esp_core never issues one).
 // An outbound GCM request (icv_wr) writes its tag behind the range itself and raises tail_o
-// once its last ciphertext block is written: from then on it reads neither the buffer nor
-// the round keys nor H (the lengths block is in GHASH), so the framer ends and the next job's
-// framing overlaps the GHASH drain and the tag.
+// two clocks before its last ciphertext block leaves the AES pipe: the framer then ends, and
+// the next job's descriptor, SA read and header check overlap the last blocks, the lengths
+// block, the GHASH drain and the tag. esp_core zeroes the round keys three clocks after
+// tail_o (the last block is out by then) and keeps this engine's buffer accesses in the
+// issuing job's region; H is held here from the request's clock.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -74,6 +76,8 @@ module esp_crypt #(
   logic icv_done_d;
   logic [AB-1:0] base_q;
   logic [AB-1:0] base_d;
+  logic [127:0]  h_q;  // H from the request's clock (the core may zero its keys in the tail)
+  logic [127:0] h_d;
 
   // ---------------------------------------------------------------------------------------
   // Engines
@@ -122,6 +126,7 @@ module esp_crypt #(
     assign unused_dec = ^{dec_valid_i, dec_tag_i};
   end
 
+  logic         gcm_start;  // a GCM request's first clock (below)
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
   logic         gh_tag_unused;
@@ -135,7 +140,7 @@ module esp_crypt #(
     .first_i (gh_first),
     .left_i  (gh_left),
     .block_i (gh_block),
-    .h_pow_i ({h2_q, h_i}),
+    .h_pow_i ({h2_q, gcm_start ? h_i : h_q}),
     .tag_i   (1'b0),
     .valid_o (gh_valid_o),
     .ghash_o (gh_out),
@@ -162,7 +167,7 @@ module esp_crypt #(
   end
   assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
 
-  logic gcm, ctr_issue, ctr_out, gcm_start;
+  logic gcm, ctr_issue, ctr_out;
   // A GCM request's first clock: E(J0) enters the AES pipe and H enters GHASH (for H^2).
   assign gcm_start = state_q == Idle && req_i.start &&
                      (req_i.mode == esp_kernel_pkg::CryptGcmEnc ||
@@ -246,7 +251,11 @@ module esp_crypt #(
   assign range_bytes   = icv_done_q ? {15'd0, len_q} + 32'd16 :
                          (fed_bytes < {15'd0, len_q}) ? fed_bytes : {15'd0, len_q};
   assign gcm_written_o = {15'd0, base_q} + range_bytes;
-  assign tail_o        = icv_wr_q && (state_q == GcmLens || state_q == GcmTag);
+  // Blocks leave the pipe one per clock once they flow (issue never pauses), so with the
+  // block fed_q written now, the last is written at most two clocks later and left the
+  // pipe a clock before that.
+  assign tail_o        = icv_wr_q && ((state_q == GcmRun && ks_valid_q && fed_q + 16'd3 >= nblocks_q) ||
+                                      state_q == GcmLens || state_q == GcmTag);
 
   // Buffer port.
   always_comb begin
@@ -306,6 +315,7 @@ module esp_crypt #(
     icv_wr_d = icv_wr_q;
     icv_done_d = icv_done_q;
     base_d = base_q;
+    h_d = h_q;
     state_d = state_q;
     h2_d = h2_q;
     result_d = result_q;
@@ -335,6 +345,7 @@ module esp_crypt #(
           icv_wr_d = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
           icv_done_d = 1'b0;
           base_d = req_i.base;
+          h_d = h_i;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
             esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
@@ -437,6 +448,7 @@ module esp_crypt #(
     written_q <= written_d;
     aad_fed_q <= aad_fed_d;
     base_q <= base_d;
+    h_q <= h_d;
     h2_q <= h2_d;
     result_q <= result_d;
     dec_idx_q <= dec_idx_d;
