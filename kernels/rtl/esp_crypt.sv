@@ -8,9 +8,9 @@
 // An outbound GCM request (icv_wr) writes its tag behind the range itself and raises tail_o
 // two clocks before its last ciphertext block leaves the AES pipe: the framer then ends, and
 // the next job's descriptor, SA read and header check overlap the last blocks, the lengths
-// block, the GHASH drain and the tag. esp_core zeroes the round keys three clocks after
-// tail_o (the last block is out by then) and keeps this engine's buffer accesses in the
-// issuing job's region; H is held here from the request's clock.
+// block, the GHASH drain and the tag. The AES pipe carries each block's round keys with it,
+// so esp_core may zero or replace key_q then; it keeps this engine's buffer accesses in the
+// issuing job's region, and H is held here from the request's clock.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -167,15 +167,20 @@ module esp_crypt #(
   end
   assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
 
-  logic gcm, ctr_issue, ctr_out;
-  // A GCM request's first clock: E(J0) enters the AES pipe and H enters GHASH (for H^2).
+  logic gcm, ctr_issue, ctr_out, j0_issue, j0_todo_q, j0_todo_d;
+  // A GCM request's first clock: the first CTR block (E(J0) if the range is empty) enters
+  // the AES pipe and H enters GHASH (for H^2).
   assign gcm_start = state_q == Idle && req_i.start &&
                      (req_i.mode == esp_kernel_pkg::CryptGcmEnc ||
                       req_i.mode == esp_kernel_pkg::CryptGcmDec);
   assign gcm       = mode_q == esp_kernel_pkg::CryptGcmEnc || mode_q == esp_kernel_pkg::CryptGcmDec;
-  // CTR blocks enter the pipe from the clock after E(J0): H^2 is needed only when the first
-  // ciphertext block reaches GHASH, a pipe latency later, so its wait hides in the fill.
+  // The CTR blocks enter the pipe back to back from the request's clock: H^2 is needed only
+  // when the first ciphertext block reaches GHASH, a pipe latency later, so its wait hides in
+  // the fill. E(J0) follows the last CTR block: it leaves the pipe with the last ciphertext
+  // block, before the lengths block's GHASH is out. (The pipe carries each block's round
+  // keys with it, so the keys may change once the last block is in.)
   assign ctr_issue = (state_q == GcmRun || state_q == GcmH2) && issued_q != nblocks_q;
+  assign j0_issue  = (state_q == GcmRun || state_q == GcmH2) && issued_q == nblocks_q && j0_todo_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
 
   // The CBC states, constant false without CBC so the paths they select are pruned even
@@ -196,14 +201,22 @@ module esp_crypt #(
     enc_valid_i = 1'b0;
     enc_tag_i   = {KindOne, 16'd0};
     enc_block_i = iv_q;
-    if (gcm_start) begin
-      enc_valid_i = 1'b1;  // E(J0) for the tag
+    if (gcm_start && req_i.len != '0) begin
+      enc_valid_i = 1'b1;  // CTR block 0: inc32(J0)
+      enc_tag_i   = {KindCtr, 16'd0};
+      enc_block_i = {req_i.iv[127:32], req_i.iv[31:0] + 32'd1};
+    end else if (gcm_start) begin
+      enc_valid_i = 1'b1;  // E(J0) for the tag of an empty range
       enc_tag_i   = {KindJ0, 16'd0};
       enc_block_i = req_i.iv;
     end else if (ctr_issue) begin
       enc_valid_i = 1'b1;
       enc_tag_i   = {KindCtr, issued_q};
       enc_block_i = {iv_q[127:32], iv_q[31:0] + 32'd1 + {16'd0, issued_q}};  // inc32
+    end else if (j0_issue) begin
+      enc_valid_i = 1'b1;  // E(J0) for the tag, behind the last CTR block
+      enc_tag_i   = {KindJ0, 16'd0};
+      enc_block_i = iv_q;
     end else if (cbc_enc_feed) begin
       enc_valid_i = 1'b1;
       enc_block_i = buf_rd_data_i ^ chain_q;
@@ -309,6 +322,7 @@ module esp_crypt #(
     len_d = len_q;
     nblocks_d = nblocks_q;
     issued_d = issued_q;
+    j0_todo_d = j0_todo_q;
     fed_d = fed_q;
     written_d = written_q;
     aad_fed_d = aad_fed_q;
@@ -338,7 +352,9 @@ module esp_crypt #(
           addr_d = req_i.addr;
           len_d = req_i.len;
           nblocks_d = 16'((req_i.len + 17'd15) >> 4);
-          issued_d = '0;
+          // GCM: CTR block 0 went into the pipe on this clock, E(J0) still to go.
+          issued_d = (gcm_start && req_i.len != '0) ? 16'd1 : 16'd0;
+          j0_todo_d = gcm_start && req_i.len != '0;
           fed_d = '0;
           written_d = '0;
           aad_fed_d = 1'b0;
@@ -358,6 +374,7 @@ module esp_crypt #(
       // clock, with E(J0) into the AES pipe) is H * H. The CTR blocks start meanwhile.
       GcmH2: begin
         if (ctr_issue) issued_d = issued_q + 16'd1;
+        if (j0_issue) j0_todo_d = 1'b0;
         if (gh_valid_o) begin
           h2_d = gh_out;
           state_d = GcmRun;
@@ -366,6 +383,7 @@ module esp_crypt #(
       GcmRun: begin
         aad_fed_d = 1'b1;
         if (ctr_issue) issued_d = issued_q + 16'd1;
+        if (j0_issue) j0_todo_d = 1'b0;
         if (ks_valid_q) fed_d = fed_q + 16'd1;
         if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_d = GcmLens;
       end
@@ -444,6 +462,7 @@ module esp_crypt #(
     len_q <= len_d;
     nblocks_q <= nblocks_d;
     issued_q <= issued_d;
+    j0_todo_q <= j0_todo_d;
     fed_q <= fed_d;
     written_q <= written_d;
     aad_fed_q <= aad_fed_d;
