@@ -510,8 +510,12 @@ module esp_inbound (
         seq_lo_d = be32(buf_rd_data_i, 4);
         state_d = IcvRead;
       end
+      // GCM's request goes out here, with J0 and the AAD from the ESP header just read: the
+      // ICV read issued on this clock is the framer's last buffer access before Auth (the
+      // cipher's first read comes a pipe latency later), and the tag is compared in Auth.
       IcvRead: begin
         iv_d = buf_rd_data_i;
+        if (gcm) issued_d = crypt_ready_i;
         state_d = IcvHave;
       end
       IcvHave: begin
@@ -752,7 +756,8 @@ module esp_inbound (
     end
 
     crypt_o       = '0;
-    crypt_o.start = (state_q == Auth && gcm || state_q == Decrypt) && !issued_q && crypt_ready_i;
+    crypt_o.start = ((state_q == IcvRead || state_q == Auth) && gcm || state_q == Decrypt) &&
+                    !issued_q && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
     crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], c2_q[63:0], 32'd1} : iv_q;
