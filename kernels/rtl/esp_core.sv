@@ -151,8 +151,15 @@ module esp_core #(
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
                             core_buf;
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
-  esp_kernel_pkg::region_e  crypt_region_q, crypt_region_d;  // esp_crypt's job's region
+  // esp_crypt's two message slots: the region of the job that issued each (taken on the
+  // request's clock); its reads and writes name their slot.
+  logic [1:0][1:0]          crypt_reg_q, crypt_reg_d;
   logic                     crypt_tail;                      // esp_crypt tail_o
+  logic                     crypt_ready_gcm, crypt_slot, crypt_rd_slot, crypt_wr_slot, crypt_icv_slot;
+  logic [1:0]               crypt_store;
+  logic [1:0][31:0]         crypt_slot_written;
+  logic [1:0]               crypt_rd_reg_q, crypt_rd_reg_d;  // region of last clock's read
+  esp_kernel_pkg::buf_req_t crypt_icv;
   logic                     out_wr_ok;  // the cipher does not write this clock
   logic                     out_overlay;  // the outbound framer may write the cipher's region
   localparam int unsigned NR = esp_kernel_pkg::PktRegions;
@@ -160,6 +167,7 @@ module esp_core #(
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
   logic [NR-1:0]        reg_job, reg_load, reg_store, reg_cr, reg_cr_wr, reg_job_wr;
+  logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv;
   logic [127:0]         crypt_rd;
   logic [NR-1:0][127:0] reg_rd, reg_rd2;
   logic         desc_load;
@@ -171,19 +179,24 @@ module esp_core #(
     assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(2'(r));
     assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(2'(r));
-    // The cipher works in the region of the job that issued its request (crypt_region_q),
-    // which after an outbound GCM's tail began is no longer the running job's: the next
-    // job's framer has its own region's port meanwhile. In the cipher's region the framer
-    // reads nothing and writes only on the cipher's idle clocks (its outer headers).
-    assign reg_cr[r]     = crypt_busy && crypt_region_q == esp_kernel_pkg::region_e'(2'(r));
-    assign reg_cr_wr[r]  = reg_cr[r] && crypt_buf.wr_en;
+    // The cipher works in the regions of the jobs that issued its messages (crypt_reg_q by
+    // slot), which after an outbound GCM's tail began are no longer the running job's: the
+    // next job's framer has its own region's port meanwhile. In the cipher's regions the
+    // framer reads nothing and writes only on the cipher's idle clocks (its outer headers).
+    // Two messages in flight are never in one region (crypt_gcm_ok below).
+    assign reg_cr[r]     = crypt_busy && (crypt_reg_q[!crypt_slot] == 2'(r) ||
+                                          (crypt_store[crypt_slot] && crypt_reg_q[crypt_slot] == 2'(r)));
+    assign reg_cr_rd[r]  = crypt_buf.rd_en && crypt_reg_q[crypt_rd_slot] == 2'(r);
+    assign reg_cr_bw[r]  = crypt_buf.wr_en && crypt_reg_q[crypt_wr_slot] == 2'(r);
+    assign reg_cr_icv[r] = crypt_icv.wr_en && crypt_reg_q[crypt_icv_slot] == 2'(r);
+    assign reg_cr_wr[r]  = reg_cr_bw[r] || reg_cr_icv[r];
     assign reg_job_wr[r] = reg_job[r] && job_buf.wr_en &&
                            (!reg_cr[r] || out_overlay);
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
       .clk_i,
-      .rd_en_i   (reg_cr[r] ? crypt_buf.rd_en : (reg_job[r] && job_buf.rd_en)),
+      .rd_en_i   (reg_cr[r] ? reg_cr_rd[r] : (reg_job[r] && job_buf.rd_en)),
       .rd_addr_i (reg_cr[r] ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
       .rd_data_o (reg_rd[r]),
       .rd2_en_i  (reg_store[r]),
@@ -191,9 +204,12 @@ module esp_core #(
       .rd2_data_o(reg_rd2[r]),
       .wr_en_i   (reg_load[r] || reg_cr_wr[r] || reg_job_wr[r]),
       .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] :
-                  reg_cr_wr[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
-      .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_cr_wr[r] ? crypt_buf.wr_data : job_buf.wr_data),
-      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_cr_wr[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
+                  reg_cr_icv[r] ? crypt_icv.wr_addr[RB-1:0] :
+                  reg_cr_bw[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+      .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_cr_icv[r] ? crypt_icv.wr_data :
+                  reg_cr_bw[r] ? crypt_buf.wr_data : job_buf.wr_data),
+      .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_cr_icv[r] ? crypt_icv.wr_mask :
+                  reg_cr_bw[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
     );
   end
   // Descriptors, completions, the seq_hi words: the core's (and the loader's) reads on the
@@ -219,7 +235,7 @@ module esp_core #(
     wr_rd    = desc_rd2;   // the write engine's region
     for (int unsigned r = 0; r < NR; r++) begin
       if (reg_job[r]) buf_rd = reg_rd[r];
-      if (crypt_region_q == esp_kernel_pkg::region_e'(2'(r))) crypt_rd = reg_rd[r];
+      if (crypt_rd_reg_q == 2'(r)) crypt_rd = reg_rd[r];
       if (wr_region == esp_kernel_pkg::region_e'(2'(r))) wr_rd = reg_rd2[r];
     end
   end
@@ -290,7 +306,15 @@ module esp_core #(
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
     .tail_o       (crypt_tail),
+    .ready_gcm_o  (crypt_ready_gcm),
+    .slot_o       (crypt_slot),
+    .slot_store_o (crypt_store),
+    .slot_written_o(crypt_slot_written),
     .buf_o        (crypt_buf),
+    .buf_rd_slot_o(crypt_rd_slot),
+    .buf_wr_slot_o(crypt_wr_slot),
+    .icv_o        (crypt_icv),
+    .icv_slot_o   (crypt_icv_slot),
     .buf_rd_data_i(crypt_rd)
   );
 
@@ -374,7 +398,12 @@ module esp_core #(
   logic [127:0] in_rp_wdata;
 
   assign out_overlay = state_q == JobRun && !job_in_q && out_wr_ok;
-  assign out_wr_ok = !(crypt_busy && crypt_buf.wr_en) && !hmac_busy;
+  assign out_wr_ok = !(crypt_busy && (crypt_buf.wr_en || crypt_icv.wr_en)) && !hmac_busy;
+  // An outbound GCM request may go in behind the one running in another region.
+  // It also waits while a framer store is still queued for the write engine (one slot).
+  logic crypt_gcm_ok, fr_wr_free;
+  assign crypt_gcm_ok = crypt_ready_gcm && fr_wr_free &&
+                        (!crypt_busy || crypt_reg_q[!crypt_slot] != 2'(job_region));
   esp_outbound u_out (
     .clk_i,
     .rst_ni,
@@ -396,6 +425,7 @@ module esp_core #(
     .crypt_written_i(crypt_written),
     .crypt_o       (out_crypt),
     .crypt_ready_i (!crypt_busy),
+    .crypt_gcm_ready_i(crypt_gcm_ok),
     .crypt_tail_i  (crypt_tail),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
@@ -1140,8 +1170,12 @@ module esp_core #(
     // (its avail is all ones once it is idle), so the store takes the smaller.
     wr_avail_job  = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
                      wr_region == job_region) ? out_avail : '1;
-    wr_avail_tail = (crypt_tail && wr_owner_q == OwnFramer && wr_region == crypt_region_q) ?
-                    crypt_written : '1;
+    wr_avail_tail = '1;
+    for (int unsigned c = 0; c < 2; c++) begin
+      if (crypt_store[c] && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(crypt_reg_q[c]) &&
+          crypt_slot_written[c] < wr_avail_tail)
+        wr_avail_tail = crypt_slot_written[c];
+    end
     wr_avail = (wr_avail_tail < wr_avail_job) ? wr_avail_tail : wr_avail_job;
     // The running job's buffer port: the MAC, else the framer itself (the cipher has its
     // own path in its region, reg_cr; there the outbound framer writes its outer headers
@@ -1292,6 +1326,7 @@ module esp_core #(
     end
     if (state_q == Idle) fr_wr_pend_d = 1'b0;
   end
+  assign fr_wr_free = !fr_wr_pend_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       wr_owner_q   <= OwnCore;
@@ -1308,13 +1343,16 @@ module esp_core #(
     sh_req_q    <= sh_req_d;
   end
 
-  // The region of the job whose request esp_crypt runs (taken on the request's clock).
+  // The region of the job whose request esp_crypt takes, in the slot it takes it into;
+  // the region of each read, for its data a clock later.
   always_comb begin
-    crypt_region_d = crypt_region_q;
-    if (crypt_req.start && !crypt_busy) crypt_region_d = job_region;
+    crypt_reg_d = crypt_reg_q;
+    if (crypt_req.start && (!crypt_busy || crypt_ready_gcm)) crypt_reg_d[crypt_slot] = 2'(job_region);
+    crypt_rd_reg_d = crypt_reg_q[crypt_rd_slot];
   end
   always_ff @(posedge clk_i) begin
-    crypt_region_q <= crypt_region_d;
+    crypt_reg_q    <= crypt_reg_d;
+    crypt_rd_reg_q <= crypt_rd_reg_d;
   end
 
   logic fr_dma_done, core_dma_done;
@@ -1441,7 +1479,7 @@ module esp_core #(
   assign busy_o             = state_q != Idle;
 
   logic unused_core;
-  assign unused_core = ^{spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+  assign unused_core = ^{crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],
                          rd_buf.rd_en, rd_buf.rd_addr, rd_buf.wr_addr[AB-1:RB],
                          wr_buf.wr_en, wr_buf.wr_addr, wr_buf.wr_data, wr_buf.wr_mask,

@@ -5,12 +5,16 @@
 // encryption (serial: one block per pipe latency) and one ECB block (H, the CBC IV).
 // EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
 // request then finishes at once without touching the buffer (esp_core never issues one).
-// An outbound GCM request (icv_wr) writes its tag behind the range itself and raises tail_o
-// two clocks before its last ciphertext block leaves the AES pipe: the framer then ends, and
-// the next job's descriptor, SA read and header check overlap the last blocks, the lengths
-// block, the GHASH drain and the tag. The AES pipe carries each block's round keys with it,
-// so esp_core may zero or replace key_q then; it keeps this engine's buffer accesses in the
-// issuing job's region, and H is held here from the request's clock.
+// GCM runs as an issue side (CTR blocks and E(J0) into the AES pipe) and a retire side (XOR
+// with the data, buffer write, GHASH, lengths block, tag/ICV), each message in one of two
+// slots whose number travels with its blocks through the pipe. An outbound GCM request
+// (icv_wr) writes its tag behind the range itself; tail_o rises once its last block and
+// E(J0) are in the pipe, and then (ready_gcm_o) the next outbound GCM request of the same H
+// may start issuing behind it while the first one retires: GHASH takes the two messages back
+// to back (lengths block, then the next AAD). The AES pipe carries each block's round keys,
+// so esp_core may replace key_q once tail_o is up; it maps each slot to its job's region
+// (slot_o on the request's clock; buffer reads and writes name their slot), and H and H^2
+// are held here from the first request's clock.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -24,8 +28,16 @@ module esp_crypt #(
   output logic                                              done_o,     // one clock
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
   output logic [31:0]                                       gcm_written_o,  // base + bytes written
-  output logic                                              tail_o,     // icv_wr request past its reads
-  output esp_kernel_pkg::buf_req_t                          buf_o,
+  output logic                                              tail_o,     // the newest request is issued
+  output logic                                              ready_gcm_o,  // takes an icv_wr GCM request
+  output logic                                              slot_o,     // slot the next request takes
+  output logic [1:0]                                        slot_store_o,    // slot holds an icv_wr message
+  output logic [1:0][31:0]                                  slot_written_o,  // its base + bytes written
+  output esp_kernel_pkg::buf_req_t                          buf_o,      // reads, block writes
+  output logic                                              buf_rd_slot_o,
+  output logic                                              buf_wr_slot_o,
+  output esp_kernel_pkg::buf_req_t                          icv_o,      // ICV writes (wr_* only)
+  output logic                                              icv_slot_o,
   input  logic [127:0]                                      buf_rd_data_i
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
@@ -34,9 +46,10 @@ module esp_crypt #(
   typedef enum logic [3:0] {
     Idle,
     GcmH2,
-    GcmRun,
+    GcmAad,
+    GcmCt,
     GcmLens,
-    GcmTag,
+    GcmWait,
     CbcEncRead,
     CbcEncFeed,
     CbcEncWait,
@@ -49,44 +62,47 @@ module esp_crypt #(
   logic done_q;
   logic done_d;
 
+  // The request in CBC/ECB, the last request's mode
   esp_kernel_pkg::crypt_mode_e mode_q;
-
   esp_kernel_pkg::crypt_mode_e mode_d;
-  logic [127:0]  iv_q, aad_q, chain_q, ej0_q, h2_q, result_q;
+  logic [127:0]  iv_q, chain_q, h2_q, result_q;
   logic [127:0] result_d;
   logic [127:0] h2_d;
-  logic [127:0] aad_d;
   logic [127:0] chain_d;
   logic [127:0] iv_d;
-  logic [127:0] ej0_d;
-  logic          aad12_q;
-  logic aad12_d;
   logic [AB-1:0] addr_q, len_q;
   logic [AB-1:0] len_d;
   logic [AB-1:0] addr_d;
-  logic [15:0]   nblocks_q, issued_q, fed_q, written_q;
+  logic [15:0]   nblocks_q, issued_q, written_q;
   logic [15:0] written_d;
-  logic [15:0] fed_d;
   logic [15:0] issued_d;
   logic [15:0] nblocks_d;
-  logic          aad_fed_q;
-  logic aad_fed_d;
-  logic          icv_wr_q, icv_done_q;
-  logic icv_wr_d;
-  logic icv_done_d;
-  logic [AB-1:0] base_q;
-  logic [AB-1:0] base_d;
-  logic [127:0]  h_q;  // H from the request's clock (the core may zero its keys in the tail)
+  logic [127:0]  h_q;  // H from the first request's clock (the core may zero its keys in the tail)
   logic [127:0] h_d;
+
+  // GCM messages, one per slot: the retire side's state of each
+  logic [1:0][AB-1:0]  m_addr_q, m_addr_d, m_len_q, m_len_d, m_base_q, m_base_d;
+  logic [1:0][15:0]    m_n_q, m_n_d, m_fed_q, m_fed_d;
+  logic [1:0][127:0]   m_aad_q, m_aad_d, m_ej0_q, m_ej0_d;
+  logic [1:0]          m_aad12_q, m_aad12_d, m_enc_q, m_enc_d, m_icv_q, m_icv_d;
+  logic [1:0]          m_icvdone_q, m_icvdone_d, act_q, act_d;
+  logic                nslot_q, nslot_d, last_q, last_d;  // next request's slot, newest slot
+  logic                fslot_q, fslot_d;   // the message GHASH is fed from
+  logic                pend_q, pend_d;     // a message accepted behind fslot, not yet fed
+  // Issue side: the newest message's CTR blocks, then its E(J0)
+  logic [127:0]        iss_iv_q, iss_iv_d;
+  logic [15:0]         iss_n_q, iss_n_d, iss_cnt_q, iss_cnt_d;
+  logic                iss_slot_q, iss_slot_d;
+  logic                j0_todo_q, j0_todo_d, iss_gap_q, iss_gap_d;
 
   // ---------------------------------------------------------------------------------------
   // Engines
   // ---------------------------------------------------------------------------------------
   logic         enc_valid_i, enc_valid_o;
-  logic [17:0]  enc_tag_i, enc_tag_o;
+  logic [18:0]  enc_tag_i, enc_tag_o;  // kind, slot, block index
   logic [127:0] enc_block_i, enc_block_o;
   esp_aes_enc_pipe #(
-    .TagWidth(18)
+    .TagWidth(19)
   ) u_enc (
     .clk_i,
     .rst_ni,
@@ -126,13 +142,13 @@ module esp_crypt #(
     assign unused_dec = ^{dec_valid_i, dec_tag_i};
   end
 
-  logic         gcm_start;  // a GCM request's first clock (below)
+  logic         gcm_first;  // a GCM request from Idle: H enters GHASH for H^2
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
-  logic         gh_tag_unused;
+  logic [1:0]   gh_tag, gh_tag_o;  // {message (not H^2), slot}
   esp_ghash #(
     .Lanes   (2),
-    .TagWidth(1)
+    .TagWidth(2)
   ) u_ghash (
     .clk_i,
     .rst_ni,
@@ -140,12 +156,31 @@ module esp_crypt #(
     .first_i (gh_first),
     .left_i  (gh_left),
     .block_i (gh_block),
-    .h_pow_i ({h2_q, gcm_start ? h_i : h_q}),
-    .tag_i   (1'b0),
+    .h_pow_i ({h2_q, gcm_first ? h_i : h_q}),
+    .tag_i   (gh_tag),
     .valid_o (gh_valid_o),
     .ghash_o (gh_out),
-    .tag_o   (gh_tag_unused)
+    .tag_o   (gh_tag_o)
   );
+
+  // ---------------------------------------------------------------------------------------
+  // Requests. From Idle any; behind a running outbound GCM message another one of the same
+  // H once the first one's blocks and E(J0) are in the pipe and a clock has passed (so its
+  // first block reaches GHASH after the first one's lengths block and its own AAD), while
+  // the other slot is free.
+  // ---------------------------------------------------------------------------------------
+  logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
+  assign gcm_state = state_q == GcmH2 || state_q == GcmAad || state_q == GcmCt ||
+                     state_q == GcmLens || state_q == GcmWait;
+  assign ovl_ok    = gcm_state && !j0_todo_q && !iss_gap_q && !act_q[nslot_q] && !pend_q &&
+                     m_icv_q[last_q] && h_i == h_q;
+  assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
+  assign accept    = req_i.start && (state_q == Idle ||
+                     (ovl_ok && req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr));
+  assign gcm_new   = accept && req_gcm;
+  assign gcm_first = gcm_new && state_q == Idle;
+  assign ready_gcm_o = state_q == Idle || ovl_ok;
+  assign slot_o      = nslot_q;
 
   // ---------------------------------------------------------------------------------------
   // GCM keystream stage: a CTR block leaves the pipe, its buffer block is read, and one
@@ -157,31 +192,24 @@ module esp_crypt #(
   logic [127:0] ks_d;
   logic [15:0]   ks_idx_q;
   logic [15:0] ks_idx_d;
+  logic          ks_slot_q, ks_slot_d;
   logic [AB-1:0] ks_left;      // bytes of the packet from block ks_idx_q on
   logic [15:0]   ks_mask;
   logic [127:0]  ks_bytes_mask, ks_out;
-  assign ks_left = len_q - {ks_idx_q[12:0], 4'd0};
+  assign ks_left = m_len_q[ks_slot_q] - {ks_idx_q[12:0], 4'd0};
   assign ks_mask = esp_kernel_pkg::mask_first(ks_left);
   always_comb begin
     for (int unsigned b = 0; b < 16; b++) ks_bytes_mask[127 - 8 * b -: 8] = {8{ks_mask[15 - b]}};
   end
   assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
 
-  logic gcm, ctr_issue, ctr_out, j0_issue, j0_todo_q, j0_todo_d;
-  // A GCM request's first clock: the first CTR block (E(J0) if the range is empty) enters
-  // the AES pipe and H enters GHASH (for H^2).
-  assign gcm_start = state_q == Idle && req_i.start &&
-                     (req_i.mode == esp_kernel_pkg::CryptGcmEnc ||
-                      req_i.mode == esp_kernel_pkg::CryptGcmDec);
-  assign gcm       = mode_q == esp_kernel_pkg::CryptGcmEnc || mode_q == esp_kernel_pkg::CryptGcmDec;
-  // The CTR blocks enter the pipe back to back from the request's clock: H^2 is needed only
-  // when the first ciphertext block reaches GHASH, a pipe latency later, so its wait hides in
-  // the fill. E(J0) follows the last CTR block: it leaves the pipe with the last ciphertext
-  // block, before the lengths block's GHASH is out. (The pipe carries each block's round
-  // keys with it, so the keys may change once the last block is in.)
-  assign ctr_issue = (state_q == GcmRun || state_q == GcmH2) && issued_q != nblocks_q;
-  assign j0_issue  = (state_q == GcmRun || state_q == GcmH2) && issued_q == nblocks_q && j0_todo_q;
-  assign ctr_out   = enc_valid_o && enc_tag_o[17:16] == KindCtr;
+  logic ctr_issue, ctr_out, j0_issue;
+  // The CTR blocks enter the pipe back to back from the request's clock, E(J0) behind the
+  // last one. H^2 (first request only) is needed when the first block reaches GHASH, a pipe
+  // latency later, so its wait hides in the fill.
+  assign ctr_issue = j0_todo_q && iss_cnt_q != iss_n_q;
+  assign j0_issue  = j0_todo_q && iss_cnt_q == iss_n_q;
+  assign ctr_out   = enc_valid_o && enc_tag_o[18:17] == KindCtr;
 
   // The CBC states, constant false without CBC so the paths they select are pruned even
   // where synthesis does not see that the states are unreachable.
@@ -199,24 +227,24 @@ module esp_crypt #(
 
   always_comb begin
     enc_valid_i = 1'b0;
-    enc_tag_i   = {KindOne, 16'd0};
+    enc_tag_i   = {KindOne, 17'd0};
     enc_block_i = iv_q;
-    if (gcm_start && req_i.len != '0) begin
+    if (gcm_new && req_i.len != '0) begin
       enc_valid_i = 1'b1;  // CTR block 0: inc32(J0)
-      enc_tag_i   = {KindCtr, 16'd0};
+      enc_tag_i   = {KindCtr, nslot_q, 16'd0};
       enc_block_i = {req_i.iv[127:32], req_i.iv[31:0] + 32'd1};
-    end else if (gcm_start) begin
+    end else if (gcm_new) begin
       enc_valid_i = 1'b1;  // E(J0) for the tag of an empty range
-      enc_tag_i   = {KindJ0, 16'd0};
+      enc_tag_i   = {KindJ0, nslot_q, 16'd0};
       enc_block_i = req_i.iv;
     end else if (ctr_issue) begin
       enc_valid_i = 1'b1;
-      enc_tag_i   = {KindCtr, issued_q};
-      enc_block_i = {iv_q[127:32], iv_q[31:0] + 32'd1 + {16'd0, issued_q}};  // inc32
+      enc_tag_i   = {KindCtr, iss_slot_q, iss_cnt_q};
+      enc_block_i = {iss_iv_q[127:32], iss_iv_q[31:0] + 32'd1 + {16'd0, iss_cnt_q}};  // inc32
     end else if (j0_issue) begin
       enc_valid_i = 1'b1;  // E(J0) for the tag, behind the last CTR block
-      enc_tag_i   = {KindJ0, 16'd0};
-      enc_block_i = iv_q;
+      enc_tag_i   = {KindJ0, iss_slot_q, 16'd0};
+      enc_block_i = iss_iv_q;
     end else if (cbc_enc_feed) begin
       enc_valid_i = 1'b1;
       enc_block_i = buf_rd_data_i ^ chain_q;
@@ -229,26 +257,29 @@ module esp_crypt #(
   assign dec_valid_i = dec_feed_q;
   assign dec_tag_i   = {dec_idx_q, chain_q};
 
-  // GHASH input: the AAD first, then each ciphertext block, then the lengths.
+  // GHASH input: H for H^2 (first request), then per message its AAD, each ciphertext
+  // block, the lengths; the next message's AAD right behind the lengths block.
   logic [63:0] aad_bits, ct_bits;
-  assign aad_bits = aad12_q ? 64'd96 : 64'd64;
-  assign ct_bits  = {44'd0, len_q, 3'd0};
+  assign aad_bits = m_aad12_q[fslot_q] ? 64'd96 : 64'd64;
+  assign ct_bits  = {44'd0, m_len_q[fslot_q], 3'd0};
   always_comb begin
     gh_valid = 1'b0;
     gh_first = 1'b0;
     gh_left  = 1'b1;
-    gh_block = aad_q;
-    if (gcm_start) begin
+    gh_block = m_aad_q[fslot_q];
+    gh_tag   = {1'b1, fslot_q};
+    if (gcm_first) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
       gh_left  = 1'b0;
       gh_block = h_i;
-    end else if (state_q == GcmRun && !aad_fed_q) begin
-      gh_valid = 1'b1;
-      gh_first = 1'b1;
+      gh_tag   = 2'b00;
     end else if (ks_valid_q) begin
       gh_valid = 1'b1;
-      gh_block = (mode_q == esp_kernel_pkg::CryptGcmEnc) ? ks_out : (buf_rd_data_i & ks_bytes_mask);
+      gh_block = m_enc_q[ks_slot_q] ? ks_out : (buf_rd_data_i & ks_bytes_mask);
+    end else if (state_q == GcmAad) begin
+      gh_valid = 1'b1;
+      gh_first = 1'b1;
     end else if (state_q == GcmLens) begin
       gh_valid = 1'b1;
       gh_left  = 1'b0;
@@ -256,26 +287,38 @@ module esp_crypt #(
     end
   end
 
-  // GCM writes its blocks in order, one per ks_valid_q clock, counted by fed_q: the bytes
-  // of the range written so far, for a store that trails the cipher (held after Finish).
+  // GCM writes each message's blocks in order, counted by its m_fed: the bytes of the range
+  // written so far, for a store that trails the cipher (held after the message is done).
   // With icv_wr the tag's 16 bytes count once written, and base is added for the store.
-  logic [31:0] fed_bytes, range_bytes;
-  assign fed_bytes     = {12'd0, fed_q, 4'd0};
-  assign range_bytes   = icv_done_q ? {15'd0, len_q} + 32'd16 :
-                         (fed_bytes < {15'd0, len_q}) ? fed_bytes : {15'd0, len_q};
-  assign gcm_written_o = {15'd0, base_q} + range_bytes;
-  // Blocks leave the pipe one per clock once they flow (issue never pauses), so with the
-  // block fed_q written now, the last is written at most two clocks later and left the
-  // pipe a clock before that.
-  assign tail_o        = icv_wr_q && ((state_q == GcmRun && ks_valid_q && fed_q + 16'd3 >= nblocks_q) ||
-                                      state_q == GcmLens || state_q == GcmTag);
+  for (genvar s = 0; s < 2; s++) begin : g_written
+    logic [31:0] fed_bytes, range_bytes;
+    assign fed_bytes   = {12'd0, m_fed_q[s], 4'd0};
+    assign range_bytes = m_icvdone_q[s] ? {15'd0, m_len_q[s]} + 32'd16 :
+                         (fed_bytes < {15'd0, m_len_q[s]}) ? fed_bytes : {15'd0, m_len_q[s]};
+    assign slot_written_o[s] = {15'd0, m_base_q[s]} + range_bytes;
+    assign slot_store_o[s]   = act_q[s] && m_icv_q[s];
+  end
+  assign gcm_written_o = slot_written_o[last_q];
+  // The newest request has all its blocks and E(J0) in the pipe: it needs neither the
+  // round keys nor the framer any more.
+  assign tail_o = !j0_todo_q;
 
-  // Buffer port.
+  // The tag of a message leaves GHASH (gh_tag_o names its slot).
+  logic tag_out;
+  logic [127:0] tag_val;
+  assign tag_out = gh_valid_o && gh_tag_o[1];
+  assign tag_val = gh_out ^ m_ej0_q[gh_tag_o[0]];
+
+  // Buffer ports: reads and block writes; the ICV on its own port (the next message's
+  // blocks may be written on the same clock, in another region).
   always_comb begin
     buf_o = '0;
+    buf_rd_slot_o = last_q;
+    buf_wr_slot_o = last_q;
     if (ctr_out) begin
       buf_o.rd_en   = 1'b1;
-      buf_o.rd_addr = addr_q + {enc_tag_o[12:0], 4'd0};
+      buf_o.rd_addr = m_addr_q[enc_tag_o[16]] + {enc_tag_o[12:0], 4'd0};
+      buf_rd_slot_o = enc_tag_o[16];
     end else if (cbc_enc_read) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {written_q[12:0], 4'd0};
@@ -285,9 +328,10 @@ module esp_crypt #(
     end
     if (ks_valid_q) begin
       buf_o.wr_en   = 1'b1;
-      buf_o.wr_addr = addr_q + {ks_idx_q[12:0], 4'd0};
+      buf_o.wr_addr = m_addr_q[ks_slot_q] + {ks_idx_q[12:0], 4'd0};
       buf_o.wr_data = ks_out;
       buf_o.wr_mask = ks_mask;
+      buf_wr_slot_o = ks_slot_q;
     end else if (cbc_enc_wait && enc_valid_o) begin
       buf_o.wr_en   = 1'b1;
       buf_o.wr_addr = addr_q + {written_q[12:0], 4'd0};
@@ -298,70 +342,113 @@ module esp_crypt #(
       buf_o.wr_addr = addr_q + {dec_tag_o[140:128], 4'd0};
       buf_o.wr_data = dec_block_o ^ dec_tag_o[127:0];
       buf_o.wr_mask = 16'hFFFF;
-    end else if (state_q == GcmTag && gh_valid_o && icv_wr_q) begin
-      buf_o.wr_en   = 1'b1;  // the ICV behind the ciphertext (RFC 4106 6: 16 bytes)
-      buf_o.wr_addr = addr_q + len_q;
-      buf_o.wr_data = gh_out ^ ej0_q;
-      buf_o.wr_mask = 16'hFFFF;
+    end
+    icv_o = '0;
+    icv_slot_o = gh_tag_o[0];
+    if (tag_out && m_icv_q[gh_tag_o[0]]) begin
+      icv_o.wr_en   = 1'b1;  // the ICV behind the ciphertext (RFC 4106 6: 16 bytes)
+      icv_o.wr_addr = m_addr_q[gh_tag_o[0]] + m_len_q[gh_tag_o[0]];
+      icv_o.wr_data = tag_val;
+      icv_o.wr_mask = 16'hFFFF;
     end
   end
 
   always_comb begin
-    done_d = done_q;
-    ks_valid_d = ks_valid_q;
-    ks_d = ks_q;
-    ks_idx_d = ks_idx_q;
-    dec_feed_d = dec_feed_q;
-    ej0_d = ej0_q;
+    ks_valid_d = ctr_out;
+    ks_d = enc_block_o;
+    ks_idx_d = enc_tag_o[15:0];
+    ks_slot_d = enc_tag_o[16];
+    dec_feed_d = 1'b0;
+    done_d = 1'b0;
     mode_d = mode_q;
     iv_d = iv_q;
     chain_d = chain_q;
-    aad_d = aad_q;
-    aad12_d = aad12_q;
     addr_d = addr_q;
     len_d = len_q;
     nblocks_d = nblocks_q;
     issued_d = issued_q;
-    j0_todo_d = j0_todo_q;
-    fed_d = fed_q;
     written_d = written_q;
-    aad_fed_d = aad_fed_q;
-    icv_wr_d = icv_wr_q;
-    icv_done_d = icv_done_q;
-    base_d = base_q;
     h_d = h_q;
     state_d = state_q;
     h2_d = h2_q;
     result_d = result_q;
     dec_idx_d = dec_idx_q;
+    m_addr_d = m_addr_q;
+    m_len_d = m_len_q;
+    m_base_d = m_base_q;
+    m_n_d = m_n_q;
+    m_fed_d = m_fed_q;
+    m_aad_d = m_aad_q;
+    m_ej0_d = m_ej0_q;
+    m_aad12_d = m_aad12_q;
+    m_enc_d = m_enc_q;
+    m_icv_d = m_icv_q;
+    m_icvdone_d = m_icvdone_q;
+    act_d = act_q;
+    nslot_d = nslot_q;
+    last_d = last_q;
+    fslot_d = fslot_q;
+    pend_d = pend_q;
+    iss_iv_d = iss_iv_q;
+    iss_n_d = iss_n_q;
+    iss_cnt_d = iss_cnt_q;
+    iss_slot_d = iss_slot_q;
+    j0_todo_d = j0_todo_q;
+    iss_gap_d = 1'b0;
 
-    done_d = 1'b0;
-    ks_valid_d = gcm && ctr_out;
-    ks_d = enc_block_o;
-    ks_idx_d = enc_tag_o[15:0];
-    dec_feed_d = 1'b0;
-    if (enc_valid_o && enc_tag_o[17:16] == KindJ0) ej0_d = enc_block_o;
+    // Issue side
+    if (ctr_issue) iss_cnt_d = iss_cnt_q + 16'd1;
+    if (j0_issue) begin
+      j0_todo_d = 1'b0;
+      iss_gap_d = 1'b1;
+    end
+    if (enc_valid_o && enc_tag_o[18:17] == KindJ0) m_ej0_d[enc_tag_o[16]] = enc_block_o;
+    if (ks_valid_q) m_fed_d[ks_slot_q] = m_fed_q[ks_slot_q] + 16'd1;
+    // Retire: a message's tag (and ICV, written on this clock by icv_o)
+    if (tag_out) begin
+      result_d = tag_val;
+      m_icvdone_d[gh_tag_o[0]] = m_icv_q[gh_tag_o[0]];
+      act_d[gh_tag_o[0]] = 1'b0;
+      done_d = 1'b1;
+    end
+    if (accept) begin
+      nslot_d = !nslot_q;
+      last_d = nslot_q;
+      mode_d = req_i.mode;
+    end
+    if (gcm_new) begin
+      m_addr_d[nslot_q] = req_i.addr;
+      m_len_d[nslot_q] = req_i.len;
+      m_base_d[nslot_q] = req_i.base;
+      m_n_d[nslot_q] = 16'((req_i.len + 17'd15) >> 4);
+      m_fed_d[nslot_q] = '0;
+      m_aad_d[nslot_q] = req_i.aad;
+      m_aad12_d[nslot_q] = req_i.aad12;
+      m_enc_d[nslot_q] = req_i.mode == esp_kernel_pkg::CryptGcmEnc;
+      m_icv_d[nslot_q] = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
+      m_icvdone_d[nslot_q] = 1'b0;
+      act_d[nslot_q] = 1'b1;
+      // CTR block 0 went into the pipe on this clock, E(J0) still to go.
+      iss_iv_d = req_i.iv;
+      iss_n_d = 16'((req_i.len + 17'd15) >> 4);
+      iss_cnt_d = (req_i.len != '0) ? 16'd1 : 16'd0;
+      iss_slot_d = nslot_q;
+      j0_todo_d = req_i.len != '0;
+      if (state_q != Idle) pend_d = 1'b1;
+    end
+
     unique case (state_q)
       Idle: begin
         if (req_i.start) begin
-          mode_d = req_i.mode;
           iv_d = req_i.iv;
           chain_d = req_i.iv;
-          aad_d = req_i.aad;
-          aad12_d = req_i.aad12;
           addr_d = req_i.addr;
           len_d = req_i.len;
           nblocks_d = 16'((req_i.len + 17'd15) >> 4);
-          // GCM: CTR block 0 went into the pipe on this clock, E(J0) still to go.
-          issued_d = (gcm_start && req_i.len != '0) ? 16'd1 : 16'd0;
-          j0_todo_d = gcm_start && req_i.len != '0;
-          fed_d = '0;
+          issued_d = '0;
           written_d = '0;
-          aad_fed_d = 1'b0;
-          icv_wr_d = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
-          icv_done_d = 1'b0;
-          base_d = req_i.base;
           h_d = h_i;
+          fslot_d = nslot_q;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
             esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
@@ -371,28 +458,26 @@ module esp_crypt #(
         end
       end
       // H^2 for the two GHASH lanes: the GHASH of the one-block message H (fed on the start
-      // clock, with E(J0) into the AES pipe) is H * H. The CTR blocks start meanwhile.
+      // clock) is H * H. The CTR blocks start meanwhile.
       GcmH2: begin
-        if (ctr_issue) issued_d = issued_q + 16'd1;
-        if (j0_issue) j0_todo_d = 1'b0;
-        if (gh_valid_o) begin
+        if (gh_valid_o && !gh_tag_o[1]) begin
           h2_d = gh_out;
-          state_d = GcmRun;
+          state_d = GcmAad;
         end
       end
-      GcmRun: begin
-        aad_fed_d = 1'b1;
-        if (ctr_issue) issued_d = issued_q + 16'd1;
-        if (j0_issue) j0_todo_d = 1'b0;
-        if (ks_valid_q) fed_d = fed_q + 16'd1;
-        if (nblocks_q == 0 || (ks_valid_q && fed_q + 16'd1 == nblocks_q)) state_d = GcmLens;
+      GcmAad: state_d = (m_n_q[fslot_q] == '0) ? GcmLens : GcmCt;
+      GcmCt: begin
+        if (ks_valid_q && m_fed_q[fslot_q] + 16'd1 == m_n_q[fslot_q]) state_d = GcmLens;
       end
-      GcmLens: state_d = GcmTag;
-      GcmTag: begin  // done on the tag's clock (no Finish state)
-        if (gh_valid_o) begin
-          result_d = gh_out ^ ej0_q;
-          icv_done_d = icv_wr_q;  // written on this clock (buf_o)
-          done_d = 1'b1;
+      // The next message's AAD right behind this one's lengths block, if it is there.
+      GcmLens, GcmWait: begin
+        if (pend_q) begin
+          pend_d = 1'b0;
+          fslot_d = !fslot_q;
+          state_d = GcmAad;
+        end else if (state_q == GcmLens || act_d != '0 || j0_todo_q || gcm_new) begin
+          state_d = GcmWait;
+        end else begin
           state_d = Idle;
         end
       end
@@ -437,45 +522,66 @@ module esp_crypt #(
       done_q     <= 1'b0;
       ks_valid_q <= 1'b0;
       dec_feed_q <= 1'b0;
-      icv_wr_q   <= 1'b0;
-      icv_done_q <= 1'b0;
+      act_q      <= '0;
+      m_icv_q    <= '0;
+      m_icvdone_q <= '0;
+      nslot_q    <= 1'b0;
+      last_q     <= 1'b0;
+      fslot_q    <= 1'b0;
+      pend_q     <= 1'b0;
+      j0_todo_q  <= 1'b0;
+      iss_gap_q  <= 1'b0;
     end else begin
       state_q <= state_d;
       done_q <= done_d;
       ks_valid_q <= ks_valid_d;
       dec_feed_q <= dec_feed_d;
-      icv_wr_q   <= icv_wr_d;
-      icv_done_q <= icv_done_d;
+      act_q      <= act_d;
+      m_icv_q    <= m_icv_d;
+      m_icvdone_q <= m_icvdone_d;
+      nslot_q    <= nslot_d;
+      last_q     <= last_d;
+      fslot_q    <= fslot_d;
+      pend_q     <= pend_d;
+      j0_todo_q  <= j0_todo_d;
+      iss_gap_q  <= iss_gap_d;
     end
   end
 
   always_ff @(posedge clk_i) begin
     ks_q <= ks_d;
     ks_idx_q <= ks_idx_d;
-    ej0_q <= ej0_d;
+    ks_slot_q <= ks_slot_d;
     mode_q <= mode_d;
     iv_q <= iv_d;
     chain_q <= chain_d;
-    aad_q <= aad_d;
-    aad12_q <= aad12_d;
     addr_q <= addr_d;
     len_q <= len_d;
     nblocks_q <= nblocks_d;
     issued_q <= issued_d;
-    j0_todo_q <= j0_todo_d;
-    fed_q <= fed_d;
     written_q <= written_d;
-    aad_fed_q <= aad_fed_d;
-    base_q <= base_d;
     h_q <= h_d;
     h2_q <= h2_d;
     result_q <= result_d;
     dec_idx_q <= dec_idx_d;
+    m_addr_q <= m_addr_d;
+    m_len_q <= m_len_d;
+    m_base_q <= m_base_d;
+    m_n_q <= m_n_d;
+    m_fed_q <= m_fed_d;
+    m_aad_q <= m_aad_d;
+    m_ej0_q <= m_ej0_d;
+    m_aad12_q <= m_aad12_d;
+    m_enc_q <= m_enc_d;
+    iss_iv_q <= iss_iv_d;
+    iss_n_q <= iss_n_d;
+    iss_cnt_q <= iss_cnt_d;
+    iss_slot_q <= iss_slot_d;
   end
 
   assign busy_o   = state_q != Idle;
   logic unused_crypt;
-  assign unused_crypt = ^{dec_tag_o[143:141], ks_idx_q[15:13], gh_tag_unused};
+  assign unused_crypt = ^{dec_tag_o[143:141], ks_idx_q[15:13], enc_tag_o[15:13], mode_q};
   assign result_o = result_q;
 
   assign done_o = done_q;

@@ -25,6 +25,7 @@ module esp_outbound (
   input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_ready_i,  // esp_crypt takes a request
+  input  logic                              crypt_gcm_ready_i,  // takes an outbound GCM request
   input  logic                              crypt_tail_i,   // esp_crypt tail_o
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
@@ -269,13 +270,13 @@ module esp_outbound (
       // store, handed over on the cipher's first clock, trails it (esp_core keeps its
       // region until the last beat), so the next job's framing runs during the tag.
       Cipher: begin
-        issued_d = issued_q || crypt_ready_i;
+        issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_ready_i);
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
-        if (issued_q && crypt_done_i) begin
+        if (!gcm && issued_q && crypt_done_i) begin
           icv_d = crypt_result_i;
           cdone_d = 1'b1;
         end
-        if (gcm && issued_q && (crypt_tail_i || crypt_done_i || cdone_q) && hdr_done) begin
+        if (gcm && issued_q && crypt_tail_i && hdr_done) begin
           issued_d = 1'b0;
           res_d.offset = 16'(off_q - head);
           res_d.length = total_q[15:0];
@@ -368,7 +369,7 @@ module esp_outbound (
     // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
     // ciphertext as it is written, the ICV once esp_crypt wrote it. CBC stores after its MAC, which
     // reads the ciphertext.
-    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q && crypt_ready_i);
+    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q && crypt_gcm_ready_i);
     dma_o.store = 1'b1;  // the load is the core's loader's
     dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
     dma_o.laddr = win_l;
@@ -388,7 +389,7 @@ module esp_outbound (
       crypt_o.mode  = esp_kernel_pkg::CryptEcb;
       crypt_o.iv    = {64'd0, seq_q};
     end else begin
-      crypt_o.start = state_q == Cipher && !issued_q && crypt_ready_i;
+      crypt_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_ready_i);
       crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmEnc : esp_kernel_pkg::CryptCbcEnc;
       crypt_o.icv_wr = gcm;
       crypt_o.base  = head_l;
