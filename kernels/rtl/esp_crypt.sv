@@ -9,12 +9,12 @@
 // with the data, buffer write, GHASH, lengths block, tag/ICV), each message in one of two
 // slots whose number travels with its blocks through the pipe. An outbound GCM request
 // (icv_wr) writes its tag behind the range itself; tail_o rises once its last block and
-// E(J0) are in the pipe, and then (ready_gcm_o) the next outbound GCM request of the same H
-// may start issuing behind it while the first one retires: GHASH takes the two messages back
-// to back (lengths block, then the next AAD). The AES pipe carries each block's round keys,
-// so esp_core may replace key_q once tail_o is up; it maps each slot to its job's region
-// (slot_o on the request's clock; buffer reads and writes name their slot), and H and H^2
-// are held here from the first request's clock.
+// E(J0) are in the pipe, and GapClocks later (ready_gcm_o) the next outbound GCM request may
+// start issuing behind it while the first one retires: GHASH takes the messages back to
+// back (lengths block, the next H for its H^2, then the next AAD). The AES pipe carries each
+// block's round keys, so esp_core may replace key_q once tail_o is up; it maps each slot to
+// its job's region (slot_o on the request's clock; buffer reads and writes name their
+// slot), and each slot holds its H and H^2 from its request's clock.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -42,10 +42,16 @@ module esp_crypt #(
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
   localparam logic [1:0] KindCtr = 2'd0, KindJ0 = 2'd1, KindOne = 2'd2;
+  // Clocks from a message's E(J0) issue to the next message's first CTR block: its first
+  // ciphertext block reaches GHASH a pipe latency later, behind the first message's lengths
+  // block (a clock after its E(J0) leaves the pipe), its own H (H^2 out 4 clocks later) and
+  // its AAD.
+  localparam logic [2:0] GapClocks = 3'd7;
 
   typedef enum logic [3:0] {
     Idle,
     GcmH2,
+    GcmHFeed,
     GcmAad,
     GcmCt,
     GcmLens,
@@ -65,9 +71,8 @@ module esp_crypt #(
   // The request in CBC/ECB, the last request's mode
   esp_kernel_pkg::crypt_mode_e mode_q;
   esp_kernel_pkg::crypt_mode_e mode_d;
-  logic [127:0]  iv_q, chain_q, h2_q, result_q;
+  logic [127:0]  iv_q, chain_q, result_q;
   logic [127:0] result_d;
-  logic [127:0] h2_d;
   logic [127:0] chain_d;
   logic [127:0] iv_d;
   logic [AB-1:0] addr_q, len_q;
@@ -77,13 +82,12 @@ module esp_crypt #(
   logic [15:0] written_d;
   logic [15:0] issued_d;
   logic [15:0] nblocks_d;
-  logic [127:0]  h_q;  // H from the first request's clock (the core may zero its keys in the tail)
-  logic [127:0] h_d;
 
   // GCM messages, one per slot: the retire side's state of each
   logic [1:0][AB-1:0]  m_addr_q, m_addr_d, m_len_q, m_len_d, m_base_q, m_base_d;
   logic [1:0][15:0]    m_n_q, m_n_d, m_fed_q, m_fed_d;
   logic [1:0][127:0]   m_aad_q, m_aad_d, m_ej0_q, m_ej0_d;
+  logic [1:0][127:0]   m_h_q, m_h_d, m_h2_q, m_h2_d;  // H from the request (the core may zero its keys in the tail), H^2
   logic [1:0]          m_aad12_q, m_aad12_d, m_enc_q, m_enc_d, m_icv_q, m_icv_d;
   logic [1:0]          m_icvdone_q, m_icvdone_d, act_q, act_d;
   logic                nslot_q, nslot_d, last_q, last_d;  // next request's slot, newest slot
@@ -93,7 +97,8 @@ module esp_crypt #(
   logic [127:0]        iss_iv_q, iss_iv_d;
   logic [15:0]         iss_n_q, iss_n_d, iss_cnt_q, iss_cnt_d;
   logic                iss_slot_q, iss_slot_d;
-  logic                j0_todo_q, j0_todo_d, iss_gap_q, iss_gap_d;
+  logic                j0_todo_q, j0_todo_d;
+  logic [2:0]          iss_gap_q, iss_gap_d;
 
   // ---------------------------------------------------------------------------------------
   // Engines
@@ -146,6 +151,7 @@ module esp_crypt #(
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
   logic [1:0]   gh_tag, gh_tag_o;  // {message (not H^2), slot}
+  logic         gh_hslot;          // whose powers of H the block takes
   esp_ghash #(
     .Lanes   (2),
     .TagWidth(2)
@@ -156,7 +162,7 @@ module esp_crypt #(
     .first_i (gh_first),
     .left_i  (gh_left),
     .block_i (gh_block),
-    .h_pow_i ({h2_q, gcm_first ? h_i : h_q}),
+    .h_pow_i ({m_h2_q[gh_hslot], gcm_first ? h_i : m_h_q[gh_hslot]}),
     .tag_i   (gh_tag),
     .valid_o (gh_valid_o),
     .ghash_o (gh_out),
@@ -164,16 +170,15 @@ module esp_crypt #(
   );
 
   // ---------------------------------------------------------------------------------------
-  // Requests. From Idle any; behind a running outbound GCM message another one of the same
-  // H once the first one's blocks and E(J0) are in the pipe and a clock has passed (so its
-  // first block reaches GHASH after the first one's lengths block and its own AAD), while
-  // the other slot is free.
+  // Requests. From Idle any; behind a running outbound GCM message another one once the
+  // first one's blocks and E(J0) are in the pipe and GapClocks have passed, while the other
+  // slot is free.
   // ---------------------------------------------------------------------------------------
   logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
-  assign gcm_state = state_q == GcmH2 || state_q == GcmAad || state_q == GcmCt ||
+  assign gcm_state = state_q == GcmH2 || state_q == GcmHFeed || state_q == GcmAad || state_q == GcmCt ||
                      state_q == GcmLens || state_q == GcmWait;
-  assign ovl_ok    = gcm_state && !j0_todo_q && !iss_gap_q && !act_q[nslot_q] && !pend_q &&
-                     m_icv_q[last_q] && h_i == h_q;
+  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && !act_q[nslot_q] && !pend_q &&
+                     m_icv_q[last_q];
   assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
   assign accept    = req_i.start && (state_q == Idle ||
                      (ovl_ok && req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr));
@@ -257,8 +262,8 @@ module esp_crypt #(
   assign dec_valid_i = dec_feed_q;
   assign dec_tag_i   = {dec_idx_q, chain_q};
 
-  // GHASH input: H for H^2 (first request), then per message its AAD, each ciphertext
-  // block, the lengths; the next message's AAD right behind the lengths block.
+  // GHASH input: per message H for H^2, its AAD, each ciphertext block, the lengths; the
+  // next message's H right behind the lengths block.
   logic [63:0] aad_bits, ct_bits;
   assign aad_bits = m_aad12_q[fslot_q] ? 64'd96 : 64'd64;
   assign ct_bits  = {44'd0, m_len_q[fslot_q], 3'd0};
@@ -268,6 +273,7 @@ module esp_crypt #(
     gh_left  = 1'b1;
     gh_block = m_aad_q[fslot_q];
     gh_tag   = {1'b1, fslot_q};
+    gh_hslot = ks_valid_q ? ks_slot_q : fslot_q;
     if (gcm_first) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
@@ -277,6 +283,12 @@ module esp_crypt #(
     end else if (ks_valid_q) begin
       gh_valid = 1'b1;
       gh_block = m_enc_q[ks_slot_q] ? ks_out : (buf_rd_data_i & ks_bytes_mask);
+    end else if (state_q == GcmHFeed) begin
+      gh_valid = 1'b1;
+      gh_first = 1'b1;
+      gh_left  = 1'b0;
+      gh_block = m_h_q[fslot_q];
+      gh_tag   = 2'b00;
     end else if (state_q == GcmAad) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
@@ -368,9 +380,9 @@ module esp_crypt #(
     nblocks_d = nblocks_q;
     issued_d = issued_q;
     written_d = written_q;
-    h_d = h_q;
     state_d = state_q;
-    h2_d = h2_q;
+    m_h_d = m_h_q;
+    m_h2_d = m_h2_q;
     result_d = result_q;
     dec_idx_d = dec_idx_q;
     m_addr_d = m_addr_q;
@@ -394,13 +406,13 @@ module esp_crypt #(
     iss_cnt_d = iss_cnt_q;
     iss_slot_d = iss_slot_q;
     j0_todo_d = j0_todo_q;
-    iss_gap_d = 1'b0;
+    iss_gap_d = (iss_gap_q != '0) ? iss_gap_q - 3'd1 : '0;
 
     // Issue side
     if (ctr_issue) iss_cnt_d = iss_cnt_q + 16'd1;
     if (j0_issue) begin
       j0_todo_d = 1'b0;
-      iss_gap_d = 1'b1;
+      iss_gap_d = GapClocks;
     end
     if (enc_valid_o && enc_tag_o[18:17] == KindJ0) m_ej0_d[enc_tag_o[16]] = enc_block_o;
     if (ks_valid_q) m_fed_d[ks_slot_q] = m_fed_q[ks_slot_q] + 16'd1;
@@ -434,6 +446,8 @@ module esp_crypt #(
       iss_cnt_d = (req_i.len != '0) ? 16'd1 : 16'd0;
       iss_slot_d = nslot_q;
       j0_todo_d = req_i.len != '0;
+      if (req_i.len == '0) iss_gap_d = GapClocks;  // E(J0) went in on this clock
+      m_h_d[nslot_q] = h_i;
       if (state_q != Idle) pend_d = 1'b1;
     end
 
@@ -447,7 +461,6 @@ module esp_crypt #(
           nblocks_d = 16'((req_i.len + 17'd15) >> 4);
           issued_d = '0;
           written_d = '0;
-          h_d = h_i;
           fslot_d = nslot_q;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
@@ -461,20 +474,21 @@ module esp_crypt #(
       // clock) is H * H. The CTR blocks start meanwhile.
       GcmH2: begin
         if (gh_valid_o && !gh_tag_o[1]) begin
-          h2_d = gh_out;
+          m_h2_d[fslot_q] = gh_out;
           state_d = GcmAad;
         end
       end
+      GcmHFeed: state_d = GcmH2;  // the next message's H went into GHASH
       GcmAad: state_d = (m_n_q[fslot_q] == '0) ? GcmLens : GcmCt;
       GcmCt: begin
         if (ks_valid_q && m_fed_q[fslot_q] + 16'd1 == m_n_q[fslot_q]) state_d = GcmLens;
       end
-      // The next message's AAD right behind this one's lengths block, if it is there.
+      // The next message's H right behind this one's lengths block, if it is there.
       GcmLens, GcmWait: begin
         if (pend_q) begin
           pend_d = 1'b0;
           fslot_d = !fslot_q;
-          state_d = GcmAad;
+          state_d = GcmHFeed;
         end else if (state_q == GcmLens || act_d != '0 || j0_todo_q || gcm_new) begin
           state_d = GcmWait;
         end else begin
@@ -530,7 +544,7 @@ module esp_crypt #(
       fslot_q    <= 1'b0;
       pend_q     <= 1'b0;
       j0_todo_q  <= 1'b0;
-      iss_gap_q  <= 1'b0;
+      iss_gap_q  <= '0;
     end else begin
       state_q <= state_d;
       done_q <= done_d;
@@ -560,8 +574,8 @@ module esp_crypt #(
     nblocks_q <= nblocks_d;
     issued_q <= issued_d;
     written_q <= written_d;
-    h_q <= h_d;
-    h2_q <= h2_d;
+    m_h_q <= m_h_d;
+    m_h2_q <= m_h2_d;
     result_q <= result_d;
     dec_idx_q <= dec_idx_d;
     m_addr_q <= m_addr_d;
