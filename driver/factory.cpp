@@ -33,6 +33,7 @@ namespace {
 
 constexpr std::uint32_t kMaxComputeUnits = 16;
 
+// One engine of a backend that opens unit by unit (xrt and auto are resolved by make_device).
 std::unique_ptr<EspDevice> make_one(const DeviceOptions& options) {
   const std::string& b = options.backend;
 #ifdef ESPGW_HAVE_CPU
@@ -44,26 +45,14 @@ std::unique_ptr<EspDevice> make_one(const DeviceOptions& options) {
 #ifdef ESPGW_HAVE_HLS
   if (b == "hls") return make_hls_device(options);
 #endif
-#ifdef ESPGW_HAVE_XRT
-  if (b == "xrt") return make_xrt_device(options);
-#endif
-  if (b == "auto") {
-#ifdef ESPGW_HAVE_XRT
-    try {
-      return make_xrt_device(options);
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "espgw: backend auto: no usable Alveo card (%s); using cpu\n", e.what());
-    }
-#endif
-#ifdef ESPGW_HAVE_CPU
-    DeviceOptions cpu = options;
-    cpu.backend = "cpu";
-    return make_cpu_device(cpu);
-#endif
-  }
   std::string known;
   for (const auto& n : available_backends()) known += (known.empty() ? "" : ", ") + n;
   throw std::runtime_error("unknown or unavailable backend '" + b + "' (this build has: " + known + ")");
+}
+
+std::unique_ptr<EspDevice> one_or_multi(std::vector<std::unique_ptr<EspDevice>> units) {
+  if (units.size() == 1) return std::move(units.front());
+  return std::make_unique<multi::MultiDevice>(std::move(units));
 }
 
 }  // namespace
@@ -74,24 +63,26 @@ std::unique_ptr<EspDevice> make_device(const DeviceOptions& options) {
     throw std::runtime_error("compute units must be 1.." + std::to_string(kMaxComputeUnits) + ", not " +
                              std::to_string(n));
   }
-  if (n == 1) return make_one(options);
   DeviceOptions each = options;
 #ifdef ESPGW_HAVE_XRT
-  // xrt: the first n CUs of the xclbin's kernel, each its own unit (and SA table).
-  if (options.backend == "xrt") return std::make_unique<multi::MultiDevice>(make_xrt_devices(options));
+  // xrt: the first n CUs of the xclbin's kernel, each its own unit (and SA table). auto
+  // probes the card once for all n units and falls back to cpu with one log line.
+  if (options.backend == "xrt") return one_or_multi(make_xrt_devices(options));
   if (options.backend == "auto") {
     try {
-      return std::make_unique<multi::MultiDevice>(make_xrt_devices(options));
+      return one_or_multi(make_xrt_devices(options));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "espgw: backend auto: no usable Alveo card (%s); using cpu\n", e.what());
-      each.backend = "cpu";  // once for all n units, not n card probes
     }
   }
+#endif
+#ifdef ESPGW_HAVE_CPU
+  if (each.backend == "auto") each.backend = "cpu";
 #endif
   std::vector<std::unique_ptr<EspDevice>> units;
   units.reserve(n);
   for (std::uint32_t u = 0; u < n; ++u) units.push_back(make_one(each));
-  return std::make_unique<multi::MultiDevice>(std::move(units));
+  return one_or_multi(std::move(units));
 }
 
 }  // namespace espgw::driver

@@ -1,4 +1,4 @@
-// make_xrt_device() / make_xrt_devices(): driver/hw over an Alveo card (`--backend xrt`),
+// make_xrt_devices(): driver/hw over an Alveo card (`--backend xrt`),
 // one HwDevice per compute unit of the xclbin's kernel, the card opened and the xclbin
 // loaded once for all of them. Throws std::runtime_error with one clear line when no card
 // can be opened; `auto` then falls back.
@@ -22,12 +22,6 @@ std::vector<std::unique_ptr<EspDevice>> make_xrt_devices(const DeviceOptions& op
   std::vector<std::unique_ptr<EspDevice>> units;
   for (auto& transport : xrt::open_xrt_transports(o)) units.push_back(std::make_unique<hw::HwDevice>(std::move(transport), h));
   return units;
-}
-
-std::unique_ptr<EspDevice> make_xrt_device(const DeviceOptions& options) {
-  DeviceOptions one = options;
-  one.compute_units = 1;
-  return std::move(make_xrt_devices(one).front());
 }
 
 }  // namespace espgw::driver
