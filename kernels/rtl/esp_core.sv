@@ -167,7 +167,7 @@ module esp_core #(
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
   logic [NR-1:0]        reg_job, reg_load, reg_store, reg_cr, reg_cr_wr, reg_job_wr;
-  logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv;
+  logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv, reg_in_rd;
   logic [127:0]         crypt_rd;
   logic [NR-1:0][127:0] reg_rd, reg_rd2;
   logic         desc_load;
@@ -192,12 +192,16 @@ module esp_core #(
     assign reg_cr_wr[r]  = reg_cr_bw[r] || reg_cr_icv[r];
     assign reg_job_wr[r] = reg_job[r] && job_buf.wr_en &&
                            (!reg_cr[r] || out_overlay);
+    // An inbound GCM framer reads its plaintext while its tag is still being computed (the
+    // cipher has read its last block by then): on any clock the cipher does not read.
+    assign reg_in_rd[r]  = reg_job[r] && job_buf.rd_en && job_in_q && state_q == JobRun &&
+                           !reg_cr_rd[r];
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
       .clk_i,
-      .rd_en_i   (reg_cr[r] ? reg_cr_rd[r] : (reg_job[r] && job_buf.rd_en)),
-      .rd_addr_i (reg_cr[r] ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
+      .rd_en_i   (reg_cr[r] ? (reg_cr_rd[r] || reg_in_rd[r]) : (reg_job[r] && job_buf.rd_en)),
+      .rd_addr_i ((reg_cr[r] && reg_cr_rd[r]) ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
       .rd_data_o (reg_rd[r]),
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
@@ -470,6 +474,7 @@ module esp_core #(
     .crypt_ready_i (!crypt_busy),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
+    .crypt_written_i(crypt_written),
     .hmac_o        (in_hmac),
     .hmac_done_i   (hmac_done),
     .icv_i         (icv),
@@ -1494,6 +1499,9 @@ module esp_core #(
       else $error("esp_core: load and job write one region in one clock");
       assert (!(|(reg_load & reg_cr_wr)) && !(|(reg_cr_wr & reg_job_wr)))
       else $error("esp_core: the cipher and another writer share a region's clock");
+      assert (!(|(reg_cr_rd & reg_job) && job_in_q && state_q == JobRun && job_buf.rd_en &&
+                !hmac_busy))
+      else $error("esp_core: an inbound framer read collides with the cipher's");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
       assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&

@@ -5,7 +5,11 @@
 // window update (RFC 4303 3.4.3, a 4096-bit ring per SA, RFC 4303 A2.1), trailer, inner
 // header, selectors (RFC 4301 5.2), lifetime. The core's loader brings the packet to offset
 // 0 of the job's buffer region before each step (load_ready_i): prepare's first 96 bytes,
-// finalize's whole datagram.
+// finalize's whole datagram. A GCM finalize checks what it can while its cipher runs (the
+// replay re-check and the window word it will write, then trailer, padding, inner header and
+// selectors as soon as the cipher has written the last plaintext byte) and records the first
+// failure; once the tag is there it reports them in the contract's order: ICV, replay, the
+// window moves, then the recorded failure or the lifetime.
 module esp_inbound (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -43,6 +47,7 @@ module esp_inbound (
   input  logic                              crypt_ready_i,  // esp_crypt takes a request
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
+  input  logic [31:0]                       crypt_written_i,  // bytes of the range written
   output esp_kernel_pkg::hmac_req_t         hmac_o,
   input  logic                              hmac_done_i,
   input  logic [127:0]                      icv_i,
@@ -66,7 +71,6 @@ module esp_inbound (
     SumAdd,
     SumCheck,
     UdpEsp,
-    EspHdr,
     Lookup,
     SaCheck,
     ReplayRead,
@@ -80,6 +84,10 @@ module esp_inbound (
     Replay2Read,
     Replay2Check,
     WindowStart,
+    SpecWinRead,  // GCM: the one window word the move will write, read ahead
+    SpecWinHave,
+    PtWait,       // GCM: until the cipher has written the whole plaintext
+    Resolve,      // GCM: the tag is there; ICV, replay, then the window moves
     WindowRead,
     WindowWrite,
     TrailerRead,
@@ -159,6 +167,13 @@ module esp_inbound (
   logic          bad_q, decrypted_q;
   logic bad_d;
   logic decrypted_d;
+  // A GCM finalize's speculative checks: the first failure found before the tag (its status
+  // and counter), the tag seen, the window word read ahead (pre_q: the move writes one word).
+  localparam logic [1:0] FailReplay = 2'd0, FailPad = 2'd1, FailOther = 2'd2, FailPolicy = 2'd3;
+  logic          sp_fail_q, sp_fail_d, tag_seen_q, tag_seen_d, pre_q, pre_d;
+  logic [1:0]    sp_code_q, sp_code_d;
+  logic [7:0]    sp_status_q, sp_status_d;
+  logic [127:0]  nw_q, nw_d;
 
   // SA fields.
   logic [31:0] flags, window;
@@ -175,6 +190,8 @@ module esp_inbound (
   assign iv_len = gcm ? 32'd8 : 32'd16;
   assign align  = gcm ? 32'd4 : 32'd16;
   assign ct_len = esp_len_q - 32'd8 - iv_len - icv_len;
+  logic spec;  // a GCM finalize: checks run under the cipher, failures are recorded
+  assign spec = fin_q && gcm;
   logic [63:0] rec_top;
   assign rec_top = {rec_q[32 * esp_reg_pkg::SaWordSeqHi +: 32], rec_q[32 * esp_reg_pkg::SaWordSeqLo +: 32]};
 
@@ -242,6 +259,25 @@ module esp_inbound (
     end
   end
 
+  // The trailer block (the last 16 plaintext bytes) on the read port: with at most 14 pad
+  // bytes they are all in it, at 14 - pad .. 13, and byte k of them must be k + 1.
+  logic [31:0] pad_now, avail_now;
+  logic        pad_bad_tr;
+  assign pad_now   = {24'd0, b(buf_rd_data_i, 14)};
+  assign avail_now = ct_len - 32'd2 - pad_now;
+  always_comb begin
+    pad_bad_tr = 1'b0;
+    for (int unsigned j = 0; j < 14; j++) begin
+      if (32'(j) + pad_now >= 32'd14 && b(buf_rd_data_i, j) != 8'(32'(j) + pad_now - 32'd13)) pad_bad_tr = 1'b1;
+    end
+  end
+  logic icv_ok;  // constant-time: one 128-bit compare, no early exit
+  assign icv_ok = ((gcm ? crypt_result_i : icv_i) & icv_mask) == (icv_q & icv_mask);
+  logic tag_now, resolve_wr;
+  assign tag_now    = tag_seen_q || (issued_q && crypt_done_i);
+  assign resolve_wr = state_q == Resolve && tag_now && icv_ok && pre_q &&
+                      !(sp_fail_q && sp_code_q == FailReplay);
+
   // Inner header (c0 = payload bytes 0..15, c1 = 16..31) against the selectors.
   logic [31:0] in_src, in_dst, sel_pp, sel_sp, sel_dp;
   logic [7:0]  in_proto, sel_proto;
@@ -295,6 +331,14 @@ module esp_inbound (
     end
     state_d = decrypted_q ? Store : Finish;
   endtask
+  // A check after the ICV fails: a GCM finalize records it (the first one) and waits for
+  // the tag; otherwise (CBC, the ICV already verified) the job ends here.
+  task automatic fail(input logic [7:0] status, input logic [1:0] code);
+    sp_fail_d   = 1'b1;
+    sp_status_d = status;
+    sp_code_d   = code;
+    state_d     = Resolve;
+  endtask
 
   always_comb begin
     done_d = done_q;
@@ -336,6 +380,13 @@ module esp_inbound (
     pad_pos_d = pad_pos_q;
     inner_ihl_d = inner_ihl_q;
     inner_total_d = inner_total_q;
+    sp_fail_d = sp_fail_q;
+    sp_code_d = sp_code_q;
+    sp_status_d = sp_status_q;
+    tag_seen_d = tag_seen_q;
+    pre_d = pre_q;
+    nw_d = nw_q;
+    if (issued_q && crypt_done_i) tag_seen_d = 1'b1;
 
     done_d = 1'b0;
     unique case (state_q)
@@ -351,6 +402,9 @@ module esp_inbound (
           pending_d = 1'b0;
           decrypted_d = 1'b0;
           bad_d = 1'b0;
+          sp_fail_d = 1'b0;
+          tag_seen_d = 1'b0;
+          pre_d = 1'b0;
           has_sa_d = finalize_i;
           sa_d = finalize_i ? view_i[111:96] : 16'hFFFF;
           esp_off_d = {24'd0, view_i[95:88]};
@@ -383,8 +437,9 @@ module esp_inbound (
         c0_d = buf_rd_data_i;
         state_d = Ip2;
       end
-      Ip2: begin
+      Ip2: begin  // the header checksum's first 16 bytes
         c1_d = buf_rd_data_i;
+        sum_d = esp_kernel_pkg::ones_sum_block(c0_q, 16'hFFFF, 16'd0);
         state_d = OuterCheck;
       end
       OuterCheck: begin  // the bytes at ihl (UDP or ESP header) arrive now
@@ -395,13 +450,17 @@ module esp_inbound (
         sum_end_d = AB'(ihl);
         sum_d = '0;
         sum_udp_d = 1'b0;
+        if (ihl <= 32'd32) begin  // the header is in c0 and c1: no reads for its checksum
+          sum_d = esp_kernel_pkg::ones_sum_block(c1_q, esp_kernel_pkg::mask_first(AB'(ihl - 32'd16)),
+                                                 sum_q);
+        end
         if ({16'd0, len_in_q} < 32'd20 || c0_q[127:124] != 4'd4 || ihl < 32'd20 ||
             ihl > ip_total || ip_total > {16'd0, len_in_q} ||
             (be16(c0_q, 6) & 16'h3FFF) != 0) begin
           // Fragments are not reassembled here.
           finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
         end else begin
-          state_d = SumRead;  // header checksum
+          state_d = (ihl <= 32'd32) ? SumCheck : SumRead;  // header checksum
         end
       end
       SumRead: state_d = SumAdd;
@@ -433,8 +492,11 @@ module esp_inbound (
           end
         end else if (proto != 8'd50) begin
           finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-        end else begin
-          state_d = EspHdr;
+        end else begin  // EspHdr's work on this clock
+          spi_d = be32(c2_q, 0);
+          seq_lo_d = be32(c2_q, 4);
+          if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          else state_d = Lookup;
         end
       end
       UdpEsp: begin
@@ -448,12 +510,6 @@ module esp_inbound (
         end else begin
           state_d = Lookup;
         end
-      end
-      EspHdr: begin
-        spi_d = be32(c2_q, 0);
-        seq_lo_d = be32(c2_q, 4);
-        if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-        else state_d = Lookup;
       end
       Lookup: begin
         issued_d = 1'b1;
@@ -520,7 +576,12 @@ module esp_inbound (
       end
       IcvHave: begin
         icv_d = buf_rd_data_i;
-        state_d = Auth;
+        if (!spec) begin
+          state_d = Auth;
+        end else begin  // the request, if the cipher was still busy at IcvRead
+          issued_d = issued_q || crypt_ready_i;
+          if (issued_d) state_d = Replay2Read;
+        end
       end
       // An outbound job's GCM tag may still be finishing in esp_crypt (its tail overlaps
       // the next job): the request waits for the engine, and only its own done counts.
@@ -550,7 +611,8 @@ module esp_inbound (
       Replay2Read: begin
         top_d = rec_top;
         if (chk_decided && !chk_pass) begin
-          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusReplay), FailReplay);
+          else finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
         end else if (chk_decided) begin
           state_d = WindowStart;
         end else begin
@@ -559,15 +621,20 @@ module esp_inbound (
       end
       Replay2Check: begin
         if (chk_bit) begin
-          finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusReplay), FailReplay);
+          else finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
         end else begin
           state_d = WindowStart;
         end
       end
+      // The move's plan (which bitmap words); a GCM finalize moves the top only at Resolve,
+      // once the ICV has verified, and reads the word ahead when the move writes one.
       WindowStart: begin
         if (seq_q > rec_top) begin
-          rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = seq_q[31:0];
-          rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = seq_q[63:32];
+          if (!spec) begin
+            rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = seq_q[31:0];
+            rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = seq_q[63:32];
+          end
           if (adv_now >= 64'd3968) begin
             word_d = '0;
             words_left_d = 6'd32;
@@ -579,24 +646,71 @@ module esp_inbound (
           word_d = seq_q[11:7];
           words_left_d = (window != 0) ? 6'd1 : 6'd0;
         end
-        state_d = WindowRead;
+        if (!spec) state_d = WindowRead;
+        else state_d = (words_left_d == 6'd1) ? SpecWinRead : PtWait;
       end
-      WindowRead: state_d = (words_left_q == 0) ? TrailerRead : WindowWrite;
+      SpecWinRead: state_d = SpecWinHave;
+      SpecWinHave: begin
+        nw_d = new_word;
+        pre_d = 1'b1;
+        state_d = PtWait;
+      end
+      PtWait: if (crypt_written_i >= ct_len || tag_seen_q) state_d = TrailerRead;
+      // The tag: ICV first; an authentic packet's recorded replay failure; else the window
+      // moves (the word read ahead written now) and Account reports what else was recorded.
+      Resolve: begin
+        if (tag_now) begin
+          issued_d = 1'b0;
+          if (!icv_ok) begin
+            finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
+          end else if (sp_fail_q && sp_code_q == FailReplay) begin
+            decrypted_d = 1'b1;
+            finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+            state_d = Store;
+          end else begin
+            decrypted_d = 1'b1;
+            if (seq_q > rec_top) begin
+              rec_d[32 * esp_reg_pkg::SaWordSeqLo +: 32] = seq_q[31:0];
+              rec_d[32 * esp_reg_pkg::SaWordSeqHi +: 32] = seq_q[63:32];
+            end
+            state_d = (pre_q || words_left_q == 0) ? Account : WindowRead;
+          end
+        end
+      end
+      WindowRead: begin
+        if (words_left_q != 0) state_d = WindowWrite;
+        else state_d = spec ? Account : TrailerRead;
+      end
       WindowWrite: begin
         word_d = word_q + 5'd1;
         words_left_d = words_left_q - 6'd1;
-        state_d = WindowRead;
+        if (words_left_q != 6'd1) state_d = WindowRead;
+        else state_d = spec ? Account : TrailerRead;
       end
       TrailerRead: state_d = TrailerHave;
+      // With at most 14 pad bytes the padding and next header are checked here (NhCheck's
+      // order) and the inner header's first read goes out on this clock.
       TrailerHave: begin
-        pad_d = {24'd0, b(buf_rd_data_i, 14)};
+        pad_d = pad_now;
         nh_d = b(buf_rd_data_i, 15);
-        avail_d = ct_len - 32'd2 - {24'd0, b(buf_rd_data_i, 14)};
+        avail_d = avail_now;
         pad_pos_d = '0;
-        if ({24'd0, b(buf_rd_data_i, 14)} + 32'd2 > ct_len) begin
-          finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+        if (pad_now + 32'd2 > ct_len) begin
+          if (spec) fail(8'(esp_reg_pkg::StatusBadPad), FailPad);
+          else finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else if (pad_now > 32'd14) begin
+          state_d = PadRead;
+        end else if (pad_bad_tr) begin
+          if (spec) fail(8'(esp_reg_pkg::StatusBadPad), FailPad);
+          else finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else if (b(buf_rd_data_i, 15) != 8'd4) begin
+          if (spec) fail(8'(esp_reg_pkg::StatusBadNextHeader), FailPad);
+          else finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
+        end else if (avail_now < 32'd20) begin
+          if (spec) fail(8'(esp_reg_pkg::StatusMalformed), FailOther);
+          else finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
         end else begin
-          state_d = (b(buf_rd_data_i, 14) == 0) ? NhCheck : PadRead;
+          state_d = InnerRead1;
         end
       end
       PadRead: state_d = PadCheck;
@@ -607,11 +721,14 @@ module esp_inbound (
       end
       NhCheck: begin
         if (bad_q) begin
-          finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusBadPad), FailPad);
+          else finish(8'(esp_reg_pkg::StatusBadPad), esp_reg_pkg::CounterPadFails, 1'b1);
         end else if (nh_q != 8'd4) begin
-          finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusBadNextHeader), FailPad);
+          else finish(8'(esp_reg_pkg::StatusBadNextHeader), esp_reg_pkg::CounterPadFails, 1'b1);
         end else if (avail_q < 32'd20) begin
-          finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusMalformed), FailOther);
+          else finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
         end else begin
           state_d = InnerRead0;
         end
@@ -631,16 +748,19 @@ module esp_inbound (
       InnerCheck: begin  // the bytes at payload + ihl (ports) arrive now
         if (c0_q[127:124] != 4'd4 || inner_ihl_q < 32'd20 || inner_total_q < inner_ihl_q ||
             inner_total_q > avail_q) begin
-          finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusMalformed), FailOther);
+          else finish(8'(esp_reg_pkg::StatusMalformed), esp_reg_pkg::CounterOtherDrops, 1'b1);
         end else if (!sel_addr_ok || (sel_proto != 0 && in_proto != sel_proto)) begin
-          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusPolicyFail), FailPolicy);
+          else finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
         end else if (sel_proto != 8'd6 && sel_proto != 8'd17) begin
-          state_d = Account;  // any protocol, or one without ports
+          state_d = spec ? Resolve : Account;  // any protocol, or one without ports
         end else if (sel_sp == 32'h0000FFFF && sel_dp == 32'h0000FFFF) begin
-          state_d = Account;
+          state_d = spec ? Resolve : Account;
         end else if ((be16(c0_q, 6) & 16'h1FFF) != 0 || inner_ihl_q + 32'd4 > inner_total_q) begin
           // Ports are only in the first fragment (RFC 4301 7).
-          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusPolicyFail), FailPolicy);
+          else finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
         end else begin
           state_d = PortsCheck;
         end
@@ -648,12 +768,21 @@ module esp_inbound (
       PortsCheck: begin
         if (sport >= sel_sp[31:16] && sport <= sel_sp[15:0] &&
             dport >= sel_dp[31:16] && dport <= sel_dp[15:0]) begin
-          state_d = Account;
+          state_d = spec ? Resolve : Account;
         end else begin
-          finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
+          if (spec) fail(8'(esp_reg_pkg::StatusPolicyFail), FailPolicy);
+          else finish(8'(esp_reg_pkg::StatusPolicyFail), esp_reg_pkg::CounterPolicyFails, 1'b1);
         end
       end
-      Account: begin
+      // Lifetime; for a GCM finalize first the failure recorded before the tag (the window
+      // has moved by now, as for CBC).
+      Account: if (spec && sp_fail_q) begin
+        unique case (sp_code_q)
+          FailPad:    finish(sp_status_q, esp_reg_pkg::CounterPadFails, 1'b1);
+          FailPolicy: finish(sp_status_q, esp_reg_pkg::CounterPolicyFails, 1'b1);
+          default:    finish(sp_status_q, esp_reg_pkg::CounterOtherDrops, 1'b1);
+        endcase
+      end else begin
         ev_d = acct.ev;
         if (!acct.ok) begin
           rec_d = esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
@@ -669,7 +798,10 @@ module esp_inbound (
       end
       // The store is handed to the core's write engine and runs on while the next job
       // finalizes in the other buffer region (the core keeps this region until it is done).
-      Store: state_d = Finish;
+      Store: begin
+        done_d = 1'b1;
+        state_d = Idle;
+      end
       Finish: begin
         done_d = 1'b1;
         state_d = Idle;
@@ -727,6 +859,12 @@ module esp_inbound (
     pad_pos_q <= pad_pos_d;
     inner_ihl_q <= inner_ihl_d;
     inner_total_q <= inner_total_d;
+    sp_fail_q <= sp_fail_d;
+    sp_code_q <= sp_code_d;
+    sp_status_q <= sp_status_d;
+    tag_seen_q <= tag_seen_d;
+    pre_q <= pre_d;
+    nw_q <= nw_d;
   end
 
   // Requests to the shared engines and memories.
@@ -735,10 +873,11 @@ module esp_inbound (
     spi_o    = spi_q;
 
     rp_rd_en_o   = (state_q == ReplayRead || state_q == Replay2Read) && !chk_decided ||
-                   (state_q == WindowRead && words_left_q != 0);
-    rp_word_o    = (state_q == WindowRead || state_q == WindowWrite) ? word_q : seq_q[11:7];
-    rp_wr_en_o   = state_q == WindowWrite;
-    rp_wr_data_o = new_word;
+                   (state_q == WindowRead && words_left_q != 0) || state_q == SpecWinRead;
+    rp_word_o    = (state_q == WindowRead || state_q == WindowWrite || state_q == SpecWinRead ||
+                    state_q == Resolve) ? word_q : seq_q[11:7];
+    rp_wr_en_o   = state_q == WindowWrite || resolve_wr;
+    rp_wr_data_o = (state_q == Resolve) ? nw_q : new_word;
 
     dma_o       = '0;
     // The loads before each step are the core's loader's; prepare loads the rest of the
@@ -756,8 +895,8 @@ module esp_inbound (
     end
 
     crypt_o       = '0;
-    crypt_o.start = ((state_q == IcvRead || state_q == Auth) && gcm || state_q == Decrypt) &&
-                    !issued_q && crypt_ready_i;
+    crypt_o.start = ((state_q == IcvRead || state_q == IcvHave || state_q == Auth) && gcm ||
+                     state_q == Decrypt) && !issued_q && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
     crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], c2_q[63:0], 32'd1} : iv_q;
@@ -806,6 +945,10 @@ module esp_inbound (
       TrailerRead: begin
         buf_o.rd_en   = 1'b1;
         buf_o.rd_addr = payload + AB'(ct_len) - 17'd16;
+      end
+      TrailerHave: begin  // InnerRead0's read, used when the padding was checked here
+        buf_o.rd_en   = 1'b1;
+        buf_o.rd_addr = payload;
       end
       PadRead: begin
         buf_o.rd_en   = 1'b1;
