@@ -152,6 +152,19 @@ module esp_crypt #(
   logic [127:0] gh_block, gh_out;
   logic [1:0]   gh_tag, gh_tag_o;  // {message (not H^2), slot}
   logic         gh_hslot;          // whose powers of H the block takes
+  logic [127:0] gh_h, gh_h2;
+
+  // A slot's fields are read through these 2:1 selections, one per selecting signal, and
+  // written through one-hot enables (constant indices only): a computed index into the
+  // packed slot arrays makes Yosys build a shifter per use (over 16k MUXF7/8 for two slots).
+  logic [1:0] n_oh, ks_oh, f_oh, t_oh, e_oh;  // nslot_q, ks_slot_q, fslot_q, the tag's, E(J0)'s
+  assign n_oh  = nslot_q ? 2'b10 : 2'b01;
+  assign ks_oh = ks_slot_q ? 2'b10 : 2'b01;
+  assign f_oh  = fslot_q ? 2'b10 : 2'b01;
+  assign t_oh  = gh_tag_o[0] ? 2'b10 : 2'b01;
+  assign e_oh  = enc_tag_o[16] ? 2'b10 : 2'b01;
+  assign gh_h  = gh_hslot ? m_h_q[1] : m_h_q[0];
+  assign gh_h2 = gh_hslot ? m_h2_q[1] : m_h2_q[0];
   esp_ghash #(
     .Lanes   (2),
     .TagWidth(2)
@@ -162,7 +175,7 @@ module esp_crypt #(
     .first_i (gh_first),
     .left_i  (gh_left),
     .block_i (gh_block),
-    .h_pow_i ({m_h2_q[gh_hslot], gcm_first ? h_i : m_h_q[gh_hslot]}),
+    .h_pow_i ({gh_h2, gcm_first ? h_i : gh_h}),
     .tag_i   (gh_tag),
     .valid_o (gh_valid_o),
     .ghash_o (gh_out),
@@ -177,8 +190,8 @@ module esp_crypt #(
   logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
   assign gcm_state = state_q == GcmH2 || state_q == GcmHFeed || state_q == GcmAad || state_q == GcmCt ||
                      state_q == GcmLens || state_q == GcmWait;
-  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && !act_q[nslot_q] && !pend_q &&
-                     m_icv_q[last_q];
+  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && (act_q & n_oh) == '0 && !pend_q &&
+                     (last_q ? m_icv_q[1] : m_icv_q[0]);
   assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
   assign accept    = req_i.start && (state_q == Idle ||
                      (ovl_ok && req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr));
@@ -201,7 +214,12 @@ module esp_crypt #(
   logic [AB-1:0] ks_left;      // bytes of the packet from block ks_idx_q on
   logic [15:0]   ks_mask;
   logic [127:0]  ks_bytes_mask, ks_out;
-  assign ks_left = m_len_q[ks_slot_q] - {ks_idx_q[12:0], 4'd0};
+  logic [AB-1:0] ks_addr, ks_len;  // the keystream block's message
+  logic          ks_enc;
+  assign ks_addr = ks_slot_q ? m_addr_q[1] : m_addr_q[0];
+  assign ks_len  = ks_slot_q ? m_len_q[1] : m_len_q[0];
+  assign ks_enc  = ks_slot_q ? m_enc_q[1] : m_enc_q[0];
+  assign ks_left = ks_len - {ks_idx_q[12:0], 4'd0};
   assign ks_mask = esp_kernel_pkg::mask_first(ks_left);
   always_comb begin
     for (int unsigned b = 0; b < 16; b++) ks_bytes_mask[127 - 8 * b -: 8] = {8{ks_mask[15 - b]}};
@@ -265,13 +283,22 @@ module esp_crypt #(
   // GHASH input: per message H for H^2, its AAD, each ciphertext block, the lengths; the
   // next message's H right behind the lengths block.
   logic [63:0] aad_bits, ct_bits;
-  assign aad_bits = m_aad12_q[fslot_q] ? 64'd96 : 64'd64;
-  assign ct_bits  = {44'd0, m_len_q[fslot_q], 3'd0};
+  logic [127:0] f_aad;  // the message GHASH is fed from
+  logic [AB-1:0] f_len;
+  logic [15:0]   f_n, f_fed;
+  logic          f_aad12;
+  assign f_aad    = fslot_q ? m_aad_q[1] : m_aad_q[0];
+  assign f_len    = fslot_q ? m_len_q[1] : m_len_q[0];
+  assign f_n      = fslot_q ? m_n_q[1] : m_n_q[0];
+  assign f_fed    = fslot_q ? m_fed_q[1] : m_fed_q[0];
+  assign f_aad12  = fslot_q ? m_aad12_q[1] : m_aad12_q[0];
+  assign aad_bits = f_aad12 ? 64'd96 : 64'd64;
+  assign ct_bits  = {44'd0, f_len, 3'd0};
   always_comb begin
     gh_valid = 1'b0;
     gh_first = 1'b0;
     gh_left  = 1'b1;
-    gh_block = m_aad_q[fslot_q];
+    gh_block = f_aad;
     gh_tag   = {1'b1, fslot_q};
     gh_hslot = ks_valid_q ? ks_slot_q : fslot_q;
     if (gcm_first) begin
@@ -282,12 +309,12 @@ module esp_crypt #(
       gh_tag   = 2'b00;
     end else if (ks_valid_q) begin
       gh_valid = 1'b1;
-      gh_block = m_enc_q[ks_slot_q] ? ks_out : (buf_rd_data_i & ks_bytes_mask);
+      gh_block = ks_enc ? ks_out : (buf_rd_data_i & ks_bytes_mask);
     end else if (state_q == GcmHFeed) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
       gh_left  = 1'b0;
-      gh_block = m_h_q[fslot_q];
+      gh_block = gh_h;  // gh_hslot is fslot_q here
       gh_tag   = 2'b00;
     end else if (state_q == GcmAad) begin
       gh_valid = 1'b1;
@@ -310,16 +337,22 @@ module esp_crypt #(
     assign slot_written_o[s] = {15'd0, m_base_q[s]} + range_bytes;
     assign slot_store_o[s]   = act_q[s] && m_icv_q[s];
   end
-  assign gcm_written_o = slot_written_o[last_q];
+  assign gcm_written_o = last_q ? slot_written_o[1] : slot_written_o[0];
   // The newest request has all its blocks and E(J0) in the pipe: it needs neither the
   // round keys nor the framer any more.
   assign tail_o = !j0_todo_q;
 
   // The tag of a message leaves GHASH (gh_tag_o names its slot).
   logic tag_out;
-  logic [127:0] tag_val;
+  logic [127:0] tag_val, t_ej0;
+  logic [AB-1:0] t_addr, t_len;
+  logic          t_icv;
+  assign t_ej0   = gh_tag_o[0] ? m_ej0_q[1] : m_ej0_q[0];
+  assign t_addr  = gh_tag_o[0] ? m_addr_q[1] : m_addr_q[0];
+  assign t_len   = gh_tag_o[0] ? m_len_q[1] : m_len_q[0];
+  assign t_icv   = gh_tag_o[0] ? m_icv_q[1] : m_icv_q[0];
   assign tag_out = gh_valid_o && gh_tag_o[1];
-  assign tag_val = gh_out ^ m_ej0_q[gh_tag_o[0]];
+  assign tag_val = gh_out ^ t_ej0;
 
   // Buffer ports: reads and block writes; the ICV on its own port (the next message's
   // blocks may be written on the same clock, in another region).
@@ -329,7 +362,7 @@ module esp_crypt #(
     buf_wr_slot_o = last_q;
     if (ctr_out) begin
       buf_o.rd_en   = 1'b1;
-      buf_o.rd_addr = m_addr_q[enc_tag_o[16]] + {enc_tag_o[12:0], 4'd0};
+      buf_o.rd_addr = (enc_tag_o[16] ? m_addr_q[1] : m_addr_q[0]) + {enc_tag_o[12:0], 4'd0};
       buf_rd_slot_o = enc_tag_o[16];
     end else if (cbc_enc_read) begin
       buf_o.rd_en   = 1'b1;
@@ -340,7 +373,7 @@ module esp_crypt #(
     end
     if (ks_valid_q) begin
       buf_o.wr_en   = 1'b1;
-      buf_o.wr_addr = m_addr_q[ks_slot_q] + {ks_idx_q[12:0], 4'd0};
+      buf_o.wr_addr = ks_addr + {ks_idx_q[12:0], 4'd0};
       buf_o.wr_data = ks_out;
       buf_o.wr_mask = ks_mask;
       buf_wr_slot_o = ks_slot_q;
@@ -357,9 +390,9 @@ module esp_crypt #(
     end
     icv_o = '0;
     icv_slot_o = gh_tag_o[0];
-    if (tag_out && m_icv_q[gh_tag_o[0]]) begin
+    if (tag_out && t_icv) begin
       icv_o.wr_en   = 1'b1;  // the ICV behind the ciphertext (RFC 4106 6: 16 bytes)
-      icv_o.wr_addr = m_addr_q[gh_tag_o[0]] + m_len_q[gh_tag_o[0]];
+      icv_o.wr_addr = t_addr + t_len;
       icv_o.wr_data = tag_val;
       icv_o.wr_mask = 16'hFFFF;
     end
@@ -414,13 +447,19 @@ module esp_crypt #(
       j0_todo_d = 1'b0;
       iss_gap_d = GapClocks;
     end
-    if (enc_valid_o && enc_tag_o[18:17] == KindJ0) m_ej0_d[enc_tag_o[16]] = enc_block_o;
-    if (ks_valid_q) m_fed_d[ks_slot_q] = m_fed_q[ks_slot_q] + 16'd1;
+    for (int unsigned s = 0; s < 2; s++) begin
+      if (enc_valid_o && enc_tag_o[18:17] == KindJ0 && e_oh[s]) m_ej0_d[s] = enc_block_o;
+      if (ks_valid_q && ks_oh[s]) m_fed_d[s] = m_fed_q[s] + 16'd1;
+    end
     // Retire: a message's tag (and ICV, written on this clock by icv_o)
     if (tag_out) begin
       result_d = tag_val;
-      m_icvdone_d[gh_tag_o[0]] = m_icv_q[gh_tag_o[0]];
-      act_d[gh_tag_o[0]] = 1'b0;
+      for (int unsigned s = 0; s < 2; s++) begin
+        if (t_oh[s]) begin
+          m_icvdone_d[s] = m_icv_q[s];
+          act_d[s] = 1'b0;
+        end
+      end
       done_d = 1'b1;
     end
     if (accept) begin
@@ -429,17 +468,22 @@ module esp_crypt #(
       mode_d = req_i.mode;
     end
     if (gcm_new) begin
-      m_addr_d[nslot_q] = req_i.addr;
-      m_len_d[nslot_q] = req_i.len;
-      m_base_d[nslot_q] = req_i.base;
-      m_n_d[nslot_q] = 16'((req_i.len + 17'd15) >> 4);
-      m_fed_d[nslot_q] = '0;
-      m_aad_d[nslot_q] = req_i.aad;
-      m_aad12_d[nslot_q] = req_i.aad12;
-      m_enc_d[nslot_q] = req_i.mode == esp_kernel_pkg::CryptGcmEnc;
-      m_icv_d[nslot_q] = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
-      m_icvdone_d[nslot_q] = 1'b0;
-      act_d[nslot_q] = 1'b1;
+      for (int unsigned s = 0; s < 2; s++) begin
+        if (n_oh[s]) begin
+          m_addr_d[s] = req_i.addr;
+          m_len_d[s] = req_i.len;
+          m_base_d[s] = req_i.base;
+          m_n_d[s] = 16'((req_i.len + 17'd15) >> 4);
+          m_fed_d[s] = '0;
+          m_aad_d[s] = req_i.aad;
+          m_aad12_d[s] = req_i.aad12;
+          m_enc_d[s] = req_i.mode == esp_kernel_pkg::CryptGcmEnc;
+          m_icv_d[s] = req_i.icv_wr && req_i.mode == esp_kernel_pkg::CryptGcmEnc;
+          m_icvdone_d[s] = 1'b0;
+          act_d[s] = 1'b1;
+          m_h_d[s] = h_i;
+        end
+      end
       // CTR block 0 went into the pipe on this clock, E(J0) still to go.
       iss_iv_d = req_i.iv;
       iss_n_d = 16'((req_i.len + 17'd15) >> 4);
@@ -447,7 +491,6 @@ module esp_crypt #(
       iss_slot_d = nslot_q;
       j0_todo_d = req_i.len != '0;
       if (req_i.len == '0) iss_gap_d = GapClocks;  // E(J0) went in on this clock
-      m_h_d[nslot_q] = h_i;
       if (state_q != Idle) pend_d = 1'b1;
     end
 
@@ -474,14 +517,14 @@ module esp_crypt #(
       // clock) is H * H. The CTR blocks start meanwhile.
       GcmH2: begin
         if (gh_valid_o && !gh_tag_o[1]) begin
-          m_h2_d[fslot_q] = gh_out;
+          for (int unsigned s = 0; s < 2; s++) if (f_oh[s]) m_h2_d[s] = gh_out;
           state_d = GcmAad;
         end
       end
       GcmHFeed: state_d = GcmH2;  // the next message's H went into GHASH
-      GcmAad: state_d = (m_n_q[fslot_q] == '0) ? GcmLens : GcmCt;
+      GcmAad: state_d = (f_n == '0) ? GcmLens : GcmCt;
       GcmCt: begin
-        if (ks_valid_q && m_fed_q[fslot_q] + 16'd1 == m_n_q[fslot_q]) state_d = GcmLens;
+        if (ks_valid_q && f_fed + 16'd1 == f_n) state_d = GcmLens;
       end
       // The next message's H right behind this one's lengths block, if it is there.
       GcmLens, GcmWait: begin
