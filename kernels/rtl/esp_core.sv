@@ -844,9 +844,10 @@ module esp_core #(
         job_in_d = d_cap_flags[0];
         job_sa_d = d_sa[15:0];
         cookie_we = 1'b1;
-        if (step2_q) begin
+        if (step2_q) begin  // its SA's record and secrets were read at JobRead1
           cur_sa_d = view_arr[i_q[5:0]][111:96];
-          state_d = JobSaRead;
+          sa_rd_d = 1'b1;
+          state_d = JobRun;
         end else if (d_cap_flags[0]) begin
           state_d = JobRun;
         end else if (d_sa >= SaCapacity) begin
@@ -880,7 +881,7 @@ module esp_core #(
             if (spi_done) begin
               lk_slot_d = spi_slot;
               cur_sa_d = spi_slot;
-              lk_state_d = spi_found ? 2'd2 : 2'd3;
+              lk_state_d = 2'd3;  // the record and secrets (if found) are read this clock
             end
           end
           2'd2: lk_state_d = 2'd3;  // record and secrets read this clock
@@ -1090,6 +1091,14 @@ module esp_core #(
         rec_idx = cur_sa_q;
         key_en  = 1'b1;
         key_idx = cur_sa_q;
+      end
+      // Step 2 knows the SA from prepare: its record and secrets are read with the
+      // descriptor's second half (after the previous job's write-back at its JobEnd).
+      JobRead1: begin
+        rec_idx = view_sel[111:96];
+        key_idx = view_sel[111:96];
+        rec_en  = step2_q;
+        key_en  = step2_q;
       end
       JobRun: begin
         rec_idx = spi_slot;

@@ -273,6 +273,8 @@ module esp_inbound (
   end
   logic icv_ok;  // constant-time: one 128-bit compare, no early exit
   assign icv_ok = ((gcm ? crypt_result_i : icv_i) & icv_mask) == (icv_q & icv_mask);
+  logic pt_done;  // the cipher has written the whole plaintext
+  assign pt_done = crypt_written_i >= ct_len || tag_seen_q;
   logic tag_now, resolve_wr;
   assign tag_now    = tag_seen_q || (issued_q && crypt_done_i);
   assign resolve_wr = state_q == Resolve && tag_now && icv_ok && pre_q &&
@@ -329,7 +331,12 @@ module esp_inbound (
       res_d.seq       = seq_q;
       res_d.seq_valid = 1'b1;
     end
-    state_d = decrypted_q ? Store : Finish;
+    if (decrypted_q) begin
+      state_d = Store;
+    end else begin  // nothing to store: done on this clock
+      done_d = 1'b1;
+      state_d = Idle;
+    end
   endtask
   // A check after the ICV fails: a GCM finalize records it (the first one) and waits for
   // the tag; otherwise (CBC, the ICV already verified) the job ends here.
@@ -416,8 +423,8 @@ module esp_inbound (
                                           capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             state_d = Finish;
-          end else if (load_ready_i) begin  // already loaded: no Load clock
-            state_d = finalize_i ? EspRead : Ip0;
+          end else if (load_ready_i) begin  // already loaded: the first read goes out now
+            state_d = finalize_i ? EspIv : Ip1;
           end else begin
             state_d = Load;
           end
@@ -517,7 +524,8 @@ module esp_inbound (
           issued_d = 1'b0;
           if (!lookup_found_i) begin
             res_d.status = 8'(esp_reg_pkg::StatusBadSpi);
-            state_d = Finish;
+            done_d = 1'b1;
+            state_d = Idle;
           end else begin
             rec_d = rec_i;
             sa_d = lookup_slot_i;
@@ -545,7 +553,8 @@ module esp_inbound (
           finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
         end else if (chk_decided) begin
           pending_d = 1'b1;
-          state_d = Finish;
+          done_d = 1'b1;
+          state_d = Idle;
         end else begin
           state_d = ReplayCheck;
         end
@@ -555,23 +564,24 @@ module esp_inbound (
           finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b0);
         end else begin
           pending_d = 1'b1;
-          state_d = Finish;
+          done_d = 1'b1;
+          state_d = Idle;
         end
       end
       // ---------------- finalize ----------------
       EspRead: state_d = EspIv;
+      // GCM's request goes out here, with J0 and the AAD from the ESP header arriving now;
+      // the ICV read issued on this clock is the framer's last buffer access before its
+      // checks (the cipher's first read comes a pipe latency later). CBC reads its IV first.
       EspIv: begin
         c2_d = buf_rd_data_i;
         spi_d = be32(buf_rd_data_i, 0);
         seq_lo_d = be32(buf_rd_data_i, 4);
-        state_d = IcvRead;
+        if (gcm) issued_d = crypt_ready_i;
+        state_d = gcm ? IcvHave : IcvRead;
       end
-      // GCM's request goes out here, with J0 and the AAD from the ESP header just read: the
-      // ICV read issued on this clock is the framer's last buffer access before Auth (the
-      // cipher's first read comes a pipe latency later), and the tag is compared in Auth.
       IcvRead: begin
         iv_d = buf_rd_data_i;
-        if (gcm) issued_d = crypt_ready_i;
         state_d = IcvHave;
       end
       IcvHave: begin
@@ -655,7 +665,7 @@ module esp_inbound (
         pre_d = 1'b1;
         state_d = PtWait;
       end
-      PtWait: if (crypt_written_i >= ct_len || tag_seen_q) state_d = TrailerRead;
+      PtWait: if (pt_done) state_d = TrailerHave;  // TrailerRead's read goes out now
       // The tag: ICV first; an authentic packet's recorded replay failure; else the window
       // moves (the word read ahead written now) and Account reports what else was recorded.
       Resolve: begin
@@ -666,6 +676,7 @@ module esp_inbound (
           end else if (sp_fail_q && sp_code_q == FailReplay) begin
             decrypted_d = 1'b1;
             finish(8'(esp_reg_pkg::StatusReplay), esp_reg_pkg::CounterReplayFails, 1'b1);
+            done_d = 1'b0;  // decrypted: the store first
             state_d = Store;
           end else begin
             decrypted_d = 1'b1;
@@ -775,26 +786,30 @@ module esp_inbound (
         end
       end
       // Lifetime; for a GCM finalize first the failure recorded before the tag (the window
-      // has moved by now, as for CBC).
-      Account: if (spec && sp_fail_q) begin
-        unique case (sp_code_q)
-          FailPad:    finish(sp_status_q, esp_reg_pkg::CounterPadFails, 1'b1);
-          FailPolicy: finish(sp_status_q, esp_reg_pkg::CounterPolicyFails, 1'b1);
-          default:    finish(sp_status_q, esp_reg_pkg::CounterOtherDrops, 1'b1);
-        endcase
-      end else begin
-        ev_d = acct.ev;
-        if (!acct.ok) begin
-          rec_d = esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
-          res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
+      // has moved by now, as for CBC). Account always follows a decryption: it hands the
+      // store over itself and ends the job.
+      Account: begin
+        if (spec && sp_fail_q) begin
+          unique case (sp_code_q)
+            FailPad:    finish(sp_status_q, esp_reg_pkg::CounterPadFails, 1'b1);
+            FailPolicy: finish(sp_status_q, esp_reg_pkg::CounterPolicyFails, 1'b1);
+            default:    finish(sp_status_q, esp_reg_pkg::CounterOtherDrops, 1'b1);
+          endcase
         end else begin
-          rec_d = acct.rec;
-          res_d.offset = off_q + 16'(payload);
-          res_d.length = inner_total_q[15:0];
+          ev_d = acct.ev;
+          if (!acct.ok) begin
+            rec_d = esp_kernel_pkg::count(acct.rec, esp_reg_pkg::CounterOtherDrops, 64'd1);
+            res_d.status = 8'(esp_reg_pkg::StatusLifetimeExpired);
+          end else begin
+            rec_d = acct.rec;
+            res_d.offset = off_q + 16'(payload);
+            res_d.length = inner_total_q[15:0];
+          end
+          res_d.seq = seq_q;
+          res_d.seq_valid = 1'b1;
         end
-        res_d.seq = seq_q;
-        res_d.seq_valid = 1'b1;
-        state_d = Store;
+        done_d = 1'b1;
+        state_d = Idle;
       end
       // The store is handed to the core's write engine and runs on while the next job
       // finalizes in the other buffer region (the core keeps this region until it is done).
@@ -867,6 +882,10 @@ module esp_inbound (
     nw_q <= nw_d;
   end
 
+  // The ESP header (SPI, sequence number, GCM IV): on the read port at EspIv, then in c2.
+  logic [127:0] hdr;
+  assign hdr = (state_q == EspIv) ? buf_rd_data_i : {spi_q, seq_lo_q, c2_q[63:0]};
+
   // Requests to the shared engines and memories.
   always_comb begin
     lookup_o = state_q == Lookup && !issued_q;
@@ -882,9 +901,9 @@ module esp_inbound (
     dma_o       = '0;
     // The loads before each step are the core's loader's; prepare loads the rest of the
     // datagram itself for a UDP checksum.
-    dma_o.start = (state_q == LoadRest && !issued_q) || state_q == Store;
-    dma_o.store = state_q == Store;
-    if (state_q == Store) begin
+    dma_o.start = (state_q == LoadRest && !issued_q) || state_q == Store || state_q == Account;
+    dma_o.store = state_q == Store || state_q == Account;
+    if (state_q == Store || state_q == Account) begin
       dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
       dma_o.laddr = payload;
       dma_o.len   = AB'(ct_len);
@@ -895,13 +914,13 @@ module esp_inbound (
     end
 
     crypt_o       = '0;
-    crypt_o.start = ((state_q == IcvRead || state_q == IcvHave || state_q == Auth) && gcm ||
+    crypt_o.start = ((state_q == EspIv || state_q == IcvHave || state_q == Auth) && gcm ||
                      state_q == Decrypt) && !issued_q && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
-    crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], c2_q[63:0], 32'd1} : iv_q;
+    crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], hdr[63:0], 32'd1} : iv_q;
     crypt_o.aad12 = esn;
-    crypt_o.aad   = esn ? {spi_q, seq_q[63:32], seq_lo_q, 32'd0} : {spi_q, seq_lo_q, 64'd0};
+    crypt_o.aad   = esn ? {hdr[127:96], seq_q[63:32], hdr[95:64], 32'd0} : {hdr[127:64], 64'd0};
     crypt_o.addr  = payload;
     crypt_o.len   = AB'(ct_len);
 
@@ -915,6 +934,10 @@ module esp_inbound (
 
     buf_o = '0;
     unique case (state_q)
+      Idle: begin  // the first read on the start clock (the ESP header, or outer bytes 0..15)
+        buf_o.rd_en   = start_i;
+        buf_o.rd_addr = finalize_i ? AB'(view_i[95:88]) : '0;
+      end
       Ip0: begin
         buf_o.rd_en = 1'b1;
       end
@@ -934,16 +957,16 @@ module esp_inbound (
         buf_o.rd_en   = 1'b1;
         buf_o.rd_addr = AB'(esp_off_q);
       end
-      EspIv: begin
+      EspIv: begin  // GCM: the ICV; CBC: the IV
         buf_o.rd_en   = 1'b1;
-        buf_o.rd_addr = AB'(esp_off_q + 32'd8);
+        buf_o.rd_addr = gcm ? AB'(esp_off_q + esp_len_q - icv_len) : AB'(esp_off_q + 32'd8);
       end
       IcvRead: begin
         buf_o.rd_en   = 1'b1;
         buf_o.rd_addr = AB'(esp_off_q + esp_len_q - icv_len);
       end
-      TrailerRead: begin
-        buf_o.rd_en   = 1'b1;
+      TrailerRead, PtWait: begin
+        buf_o.rd_en   = state_q == TrailerRead || pt_done;
         buf_o.rd_addr = payload + AB'(ct_len) - 17'd16;
       end
       TrailerHave: begin  // InnerRead0's read, used when the padding was checked here
