@@ -3,7 +3,6 @@
 #include "host/ike/aggressive_mode.hpp"
 
 #include "host/common/ipv4.hpp"
-#include "host/ike/ike_random.hpp"
 #include "host/ike/policy_match.hpp"
 
 namespace espgw::ike {
@@ -15,19 +14,6 @@ std::vector<IsakmpPolicyInput> aggressive_offer_policies(const std::vector<Isakm
   return out;
 }
 
-TaskStatus AggressiveMode::fail(NotifyType notify) {
-  failure_notify_ = notify;
-  return TaskStatus::kFailed;
-}
-
-void AggressiveMode::add_ke_nonce(Message& out, bool initiator_values) {
-  Bytes nonce = random_bytes(kNonceSize);
-  (initiator_values ? sa_.g_xi : sa_.g_xr) = sa_.dh->public_value();
-  (initiator_values ? sa_.ni_b : sa_.nr_b) = nonce;
-  add_payload(out, KePayload{sa_.dh->public_value()});
-  add_payload(out, NoncePayload{nonce});
-}
-
 TaskStatus AggressiveMode::build_i(Message& out) {
   switch (step_) {
     case Step::kFirst: {
@@ -36,9 +22,7 @@ TaskStatus AggressiveMode::build_i(Message& out) {
       SaPayload sa = phase1_offer(offer);
       sa_.sai_b = payload_body(sa);
       add_payload(out, std::move(sa));
-      sa_.dh = DiffieHellman::create(offer.front().group);
-      if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
-      add_ke_nonce(out, true);
+      if (!add_own_ke_nonce(sa_, out, offer.front().group)) return fail(NotifyType::kInvalidKeyInformation);
       add_payload(out, phase1_own_id(sa_));
       sa_.set_state(P1State::kIAm1);
       return TaskStatus::kNeedMore;
@@ -47,11 +31,7 @@ TaskStatus AggressiveMode::build_i(Message& out) {
       // HASH_I covers the IDii we sent in AM1: rebuild its body the same way.
       Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(phase1_own_id(sa_)));
       add_payload(out, HashPayload{std::move(hash)});
-      if (sa_.send_initial_contact) {
-        Bytes spi(sa_.cky_i.begin(), sa_.cky_i.end());
-        spi.insert(spi.end(), sa_.cky_r.begin(), sa_.cky_r.end());
-        add_payload(out, NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, NotifyType::kInitialContact, spi, {}});
-      }
+      add_initial_contact(sa_, out);
       out.header.flags |= kFlagEncryption;
       sa_.set_state(P1State::kP1Complete);
       sa_.established = true;
@@ -82,13 +62,7 @@ TaskStatus AggressiveMode::process_i(const Message& in) {
       if (ke->data.size() != dh_public_size(chosen->group)) return fail(NotifyType::kPayloadMalformed);
       sa_.g_xr = ke->data;
       sa_.nr_b = in.find<NoncePayload>()->data;
-      auto secret = sa_.dh->shared_secret(sa_.g_xr);
-      if (!secret) {
-        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kInvalidKeyInformation);
-      }
-      sa_.g_xy = std::move(*secret);
-      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      if (!complete_key_exchange(sa_)) return fail(NotifyType::kInvalidKeyInformation);
       if (!verify_peer_hash(sa_, in.body_of<IdPayload>(), in.find<HashPayload>()->data))
         return fail(NotifyType::kAuthenticationFailed);
       sa_.set_state(P1State::kIAm2);
@@ -141,16 +115,8 @@ TaskStatus AggressiveMode::build_r(Message& out) {
   switch (step_) {
     case Step::kFirst: {
       add_payload(out, responder_reply_sa(*match_));
-      sa_.dh = DiffieHellman::create(sa_.proposal->group);
-      if (!sa_.dh) return fail(NotifyType::kInvalidKeyInformation);
-      add_ke_nonce(out, false);
-      auto secret = sa_.dh->shared_secret(sa_.g_xi);
-      if (!secret) {
-        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kInvalidKeyInformation);
-      }
-      sa_.g_xy = std::move(*secret);
-      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      if (!add_own_ke_nonce(sa_, out, sa_.proposal->group)) return fail(NotifyType::kInvalidKeyInformation);
+      if (!complete_key_exchange(sa_)) return fail(NotifyType::kInvalidKeyInformation);
       sa_.debug("SA is doing pre-shared key authentication using id type ID_IPV4_ADDR");
       IdPayload id = phase1_own_id(sa_);
       Bytes hash = hash_r(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(id));

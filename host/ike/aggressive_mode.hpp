@@ -24,8 +24,6 @@ class AggressiveMode final : public Task {
   TaskStatus build_r(Message& out);
   TaskStatus process_r(const Message& in);
 
-  void add_ke_nonce(Message& out, bool initiator_values);
-  TaskStatus fail(NotifyType notify);
 
   IkeSa& sa_;
   Role role_;

@@ -3,24 +3,9 @@
 #include "host/ike/main_mode.hpp"
 
 #include "host/common/ipv4.hpp"
-#include "host/ike/ike_random.hpp"
 #include "host/ike/policy_match.hpp"
 
 namespace espgw::ike {
-
-TaskStatus MainMode::fail(NotifyType notify) {
-  failure_notify_ = notify;
-  return TaskStatus::kFailed;
-}
-
-void MainMode::add_ke_nonce(Message& out, bool initiator_values) {
-  sa_.dh = DiffieHellman::create(sa_.proposal->group);
-  Bytes nonce = random_bytes(kNonceSize);
-  (initiator_values ? sa_.g_xi : sa_.g_xr) = sa_.dh->public_value();
-  (initiator_values ? sa_.ni_b : sa_.nr_b) = nonce;
-  add_payload(out, KePayload{sa_.dh->public_value()});
-  add_payload(out, NoncePayload{nonce});
-}
 
 bool MainMode::take_ke_nonce(const Message& in, bool initiator_values) {
   const KePayload* ke = in.find<KePayload>();
@@ -43,7 +28,7 @@ TaskStatus MainMode::build_i(Message& out) {
       return TaskStatus::kNeedMore;
     }
     case Step::kKe:
-      add_ke_nonce(out, true);
+      if (!add_own_ke_nonce(sa_, out, sa_.proposal->group)) return fail(NotifyType::kInvalidKeyInformation);
       sa_.set_state(P1State::kIMm3);
       return TaskStatus::kNeedMore;
     case Step::kAuth: {
@@ -51,11 +36,7 @@ TaskStatus MainMode::build_i(Message& out) {
       Bytes hash = hash_i(*sa_.prf, sa_.keys->skeyid, sa_.phase1_inputs(), sa_.sai_b, payload_body(id));
       add_payload(out, std::move(id));
       add_payload(out, HashPayload{std::move(hash)});
-      if (sa_.send_initial_contact) {
-        Bytes spi(sa_.cky_i.begin(), sa_.cky_i.end());
-        spi.insert(spi.end(), sa_.cky_r.begin(), sa_.cky_r.end());
-        add_payload(out, NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, NotifyType::kInitialContact, spi, {}});
-      }
+      add_initial_contact(sa_, out);
       out.header.flags |= kFlagEncryption;
       sa_.set_state(P1State::kIMm5);
       return TaskStatus::kNeedMore;
@@ -83,13 +64,7 @@ TaskStatus MainMode::process_i(const Message& in) {
     }
     case Step::kKe: {
       if (!take_ke_nonce(in, false)) return fail(NotifyType::kPayloadMalformed);
-      auto secret = sa_.dh->shared_secret(sa_.g_xr);
-      if (!secret) {
-        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kInvalidKeyInformation);
-      }
-      sa_.g_xy = std::move(*secret);
-      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      if (!complete_key_exchange(sa_)) return fail(NotifyType::kInvalidKeyInformation);
       sa_.set_state(P1State::kIMm4);
       step_ = Step::kAuth;
       return TaskStatus::kNeedMore;
@@ -144,14 +119,8 @@ TaskStatus MainMode::build_r(Message& out) {
       step_ = Step::kKe;
       return TaskStatus::kNeedMore;
     case Step::kKe: {
-      add_ke_nonce(out, false);
-      auto secret = sa_.dh->shared_secret(sa_.g_xi);
-      if (!secret) {
-        spdlog::info("ISAKMP:({}): invalid KE value from {}", sa_.log_id(), format_ipv4(sa_.peer.addr));
-        return fail(NotifyType::kInvalidKeyInformation);
-      }
-      sa_.g_xy = std::move(*secret);
-      if (!sa_.derive_keys()) return fail(NotifyType::kInvalidKeyInformation);
+      if (!add_own_ke_nonce(sa_, out, sa_.proposal->group)) return fail(NotifyType::kInvalidKeyInformation);
+      if (!complete_key_exchange(sa_)) return fail(NotifyType::kInvalidKeyInformation);
       sa_.set_state(P1State::kRMm4);
       step_ = Step::kAuth;
       return TaskStatus::kNeedMore;

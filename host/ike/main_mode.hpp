@@ -25,8 +25,6 @@ class MainMode final : public Task {
   TaskStatus process_r(const Message& in);
 
   bool take_ke_nonce(const Message& in, bool initiator_values);
-  void add_ke_nonce(Message& out, bool initiator_values);
-  TaskStatus fail(NotifyType notify);
 
   IkeSa& sa_;
   Role role_;

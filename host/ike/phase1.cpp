@@ -6,8 +6,10 @@
 #include <openssl/crypto.h>
 
 #include "host/common/ipv4.hpp"
+#include "host/ike/ike_random.hpp"
 #include "host/ike/message.hpp"
 #include "host/ike/policy_match.hpp"
+#include "host/ike/task.hpp"
 
 namespace espgw::ike {
 
@@ -121,6 +123,36 @@ bool verify_peer_hash(const IkeSa& sa, ByteView peer_id_b, ByteView hash) {
   sa.debug("SA authentication status:\n\tauthenticated");
   sa.debug("SA has been authenticated with {}", format_ipv4(sa.peer.addr));
   return true;
+}
+
+bool add_own_ke_nonce(IkeSa& sa, Message& out, DhGroupId group) {
+  sa.dh = DiffieHellman::create(group);
+  if (!sa.dh) return false;
+  const bool initiator = sa.role == Role::kInitiator;
+  Bytes nonce = random_bytes(kNonceSize);
+  (initiator ? sa.g_xi : sa.g_xr) = sa.dh->public_value();
+  (initiator ? sa.ni_b : sa.nr_b) = nonce;
+  add_payload(out, KePayload{sa.dh->public_value()});
+  add_payload(out, NoncePayload{std::move(nonce)});
+  return true;
+}
+
+bool complete_key_exchange(IkeSa& sa) {
+  const Bytes& peer_public = sa.role == Role::kInitiator ? sa.g_xr : sa.g_xi;
+  auto secret = sa.dh->shared_secret(peer_public);
+  if (!secret) {
+    spdlog::info("ISAKMP:({}): invalid KE value from {}", sa.log_id(), format_ipv4(sa.peer.addr));
+    return false;
+  }
+  sa.g_xy = std::move(*secret);
+  return sa.derive_keys();
+}
+
+void add_initial_contact(const IkeSa& sa, Message& out) {
+  if (!sa.send_initial_contact) return;
+  Bytes spi(sa.cky_i.begin(), sa.cky_i.end());
+  spi.insert(spi.end(), sa.cky_r.begin(), sa.cky_r.end());
+  add_payload(out, NotifyPayload{kDoiIpsec, ProtocolId::kIsakmp, NotifyType::kInitialContact, spi, {}});
 }
 
 }  // namespace espgw::ike

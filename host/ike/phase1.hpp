@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "host/ike/dh_group.hpp"
 #include "host/ike/payload/isakmp_header.hpp"
 #include "host/ike/prf.hpp"
 
@@ -79,5 +80,16 @@ IdPayload phase1_own_id(const IkeSa& sa);
 // The peer's authentication hash over its ID payload body: HASH_R when we initiated,
 // HASH_I when we respond. On a mismatch, the one "probable pre-shared key mismatch" warning.
 bool verify_peer_hash(const IkeSa& sa, ByteView peer_id_b, ByteView hash);
+// A fresh DH key pair of `group` (sa.dh) and nonce: KE and NONCE added to `out` and kept as
+// g^xi / Ni_b when we initiate, g^xr / Nr_b when we respond. False when the group cannot be
+// created (answer INVALID-KEY-INFORMATION).
+bool add_own_ke_nonce(IkeSa& sa, Message& out, DhGroupId group);
+// Once both KE values are in: g^xy from the peer's public value, then SKEYID and its
+// derivatives. False answers INVALID-KEY-INFORMATION (one info line when the group rejects
+// the peer's value).
+bool complete_key_exchange(IkeSa& sa);
+// INITIAL-CONTACT (RFC 2407 section 4.6.3.3) with both cookies as its SPI, in the message that
+// carries our HASH, when this is the first SA with the peer.
+void add_initial_contact(const IkeSa& sa, Message& out);
 
 }  // namespace espgw::ike

@@ -23,6 +23,11 @@ class Task {
   std::optional<NotifyType> failure_notify() const { return failure_notify_; }
 
  protected:
+  // Records the notify to answer with and ends the task.
+  TaskStatus fail(NotifyType notify) {
+    failure_notify_ = notify;
+    return TaskStatus::kFailed;
+  }
   std::optional<NotifyType> failure_notify_;
 };
 
