@@ -492,11 +492,14 @@ module esp_core #(
   logic [esp_kernel_pkg::JobsPerPass-1:0] pend_d;
   logic                    res_we, view_we, cookie_we;
   esp_kernel_pkg::result_t res_wdata;
-  // Per-job memories of the pass, written by the sequencer at job i.
+  logic [5:0]              cookie_idx;
+  logic [31:0]             cookie_wdata;
+  // Per-job memories of the pass, written by the sequencer at job i (a prefetched
+  // descriptor's cookie at job i + 1).
   always_ff @(posedge clk_i) begin
     if (res_we) res_arr[i_q[5:0]] <= res_wdata;
     if (view_we) view_arr[i_q[5:0]] <= in_view;
-    if (cookie_we) cookie_arr[i_q[5:0]] <= d_cookie;
+    if (cookie_we) cookie_arr[cookie_idx] <= cookie_wdata;
   end
   logic [6:0] i_d;
   logic [6:0] n_d;
@@ -692,6 +695,8 @@ module esp_core #(
     res_wdata = job_res;
     view_we   = 1'b0;
     cookie_we = 1'b0;
+    cookie_idx   = i_q[5:0];
+    cookie_wdata = d_cookie;
     if (ring_reset_i) begin
       desc_head_d = '0;
       cmpl_tail_d = '0;
@@ -864,6 +869,7 @@ module esp_core #(
       // The record and secrets are read on this clock; the framer starts with the record
       // on JobRun's first clock, when the secrets are taken into key_q.
       JobSaRead: begin
+        if (step2_q) cur_sa_d = view_sel[111:96];  // reached from JobEnd's prefetch path
         sa_rd_d = 1'b1;
         state_d = JobRun;
       end
@@ -917,6 +923,19 @@ module esp_core #(
             started_d = 1'b0;
             lk_state_d = '0;
             state_d = JobRead1;
+            if (pf_fast) begin  // JobRead1's and JobParse's work too, from the prefetch
+              job_buf_d = {esp_kernel_pkg::le32_at(pf_c0_q, esp_reg_pkg::DescriptorWordBufAddrHi),
+                           esp_kernel_pkg::le32_at(pf_c0_q, esp_reg_pkg::DescriptorWordBufAddrLo)};
+              job_off_d = pf_off_len[31:16];
+              job_len_d = pf_off_len[15:0];
+              job_cap_d = pf_cap_flags[31:16];
+              job_in_d = 1'b1;
+              job_sa_d = pf_sa[15:0];
+              cookie_we = 1'b1;
+              cookie_idx = i_next[5:0];
+              cookie_wdata = pf_cookie;
+              state_d = step2_q ? JobSaRead : JobRun;
+            end
           end
         end else begin
           state_d = EvPush;
@@ -1088,9 +1107,9 @@ module esp_core #(
       end
       JobSaRead: begin
         rec_en  = 1'b1;
-        rec_idx = cur_sa_q;
+        rec_idx = step2_q ? view_sel[111:96] : cur_sa_q;
         key_en  = 1'b1;
-        key_idx = cur_sa_q;
+        key_idx = step2_q ? view_sel[111:96] : cur_sa_q;
       end
       // Step 2 knows the SA from prepare: its record and secrets are read with the
       // descriptor's second half (after the previous job's write-back at its JobEnd).
@@ -1154,6 +1173,11 @@ module esp_core #(
       JobRead1: begin
         core_buf.rd_en   = 1'b1;
         core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_q[5:0], 5'd0} + 17'd16;
+      end
+      JobRun: begin  // the next descriptor's prefetch
+        core_buf.rd_en   = pf_rd;
+        core_buf.rd_addr = esp_kernel_pkg::DescArea + {5'd0, i_next[5:0], 5'd0} +
+                           (pf_state_q == PfRd0 ? 17'd16 : 17'd0);
       end
       JobEnd: begin  // the seq_hi word into the descriptor's copy, stored from there
         core_buf.rd_en   = jend_next;  // and the next descriptor's first half
@@ -1273,6 +1297,59 @@ module esp_core #(
   assign jend_next = state_q == JobEnd && !(sh_need && sh_pend_q) &&
                      (job_in_q ? in_ev : out_ev) == '0 && i_next != n_q &&
                      !(step2_q && !pend_q[i_next[5:0]]);
+  // Descriptor prefetch: while job i runs, descriptor i+1's two halves are read (the
+  // sequencer's reads have the descriptor area's port in JobRun; the loader's wait a clock),
+  // so an inbound job i+1 (the common case of both steps) starts from job i's JobEnd without
+  // JobRead1 and JobParse; an outbound one takes them as before.
+  typedef enum logic [1:0] {
+    PfIdle,
+    PfRd0,
+    PfRd1,
+    PfHave
+  } pf_state_e;
+  pf_state_e    pf_state_q, pf_state_d;
+  logic [127:0] pf_c0_q, pf_c0_d, pf_c1_q, pf_c1_d;
+  logic         pf_rd, pf_fast;
+  logic [31:0]  pf_off_len, pf_cap_flags, pf_sa, pf_cookie;
+  assign pf_off_len   = esp_kernel_pkg::le32_at(pf_c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
+  assign pf_cap_flags = esp_kernel_pkg::le32_at(pf_c0_q, esp_reg_pkg::DescriptorWordCapacityFlags);
+  assign pf_sa        = esp_kernel_pkg::le32_at(pf_c1_q, esp_reg_pkg::DescriptorWordSaIndex - 4);
+  assign pf_cookie    = esp_kernel_pkg::le32_at(pf_c1_q, esp_reg_pkg::DescriptorWordCookie - 4);
+  assign pf_fast      = pf_state_q == PfHave && pf_cap_flags[0];
+  always_comb begin
+    pf_state_d = pf_state_q;
+    pf_c0_d    = pf_c0_q;
+    pf_c1_d    = pf_c1_q;
+    pf_rd      = 1'b0;
+    unique case (pf_state_q)
+      PfIdle: begin
+        if (state_q == JobRun && i_next != n_q) begin
+          pf_rd      = 1'b1;
+          pf_state_d = PfRd0;
+        end
+      end
+      PfRd0: begin
+        pf_c0_d    = desc_rd;
+        pf_rd      = 1'b1;
+        pf_state_d = PfRd1;
+      end
+      PfRd1: begin
+        pf_c1_d    = desc_rd;
+        pf_state_d = PfHave;
+      end
+      default: ;
+    endcase
+    if (state_q != JobRun) pf_state_d = PfIdle;  // for the job after the next one
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) pf_state_q <= PfIdle;
+    else pf_state_q <= pf_state_d;
+  end
+  always_ff @(posedge clk_i) begin
+    pf_c0_q <= pf_c0_d;
+    pf_c1_q <= pf_c1_d;
+  end
+
   // The completion writer: completion cw_q goes into CmplArea as soon as its job's result is
   // final (in order; an inbound job pending finalize holds it in step 1) on a clock the
   // descriptor area's write port is free (JobEnd's seq_hi word, the fetch), so the pass's
@@ -1494,6 +1571,7 @@ module esp_core #(
 
   logic unused_core;
   assign unused_core = ^{crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+                         pf_cap_flags[15:1], pf_sa[31:16],
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],
                          rd_buf.rd_en, rd_buf.rd_addr, rd_buf.wr_addr[AB-1:RB],
                          wr_buf.wr_en, wr_buf.wr_addr, wr_buf.wr_data, wr_buf.wr_mask,
