@@ -291,8 +291,14 @@ module esp_core #(
   );
 
   esp_kernel_pkg::crypt_req_t crypt_req, out_crypt, in_crypt, core_crypt;
-  logic         crypt_busy, crypt_done;
+  logic         crypt_busy, crypt_done, crypt_done_slot;
   logic [127:0] crypt_result;
+  logic [1:0][127:0] crypt_slot_tag;
+  // The slot of the inbound job's request (taken on its request's clock): its done, tag and
+  // plaintext count are that slot's only.
+  logic         in_slot_q, in_slot_d, in_cdone;
+  logic [127:0] in_tag;
+  logic [31:0]  in_written;
   logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] round_keys;
   assign round_keys = key_q[esp_kernel_pkg::KeyBits-1:640];
   logic aes256;
@@ -307,6 +313,8 @@ module esp_core #(
     .h_i          (key_q[512 +: 128]),
     .busy_o       (crypt_busy),
     .done_o       (crypt_done),
+    .done_slot_o  (crypt_done_slot),
+    .slot_tag_o   (crypt_slot_tag),
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
     .tail_o       (crypt_tail),
@@ -472,9 +480,9 @@ module esp_core #(
     .dma_done_i    (fr_dma_done),
     .crypt_o       (in_crypt),
     .crypt_ready_i (!crypt_busy),
-    .crypt_done_i  (crypt_done),
-    .crypt_result_i(crypt_result),
-    .crypt_written_i(crypt_written),
+    .crypt_done_i  (in_cdone),
+    .crypt_result_i(in_tag),
+    .crypt_written_i(in_written),
     .hmac_o        (in_hmac),
     .hmac_done_i   (hmac_done),
     .icv_i         (icv),
@@ -1444,6 +1452,15 @@ module esp_core #(
   always_ff @(posedge clk_i) begin
     crypt_reg_q    <= crypt_reg_d;
     crypt_rd_reg_q <= crypt_rd_reg_d;
+  end
+  // The inbound framer requests only when esp_crypt is idle (crypt_ready_i), so its start
+  // is taken on its clock.
+  assign in_slot_d  = (state_q == JobRun && job_in_q && in_crypt.start) ? crypt_slot : in_slot_q;
+  assign in_cdone   = crypt_done && crypt_done_slot == in_slot_q;
+  assign in_tag     = in_slot_q ? crypt_slot_tag[1] : crypt_slot_tag[0];
+  assign in_written = in_slot_q ? crypt_slot_written[1] : crypt_slot_written[0];
+  always_ff @(posedge clk_i) begin
+    in_slot_q <= in_slot_d;
   end
 
   logic fr_dma_done, core_dma_done;

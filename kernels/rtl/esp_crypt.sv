@@ -14,7 +14,11 @@
 // back (lengths block, the next H for its H^2, then the next AAD). The AES pipe carries each
 // block's round keys, so esp_core may replace key_q once tail_o is up; it maps each slot to
 // its job's region (slot_o on the request's clock; buffer reads and writes name their
-// slot), and each slot holds its H and H^2 from its request's clock.
+// slot), and each slot holds its H and H^2 from its request's clock. A GCM decryption may
+// also take the free slot behind a running GCM message (ready_gcm_o): each done_o names its
+// slot (done_slot_o), each slot keeps its tag (slot_tag_o, in its E(J0) register) until the
+// slot takes its next request, and slot_written_o counts each slot's plaintext, so a framer
+// waits for its own message only.
 module esp_crypt #(
   parameter bit EnableCbc = 1'b1
 ) (
@@ -26,10 +30,12 @@ module esp_crypt #(
   input  logic [127:0]                                      h_i,        // GHASH subkey
   output logic                                              busy_o,
   output logic                                              done_o,     // one clock
+  output logic                                              done_slot_o,  // the slot done_o is for
+  output logic [1:0][127:0]                                 slot_tag_o,   // each slot's tag once done
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
   output logic [31:0]                                       gcm_written_o,  // base + bytes written
   output logic                                              tail_o,     // the newest request is issued
-  output logic                                              ready_gcm_o,  // takes an icv_wr GCM request
+  output logic                                              ready_gcm_o,  // takes a GCM decryption or icv_wr encryption
   output logic                                              slot_o,     // slot the next request takes
   output logic [1:0]                                        slot_store_o,    // slot holds an icv_wr message
   output logic [1:0][31:0]                                  slot_written_o,  // its base + bytes written
@@ -67,6 +73,7 @@ module esp_crypt #(
   state_e state_d;
   logic done_q;
   logic done_d;
+  logic done_slot_q, done_slot_d;
 
   // The request in CBC/ECB, the last request's mode
   esp_kernel_pkg::crypt_mode_e mode_q;
@@ -183,18 +190,19 @@ module esp_crypt #(
   );
 
   // ---------------------------------------------------------------------------------------
-  // Requests. From Idle any; behind a running outbound GCM message another one once the
-  // first one's blocks and E(J0) are in the pipe and GapClocks have passed, while the other
-  // slot is free.
+  // Requests. From Idle any; behind a running GCM message another GCM decryption or outbound
+  // (icv_wr) encryption once the first one's blocks and E(J0) are in the pipe and GapClocks
+  // have passed, while the other slot is free. Each message's done_o names its slot, so the
+  // framer that issued it takes only its own.
   // ---------------------------------------------------------------------------------------
   logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
   assign gcm_state = state_q == GcmH2 || state_q == GcmHFeed || state_q == GcmAad || state_q == GcmCt ||
                      state_q == GcmLens || state_q == GcmWait;
-  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && (act_q & n_oh) == '0 && !pend_q &&
-                     (last_q ? m_icv_q[1] : m_icv_q[0]);
+  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && (act_q & n_oh) == '0 && !pend_q;
   assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
   assign accept    = req_i.start && (state_q == Idle ||
-                     (ovl_ok && req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr));
+                     (ovl_ok && (req_i.mode == esp_kernel_pkg::CryptGcmDec ||
+                                 (req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr))));
   assign gcm_new   = accept && req_gcm;
   assign gcm_first = gcm_new && state_q == Idle;
   assign ready_gcm_o = state_q == Idle || ovl_ok;
@@ -405,6 +413,7 @@ module esp_crypt #(
     ks_slot_d = enc_tag_o[16];
     dec_feed_d = 1'b0;
     done_d = 1'b0;
+    done_slot_d = done_slot_q;
     mode_d = mode_q;
     iv_d = iv_q;
     chain_d = chain_q;
@@ -458,9 +467,11 @@ module esp_crypt #(
         if (t_oh[s]) begin
           m_icvdone_d[s] = m_icv_q[s];
           act_d[s] = 1'b0;
+          m_ej0_d[s] = tag_val;  // E(J0) is spent: the slot's tag until its next request
         end
       end
       done_d = 1'b1;
+      done_slot_d = gh_tag_o[0];
     end
     if (accept) begin
       nslot_d = !nslot_q;
@@ -567,6 +578,7 @@ module esp_crypt #(
       end
       Finish: begin
         done_d = 1'b1;
+        done_slot_d = last_q;
         state_d = Idle;
       end
       default: state_d = Idle;
@@ -607,6 +619,7 @@ module esp_crypt #(
 
   always_ff @(posedge clk_i) begin
     ks_q <= ks_d;
+    done_slot_q <= done_slot_d;
     ks_idx_q <= ks_idx_d;
     ks_slot_q <= ks_slot_d;
     mode_q <= mode_d;
@@ -642,5 +655,7 @@ module esp_crypt #(
   assign result_o = result_q;
 
   assign done_o = done_q;
+  assign done_slot_o = done_slot_q;
+  assign slot_tag_o = m_ej0_q;
 
 endmodule

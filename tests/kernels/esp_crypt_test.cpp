@@ -1,0 +1,272 @@
+// Bench for esp_crypt's two GCM message slots (kernels/rtl): a second message issued into
+// the free slot while the first one still retires (AES-GCM, SP 800-38D / RFC 4106 with
+// salt || IV || 1 as J0), decryption behind decryption and behind an ICV-writing
+// encryption, each done_o naming its slot, each slot's tag and written count, against
+// OpenSSL's AES-GCM over the same bytes.
+#include "Vesp_aes_key_expand.h"
+#include "Vesp_crypt.h"
+#include "aes_key_schedule.hpp"
+#include "kernel_bench.hpp"
+
+#include <openssl/evp.h>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <optional>
+
+namespace espgw::kernels::bench {
+namespace {
+
+constexpr std::size_t kBufBytes = std::size_t{1} << 17;  // esp_kernel_pkg::BufAddrBits
+constexpr unsigned kGcmEnc = 0, kGcmDec = 1;             // esp_kernel_pkg::crypt_mode_e
+
+// esp_kernel_pkg::crypt_req_t, packed, first member in the top bits: start[312]
+// mode[311:309] iv[308:181] aad[180:53] aad12[52] addr[51:35] len[34:18] icv_wr[17]
+// base[16:0]. buf_req_t: rd_en[179] rd_addr[178:162] wr_en[161] wr_addr[160:144]
+// wr_data[143:16] wr_mask[15:0] (bit 15 = byte 0).
+template <typename Wide>
+void set_bits(Wide& w, unsigned lsb, unsigned width, std::uint64_t v) {
+  for (unsigned i = 0; i < width; ++i) {
+    const unsigned b = lsb + i;
+    const std::uint32_t bit = static_cast<std::uint32_t>((v >> i) & 1);
+    w[b / 32] = (w[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
+  }
+}
+
+template <typename Wide>
+std::uint64_t get_bits(const Wide& w, unsigned lsb, unsigned width) {
+  std::uint64_t v = 0;
+  for (unsigned i = 0; i < width; ++i) {
+    const unsigned b = lsb + i;
+    v |= static_cast<std::uint64_t>((w[b / 32] >> (b % 32)) & 1) << i;
+  }
+  return v;
+}
+
+// A byte string into a field at any bit position (put_be needs byte-aligned fields; the
+// request's iv and aad are not), byte 0 in the field's top bits.
+template <typename Wide>
+void put_field(Wide& w, unsigned lsb, const Bytes& bytes) {
+  const unsigned width = static_cast<unsigned>(8 * bytes.size());
+  for (std::size_t j = 0; j < bytes.size(); ++j) {
+    set_bits(w, lsb + width - 8 * static_cast<unsigned>(j + 1), 8, bytes[j]);
+  }
+}
+
+struct Message {
+  unsigned mode = kGcmDec;
+  std::uint32_t addr = 0, len = 0;
+  bool icv_wr = false;
+  bool esn = false;
+  Bytes salt_iv;     // 12 bytes: salt || ESP IV
+  Bytes aad;         // 8 or 12 bytes
+  Bytes plaintext;   // what the ciphertext decrypts to
+  Bytes ciphertext;  // OpenSSL's
+  Bytes tag;         // OpenSSL's
+};
+
+// OpenSSL AES-GCM encryption with a 96-bit IV (J0 = IV || 1) and a 16-byte tag.
+void openssl_gcm(const Bytes& key, Message& m) {
+  std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)> ctx(EVP_CIPHER_CTX_new(),
+                                                                      EVP_CIPHER_CTX_free);
+  const EVP_CIPHER* c = key.size() == 32 ? EVP_aes_256_gcm() : EVP_aes_128_gcm();
+  int n = 0;
+  m.ciphertext.assign(m.plaintext.size() + 16, 0);
+  m.tag.assign(16, 0);
+  if (EVP_EncryptInit_ex(ctx.get(), c, nullptr, key.data(), m.salt_iv.data()) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), nullptr, &n, m.aad.data(), static_cast<int>(m.aad.size())) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), m.ciphertext.data(), &n, m.plaintext.data(),
+                        static_cast<int>(m.plaintext.size())) != 1 ||
+      EVP_EncryptFinal_ex(ctx.get(), m.ciphertext.data() + n, &n) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, m.tag.data()) != 1) {
+    throw std::runtime_error("OpenSSL AES-GCM failed");
+  }
+  m.ciphertext.resize(m.plaintext.size());
+}
+
+struct Done {
+  long cycle;
+  unsigned slot;
+};
+
+class CryptSlots : public ::testing::Test {
+ protected:
+  CryptSlots() : mem_(kBufBytes, 0), rng_(20261128) {
+    reset(expand_);
+    reset(crypt_);
+  }
+
+  void set_key(const Bytes& key) {
+    key_ = key;
+    const RoundKeys rk = expand_key(expand_, key);
+    put_round_keys(crypt_.round_keys_i, rk);
+    crypt_.aes256_i = rk.aes256;
+    put_be(crypt_.h_i, 0, 128, openssl_aes_ecb(key, Bytes(16, 0), true));  // H = E_K(0)
+  }
+
+  Message make(unsigned mode, std::uint32_t addr, std::uint32_t len, bool esn) {
+    Message m;
+    m.mode = mode;
+    m.addr = addr;
+    m.len = len;
+    m.icv_wr = mode == kGcmEnc;
+    m.esn = esn;
+    m.salt_iv = random_bytes(rng_, 12);
+    m.aad = random_bytes(rng_, esn ? 12 : 8);
+    m.plaintext = random_bytes(rng_, len);
+    openssl_gcm(key_, m);
+    const Bytes& in = mode == kGcmEnc ? m.plaintext : m.ciphertext;
+    for (std::uint32_t i = 0; i < len; ++i) mem_.at(addr + i) = in[i];
+    return m;
+  }
+
+  void put_request(const Message& m) {
+    Bytes j0 = m.salt_iv;
+    j0.insert(j0.end(), {0, 0, 0, 1});
+    Bytes aad = m.aad;
+    aad.resize(16, 0);
+    set_bits(crypt_.req_i, 312, 1, 1);
+    set_bits(crypt_.req_i, 309, 3, m.mode);
+    put_field(crypt_.req_i, 181, j0);
+    put_field(crypt_.req_i, 53, aad);
+    set_bits(crypt_.req_i, 52, 1, m.esn);
+    set_bits(crypt_.req_i, 35, 17, m.addr);
+    set_bits(crypt_.req_i, 18, 17, m.len);
+    set_bits(crypt_.req_i, 17, 1, m.icv_wr);
+    set_bits(crypt_.req_i, 0, 17, m.addr);  // base: written counts from the range's start
+  }
+
+  // Issues `first` from idle and `second` on the first clock esp_crypt takes it (ready_gcm_o
+  // while `first` runs), then runs until both are done. A read returns the 16 bytes at any
+  // byte address one clock later and sees the memory before that clock's writes, as
+  // esp_pkt_buf. Records each message's slot, the clock the second was taken, each done.
+  void run_pair(const Message& first, const Message& second) {
+    ASSERT_FALSE(crypt_.busy_o);
+    dones_.clear();
+    second_taken_ = -1;
+    bool second_issued = false;
+    for (long cycle = 0; cycle < 20000; ++cycle) {
+      if (cycle == 0) {
+        put_request(first);
+      } else if (!second_issued) {
+        put_request(second);
+      } else {
+        set_bits(crypt_.req_i, 312, 1, 0);
+      }
+      crypt_.eval();
+      if (cycle == 0) {
+        slot_first_ = crypt_.slot_o;
+      } else if (!second_issued && crypt_.ready_gcm_o) {
+        EXPECT_TRUE(crypt_.busy_o) << "the second message must overlap the first";
+        slot_second_ = crypt_.slot_o;
+        second_issued = true;
+        second_taken_ = cycle;
+      }
+      const bool rd = get_bits(crypt_.buf_o, 179, 1) != 0;
+      const auto rd_addr = static_cast<std::uint32_t>(get_bits(crypt_.buf_o, 162, 17));
+      Bytes data(16, 0x5a);  // garbage unless a read was issued
+      if (rd) {
+        for (std::uint32_t i = 0; i < 16; ++i) data[i] = mem_[(rd_addr + i) % kBufBytes];
+      }
+      write(crypt_.buf_o);
+      write(crypt_.icv_o);
+      tick(crypt_);
+      put_be(crypt_.buf_rd_data_i, 0, 128, data);
+      crypt_.eval();
+      if (crypt_.done_o) {
+        dones_.push_back({cycle, crypt_.done_slot_o});
+        tags_[crypt_.done_slot_o] = get_be(crypt_.slot_tag_o, 128 * crypt_.done_slot_o, 128);
+        written_[crypt_.done_slot_o] = static_cast<std::uint32_t>(crypt_.slot_written_o >> (32 * crypt_.done_slot_o));
+      }
+      if (second_issued && dones_.size() == 2) {
+        for (int i = 0; i < 12; ++i) tick(crypt_);  // the tags stay until the slot is reused
+        EXPECT_FALSE(crypt_.busy_o);
+        return;
+      }
+    }
+    FAIL() << "esp_crypt never finished both messages";
+  }
+
+  template <typename Wide>
+  void write(const Wide& req) {
+    if (get_bits(req, 161, 1) == 0) return;
+    const auto addr = static_cast<std::uint32_t>(get_bits(req, 144, 17));
+    const auto mask = static_cast<unsigned>(get_bits(req, 0, 16));
+    const Bytes data = get_be(req, 16, 128);
+    for (unsigned i = 0; i < 16; ++i) {
+      if ((mask >> (15 - i)) & 1) mem_[(addr + i) % kBufBytes] = data[i];
+    }
+  }
+
+  Bytes range(std::uint32_t addr, std::uint32_t len) const {
+    return Bytes(mem_.begin() + addr, mem_.begin() + addr + len);
+  }
+
+  // Both messages' bytes, tags and done order against OpenSSL.
+  void check_pair(const Message& first, const Message& second) {
+    ASSERT_EQ(dones_.size(), 2u);
+    EXPECT_NE(slot_first_, slot_second_);
+    EXPECT_EQ(dones_[0].slot, slot_first_) << "tags retire in request order";
+    EXPECT_EQ(dones_[1].slot, slot_second_);
+    EXPECT_LT(second_taken_, dones_[0].cycle) << "the second request did not overlap the first's tail";
+    for (const auto* m : {&first, &second}) {
+      const unsigned slot = m == &first ? slot_first_ : slot_second_;
+      EXPECT_EQ(to_hex(tags_[slot]), to_hex(m->tag));
+      // The slot keeps its tag after done (the framer's checks may read it later).
+      EXPECT_EQ(to_hex(get_be(crypt_.slot_tag_o, 128 * slot, 128)), to_hex(m->tag));
+      if (m->mode == kGcmDec) {
+        EXPECT_EQ(to_hex(range(m->addr, m->len)), to_hex(m->plaintext));
+        EXPECT_EQ(written_[slot], m->addr + m->len);
+      } else {
+        EXPECT_EQ(to_hex(range(m->addr, m->len)), to_hex(m->ciphertext));
+        EXPECT_EQ(to_hex(range(m->addr + m->len, 16)), to_hex(m->tag)) << "ICV behind the ciphertext";
+        EXPECT_EQ(written_[slot], m->addr + m->len + 16);
+      }
+    }
+  }
+
+  Vesp_aes_key_expand expand_;
+  Vesp_crypt crypt_;
+  Bytes mem_;
+  Bytes key_;
+  std::mt19937_64 rng_;
+  std::vector<Done> dones_;
+  Bytes tags_[2];
+  std::uint32_t written_[2] = {0, 0};
+  unsigned slot_first_ = 0, slot_second_ = 0;
+  long second_taken_ = -1;
+};
+
+TEST_F(CryptSlots, DecryptionBehindDecryptionRetiresBothInOrderWithOwnTags) {
+  set_key(random_bytes(rng_, 16));
+  const Message a = make(kGcmDec, 0x1000, 1420, false);
+  const Message b = make(kGcmDec, 0x9003, 700, true);  // unaligned, ESN AAD
+  run_pair(a, b);
+  check_pair(a, b);
+  // And again from the other slot, AES-256, short messages.
+  set_key(random_bytes(rng_, 32));
+  const Message c = make(kGcmDec, 0x12000, 64, false);
+  const Message d = make(kGcmDec, 0x4000, 33, false);
+  run_pair(c, d);
+  check_pair(c, d);
+}
+
+TEST_F(CryptSlots, DecryptionBehindIcvWritingEncryptionKeepsBothApart) {
+  set_key(random_bytes(rng_, 16));
+  const Message a = make(kGcmEnc, 0x2040, 1000, false);
+  const Message b = make(kGcmDec, 0xa000, 1420, true);
+  run_pair(a, b);
+  check_pair(a, b);
+}
+
+TEST_F(CryptSlots, EncryptionBehindDecryptionWritesItsIcv) {
+  set_key(random_bytes(rng_, 32));
+  const Message a = make(kGcmDec, 0x3000, 512, false);
+  const Message b = make(kGcmEnc, 0xb010, 200, false);
+  run_pair(a, b);
+  check_pair(a, b);
+}
+
+}  // namespace
+}  // namespace espgw::kernels::bench
