@@ -25,24 +25,6 @@ constexpr unsigned kGcmEnc = 0, kGcmDec = 1;             // esp_kernel_pkg::cryp
 // mode[311:309] iv[308:181] aad[180:53] aad12[52] addr[51:35] len[34:18] icv_wr[17]
 // base[16:0]. buf_req_t: rd_en[179] rd_addr[178:162] wr_en[161] wr_addr[160:144]
 // wr_data[143:16] wr_mask[15:0] (bit 15 = byte 0).
-template <typename Wide>
-void set_bits(Wide& w, unsigned lsb, unsigned width, std::uint64_t v) {
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    const std::uint32_t bit = static_cast<std::uint32_t>((v >> i) & 1);
-    w[b / 32] = (w[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
-  }
-}
-
-template <typename Wide>
-std::uint64_t get_bits(const Wide& w, unsigned lsb, unsigned width) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    v |= static_cast<std::uint64_t>((w[b / 32] >> (b % 32)) & 1) << i;
-  }
-  return v;
-}
 
 // A byte string into a field at any bit position (put_be needs byte-aligned fields; the
 // request's iv and aad are not), byte 0 in the field's top bits.

@@ -22,25 +22,6 @@ constexpr std::size_t kBufBytes = std::size_t{1} << 17;  // esp_kernel_pkg::BufA
 // esp_kernel_pkg::hmac_req_t, packed, first member in the top bits:
 // start[68] sha1[67] addr[66:50] len[49:33] esn[32] seq_hi[31:0].
 // esp_kernel_pkg::buf_req_t: rd_en[179] rd_addr[178:162] (the write fields are unused here).
-template <typename Wide>
-void set_bits(Wide& w, unsigned lsb, unsigned width, std::uint64_t v) {
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    const std::uint32_t bit = static_cast<std::uint32_t>((v >> i) & 1);
-    w[b / 32] = (w[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
-  }
-}
-
-template <typename Wide>
-std::uint64_t get_bits(const Wide& w, unsigned lsb, unsigned width) {
-  std::uint64_t v = 0;
-  for (unsigned i = 0; i < width; ++i) {
-    const unsigned b = lsb + i;
-    v |= static_cast<std::uint64_t>((w[b / 32] >> (b % 32)) & 1) << i;
-  }
-  return v;
-}
-
 struct Request {
   bool sha1 = false;
   std::uint32_t addr = 0, len = 0;

@@ -21,6 +21,27 @@ namespace espgw::kernels::bench {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// A field of a packed struct port (Verilator's VlWide or plain word array, bit 0 = bit 0 of
+// word 0), `width` <= 64 bits from `lsb`.
+template <typename Wide>
+void set_bits(Wide& w, unsigned lsb, unsigned width, std::uint64_t v) {
+  for (unsigned i = 0; i < width; ++i) {
+    const unsigned b = lsb + i;
+    const std::uint32_t bit = static_cast<std::uint32_t>((v >> i) & 1);
+    w[b / 32] = (w[b / 32] & ~(1u << (b % 32))) | (bit << (b % 32));
+  }
+}
+
+template <typename Wide>
+std::uint64_t get_bits(const Wide& w, unsigned lsb, unsigned width) {
+  std::uint64_t v = 0;
+  for (unsigned i = 0; i < width; ++i) {
+    const unsigned b = lsb + i;
+    v |= static_cast<std::uint64_t>((w[b / 32] >> (b % 32)) & 1) << i;
+  }
+  return v;
+}
+
 inline Bytes from_hex(std::string_view hex) {
   Bytes out;
   if (hex.size() % 2 != 0) {
