@@ -193,9 +193,10 @@ module esp_core #(
     assign reg_job_wr[r] = reg_job[r] && job_buf.wr_en &&
                            (!reg_cr[r] || out_overlay);
     // An inbound GCM framer reads its plaintext while its tag is still being computed (the
-    // cipher has read its last block by then): on any clock the cipher does not read.
-    assign reg_in_rd[r]  = reg_job[r] && job_buf.rd_en && job_in_q && state_q == JobRun &&
-                           !reg_cr_rd[r];
+    // cipher has read its last block by then), and an outbound CBC MAC its ciphertext
+    // behind the encryption: on any clock the cipher does not read (hmac_gnt).
+    assign reg_in_rd[r]  = reg_job[r] && job_buf.rd_en && (job_in_q || hmac_busy) &&
+                           state_q == JobRun && !reg_cr_rd[r];
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
@@ -317,6 +318,7 @@ module esp_core #(
     .slot_tag_o   (crypt_slot_tag),
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
+    .cbc_written_o(crypt_cbc_written),
     .tail_o       (crypt_tail),
     .ready_gcm_o  (crypt_ready_gcm),
     .slot_o       (crypt_slot),
@@ -331,7 +333,16 @@ module esp_core #(
   );
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
-  logic         hmac_busy, hmac_done;
+  logic         hmac_busy, hmac_done, hmac_gnt;
+  logic [31:0]  hmac_avail, crypt_cbc_written;
+  // The MAC's reads share the job region's port with the cipher, which keeps its schedule
+  // (outbound CBC: its read on one clock of each block's ≈ 17); the MAC reads on the others.
+  assign hmac_gnt   = !(|(reg_cr_rd & reg_job));
+  // Outbound CBC starts its MAC under the encryption (esp_outbound Cipher): the ESP header
+  // and IV (24 bytes) are final at once, the ciphertext as esp_crypt writes it, all of it
+  // once the cipher is idle (the framer issues nothing else until its MAC is done).
+  assign hmac_avail = (EnableCbc && state_q == JobRun && !job_in_q && crypt_busy) ?
+                      32'd24 + crypt_cbc_written : '1;
   logic [127:0] icv;
   esp_hmac_stream #(
     .EnableCbc(EnableCbc)
@@ -344,6 +355,8 @@ module esp_core #(
     .busy_o       (hmac_busy),
     .done_o       (hmac_done),
     .icv_o        (icv),
+    .avail_i      (hmac_avail),
+    .rd_gnt_i     (hmac_gnt),
     .buf_o        (hmac_buf),
     .buf_rd_data_i(buf_rd)
   );

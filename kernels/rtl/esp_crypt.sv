@@ -2,7 +2,9 @@
 // AES-GCM encryption/decryption with the tag over AAD || ciphertext (SP 800-38D, RFC 4106;
 // CTR keystream one block per clock, GHASH on the ciphertext as it passes), AES-CBC
 // decryption at one block per clock (RFC 3602: no chaining through the cipher), AES-CBC
-// encryption (serial: one block per pipe latency) and one ECB block (H, the CBC IV).
+// encryption (serial: one block per pipe latency, the next plaintext block read while the
+// previous one is in the pipe and fed on the clock its ciphertext comes out) and one ECB
+// block (H, the CBC IV).
 // EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
 // request then finishes at once without touching the buffer (esp_core never issues one).
 // GCM runs as an issue side (CTR blocks and E(J0) into the AES pipe) and a retire side (XOR
@@ -34,6 +36,7 @@ module esp_crypt #(
   output logic [1:0][127:0]                                 slot_tag_o,   // each slot's tag once done
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
   output logic [31:0]                                       gcm_written_o,  // base + bytes written
+  output logic [31:0]                                       cbc_written_o,  // CBC: bytes written
   output logic                                              tail_o,     // the newest request is issued
   output logic                                              ready_gcm_o,  // takes a GCM decryption or icv_wr encryption
   output logic                                              slot_o,     // slot the next request takes
@@ -250,6 +253,14 @@ module esp_crypt #(
   assign cbc_enc_wait = EnableCbc && state_q == CbcEncWait;
   assign cbc_dec_run  = EnableCbc && state_q == CbcDecRun;
 
+  // CBC encryption: the clock after a block entered the pipe, the next plaintext block is read
+  // (cbc_pre_rd) and held (pt_q); it enters the pipe XORed with the ciphertext on the clock
+  // that ciphertext comes out (cbc_refeed), so a block costs the pipe latency alone.
+  logic         cbc_fed_q, cbc_fed_d, cbc_cap_q, cbc_cap_d, cbc_pre_rd, cbc_refeed;
+  logic [127:0] pt_q, pt_d;
+  assign cbc_pre_rd = cbc_enc_wait && cbc_fed_q && written_q + 16'd1 != nblocks_q;
+  assign cbc_refeed = cbc_enc_wait && enc_valid_o && written_q + 16'd1 != nblocks_q;
+
   // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
   logic dec_feed_q;
   logic dec_feed_d;
@@ -279,6 +290,9 @@ module esp_crypt #(
     end else if (cbc_enc_feed) begin
       enc_valid_i = 1'b1;
       enc_block_i = buf_rd_data_i ^ chain_q;
+    end else if (cbc_refeed) begin
+      enc_valid_i = 1'b1;
+      enc_block_i = pt_q ^ enc_block_o;
     end else if (state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb) begin
       enc_valid_i = 1'b1;
       enc_block_i = req_i.iv;
@@ -346,6 +360,9 @@ module esp_crypt #(
     assign slot_store_o[s]   = act_q[s] && m_icv_q[s];
   end
   assign gcm_written_o = last_q ? slot_written_o[1] : slot_written_o[0];
+  // A CBC encryption's blocks written so far (held once done): the outbound MAC reads the
+  // ciphertext behind it. Zero in the GCM-only engine.
+  assign cbc_written_o = EnableCbc ? {12'd0, written_q, 4'd0} : '0;
   // The newest request has all its blocks and E(J0) in the pipe: it needs neither the
   // round keys nor the framer any more.
   assign tail_o = !j0_todo_q;
@@ -375,6 +392,9 @@ module esp_crypt #(
     end else if (cbc_enc_read) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {written_q[12:0], 4'd0};
+    end else if (cbc_pre_rd) begin
+      buf_o.rd_en   = 1'b1;
+      buf_o.rd_addr = addr_q + {written_q[12:0] + 13'd1, 4'd0};
     end else if (cbc_dec_run && issued_q != nblocks_q) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {issued_q[12:0], 4'd0};
@@ -412,6 +432,10 @@ module esp_crypt #(
     ks_idx_d = enc_tag_o[15:0];
     ks_slot_d = enc_tag_o[16];
     dec_feed_d = 1'b0;
+    cbc_fed_d = cbc_enc_feed || cbc_refeed;
+    cbc_cap_d = cbc_pre_rd;
+    pt_d = pt_q;
+    if (cbc_cap_q) pt_d = buf_rd_data_i;
     done_d = 1'b0;
     done_slot_d = done_slot_q;
     mode_d = mode_q;
@@ -551,11 +575,11 @@ module esp_crypt #(
       end
       CbcEncRead: state_d = CbcEncFeed;
       CbcEncFeed: state_d = CbcEncWait;
-      CbcEncWait: begin
+      CbcEncWait: begin  // the next block went in on this clock (cbc_refeed) unless last
         if (enc_valid_o) begin
           chain_d = enc_block_o;
           written_d = written_q + 16'd1;
-          state_d = (written_q + 16'd1 == nblocks_q) ? Finish : CbcEncRead;
+          if (written_q + 16'd1 == nblocks_q) state_d = Finish;
         end
       end
       CbcDecRun: begin
@@ -591,6 +615,8 @@ module esp_crypt #(
       done_q     <= 1'b0;
       ks_valid_q <= 1'b0;
       dec_feed_q <= 1'b0;
+      cbc_fed_q  <= 1'b0;
+      cbc_cap_q  <= 1'b0;
       act_q      <= '0;
       m_icv_q    <= '0;
       m_icvdone_q <= '0;
@@ -605,6 +631,8 @@ module esp_crypt #(
       done_q <= done_d;
       ks_valid_q <= ks_valid_d;
       dec_feed_q <= dec_feed_d;
+      cbc_fed_q  <= cbc_fed_d;
+      cbc_cap_q  <= cbc_cap_d;
       act_q      <= act_d;
       m_icv_q    <= m_icv_d;
       m_icvdone_q <= m_icvdone_d;
@@ -619,6 +647,7 @@ module esp_crypt #(
 
   always_ff @(posedge clk_i) begin
     ks_q <= ks_d;
+    pt_q <= pt_d;
     done_slot_q <= done_slot_d;
     ks_idx_q <= ks_idx_d;
     ks_slot_q <= ks_slot_d;

@@ -2,7 +2,9 @@
 // HMAC-SHA256-128, RFC 4868) or SHA-1 (DigestBits = 160: HMAC-SHA1-96, RFC 2404), starting
 // from the inner and outer states the SA install computed (H(K0 ^ ipad) and H(K0 ^ opad)
 // after one compression each), so a packet costs ceil((len + 9) / 64) + 1 compressions, two
-// fewer than plain HMAC. The padding (FIPS 180-4 5.1.1, the same for both hashes) is added
+// fewer than plain HMAC. Each next block starts on the clock the core returns the previous
+// one (done_o, when the block is there), so blocks run back to back at the core's rate (65 /
+// 81 clocks for SHA-256 / SHA-1), the outer block likewise. The padding (FIPS 180-4 5.1.1, the same for both hashes) is added
 // here; the message arrives as 64-byte blocks with a valid/ready handshake, the last one
 // partial. Only the compression core (esp_sha256 / esp_sha1) depends on the hash.
 module esp_hmac #(
@@ -97,6 +99,11 @@ module esp_hmac #(
   // After a full last block (rem = 0, or a message of length 0) or one with rem >= 56.
   assign pad_only_block  = (marked_q ? '0 : {8'h80, 504'h0}) | length_field;
 
+  // The next inner block may go in: in Absorb, or right on the clock the previous one is
+  // done (its result, not yet in chain_q, is the chaining value).
+  logic absorb;
+  assign absorb = fsm_q == Absorb || (fsm_q == InnerRun && sha_done && !finished_q);
+
   // ---------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------
@@ -128,29 +135,7 @@ module esp_hmac #(
         end
       end
 
-      Absorb: begin
-        if (left_q != '0) begin
-          block_ready_o = 1'b1;
-          if (block_valid_i) begin
-            sha_start = 1'b1;
-            fsm_d     = InnerRun;
-            if (left_q >= 32'd64) begin
-              left_d = left_q - 32'd64;
-            end else begin
-              sha_block  = last_data_block;
-              left_d     = '0;
-              marked_d   = 1'b1;
-              finished_d = fits_length;
-            end
-          end
-        end else begin
-          sha_start  = 1'b1;
-          sha_block  = pad_only_block;
-          marked_d   = 1'b1;
-          finished_d = 1'b1;
-          fsm_d      = InnerRun;
-        end
-      end
+      Absorb: ;  // below (absorb)
 
       InnerRun: begin
         if (sha_done) begin
@@ -184,6 +169,31 @@ module esp_hmac #(
         outer_d = '0;
       end
     endcase
+
+    if (absorb) begin
+      if (fsm_q == InnerRun) sha_state_in = sha_state_out;
+      if (left_q != '0) begin
+        block_ready_o = 1'b1;
+        if (block_valid_i) begin
+          sha_start = 1'b1;
+          fsm_d     = InnerRun;
+          if (left_q >= 32'd64) begin
+            left_d = left_q - 32'd64;
+          end else begin
+            sha_block  = last_data_block;
+            left_d     = '0;
+            marked_d   = 1'b1;
+            finished_d = fits_length;
+          end
+        end
+      end else begin
+        sha_start  = 1'b1;
+        sha_block  = pad_only_block;
+        marked_d   = 1'b1;
+        finished_d = 1'b1;
+        fsm_d      = InnerRun;
+      end
+    end
   end
 
   assign busy_o = fsm_q != Idle;

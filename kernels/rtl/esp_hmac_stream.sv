@@ -2,6 +2,9 @@
 // range of the local packet buffer, with the ESN high half appended when the SA uses ESN
 // (RFC 4303 2.2.1): reads 64-byte blocks (four 16-byte buffer reads) into esp_hmac with
 // SHA-256 or with SHA-1, which start from the SA's precomputed inner and outer states.
+// The stream may start before its message is all in the buffer (outbound CBC: the MAC runs
+// under the encryption): avail_i bounds the reads to the bytes already final, and a read
+// goes out only on a clock the buffer port grants it (rd_gnt_i; the cipher reads first).
 // EnableCbc = 0 (the GCM-only kernel) has no engines: the stream never leaves Idle, done_o
 // never rises and the outputs are zero (esp_core starts no HMAC job there).
 module esp_hmac_stream #(
@@ -15,6 +18,8 @@ module esp_hmac_stream #(
   output logic                       busy_o,
   output logic                       done_o,    // one clock
   output logic [127:0]               icv_o,     // the truncated MAC (SHA-1: 96 bits, then zero)
+  input  logic [31:0]                avail_i,   // message bytes final (>= len: all)
+  input  logic                       rd_gnt_i,  // buf_o's read is taken this clock
   output esp_kernel_pkg::buf_req_t   buf_o,
   input  logic [127:0]               buf_rd_data_i
 );
@@ -136,6 +141,15 @@ module esp_hmac_stream #(
     end
   end
 
+  // The next 16-byte read covers message bytes rd_end - 16 .. rd_end - 1; it waits until
+  // they are final (or the whole message is: the last read may run past its end).
+  logic [31:0] rd_end;
+  logic        rd_want, rd_go;
+  assign rd_end  = pos_q + {26'd0, chunk_q[1:0], 4'd0} + 32'd16;
+  assign rd_want = state_q == Read && chunk_q != 3'd4 &&
+                   (rd_end <= avail_i || {15'd0, len_q} <= avail_i);
+  assign rd_go   = rd_want && rd_gnt_i;
+
   always_comb begin
     done_d = done_q;
     capture_d = capture_q;
@@ -152,7 +166,7 @@ module esp_hmac_stream #(
     state_d = state_q;
 
     done_d = 1'b0;
-    capture_d = state_q == Read && chunk_q != 3'd4;
+    capture_d = rd_go;
     cap_idx_d = chunk_q[1:0];
     // One write enable per quarter: a part-select at a variable offset would synthesize to
     // a 512-bit shifter for the data and another for the mask.
@@ -174,8 +188,8 @@ module esp_hmac_stream #(
         end
       end
       Read: begin
-        if (chunk_q != 3'd4) chunk_d = chunk_q + 3'd1;
-        else if (!capture_q) state_d = Offer;
+        if (rd_go) chunk_d = chunk_q + 3'd1;
+        else if (chunk_q == 3'd4 && !capture_q) state_d = Offer;
       end
       Offer: begin
         if (block_ready) begin
@@ -221,7 +235,7 @@ module esp_hmac_stream #(
 
   always_comb begin
     buf_o         = '0;
-    buf_o.rd_en   = state_q == Read && chunk_q != 3'd4;
+    buf_o.rd_en   = rd_want;  // a request: taken on rd_gnt_i
     buf_o.rd_addr = addr_q + AB'(pos_q) + {11'd0, chunk_q[1:0], 4'd0};
   end
 

@@ -78,6 +78,7 @@ module esp_outbound (
   logic [127:0] iv_d;
   logic [2:0]   hw_q, hw_d;      // outer header pieces (16 bytes) written, during Cipher
   logic         cdone_q, cdone_d;  // the cipher has finished (the header may still be going)
+  logic         mac_q, mac_d;      // CBC: the MAC has been started (it runs under the cipher)
   logic [7:0]   tos_q;
   logic [7:0] tos_d;
   logic         df_q;
@@ -178,6 +179,7 @@ module esp_outbound (
     iv_d = iv_q;
     hw_d = hw_q;
     cdone_d = cdone_q;
+    mac_d = mac_q;
     icv_d = icv_q;
 
     done_d = 1'b0;
@@ -222,6 +224,7 @@ module esp_outbound (
         df_d = buf_rd_data_i[127 - 8 * 6 - 1];
         hw_d = '0;
         cdone_d = 1'b0;
+        mac_d = 1'b0;
         issued_d = 1'b0;
         state_d = Finish;
         if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
@@ -266,12 +269,16 @@ module esp_outbound (
       end
       // The cipher runs; the outer headers go in front of the packet meanwhile, on the
       // clocks the cipher does not write (it writes nothing for its first 15 or more).
+      // CBC: the MAC starts once the headers (ESP header, IV) are in and reads the
+      // ciphertext behind the cipher (esp_core bounds its reads by the cipher's written
+      // count); Mac waits for the rest of it.
       // GCM ends once the cipher's tail begins: esp_crypt writes the ICV itself and the
       // store, handed over on the cipher's first clock, trails it (esp_core keeps its
       // region until the last beat), so the next job's framing runs during the tag.
       Cipher: begin
         issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_ready_i);
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
+        if (hmac_o.start) mac_d = 1'b1;
         if (!gcm && issued_q && crypt_done_i) begin
           icv_d = crypt_result_i;
           cdone_d = 1'b1;
@@ -290,7 +297,7 @@ module esp_outbound (
         end
       end
       Mac: begin
-        issued_d = 1'b1;
+        if (hmac_o.start) mac_d = 1'b1;  // (started in Cipher already)
         if (hmac_done_i) begin
           icv_d = icv_i;
           state_d = IcvWrite;
@@ -345,6 +352,7 @@ module esp_outbound (
     iv_q <= iv_d;
     hw_q <= hw_d;
     cdone_q <= cdone_d;
+    mac_q <= mac_d;
     icv_q <= icv_d;
   end
 
@@ -398,7 +406,8 @@ module esp_outbound (
     end
 
     hmac_o        = '0;
-    hmac_o.start  = state_q == Mac && !issued_q;
+    hmac_o.start  = !gcm && !mac_q &&
+                    ((state_q == Cipher && issued_q && hdr_done) || state_q == Mac);
     hmac_o.sha1   = sha1;
     hmac_o.addr   = win_l + esp_off_l;
     hmac_o.len    = AB'(32'd8 + iv_len + ct_q);

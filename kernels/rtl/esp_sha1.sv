@@ -1,5 +1,6 @@
 // esp_sha1: the SHA-1 compression function (FIPS 180-4 6.1.2), iterative: one round per
-// clock, done_o 82 clocks after start (load, 80 rounds, chaining add). Same interface as
+// clock, done_o 81 clocks after start (load, 80 rounds, then the chaining add on the done
+// clock itself, on which the next block may start: 81 clocks per block). Same interface as
 // esp_sha256 with a 160-bit chaining value; used for HMAC-SHA1-96 (RFC 2404).
 module esp_sha1 (
   input  logic         clk_i,
@@ -29,8 +30,7 @@ module esp_sha1 (
   logic [15:0][31:0] sched_d;   // W_t..W_t+15, W_t = element 15
   logic [159:0]      chain_q;
   logic [159:0] chain_d;
-  logic              done_q;
-  logic done_d;
+  logic [159:0]      digest;  // the result, out on the Finish clock
 
   // FIPS 180-4 4.1.1 and 4.2.1: f_t and K_t by round.
   logic [31:0] a, b, c, d, e, f, k, temp, w_next;
@@ -60,17 +60,24 @@ module esp_sha1 (
   assign w_x    = sched_q[2] ^ sched_q[7] ^ sched_q[13] ^ sched_q[15];
   assign w_next = {w_x[30:0], w_x[31]};
 
+  assign digest = {chain_q[159:128] + work_q[4], chain_q[127:96] + work_q[3],
+                   chain_q[95:64] + work_q[2], chain_q[63:32] + work_q[1],
+                   chain_q[31:0] + work_q[0]};
+
   always_comb begin
-    done_d = done_q;
     chain_d = chain_q;
     work_d = work_q;
     sched_d = sched_q;
     round_d = round_q;
     fsm_d = fsm_q;
 
-    done_d = 1'b0;
     unique case (fsm_q)
-      Idle: begin
+      Idle, Finish: begin
+        // Finish: the result is out (done_o) and held; a start on this clock loads the next.
+        if (fsm_q == Finish) begin
+          chain_d = digest;
+          fsm_d = Idle;
+        end
         if (start_i) begin
           chain_d = state_i;
           work_d = state_i;
@@ -85,13 +92,6 @@ module esp_sha1 (
         round_d = round_q + 7'd1;
         if (round_q == 7'd79) fsm_d = Finish;
       end
-      Finish: begin
-        chain_d = {chain_q[159:128] + work_q[4], chain_q[127:96] + work_q[3],
-                    chain_q[95:64] + work_q[2], chain_q[63:32] + work_q[1],
-                    chain_q[31:0] + work_q[0]};
-        done_d = 1'b1;
-        fsm_d = Idle;
-      end
       default: fsm_d = Idle;
     endcase
   end
@@ -99,10 +99,8 @@ module esp_sha1 (
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       fsm_q  <= Idle;
-      done_q <= 1'b0;
     end else begin
       fsm_q <= fsm_d;
-      done_q <= done_d;
     end
   end
 
@@ -113,8 +111,8 @@ module esp_sha1 (
     round_q <= round_d;
   end
 
-  assign busy_o  = fsm_q != Idle;
-  assign done_o  = done_q;
-  assign state_o = chain_q;
+  assign busy_o  = fsm_q == Rounds;
+  assign done_o  = fsm_q == Finish;
+  assign state_o = (fsm_q == Finish) ? digest : chain_q;
 
 endmodule

@@ -1,6 +1,7 @@
 // esp_sha256: the SHA-256 compression function (FIPS 180-4 6.2.2), iterative: one round per
-// clock. done_o comes 66 clocks after start (load, 64 rounds, chaining add), with the core
-// idle again, so the next block may start on the done clock: 66 clocks per 64-byte block.
+// clock. done_o comes 65 clocks after start (load, 64 rounds, then the chaining add on the
+// done clock itself), and the next block may start on the done clock: 65 clocks per 64-byte
+// block, back to back.
 // The caller supplies the chaining value, so HMAC can start from inner/outer states
 // precomputed at SA install.
 module esp_sha256 (
@@ -55,7 +56,7 @@ module esp_sha256 (
   logic [7:0][31:0]   work_d, work_q;    // a..h, a = element 7
   logic [15:0][31:0]  sched_d, sched_q;  // W_t..W_t+15, W_t = element 15
   logic [255:0]       chain_d, chain_q;  // the chaining value in, then the result
-  logic               done_d, done_q;
+  logic [255:0]       digest;            // the result, out on the Finish clock
 
   // ---------------------------------------------------------------------------------------
   // One round (FIPS 180-4 6.2.2 step 3) and the message schedule (step 1), W_t+16 formed
@@ -71,16 +72,27 @@ module esp_sha256 (
   // ---------------------------------------------------------------------------------------
   // Control
   // ---------------------------------------------------------------------------------------
+  // FIPS 180-4 6.2.2 step 4: H(i) = H(i-1) + a..h, wordwise.
+  always_comb begin
+    for (int unsigned i = 0; i < 8; i++) begin
+      digest[32 * i +: 32] = chain_q[32 * i +: 32] + work_q[i];
+    end
+  end
+
   always_comb begin
     fsm_d   = fsm_q;
     round_d = round_q;
     work_d  = work_q;
     sched_d = sched_q;
     chain_d = chain_q;
-    done_d  = 1'b0;
 
     unique case (fsm_q)
-      Idle: begin
+      Idle, Finish: begin
+        // Finish: the result is out (done_o) and held; a start on this clock loads the next.
+        if (fsm_q == Finish) begin
+          chain_d = digest;
+          fsm_d   = Idle;
+        end
         if (start_i) begin
           fsm_d   = Rounds;
           round_d = '0;
@@ -99,24 +111,15 @@ module esp_sha256 (
         end
       end
 
-      Finish: begin
-        // FIPS 180-4 6.2.2 step 4: H(i) = H(i-1) + a..h, wordwise.
-        for (int unsigned i = 0; i < 8; i++) begin
-          chain_d[32 * i +: 32] = chain_q[32 * i +: 32] + work_q[i];
-        end
-        done_d = 1'b1;
-        fsm_d  = Idle;
-      end
-
       default: begin
         fsm_d = Idle;
       end
     endcase
   end
 
-  assign busy_o  = fsm_q != Idle;
-  assign done_o  = done_q;
-  assign state_o = chain_q;
+  assign busy_o  = fsm_q == Rounds;
+  assign done_o  = fsm_q == Finish;
+  assign state_o = (fsm_q == Finish) ? digest : chain_q;
 
   // ---------------------------------------------------------------------------------------
   // Registers
@@ -124,10 +127,8 @@ module esp_sha256 (
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       fsm_q  <= Idle;
-      done_q <= 1'b0;
     end else begin
       fsm_q  <= fsm_d;
-      done_q <= done_d;
     end
   end
 
