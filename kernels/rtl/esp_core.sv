@@ -319,6 +319,7 @@ module esp_core #(
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
     .cbc_written_o(crypt_cbc_written),
+    .dec_avail_i  (crypt_dec_avail),
     .tail_o       (crypt_tail),
     .ready_gcm_o  (crypt_ready_gcm),
     .slot_o       (crypt_slot),
@@ -334,7 +335,12 @@ module esp_core #(
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
   logic         hmac_busy, hmac_done, hmac_gnt;
-  logic [31:0]  hmac_avail, crypt_cbc_written;
+  logic [31:0]  hmac_avail, crypt_cbc_written, hmac_rd_bytes, crypt_dec_avail;
+  // Inbound CBC decrypts in place under its MAC (esp_inbound Auth): a ciphertext block
+  // (from byte 24 of the MAC's message: ESP header, IV) is read by the decryption, and so
+  // overwritten, only once the MAC has read it; all of it while no MAC runs.
+  assign crypt_dec_avail = !(EnableCbc && hmac_busy) ? '1 :
+                           (hmac_rd_bytes > 32'd24) ? hmac_rd_bytes - 32'd24 : 32'd0;
   // The MAC's reads share the job region's port with the cipher, which keeps its schedule
   // (outbound CBC: its read on one clock of each block's ≈ 17); the MAC reads on the others.
   assign hmac_gnt   = !(|(reg_cr_rd & reg_job));
@@ -357,6 +363,7 @@ module esp_core #(
     .icv_o        (icv),
     .avail_i      (hmac_avail),
     .rd_gnt_i     (hmac_gnt),
+    .rd_bytes_o   (hmac_rd_bytes),
     .buf_o        (hmac_buf),
     .buf_rd_data_i(buf_rd)
   );

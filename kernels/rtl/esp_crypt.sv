@@ -37,6 +37,7 @@ module esp_crypt #(
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
   output logic [31:0]                                       gcm_written_o,  // base + bytes written
   output logic [31:0]                                       cbc_written_o,  // CBC: bytes written
+  input  logic [31:0]                                       dec_avail_i,  // CBC dec: bytes it may read
   output logic                                              tail_o,     // the newest request is issued
   output logic                                              ready_gcm_o,  // takes a GCM decryption or icv_wr encryption
   output logic                                              slot_o,     // slot the next request takes
@@ -262,6 +263,11 @@ module esp_crypt #(
   assign cbc_refeed = cbc_enc_wait && enc_valid_o && written_q + 16'd1 != nblocks_q;
 
   // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
+  // A block is read (and so later overwritten in place) only once it lies below dec_avail_i:
+  // inbound, the MAC reads the ciphertext ahead of the decryption.
+  logic dec_go;
+  assign dec_go = cbc_dec_run && issued_q != nblocks_q &&
+                  {12'd0, issued_q, 4'd0} + 32'd16 <= dec_avail_i;
   logic dec_feed_q;
   logic dec_feed_d;
   logic [15:0] dec_idx_q;
@@ -395,7 +401,7 @@ module esp_crypt #(
     end else if (cbc_pre_rd) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {written_q[12:0] + 13'd1, 4'd0};
-    end else if (cbc_dec_run && issued_q != nblocks_q) begin
+    end else if (dec_go) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {issued_q[12:0], 4'd0};
     end
@@ -583,7 +589,7 @@ module esp_crypt #(
         end
       end
       CbcDecRun: begin
-        if (issued_q != nblocks_q) begin
+        if (dec_go) begin
           issued_d = issued_q + 16'd1;
           dec_feed_d = 1'b1;
           dec_idx_d = issued_q;

@@ -20,6 +20,7 @@ module esp_hmac_stream #(
   output logic [127:0]               icv_o,     // the truncated MAC (SHA-1: 96 bits, then zero)
   input  logic [31:0]                avail_i,   // message bytes final (>= len: all)
   input  logic                       rd_gnt_i,  // buf_o's read is taken this clock
+  output logic [31:0]                rd_bytes_o,  // message bytes read so far (while busy)
   output esp_kernel_pkg::buf_req_t   buf_o,
   input  logic [127:0]               buf_rd_data_i
 );
@@ -240,6 +241,9 @@ module esp_hmac_stream #(
   end
 
   assign busy_o = state_q != Idle;
+  // The reads go in message order: every byte below this has been read (an inbound CBC
+  // decryption may overwrite it in place).
+  assign rd_bytes_o = pos_q + {25'd0, chunk_q, 4'd0};
   // RFC 4868: the first 128 bits; RFC 2404: the first 96.
   assign icv_o  = sha1_q ? {mac1[159:64], 32'd0} : mac[255:128];
   logic unused_mac;

@@ -80,7 +80,6 @@ module esp_inbound (
     IcvRead,
     IcvHave,
     Auth,
-    Decrypt,
     Replay2Read,
     Replay2Check,
     WindowStart,
@@ -165,6 +164,7 @@ module esp_inbound (
   logic [7:0]    nh_q;
   logic [7:0] nh_d;
   logic          bad_q, decrypted_q;
+  logic          cissued_q, cissued_d, cdone_q, cdone_d, mdone_q, mdone_d;  // CBC Auth
   logic bad_d;
   logic decrypted_d;
   // A GCM finalize's speculative checks: the first failure found before the tag (its status
@@ -358,6 +358,9 @@ module esp_inbound (
     issued_d = issued_q;
     pending_d = pending_q;
     decrypted_d = decrypted_q;
+    cissued_d = cissued_q;
+    cdone_d = cdone_q;
+    mdone_d = mdone_q;
     bad_d = bad_q;
     has_sa_d = has_sa_q;
     sa_d = sa_q;
@@ -408,6 +411,9 @@ module esp_inbound (
           issued_d = 1'b0;
           pending_d = 1'b0;
           decrypted_d = 1'b0;
+          cissued_d = 1'b0;
+          cdone_d = 1'b0;
+          mdone_d = 1'b0;
           bad_d = 1'b0;
           sp_fail_d = 1'b0;
           tag_seen_d = 1'b0;
@@ -595,25 +601,25 @@ module esp_inbound (
       end
       // An outbound job's GCM tag may still be finishing in esp_crypt (its tail overlaps
       // the next job): the request waits for the engine, and only its own done counts.
+      // CBC: the MAC starts on the first clock, the decryption (in place) once the MAC runs,
+      // each ciphertext block read by the MAC before the decryption may overwrite it
+      // (esp_core's bound); the ICV is checked once both are done, and a failure leaves
+      // window, counters and result as before (the plaintext is never stored).
       Auth: begin
         issued_d = issued_q || !gcm || crypt_ready_i;
-        if (issued_q && (gcm ? crypt_done_i : hmac_done_i)) begin
+        if (!gcm && issued_q && crypt_ready_i) cissued_d = 1'b1;
+        if (cissued_q && crypt_done_i) cdone_d = 1'b1;
+        if (issued_q && hmac_done_i) mdone_d = 1'b1;
+        if (issued_q && (gcm ? crypt_done_i : ((mdone_q || hmac_done_i) &&
+                                               (cdone_q || (cissued_q && crypt_done_i))))) begin
           issued_d = 1'b0;
           // Constant-time: one 128-bit compare, no early exit.
           if (((gcm ? crypt_result_i : icv_i) & icv_mask) != (icv_q & icv_mask)) begin
             finish(8'(esp_reg_pkg::StatusAuthFail), esp_reg_pkg::CounterAuthFails, 1'b1);
           end else begin
-            decrypted_d = gcm;
-            state_d = gcm ? Replay2Read : Decrypt;
+            decrypted_d = 1'b1;
+            state_d = Replay2Read;
           end
-        end
-      end
-      Decrypt: begin
-        issued_d = issued_q || crypt_ready_i;
-        if (issued_q && crypt_done_i) begin
-          issued_d = 1'b0;
-          decrypted_d = 1'b1;
-          state_d = Replay2Read;
         end
       end
       // Authentic: check again (a twin earlier in the pass may have taken the number),
@@ -846,6 +852,9 @@ module esp_inbound (
     ev_q <= ev_d;
     issued_q <= issued_d;
     decrypted_q <= decrypted_d;
+    cissued_q <= cissued_d;
+    cdone_q <= cdone_d;
+    mdone_q <= mdone_d;
     bad_q <= bad_d;
     has_sa_q <= has_sa_d;
     sa_q <= sa_d;
@@ -914,8 +923,9 @@ module esp_inbound (
     end
 
     crypt_o       = '0;
-    crypt_o.start = ((state_q == EspIv || state_q == IcvHave || state_q == Auth) && gcm ||
-                     state_q == Decrypt) && !issued_q && crypt_ready_i;
+    crypt_o.start = ((state_q == EspIv || state_q == IcvHave || state_q == Auth) && gcm &&
+                     !issued_q ||
+                     state_q == Auth && !gcm && issued_q && !cissued_q) && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
     crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], hdr[63:0], 32'd1} : iv_q;

@@ -107,6 +107,7 @@ class HmacStream : public ::testing::Test {
     set_bits(stream_.req_i, 32, 1, r.esn);
     set_bits(stream_.req_i, 0, 32, r.seq_hi);
     EXPECT_FALSE(stream_.busy_o);
+    std::uint32_t reads = 0;  // reads the port took since the request
     for (long cycle = 1; cycle < 200000; ++cycle) {
       const std::uint32_t avail = sched.avail(cycle);
       const bool grant = sched.grant(cycle);
@@ -116,6 +117,13 @@ class HmacStream : public ::testing::Test {
       const bool rd = get_bits(stream_.buf_o, 179, 1) != 0 && grant;
       const auto addr = static_cast<std::uint32_t>(get_bits(stream_.buf_o, 162, 17));
       tick(stream_);
+      if (rd) ++reads;
+      // rd_bytes_o: the message bytes read so far, in order (an inbound CBC decryption
+      // overwrites in place below it).
+      if (stream_.busy_o) {
+        EXPECT_EQ(stream_.rd_bytes_o, 16 * reads) << "clock " << cycle;
+        if (stream_.rd_bytes_o != 16 * reads) throw std::runtime_error("rd_bytes_o off");
+      }
       set_bits(stream_.req_i, 68, 1, 0);
       // Garbage on the data port unless a read was issued last clock; garbage for the
       // bytes of the message not yet final.
