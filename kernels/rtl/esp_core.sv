@@ -167,7 +167,11 @@ module esp_core #(
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
   logic [NR-1:0]        reg_job, reg_load, reg_store, reg_cr, reg_cr_wr, reg_job_wr;
-  logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv, reg_in_rd;
+  logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv, reg_in_rd, reg_nx_rd;
+  esp_kernel_pkg::buf_req_t nx_buf;   // the next inbound job's prologue reads (its region)
+  logic [127:0]             nx_rd;
+  esp_kernel_pkg::region_e  nx_region;
+  logic                     in_nx_req, in_nx_issued, in_tag_wait;
   logic [127:0]         crypt_rd;
   logic [NR-1:0][127:0] reg_rd, reg_rd2;
   logic         desc_load;
@@ -184,8 +188,11 @@ module esp_core #(
     // next job's framer has its own region's port meanwhile. In the cipher's regions the
     // framer reads nothing and writes only on the cipher's idle clocks (its outer headers).
     // Two messages in flight are never in one region (crypt_gcm_ok below).
+    // An inbound GCM job whose request is in keeps its region the cipher's until its tag,
+    // also once the next job's request took the other slot (its last blocks are read then).
     assign reg_cr[r]     = crypt_busy && (crypt_reg_q[!crypt_slot] == 2'(r) ||
-                                          (crypt_store[crypt_slot] && crypt_reg_q[crypt_slot] == 2'(r)));
+                                          (crypt_store[crypt_slot] && crypt_reg_q[crypt_slot] == 2'(r)) ||
+                                          (in_tag_wait && state_q == JobRun && reg_job[r]));
     assign reg_cr_rd[r]  = crypt_buf.rd_en && crypt_reg_q[crypt_rd_slot] == 2'(r);
     assign reg_cr_bw[r]  = crypt_buf.wr_en && crypt_reg_q[crypt_wr_slot] == 2'(r);
     assign reg_cr_icv[r] = crypt_icv.wr_en && crypt_reg_q[crypt_icv_slot] == 2'(r);
@@ -197,12 +204,17 @@ module esp_core #(
     // behind the encryption: on any clock the cipher does not read (hmac_gnt).
     assign reg_in_rd[r]  = reg_job[r] && job_buf.rd_en && (job_in_q || hmac_busy) &&
                            state_q == JobRun && !reg_cr_rd[r];
+    // The next inbound job's prologue reads its ESP header and ICV in its own region,
+    // before its request: neither the cipher nor another framer reads there then.
+    assign reg_nx_rd[r]  = nx_buf.rd_en && nx_region == esp_kernel_pkg::region_e'(2'(r));
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
       .clk_i,
-      .rd_en_i   (reg_cr[r] ? (reg_cr_rd[r] || reg_in_rd[r]) : (reg_job[r] && job_buf.rd_en)),
-      .rd_addr_i ((reg_cr[r] && reg_cr_rd[r]) ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
+      .rd_en_i   (reg_nx_rd[r] ||
+                  (reg_cr[r] ? (reg_cr_rd[r] || reg_in_rd[r]) : (reg_job[r] && job_buf.rd_en))),
+      .rd_addr_i (reg_nx_rd[r] ? nx_buf.rd_addr[RB-1:0] :
+                  (reg_cr[r] && reg_cr_rd[r]) ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
       .rd_data_o (reg_rd[r]),
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
@@ -238,8 +250,10 @@ module esp_core #(
     buf_rd   = reg_rd[0];  // the running job's region
     crypt_rd = reg_rd[0];  // the cipher's region
     wr_rd    = desc_rd2;   // the write engine's region
+    nx_rd    = reg_rd[0];  // the next inbound job's region
     for (int unsigned r = 0; r < NR; r++) begin
       if (reg_job[r]) buf_rd = reg_rd[r];
+      if (nx_region == esp_kernel_pkg::region_e'(2'(r))) nx_rd = reg_rd[r];
       if (crypt_rd_reg_q == 2'(r)) crypt_rd = reg_rd[r];
       if (wr_region == esp_kernel_pkg::region_e'(2'(r))) wr_rd = reg_rd2[r];
     end
@@ -298,6 +312,11 @@ module esp_core #(
   // The slot of the inbound job's request (taken on its request's clock): its done, tag and
   // plaintext count are that slot's only.
   logic         in_slot_q, in_slot_d, in_cdone;
+  // The next inbound job's prologue (esp_inbound's nx_* sub-machine): started once this
+  // job's request is in and esp_crypt's tail lets key_q go (nx_go: its record and secrets
+  // are read on this clock, nx_start_q hands them over), its request's slot.
+  logic         nx_go, nx_on_q, nx_on_d, nx_start_q, nx_slot_q, nx_slot_d, nx_cdone;
+  logic [111:0] nx_view;
   logic [127:0] in_tag;
   logic [31:0]  in_written;
   logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] round_keys;
@@ -492,6 +511,15 @@ module esp_core #(
     .rp_rd_data_i  (rp_rdata),
     .rp_wr_en_o    (in_rp_wr),
     .rp_wr_data_o  (in_rp_wdata),
+    .nx_start_i    (nx_start_q),
+    .nx_view_i     (nx_view),
+    .nx_buf_o      (nx_buf),
+    .nx_buf_rd_data_i(nx_rd),
+    .nx_crypt_ready_i(crypt_ready_gcm),
+    .nx_crypt_done_i(nx_cdone),
+    .nx_req_o      (in_nx_req),
+    .nx_issued_o   (in_nx_issued),
+    .tag_wait_o    (in_tag_wait),
     .done_o        (in_done),
     .result_o      (in_res),
     .ev_o          (in_ev),
@@ -927,6 +955,10 @@ module esp_core #(
             lk_state_d = 2'd0;
           end
         endcase
+        if (nx_start_q) begin  // the next job's secrets (this job's cipher is in its tail)
+          key_d = key_rdata;
+          aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
+        end
         if (job_in_q ? in_done : out_done) state_d = JobEnd;
       end
       JobEnd: begin
@@ -945,7 +977,7 @@ module esp_core #(
           state_d = JobEnd;
         end else if ((job_in_q ? in_ev : out_ev) == '0) begin
           i_d = i_q + 7'd1;
-          key_d = '0;
+          if (!in_nx_issued) key_d = '0;  // else the next job's cipher runs on them
           state_d = JobNext;
           if (jend_next) begin  // JobNext's work for the next job, on this clock
             started_d = 1'b0;
@@ -974,7 +1006,7 @@ module esp_core #(
         // Three slots (soft, hard, sequence overflow); a job without events skips them.
         if (ev_step_q == 2'd2 || ev_q == '0) begin
           i_d = i_q + 7'd1;
-          key_d = '0;
+          if (!in_nx_issued) key_d = '0;
           state_d = JobNext;
         end
       end
@@ -1153,6 +1185,12 @@ module esp_core #(
         if (lk_state_q == 2'd1 && spi_done && spi_found) begin
           rec_en = 1'b1;
           key_en = 1'b1;
+        end
+        if (nx_go) begin  // step 2 has no look-up: the next job's record and secrets
+          rec_idx = nx_view[111:96];
+          key_idx = nx_view[111:96];
+          rec_en  = 1'b1;
+          key_en  = 1'b1;
         end
         rp_idx   = cur_sa_q;
         rp_word  = in_rp_word;
@@ -1466,7 +1504,8 @@ module esp_core #(
   // the region of each read, for its data a clock later.
   always_comb begin
     crypt_reg_d = crypt_reg_q;
-    if (crypt_req.start && (!crypt_busy || crypt_ready_gcm)) crypt_reg_d[crypt_slot] = 2'(job_region);
+    if (crypt_req.start && (!crypt_busy || crypt_ready_gcm))
+      crypt_reg_d[crypt_slot] = in_nx_req ? 2'(nx_region) : 2'(job_region);
     crypt_rd_reg_d = crypt_reg_q[crypt_rd_slot];
   end
   always_ff @(posedge clk_i) begin
@@ -1475,13 +1514,36 @@ module esp_core #(
   end
   // The inbound framer requests only when esp_crypt is idle (crypt_ready_i), so its start
   // is taken on its clock.
-  assign in_slot_d  = (state_q == JobRun && job_in_q && in_crypt.start) ? crypt_slot : in_slot_q;
+  assign in_slot_d  = (in_start && in_nx_issued) ? nx_slot_q :
+                      (state_q == JobRun && job_in_q && in_crypt.start && !in_nx_req) ? crypt_slot :
+                      in_slot_q;
   assign in_cdone   = crypt_done && crypt_done_slot == in_slot_q;
   assign in_tag     = in_slot_q ? crypt_slot_tag[1] : crypt_slot_tag[0];
   assign in_written = in_slot_q ? crypt_slot_written[1] : crypt_slot_written[0];
   always_ff @(posedge clk_i) begin
     in_slot_q <= in_slot_d;
   end
+  // Next job i+1 (step 2, pending, loaded) gets its prologue while job i, an inbound GCM
+  // finalize whose request is in, runs; esp_crypt's tail means job i's blocks carry their
+  // round keys, so key_q may take job i+1's secrets (its slot keeps job i's H).
+  assign nx_region = esp_kernel_pkg::region_of(i_next);
+  assign nx_view   = view_arr[i_next[5:0]];
+  assign nx_go     = state_q == JobRun && started_q && step2_q && job_in_q && in_tag_wait &&
+                     crypt_tail && !nx_on_q && i_next != n_q && pend_q[i_next[5:0]] &&
+                     ld_k_q > i_next;
+  assign nx_on_d   = in_start ? 1'b0 : (nx_on_q || nx_go);
+  assign nx_slot_d = in_nx_req ? crypt_slot : nx_slot_q;
+  assign nx_cdone  = crypt_done && crypt_done_slot == nx_slot_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      nx_on_q    <= 1'b0;
+      nx_start_q <= 1'b0;
+    end else begin
+      nx_on_q    <= nx_on_d;
+      nx_start_q <= nx_go;
+    end
+  end
+  always_ff @(posedge clk_i) nx_slot_q <= nx_slot_d;
 
   logic fr_dma_done, core_dma_done;
   // A framer waits only for its own loads (inbound: the rest of a datagram for a UDP
@@ -1608,7 +1670,8 @@ module esp_core #(
 
   logic unused_core;
   assign unused_core = ^{crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
-                         pf_cap_flags[15:1], pf_sa[31:16],
+                         pf_cap_flags[15:1], pf_sa[31:16], nx_buf.wr_en, nx_buf.wr_addr,
+                         nx_buf.wr_data, nx_buf.wr_mask, nx_buf.rd_addr[AB-1:RB],
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],
                          rd_buf.rd_en, rd_buf.rd_addr, rd_buf.wr_addr[AB-1:RB],
                          wr_buf.wr_en, wr_buf.wr_addr, wr_buf.wr_data, wr_buf.wr_mask,

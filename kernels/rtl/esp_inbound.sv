@@ -37,6 +37,20 @@ module esp_inbound (
   input  logic [127:0]                      rp_rd_data_i,
   output logic                              rp_wr_en_o,
   output logic [127:0]                      rp_wr_data_o,
+  // The next job's GCM prologue, while this job waits for its tag (docs/hardware-rtl.md
+  // "Pass sequencer"): the core starts it with the next job's view and record (nx_start_i,
+  // rec_i), it reads that job's ESP header and ICV in the next job's region (nx_buf_o) and
+  // sends its request (nx_req_o, on crypt_o) once esp_crypt takes one (nx_crypt_ready_i);
+  // the next start resumes that job at Replay2Read when the request went out (nx_issued_o).
+  input  logic                              nx_start_i,
+  input  logic [111:0]                      nx_view_i,
+  output esp_kernel_pkg::buf_req_t          nx_buf_o,
+  input  logic [127:0]                      nx_buf_rd_data_i,
+  input  logic                              nx_crypt_ready_i,
+  input  logic                              nx_crypt_done_i,  // the next job's slot's done
+  output logic                              nx_req_o,
+  output logic                              nx_issued_o,
+  output logic                              tag_wait_o,       // this job's request is in
   output logic                              done_o,
   output esp_kernel_pkg::result_t           result_o,
   output esp_kernel_pkg::ev_t               ev_o,
@@ -174,6 +188,30 @@ module esp_inbound (
   logic [1:0]    sp_code_q, sp_code_d;
   logic [7:0]    sp_status_q, sp_status_d;
   logic [127:0]  nw_q, nw_d;
+
+  // The next job's prologue (a sub-machine of its own): its view, salt and ESN flag, ESP
+  // header block and ICV, its request sent, its tag seen.
+  typedef enum logic [2:0] {
+    NxIdle,
+    NxHdr,     // the ESP header arrives, the ICV read goes out
+    NxIcv,     // the ICV arrives
+    NxReq,     // waiting for esp_crypt to take the request
+    NxIssued,  // the request is in: the next start resumes at Replay2Read
+    NxNo       // not a GCM SA: the next job starts from the top
+  } nx_state_e;
+  nx_state_e     nx_state_q, nx_state_d;
+  logic [7:0]    nx_off_q, nx_off_d;
+  logic [16:0]   nx_len_q, nx_len_d;
+  logic [63:0]   nx_seq_q, nx_seq_d;
+  logic [31:0]   nx_salt_q, nx_salt_d;
+  logic          nx_esn_q, nx_esn_d, nx_tag_q, nx_tag_d, nx_resume;
+  logic [127:0]  nx_hdr_q, nx_hdr_d, nx_icv_q, nx_icv_d;
+  logic [31:0]   nx_flags;
+  logic [AB-1:0] nx_payload, nx_ct;
+  assign nx_flags   = rec_i[32 * esp_reg_pkg::SaWordFlags +: 32];
+  assign nx_payload = AB'({9'd0, nx_off_q} + 17'd16);
+  assign nx_ct      = AB'(nx_len_q - 17'd32);  // ESP header, IV, ICV
+  assign nx_resume  = nx_state_q == NxIssued;
 
   // SA fields.
   logic [31:0] flags, window;
@@ -425,7 +463,17 @@ module esp_inbound (
           seq_d = view_i[63:0];
           res_d = {8'(esp_reg_pkg::StatusOk), finalize_i ? view_i[111:96] : 16'hFFFF,
                            offset_i, length_i, 64'd0, 1'b0};  // result_t
-          if (!esp_kernel_pkg::job_loaded(1'b1, finalize_i, 1'b1, offset_i, length_i,
+          if (finalize_i && nx_resume) begin
+            // The prologue ran while the previous job waited for its tag: the ESP header,
+            // the ICV and the request are there; rec_i was read after that job's write-back.
+            c2_d = nx_hdr_q;
+            spi_d = nx_hdr_q[127:96];
+            seq_lo_d = nx_hdr_q[95:64];
+            icv_d = nx_icv_q;
+            issued_d = 1'b1;
+            tag_seen_d = nx_tag_q || nx_crypt_done_i;
+            state_d = Replay2Read;
+          end else if (!esp_kernel_pkg::job_loaded(1'b1, finalize_i, 1'b1, offset_i, length_i,
                                           capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             state_d = Finish;
@@ -831,6 +879,73 @@ module esp_inbound (
     endcase
   end
 
+  // The next job's prologue: it only reads the next job's region and sends one request, on
+  // clocks this job is still running (so the core sees nx_issued_o settled at this job's end).
+  always_comb begin
+    nx_state_d = nx_state_q;
+    nx_off_d   = nx_off_q;
+    nx_len_d   = nx_len_q;
+    nx_seq_d   = nx_seq_q;
+    nx_salt_d  = nx_salt_q;
+    nx_esn_d   = nx_esn_q;
+    nx_hdr_d   = nx_hdr_q;
+    nx_icv_d   = nx_icv_q;
+    // Its slot's done counts once its request is in (before, the slot may name another's).
+    nx_tag_d   = nx_tag_q || (nx_state_q == NxIssued && nx_crypt_done_i);
+    unique case (nx_state_q)
+      NxIdle: begin
+        if (nx_start_i) begin
+          nx_off_d  = nx_view_i[95:88];
+          nx_len_d  = nx_view_i[80:64];
+          nx_seq_d  = nx_view_i[63:0];
+          nx_salt_d = rec_i[32 * esp_reg_pkg::SaWordSalt +: 32];
+          nx_esn_d  = nx_flags[esp_kernel_pkg::FlagEsn];
+          nx_tag_d  = 1'b0;
+          nx_state_d = (nx_flags[esp_kernel_pkg::FlagTransform +: 4] ==
+                        4'(esp_reg_pkg::TransformAesGcm16)) ? NxHdr : NxNo;
+        end
+      end
+      NxHdr: begin
+        nx_hdr_d   = nx_buf_rd_data_i;
+        nx_state_d = NxIcv;
+      end
+      NxIcv: begin
+        nx_icv_d   = nx_buf_rd_data_i;
+        nx_state_d = NxReq;
+      end
+      NxReq: if (nx_req_o) nx_state_d = NxIssued;
+      default: ;
+    endcase
+    if (start_i) nx_state_d = NxIdle;  // the next job started: resumed, or from the top
+  end
+  assign nx_req_o    = nx_state_q == NxReq && nx_crypt_ready_i && state_q != Idle;
+  assign nx_issued_o = nx_resume;
+  assign tag_wait_o  = spec && issued_q && state_q != Idle;
+  always_comb begin
+    nx_buf_o = '0;
+    if (nx_state_q == NxIdle && nx_start_i) begin  // the ESP header
+      nx_buf_o.rd_en   = 1'b1;
+      nx_buf_o.rd_addr = AB'(nx_view_i[95:88]);
+    end else if (nx_state_q == NxHdr) begin  // the ICV
+      nx_buf_o.rd_en   = 1'b1;
+      nx_buf_o.rd_addr = AB'({9'd0, nx_off_q} + {1'b0, nx_len_q} - 17'd16);
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) nx_state_q <= NxIdle;
+    else nx_state_q <= nx_state_d;
+  end
+  always_ff @(posedge clk_i) begin
+    nx_off_q  <= nx_off_d;
+    nx_len_q  <= nx_len_d;
+    nx_seq_q  <= nx_seq_d;
+    nx_salt_q <= nx_salt_d;
+    nx_esn_q  <= nx_esn_d;
+    nx_hdr_q  <= nx_hdr_d;
+    nx_icv_q  <= nx_icv_d;
+    nx_tag_q  <= nx_tag_d;
+  end
+
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q   <= Idle;
@@ -933,6 +1048,16 @@ module esp_inbound (
     crypt_o.aad   = esn ? {hdr[127:96], seq_q[63:32], hdr[95:64], 32'd0} : {hdr[127:64], 64'd0};
     crypt_o.addr  = payload;
     crypt_o.len   = AB'(ct_len);
+    if (nx_req_o) begin  // the next job's request (this job's went out long ago)
+      crypt_o.start = 1'b1;
+      crypt_o.mode  = esp_kernel_pkg::CryptGcmDec;
+      crypt_o.iv    = {nx_salt_q, nx_hdr_q[63:0], 32'd1};
+      crypt_o.aad12 = nx_esn_q;
+      crypt_o.aad   = nx_esn_q ? {nx_hdr_q[127:96], nx_seq_q[63:32], nx_hdr_q[95:64], 32'd0}
+                               : {nx_hdr_q[127:64], 64'd0};
+      crypt_o.addr  = nx_payload;
+      crypt_o.len   = nx_ct;
+    end
 
     hmac_o        = '0;
     hmac_o.start  = state_q == Auth && !gcm && !issued_q;
@@ -945,7 +1070,7 @@ module esp_inbound (
     buf_o = '0;
     unique case (state_q)
       Idle: begin  // the first read on the start clock (the ESP header, or outer bytes 0..15)
-        buf_o.rd_en   = start_i;
+        buf_o.rd_en   = start_i && !(finalize_i && nx_resume);  // resumed: it has them
         buf_o.rd_addr = finalize_i ? AB'(view_i[95:88]) : '0;
       end
       Ip0: begin
@@ -1004,7 +1129,8 @@ module esp_inbound (
   end
 
   logic unused_in;
-  assign unused_in = ^{view_i[87:81], sel_pp[31:8], pseudo_f1[31:17]};
+  assign unused_in = ^{view_i[87:81], sel_pp[31:8], pseudo_f1[31:17], nx_view_i[111:96],
+                       nx_view_i[87:81]};
 
   assign view_o    = {sa_q, esp_off_q[7:0], 7'd0, esp_len_q[16:0], seq_q};
   assign pending_o = pending_q;
