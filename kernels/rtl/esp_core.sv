@@ -143,10 +143,11 @@ module esp_core #(
     .slot_o (spi_slot)
   );
 
-  // The buffer: three packet regions and the descriptor area, each with its own write
-  // port, so the read engine's load into one region, the running job (cipher, MAC, framer)
-  // in another and the previous job's store from the third never share a port. Job i of
-  // the pass uses region i mod 3; the read engine writes the region its request names, the
+  // The buffer: four packet regions and the descriptor area, each with its own write
+  // port, so the read engine's loads into the next jobs' regions, the running job (cipher,
+  // MAC, framer) in another and the previous job's store from a fourth never share a port.
+  // Job i of the pass uses region i mod 4; the read engine writes the region its request
+  // (the oldest not done) names, the
   // write engine reads through the second read port of the region its request names.
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
                             core_buf;
@@ -180,9 +181,9 @@ module esp_core #(
   assign job_region = esp_kernel_pkg::region_of(i_q);
   assign desc_load  = rd_buf.wr_en && rd_region == esp_kernel_pkg::RegionDesc;
   for (genvar r = 0; r < NR; r++) begin : g_region
-    assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(2'(r));
-    assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(2'(r));
-    assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(2'(r));
+    assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(3'(r));
+    assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(3'(r));
+    assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(3'(r));
     // The cipher works in the regions of the jobs that issued its messages (crypt_reg_q by
     // slot), which after an outbound GCM's tail began are no longer the running job's: the
     // next job's framer has its own region's port meanwhile. In the cipher's regions the
@@ -206,7 +207,7 @@ module esp_core #(
                            state_q == JobRun && !reg_cr_rd[r];
     // The next inbound job's prologue reads its ESP header and ICV in its own region,
     // before its request: neither the cipher nor another framer reads there then.
-    assign reg_nx_rd[r]  = nx_buf.rd_en && nx_region == esp_kernel_pkg::region_e'(2'(r));
+    assign reg_nx_rd[r]  = nx_buf.rd_en && nx_region == esp_kernel_pkg::region_e'(3'(r));
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
@@ -253,21 +254,22 @@ module esp_core #(
     nx_rd    = reg_rd[0];  // the next inbound job's region
     for (int unsigned r = 0; r < NR; r++) begin
       if (reg_job[r]) buf_rd = reg_rd[r];
-      if (nx_region == esp_kernel_pkg::region_e'(2'(r))) nx_rd = reg_rd[r];
+      if (nx_region == esp_kernel_pkg::region_e'(3'(r))) nx_rd = reg_rd[r];
       if (crypt_rd_reg_q == 2'(r)) crypt_rd = reg_rd[r];
-      if (wr_region == esp_kernel_pkg::region_e'(2'(r))) wr_rd = reg_rd2[r];
+      if (wr_region == esp_kernel_pkg::region_e'(3'(r))) wr_rd = reg_rd2[r];
     end
   end
 
   // Two AXI engines: reads (descriptor fetch, the loader, inbound loads) and writes (stores,
   // seq_hi words, completions), each with one burst outstanding, running at once.
   esp_kernel_pkg::dma_req_t rd_req, wr_req, out_dma, in_dma, core_dma, fr_dma, ld_req;
-  logic rd_busy, rd_done, wr_busy, wr_done, wr_idle;
+  logic rd_busy, rd_ready, rd_done, wr_busy, wr_done, wr_idle;
   logic [31:0] wr_avail, out_avail, crypt_written, wr_avail_job, wr_avail_tail;
   esp_dma_rd u_dma_rd (
     .clk_i,
     .rst_ni,
     .req_i   (rd_req),
+    .ready_o (rd_ready),
     .busy_o  (rd_busy),
     .done_o  (rd_done),
     .buf_o   (rd_buf),
@@ -411,11 +413,13 @@ module esp_core #(
     LdIdle,
     LdRead,
     LdCap,
-    LdDma,
-    LdWait
+    LdDma
   } ld_state_e;
   ld_state_e    ld_state_q, ld_state_d;
-  logic [6:0]   ld_k_q, ld_k_d;    // jobs of the pass loaded (or not to be loaded), in order
+  logic [6:0]   ld_k_q, ld_k_d;    // jobs of the pass whose loads went to the read engine (or
+                                   // not to be loaded), in order
+  logic [2:0]   ld_out_q, ld_out_d;  // of those, loads not done yet (the newest)
+  logic [6:0]   ld_fin;            // jobs of the pass loaded (or not to be loaded)
   logic         ld_on_q, ld_on_d;  // the pass's step 1, descriptors fetched
   logic [127:0] ld_c0_q, ld_c0_d;
   logic         ld_want;
@@ -452,7 +456,17 @@ module esp_core #(
   assign out_wr_ok = !(crypt_busy && (crypt_buf.wr_en || crypt_icv.wr_en)) && !hmac_busy;
   // An outbound GCM request may go in behind the one running in another region.
   // It also waits while a framer store is still queued for the write engine (one slot).
-  logic crypt_gcm_ok, fr_wr_free;
+  // Any cipher request also waits for the write engine's framer latch to be empty: the
+  // job's store is handed over after its cipher, and the previous job's must have gone to
+  // the engine by then (the latch holds one; with loads ahead, a job can end before the
+  // previous store, stalled in memory, has left the latch).
+  logic crypt_gcm_ok, crypt_idle_ok, fr_wr_free;
+  assign crypt_idle_ok = !crypt_busy && fr_wr_free;
+  // The next inbound job's request under the running job's tag comes before the running
+  // job's store hand-over: it waits until the previous store has left the write engine too,
+  // so the running job's store and its own find the latch free.
+  logic crypt_nx_ok;
+  assign crypt_nx_ok = crypt_ready_gcm && fr_wr_free && !wr_busy;
   assign crypt_gcm_ok = crypt_ready_gcm && fr_wr_free &&
                         (!crypt_busy || crypt_reg_q[!crypt_slot] != 2'(job_region));
   esp_outbound u_out (
@@ -465,7 +479,7 @@ module esp_core #(
     .capacity_i    (job_cap_q),
     .sa_index_i    (job_sa_q),
     .rec_i         (rec_rdata),
-    .load_ready_i  (ld_k_q > i_q),
+    .load_ready_i  (ld_fin > i_q),
     .buf_wr_ok_i   (out_wr_ok),
     .done_o        (out_done),
     .result_o      (out_res),
@@ -475,7 +489,7 @@ module esp_core #(
     .dma_avail_o   (out_avail),
     .crypt_written_i(crypt_written),
     .crypt_o       (out_crypt),
-    .crypt_ready_i (!crypt_busy),
+    .crypt_ready_i (crypt_idle_ok),
     .crypt_gcm_ready_i(crypt_gcm_ok),
     .crypt_tail_i  (crypt_tail),
     .crypt_done_i  (crypt_done),
@@ -496,7 +510,7 @@ module esp_core #(
     .offset_i      (job_off_q),
     .length_i      (job_len_q),
     .capacity_i    (job_cap_q),
-    .load_ready_i  (ld_k_q > i_q),
+    .load_ready_i  (ld_fin > i_q),
     .view_i        (view_sel),
     .view_o        (in_view),
     .pending_o     (in_pending),
@@ -515,7 +529,7 @@ module esp_core #(
     .nx_view_i     (nx_view),
     .nx_buf_o      (nx_buf),
     .nx_buf_rd_data_i(nx_rd),
-    .nx_crypt_ready_i(crypt_ready_gcm),
+    .nx_crypt_ready_i(crypt_nx_ok),
     .nx_crypt_done_i(nx_cdone),
     .nx_req_o      (in_nx_req),
     .nx_issued_o   (in_nx_issued),
@@ -527,7 +541,7 @@ module esp_core #(
     .dma_o         (in_dma),
     .dma_done_i    (fr_dma_done),
     .crypt_o       (in_crypt),
-    .crypt_ready_i (!crypt_busy),
+    .crypt_ready_i (crypt_idle_ok),
     .crypt_done_i  (in_cdone),
     .crypt_result_i(in_tag),
     .crypt_written_i(in_written),
@@ -881,7 +895,7 @@ module esp_core #(
         if (i_q == n_q) begin
           // Step 1 ends once the loader has finished (a job dropped before its load may
           // still be loading): step 2 and the next pass use both regions again.
-          if (ld_k_q == n_q && ld_state_q == LdIdle) begin
+          if (ld_k_q == n_q && ld_out_q == '0 && ld_state_q == LdIdle) begin
             i_d = '0;
             if (step2_q) state_d = CmplWrite;
             else step2_d = 1'b1;
@@ -1276,7 +1290,7 @@ module esp_core #(
                      wr_region == job_region) ? out_avail : '1;
     wr_avail_tail = '1;
     for (int unsigned c = 0; c < 2; c++) begin
-      if (crypt_store[c] && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(crypt_reg_q[c]) &&
+      if (crypt_store[c] && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'({1'b0, crypt_reg_q[c]}) &&
           crypt_slot_written[c] < wr_avail_tail)
         wr_avail_tail = crypt_slot_written[c];
     end
@@ -1294,7 +1308,9 @@ module esp_core #(
   end
 
   // The read engine: the descriptor fetch, a framer's load (held until the engine is free:
-  // the loader may be using it), else the loader's next packet. done goes to its owner.
+  // the loader may be using it), else the loader's next packet. The loader queues its loads
+  // behind its own (the engine keeps several in flight); the others wait for the engine to
+  // be idle, so every done goes to rd_owner_q.
   typedef enum logic [1:0] {
     OwnCore,
     OwnFramer,
@@ -1318,17 +1334,18 @@ module esp_core #(
       rd_req       = core_dma;
       rd_req.start = core_dma.start && !core_dma.store;
       if (rd_req.start) rd_owner_d = OwnCore;
-    end else if (!rd_busy) begin
-      if (fr_rd_pulse || fr_rd_pend_q) begin
+    end else if (fr_rd_pulse || fr_rd_pend_q) begin
+      if (!rd_busy) begin
         rd_req       = fr_rd_pulse ? fr_dma : fr_rd_req_q;
         rd_req.start = 1'b1;
         fr_rd_pend_d = 1'b0;
         rd_owner_d   = OwnFramer;
-      end else if (ld_state_q == LdDma && ld_want) begin
-        rd_req     = ld_req;
-        ld_grant   = 1'b1;
-        rd_owner_d = OwnLoader;
       end
+    end else if (ld_state_q == LdDma && ld_want && rd_ready &&
+                 (!rd_busy || rd_owner_q == OwnLoader)) begin
+      rd_req     = ld_req;
+      ld_grant   = 1'b1;
+      rd_owner_d = OwnLoader;
     end
     if (state_q == Idle) fr_rd_pend_d = 1'b0;
   end
@@ -1530,7 +1547,7 @@ module esp_core #(
   assign nx_view   = view_arr[i_next[5:0]];
   assign nx_go     = state_q == JobRun && started_q && step2_q && job_in_q && in_tag_wait &&
                      crypt_tail && !nx_on_q && i_next != n_q && pend_q[i_next[5:0]] &&
-                     ld_k_q > i_next;
+                     ld_fin > i_next;
   assign nx_on_d   = in_start ? 1'b0 : (nx_on_q || nx_go);
   assign nx_slot_d = in_nx_req ? crypt_slot : nx_slot_q;
   assign nx_cdone  = crypt_done && crypt_done_slot == nx_slot_q;
@@ -1556,7 +1573,7 @@ module esp_core #(
   always_comb begin
     st_busy_d = st_busy_q;
     for (int unsigned r = 0; r < NR; r++) begin
-      if (wr_done && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(2'(r)))
+      if (wr_done && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(3'(r)))
         st_busy_d[r] = 1'b0;
       if (fr_wr_pulse && reg_job[r]) st_busy_d[r] = 1'b1;
     end
@@ -1568,13 +1585,18 @@ module esp_core #(
   assign core_dma_done = rd_done && rd_owner_q == OwnCore;  // the descriptor fetch
 
   // ---------------------------------------------------------------------------------------
-  // Loader: job k's packet into region k mod 3 as soon as job k-3 (the region's previous
-  // user) is finished and its store has left the region, so the load of job i+1 runs during
-  // job i (and the store of job i-1): outbound at PktOff, inbound
+  // Loader: job k's packet into region k mod 4 as soon as job k-4 (the region's previous
+  // user) is finished and its store has left the region, so the loads of jobs i+1..i+3 run
+  // during job i (and the store of job i-1): outbound at PktOff, inbound
   // at 0 (prepare: the first InPrepareBytes; finalize, in step 2: the whole datagram of a
   // pending job). It reads the descriptor's first half itself (the core's own reads go
-  // first) and loads exactly the jobs esp_kernel_pkg::job_loaded admits, in order; ld_k_q
-  // jobs are loaded or skipped. It runs through step 1 and again through step 2.
+  // first) and loads exactly the jobs esp_kernel_pkg::job_loaded admits, in order. It does
+  // not wait for a load's data: the read engine keeps up to four loads in flight (AR runs
+  // ahead of R), so under read latency the next job's data stream while the one after is
+  // still in its latency. ld_k_q jobs went to the engine or were skipped, ld_out_q of them
+  // are still loading (R data come in order, so those are the newest: a job is skipped only
+  // with none in flight), so ld_fin jobs are loaded. It runs through step 1 and again
+  // through step 2.
   // ---------------------------------------------------------------------------------------
   logic [31:0]  ld_off_len, ld_cap_flags;
   assign ld_off_len   = esp_kernel_pkg::le32_at(ld_c0_q, esp_reg_pkg::DescriptorWordInOffsetLen);
@@ -1583,12 +1605,13 @@ module esp_core #(
                                                    ld_off_len[31:16], ld_off_len[15:0],
                                                    ld_cap_flags[31:16]);
   assign ld_rd_en     = ld_state_q == LdRead && !core_buf.rd_en;
+  assign ld_fin       = ld_k_q - {4'd0, ld_out_q};
   // Job k's region still holds job k-3's store.
   logic ld_region_storing;
   always_comb begin
     ld_region_storing = 1'b0;
     for (int unsigned r = 0; r < NR; r++) begin
-      if (st_busy_q[r] && esp_kernel_pkg::region_of(ld_k_q) == esp_kernel_pkg::region_e'(2'(r)))
+      if (st_busy_q[r] && esp_kernel_pkg::region_of(ld_k_q) == esp_kernel_pkg::region_e'(3'(r)))
         ld_region_storing = 1'b1;
     end
   end
@@ -1608,21 +1631,26 @@ module esp_core #(
     ld_k_d     = ld_k_q;
     ld_on_d    = ld_on_q;
     ld_c0_d    = ld_c0_q;
+    ld_out_d   = ld_out_q + 3'(ld_grant) - 3'(rd_done && rd_owner_q == OwnLoader);
     if (state_q == Fetch && core_dma_done && i_q + fetch_k == n_q) begin
       ld_on_d = 1'b1;
       ld_k_d  = '0;
     end
     // Step 2 (inbound finalize) loads the pending jobs again, in order; the pass ends
     // with the loader idle.
-    if (state_q == JobNext && i_q == n_q && ld_k_q == n_q && ld_state_q == LdIdle) begin
+    if (state_q == JobNext && i_q == n_q && ld_k_q == n_q && ld_out_q == '0 &&
+        ld_state_q == LdIdle) begin
       ld_k_d = '0;
       if (step2_q) ld_on_d = 1'b0;
     end
     unique case (ld_state_q)
       LdIdle: begin
         if (ld_on_q && ld_k_q < n_q && ld_k_q < i_q + 7'(NR) && !ld_region_storing) begin
-          if (step2_q && !pend_q[ld_k_q[5:0]]) ld_k_d = ld_k_q + 7'd1;  // nothing to finalize
-          else ld_state_d = LdRead;
+          if (step2_q && !pend_q[ld_k_q[5:0]]) begin  // nothing to finalize
+            if (ld_out_q == '0) ld_k_d = ld_k_q + 7'd1;
+          end else begin
+            ld_state_d = LdRead;
+          end
         end
       end
       LdRead: if (ld_rd_en) ld_state_d = LdCap;
@@ -1632,14 +1660,11 @@ module esp_core #(
       end
       LdDma: begin
         if (!ld_want) begin
-          ld_k_d     = ld_k_q + 7'd1;
-          ld_state_d = LdIdle;
+          if (ld_out_q == '0) begin
+            ld_k_d     = ld_k_q + 7'd1;
+            ld_state_d = LdIdle;
+          end
         end else if (ld_grant) begin
-          ld_state_d = LdWait;
-        end
-      end
-      LdWait: begin
-        if (rd_done && rd_owner_q == OwnLoader) begin
           ld_k_d     = ld_k_q + 7'd1;
           ld_state_d = LdIdle;
         end
@@ -1652,10 +1677,12 @@ module esp_core #(
       ld_state_q <= LdIdle;
       ld_on_q    <= 1'b0;
       ld_k_q     <= '0;
+      ld_out_q   <= '0;
     end else begin
       ld_state_q <= ld_state_d;
       ld_on_q    <= ld_on_d;
       ld_k_q     <= ld_k_d;
+      ld_out_q   <= ld_out_d;
     end
   end
   always_ff @(posedge clk_i) ld_c0_q <= ld_c0_d;
@@ -1691,7 +1718,7 @@ module esp_core #(
       else $error("esp_core: an inbound framer read collides with the cipher's");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
-      assert (!(ld_state_q == LdWait && rd_region == job_region && state_q == JobRun &&
+      assert (!(rd_owner_q == OwnLoader && rd_region == job_region && state_q == JobRun &&
                 job_buf.wr_en && rd_buf.wr_en))
       else $error("esp_core: the loader writes the running job's region");
     end

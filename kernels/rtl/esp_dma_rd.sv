@@ -1,14 +1,21 @@
 // esp_dma_rd: the read half of the kernel's AXI4 master (AR/R, 128-bit data, 64-bit
-// addresses, ID 0): loads a byte range of device memory into one region of the local packet
+// addresses, ID 0): loads byte ranges of device memory into regions of the local packet
 // buffer. Any byte address and length; INCR bursts of up to 256 beats that never cross a
-// 4 KiB boundary (AXI4 A3.4.1); one burst outstanding. Runs independently of esp_dma_wr
-// (AXI's read and write channels are independent), so a load overlaps a store.
-module esp_dma_rd (
+// 4 KiB boundary (AXI4 A3.4.1). Up to Depth requests are queued: the AR side issues the
+// bursts of the queued requests one after another without waiting for their data (ID 0,
+// so R returns in order, AXI4 A5.3.1), the R side writes each beat into its request's
+// region and signals done per request, in order. So the read latency is paid once per
+// queue, not once per load. Runs independently of esp_dma_wr (AXI's read and write
+// channels are independent), so loads overlap a store.
+module esp_dma_rd #(
+  parameter int unsigned Depth = 4  // requests accepted and not yet done (a power of 2)
+) (
   input  logic                                  clk_i,
   input  logic                                  rst_ni,
-  input  esp_kernel_pkg::dma_req_t              req_i,     // start is a one-clock pulse
-  output logic                                  busy_o,
-  output logic                                  done_o,    // one clock
+  input  esp_kernel_pkg::dma_req_t              req_i,     // start: taken when ready_o
+  output logic                                  ready_o,   // a request can be taken
+  output logic                                  busy_o,    // a request is not done
+  output logic                                  done_o,    // one clock per request, in order
   // Local buffer: writes only, into region_o
   output esp_kernel_pkg::buf_req_t              buf_o,
   output esp_kernel_pkg::region_e               region_o,
@@ -23,118 +30,131 @@ module esp_dma_rd (
   input  logic                                  m_axi_rlast
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
+  localparam int unsigned PB = $clog2(Depth);
 
-  typedef enum logic [1:0] {
-    Idle,
-    ReadAddr,
-    ReadData
-  } state_e;
-  state_e state_q;
-  state_e state_d;
-  logic   done_q;
-  logic   done_d;
+  // The queued requests: byte range, local address of its start, region (plain arrays:
+  // Yosys reads no member of a variably indexed struct array).
+  logic [63:0]             q_start_q  [Depth];
+  logic [63:0]             q_end_q    [Depth];
+  logic [AB-1:0]           q_laddr_q  [Depth];
+  esp_kernel_pkg::region_e q_region_q [Depth];
 
-  logic [63:0]   start_q, end_q, beat_q;  // byte range; aligned address of the next beat
-  logic [63:0]   start_d, end_d, beat_d;
-  logic [AB-1:0] laddr_q, laddr_d;        // local address of start_q
-  logic [8:0]    left_q, left_d;          // beats left in the current burst
-  esp_kernel_pkg::region_e region_q, region_d;
+  logic [PB-1:0] wp_q, ap_q, rp_q;  // next free entry, the AR side's, the R side's
+  logic [PB:0]   cnt_q;             // entries not done
+  logic [PB:0]   npend_q;           // entries whose bursts are not all issued (the newest)
+  logic          done_q;
 
-  // The next burst's length and the current beat's byte lanes (esp_kernel_pkg, shared with the
-  // other engine).
+  // Each side reads its entry through one selection.
+  logic [63:0]             ar_start, ar_end, r_start, r_end;
+  logic [AB-1:0]           r_laddr;
+  esp_kernel_pkg::region_e r_region;
+  assign ar_start = q_start_q[ap_q];
+  assign ar_end   = q_end_q[ap_q];
+  assign r_start  = q_start_q[rp_q];
+  assign r_end    = q_end_q[rp_q];
+  assign r_laddr  = q_laddr_q[rp_q];
+  assign r_region = q_region_q[rp_q];
+
+  // AR side: the aligned address of the next burst of entry ap_q (ar_fresh_q: its first).
+  logic [63:0] ar_beat_q, ar_beat, ar_next;
+  logic        ar_fresh_q, ar_empty, ar_fire;
   logic [8:0]  burst;
-  logic [15:0] lanes;
-  assign burst = esp_kernel_pkg::burst_beats(beat_q, end_q);
-  assign lanes = esp_kernel_pkg::beat_lanes(beat_q, start_q, end_q);
+  assign ar_beat  = ar_fresh_q ? {ar_start[63:4], 4'd0} : ar_beat_q;
+  assign burst    = esp_kernel_pkg::burst_beats(ar_beat, ar_end);
+  assign ar_next  = ar_beat + {51'd0, burst, 4'd0};
+  assign ar_empty = ar_start == ar_end;  // nothing to read: skipped
+  assign ar_fire  = npend_q != '0 && !ar_empty && m_axi_arready;
 
-  // The local address of the beat's first byte (may wrap below 0 for the first beat: those
-  // bytes are masked).
-  logic [AB-1:0] beat_laddr;
-  assign beat_laddr = laddr_q + AB'(beat_q - start_q);
+  // R side: the aligned address of entry rp_q's next beat; a request is done at its last.
+  logic [63:0]   r_beat_q, r_beat;
+  logic          r_fresh_q, r_fire, r_last, r_empty_pop;
+  logic [15:0]   lanes;
+  logic [AB-1:0] beat_laddr;  // of the beat's first byte (may wrap below 0 for the first
+                              // beat: those bytes are masked)
+  assign r_beat      = r_fresh_q ? {r_start[63:4], 4'd0} : r_beat_q;
+  assign lanes       = esp_kernel_pkg::beat_lanes(r_beat, r_start, r_end);
+  assign beat_laddr  = r_laddr + AB'(r_beat - r_start);
+  assign r_fire      = m_axi_rvalid && m_axi_rready;
+  assign r_last      = r_beat + 64'd16 >= r_end;
+  // A zero-length request is done once the AR side has passed it (it has no beats).
+  assign r_empty_pop = cnt_q != '0 && npend_q < cnt_q && r_start == r_end;
+
+  logic take, pop;
+  assign take = req_i.start && ready_o;
+  assign pop  = (r_fire && r_last) || r_empty_pop;
+
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      wp_q       <= '0;
+      ap_q       <= '0;
+      rp_q       <= '0;
+      cnt_q      <= '0;
+      npend_q    <= '0;
+      done_q     <= 1'b0;
+      ar_fresh_q <= 1'b1;
+      r_fresh_q  <= 1'b1;
+    end else begin
+      done_q <= pop;
+      if (take) wp_q <= wp_q + 1'b1;
+      cnt_q   <= cnt_q + (PB + 1)'(take) - (PB + 1)'(pop);
+      // AR: a burst per handshake; the entry is passed after its last burst (or at once
+      // when it is empty).
+      if (npend_q != '0 && (ar_empty || (ar_fire && ar_next >= ar_end))) begin
+        ap_q       <= ap_q + 1'b1;
+        ar_fresh_q <= 1'b1;
+        npend_q    <= npend_q + (PB + 1)'(take) - 1'b1;
+      end else begin
+        if (ar_fire) ar_fresh_q <= 1'b0;
+        npend_q <= npend_q + (PB + 1)'(take);
+      end
+      // R: one beat per handshake.
+      if (pop) begin
+        rp_q      <= rp_q + 1'b1;
+        r_fresh_q <= 1'b1;
+      end else if (r_fire) begin
+        r_fresh_q <= 1'b0;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (ar_fire) ar_beat_q <= ar_next;
+    if (r_fire) r_beat_q <= r_beat + 64'd16;
+  end
+  // The queue's entries, written under one-hot enables.
+  for (genvar e = 0; e < Depth; e++) begin : g_ent
+    always_ff @(posedge clk_i) begin
+      if (take && wp_q == PB'(e)) begin
+        q_start_q[e]  <= req_i.gaddr;
+        q_end_q[e]    <= req_i.gaddr + {47'd0, req_i.len};
+        q_laddr_q[e]  <= req_i.laddr;
+        q_region_q[e] <= req_i.region;
+      end
+    end
+  end
 
   function automatic logic [15:0] reverse_bits16(logic [15:0] v);
     for (int unsigned k = 0; k < 16; k++) reverse_bits16[k] = v[15 - k];
   endfunction
 
-  always_comb begin
-    state_d  = state_q;
-    done_d   = 1'b0;
-    start_d  = start_q;
-    end_d    = end_q;
-    beat_d   = beat_q;
-    laddr_d  = laddr_q;
-    left_d   = left_q;
-    region_d = region_q;
-    unique case (state_q)
-      Idle: begin
-        if (req_i.start) begin
-          start_d  = req_i.gaddr;
-          end_d    = req_i.gaddr + {47'd0, req_i.len};
-          laddr_d  = req_i.laddr;
-          region_d = req_i.region;
-          beat_d   = {req_i.gaddr[63:4], 4'd0};
-          if (req_i.len == 0) done_d = 1'b1;
-          else state_d = ReadAddr;
-        end
-      end
-      ReadAddr: begin
-        if (m_axi_arready) begin
-          left_d  = burst;
-          state_d = ReadData;
-        end
-      end
-      ReadData: begin
-        if (m_axi_rvalid) begin
-          beat_d = beat_q + 64'd16;
-          left_d = left_q - 9'd1;
-          if (m_axi_rlast || left_q == 9'd1) begin
-            if (beat_q + 64'd16 >= end_q) begin
-              state_d = Idle;
-              done_d  = 1'b1;
-            end else begin
-              state_d = ReadAddr;
-            end
-          end
-        end
-      end
-      default: state_d = Idle;
-    endcase
-  end
-
-  always_ff @(posedge clk_i) begin
-    if (!rst_ni) begin
-      state_q <= Idle;
-      done_q  <= 1'b0;
-    end else begin
-      state_q <= state_d;
-      done_q  <= done_d;
-    end
-  end
-
-  always_ff @(posedge clk_i) begin
-    start_q  <= start_d;
-    end_q    <= end_d;
-    beat_q   <= beat_d;
-    laddr_q  <= laddr_d;
-    left_q   <= left_d;
-    region_q <= region_d;
-  end
-
   logic unused_req;
-  assign unused_req = req_i.store;  // the core routes each request to its engine
+  assign unused_req = ^{req_i.store, m_axi_rlast};  // the core routes each request to its
+                                                     // engine; beats are counted by address
 
-  assign busy_o   = state_q != Idle;
+  assign ready_o  = cnt_q != (PB + 1)'(Depth);
+  assign busy_o   = cnt_q != '0;
   assign done_o   = done_q;
-  assign region_o = region_q;
+  assign region_o = r_region;
 
-  assign m_axi_arvalid = state_q == ReadAddr;
-  assign m_axi_araddr  = beat_q;
+  assign m_axi_arvalid = npend_q != '0 && !ar_empty;
+  assign m_axi_araddr  = ar_beat;
   assign m_axi_arlen   = 8'(burst - 9'd1);
-  assign m_axi_rready  = state_q == ReadData;
+  // A beat belongs to the oldest request not done, whose bursts went out first (an empty
+  // one takes none: it is passed first).
+  assign m_axi_rready  = cnt_q != '0 && r_start != r_end;
 
   always_comb begin
     buf_o         = '0;
-    buf_o.wr_en   = state_q == ReadData && m_axi_rvalid;
+    buf_o.wr_en   = r_fire;
     buf_o.wr_addr = beat_laddr;
     buf_o.wr_data = esp_kernel_pkg::reverse_bytes(m_axi_rdata);
     buf_o.wr_mask = reverse_bits16(lanes);

@@ -19,8 +19,9 @@ package esp_kernel_pkg;
   localparam int unsigned StateHardExpired  = 1;
   localparam int unsigned StateSeqExhausted = 2;
 
-  // The local buffer: three 64 KiB packet regions (an esp_pkt_buf each; job j of a pass uses
-  // region j mod 3, so the load of job j+1 and the store of job j-1 overlap job j) and the
+  // The local buffer: four 64 KiB packet regions (an esp_pkt_buf each; job j of a pass uses
+  // region j mod 4, so the loads of jobs j+1 and j+2 and the store of job j-1 overlap job j;
+  // a region is 64 KiB because a job's packet may be a 65535-byte datagram) and the
   // descriptor area (the pass's descriptors, completions and seq_hi words). An access names its region apart
   // from its address (dma_req_t.region; the job's engines use the job's region), so
   // addresses keep 17 bits: a packet window in [0, 64 KiB) of its region, the descriptor
@@ -29,17 +30,18 @@ package esp_kernel_pkg;
   localparam int unsigned RegionAddrBits = 16;
   localparam int unsigned DescAddrBits = 12;
   localparam logic [BufAddrBits-1:0] DescArea = 17'h10000;
-  localparam int unsigned PktRegions = 3;
-  typedef enum logic [1:0] {
-    RegionPkt0 = 2'd0,
-    RegionPkt1 = 2'd1,
-    RegionPkt2 = 2'd2,
-    RegionDesc = 2'd3
+  localparam int unsigned PktRegions = 4;
+  typedef enum logic [2:0] {
+    RegionPkt0 = 3'd0,
+    RegionPkt1 = 3'd1,
+    RegionPkt2 = 3'd2,
+    RegionPkt3 = 3'd3,
+    RegionDesc = 3'd4
   } region_e;
 
   // The packet region of job k of a pass.
   function automatic region_e region_of(logic [6:0] k);
-    region_of = region_e'(2'(k % 7'(PktRegions)));
+    region_of = region_e'(3'(k % 7'(PktRegions)));
   endfunction
 
   // Where the loader puts an outbound packet in its region: at a fixed offset, so it needs
