@@ -32,10 +32,14 @@ module esp_dma_rd #(
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
   localparam int unsigned PB = $clog2(Depth);
 
-  // The queued requests: byte range, local address of its start, region (plain arrays:
-  // Yosys reads no member of a variably indexed struct array).
-  logic [63:0]             q_start_q  [Depth];
+  // The queued requests (plain arrays: Yosys reads no member of a variably indexed struct
+  // array): the byte range for the AR side; for the R side only what its beats need (the
+  // beat count and the range's ends within their beats), so it compares no 64-bit addresses.
+  logic [63:4]             q_start_q  [Depth];  // the start's beat (the R side has its byte)
   logic [63:0]             q_end_q    [Depth];
+  logic [AB-2:0]           q_beats_q  [Depth];  // beats the range touches (0: empty)
+  logic [3:0]              q_slo_q    [Depth];  // start's byte in its beat
+  logic [3:0]              q_elo_q    [Depth];  // end's byte in its beat (0: the whole beat)
   logic [AB-1:0]           q_laddr_q  [Depth];
   esp_kernel_pkg::region_e q_region_q [Depth];
 
@@ -45,13 +49,18 @@ module esp_dma_rd #(
   logic          done_q;
 
   // Each side reads its entry through one selection.
-  logic [63:0]             ar_start, ar_end, r_start, r_end;
+  logic [63:4]             ar_start;
+  logic [63:0]             ar_end;
+  logic [AB-2:0]           ar_beats, r_beats;
+  logic [3:0]              r_slo, r_elo;
   logic [AB-1:0]           r_laddr;
   esp_kernel_pkg::region_e r_region;
   assign ar_start = q_start_q[ap_q];
   assign ar_end   = q_end_q[ap_q];
-  assign r_start  = q_start_q[rp_q];
-  assign r_end    = q_end_q[rp_q];
+  assign ar_beats = q_beats_q[ap_q];
+  assign r_beats  = q_beats_q[rp_q];
+  assign r_slo    = q_slo_q[rp_q];
+  assign r_elo    = q_elo_q[rp_q];
   assign r_laddr  = q_laddr_q[rp_q];
   assign r_region = q_region_q[rp_q];
 
@@ -59,25 +68,30 @@ module esp_dma_rd #(
   logic [63:0] ar_beat_q, ar_beat, ar_next;
   logic        ar_fresh_q, ar_empty, ar_fire;
   logic [8:0]  burst;
-  assign ar_beat  = ar_fresh_q ? {ar_start[63:4], 4'd0} : ar_beat_q;
+  assign ar_beat  = ar_fresh_q ? {ar_start, 4'd0} : ar_beat_q;
   assign burst    = esp_kernel_pkg::burst_beats(ar_beat, ar_end);
   assign ar_next  = ar_beat + {51'd0, burst, 4'd0};
-  assign ar_empty = ar_start == ar_end;  // nothing to read: skipped
+  assign ar_empty = ar_beats == '0;  // nothing to read: skipped
   assign ar_fire  = npend_q != '0 && !ar_empty && m_axi_arready;
 
-  // R side: the aligned address of entry rp_q's next beat; a request is done at its last.
-  logic [63:0]   r_beat_q, r_beat;
+  // R side: entry rp_q's beats left and the local address of its next beat's first byte
+  // (may wrap below 0 for the first beat: those bytes are masked; r_fresh_q: its first
+  // beat); a request is done at its last beat.
+  logic [AB-2:0] r_left_q, r_left;
+  logic [AB-1:0] r_lbeat_q, beat_laddr;
   logic          r_fresh_q, r_fire, r_last, r_empty_pop;
-  logic [15:0]   lanes;
-  logic [AB-1:0] beat_laddr;  // of the beat's first byte (may wrap below 0 for the first
-                              // beat: those bytes are masked)
-  assign r_beat      = r_fresh_q ? {r_start[63:4], 4'd0} : r_beat_q;
-  assign lanes       = esp_kernel_pkg::beat_lanes(r_beat, r_start, r_end);
-  assign beat_laddr  = r_laddr + AB'(r_beat - r_start);
+  logic [15:0]   lanes;  // AXI lane k = the beat's address + k
+  assign r_left      = r_fresh_q ? r_beats : r_left_q;
+  assign beat_laddr  = r_fresh_q ? r_laddr - {{(AB - 4){1'b0}}, r_slo} : r_lbeat_q;
   assign r_fire      = m_axi_rvalid && m_axi_rready;
-  assign r_last      = r_beat + 64'd16 >= r_end;
+  assign r_last      = r_left == {{(AB - 2){1'b0}}, 1'b1};
+  always_comb begin
+    for (int unsigned k = 0; k < 16; k++) begin
+      lanes[k] = (!r_fresh_q || 4'(k) >= r_slo) && (!r_last || r_elo == 4'd0 || 4'(k) < r_elo);
+    end
+  end
   // A zero-length request is done once the AR side has passed it (it has no beats).
-  assign r_empty_pop = cnt_q != '0 && npend_q < cnt_q && r_start == r_end;
+  assign r_empty_pop = cnt_q != '0 && npend_q < cnt_q && r_beats == '0;
 
   logic take, pop;
   assign take = req_i.start && ready_o;
@@ -118,15 +132,24 @@ module esp_dma_rd #(
   end
   always_ff @(posedge clk_i) begin
     if (ar_fire) ar_beat_q <= ar_next;
-    if (r_fire) r_beat_q <= r_beat + 64'd16;
+    if (r_fire) begin
+      r_left_q  <= r_left - 1'b1;
+      r_lbeat_q <= beat_laddr + AB'(16);
+    end
   end
   // The queue's entries, written under one-hot enables.
   for (genvar e = 0; e < Depth; e++) begin : g_ent
     always_ff @(posedge clk_i) begin
       if (take && wp_q == PB'(e)) begin
-        q_start_q[e]  <= req_i.gaddr;
+        q_start_q[e]  <= req_i.gaddr[63:4];
         q_end_q[e]    <= req_i.gaddr + {47'd0, req_i.len};
         q_laddr_q[e]  <= req_i.laddr;
+        // An empty range touches no beat whatever its start's byte.
+        q_beats_q[e]  <= (req_i.len == '0) ? '0 :
+                         (AB - 1)'(({{(AB - 3){1'b0}}, req_i.gaddr[3:0]} + {1'b0, req_i.len} +
+                                    (AB + 1)'(15)) >> 4);
+        q_slo_q[e]    <= req_i.gaddr[3:0];
+        q_elo_q[e]    <= req_i.gaddr[3:0] + req_i.len[3:0];
         q_region_q[e] <= req_i.region;
       end
     end
@@ -150,7 +173,7 @@ module esp_dma_rd #(
   assign m_axi_arlen   = 8'(burst - 9'd1);
   // A beat belongs to the oldest request not done, whose bursts went out first (an empty
   // one takes none: it is passed first).
-  assign m_axi_rready  = cnt_q != '0 && r_start != r_end;
+  assign m_axi_rready  = cnt_q != '0 && r_beats != '0;
 
   always_comb begin
     buf_o         = '0;
