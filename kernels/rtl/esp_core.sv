@@ -147,8 +147,8 @@ module esp_core #(
   // port, so the read engine's loads into the next jobs' regions, the running job (cipher,
   // MAC, framer) in another and the previous job's store from a fourth never share a port.
   // Job i of the pass uses region i mod 4; the read engine writes the region its request
-  // (the oldest not done) names, the
-  // write engine reads through the second read port of the region its request names.
+  // (the oldest not done) names, the write engine reads through the second read port of the
+  // region its request names.
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
                             core_buf;
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
@@ -260,8 +260,9 @@ module esp_core #(
     end
   end
 
-  // Two AXI engines: reads (descriptor fetch, the loader, inbound loads) and writes (stores,
-  // seq_hi words, completions), each with one burst outstanding, running at once.
+  // Two AXI engines running at once: reads (descriptor fetch, the loader, inbound loads; up
+  // to four requests queued, their bursts issued back to back) and writes (stores, seq_hi
+  // words, completions; up to 8 bursts' B responses outstanding).
   esp_kernel_pkg::dma_req_t rd_req, wr_req, out_dma, in_dma, core_dma, fr_dma, ld_req;
   logic rd_busy, rd_ready, rd_done, wr_busy, wr_done, wr_idle;
   logic [31:0] wr_avail, out_avail, crypt_written, wr_avail_job, wr_avail_tail;
