@@ -1043,18 +1043,17 @@ module esp_inbound (
                      state_q == Auth && !gcm && issued_q && !cissued_q) && crypt_ready_i;
     crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmDec : esp_kernel_pkg::CryptCbcDec;
     // GCM J0 = salt || IV || 1 (RFC 4106 4); AAD = SPI || [seq_hi ||] seq_lo (RFC 4106 5).
-    crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], hdr[63:0], 32'd1} : iv_q;
+    crypt_o.iv    = gcm ? esp_kernel_pkg::gcm_j0(rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], hdr[63:0]) : iv_q;
     crypt_o.aad12 = esn;
-    crypt_o.aad   = esn ? {hdr[127:96], seq_q[63:32], hdr[95:64], 32'd0} : {hdr[127:64], 64'd0};
+    crypt_o.aad   = esp_kernel_pkg::esp_aad(esn, hdr[127:96], {seq_q[63:32], hdr[95:64]});
     crypt_o.addr  = payload;
     crypt_o.len   = AB'(ct_len);
     if (nx_req_o) begin  // the next job's request (this job's went out long ago)
       crypt_o.start = 1'b1;
       crypt_o.mode  = esp_kernel_pkg::CryptGcmDec;
-      crypt_o.iv    = {nx_salt_q, nx_hdr_q[63:0], 32'd1};
+      crypt_o.iv    = esp_kernel_pkg::gcm_j0(nx_salt_q, nx_hdr_q[63:0]);
       crypt_o.aad12 = nx_esn_q;
-      crypt_o.aad   = nx_esn_q ? {nx_hdr_q[127:96], nx_seq_q[63:32], nx_hdr_q[95:64], 32'd0}
-                               : {nx_hdr_q[127:64], 64'd0};
+      crypt_o.aad   = esp_kernel_pkg::esp_aad(nx_esn_q, nx_hdr_q[127:96], {nx_seq_q[63:32], nx_hdr_q[95:64]});
       crypt_o.addr  = nx_payload;
       crypt_o.len   = nx_ct;
     end

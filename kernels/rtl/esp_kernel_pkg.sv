@@ -281,6 +281,17 @@ package esp_kernel_pkg;
     account = a;
   endfunction
 
+  // A GCM request's pre-counter block J0 = salt || IV || 1 (RFC 4106 4; the IV is the
+  // sequence number outbound, the packet's 8 IV bytes inbound).
+  function automatic logic [127:0] gcm_j0(logic [31:0] salt, logic [63:0] iv);
+    gcm_j0 = {salt, iv, 32'd1};
+  endfunction
+
+  // ESP's AAD, left-aligned: SPI || seq_lo, or SPI || seq_hi || seq_lo with ESN (RFC 4106 5).
+  function automatic logic [127:0] esp_aad(logic esn, logic [31:0] spi, logic [63:0] seq);
+    esp_aad = esn ? {spi, seq, 32'd0} : {spi, seq[31:0], 64'd0};
+  endfunction
+
   // The 64-bit sequence number of a received low half (RFC 4303 A2.1; hls/replay.cpp):
   // 0 when it would lie below sequence number 1.
   function automatic logic [63:0] infer_seq(logic [63:0] top, logic [31:0] window, logic esn,

@@ -389,7 +389,7 @@ module esp_outbound (
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
-    crypt_o.aad   = esn ? {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q, 32'd0} : {rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q[31:0], 64'd0};
+    crypt_o.aad   = esp_kernel_pkg::esp_aad(esn, rec_q[32 * esp_reg_pkg::SaWordSpi +: 32], seq_q);
     crypt_o.addr  = pkt_l;
     crypt_o.len   = AB'(ct_q);
     if (state_q == IvWait) begin
@@ -402,7 +402,7 @@ module esp_outbound (
       crypt_o.icv_wr = gcm;
       crypt_o.base  = head_l;
       // GCM J0 = salt || IV || 1 (RFC 4106 4), the IV being the sequence number.
-      crypt_o.iv    = gcm ? {rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], seq_q, 32'd1} : iv_q;
+      crypt_o.iv    = gcm ? esp_kernel_pkg::gcm_j0(rec_q[32 * esp_reg_pkg::SaWordSalt +: 32], seq_q) : iv_q;
     end
 
     hmac_o        = '0;
