@@ -74,6 +74,7 @@ module esp_core #(
     SaEraseOld,
     SaExpand,
     SaH,
+    SaH2,
     SaReplay,
     SaIndex,
     SaWrite,
@@ -334,6 +335,7 @@ module esp_core #(
     .aes256_i     (aes256),
     .round_keys_i (round_keys),
     .h_i          (key_q[512 +: 128]),
+    .h2_i         (key_q[256 +: 128]),  // a GCM SA's H^2 (its HMAC inner state's place)
     .busy_o       (crypt_busy),
     .done_o       (crypt_done),
     .done_slot_o  (crypt_done_slot),
@@ -454,7 +456,10 @@ module esp_core #(
   logic [127:0] in_rp_wdata;
 
   assign out_overlay = state_q == JobRun && !job_in_q && out_wr_ok;
-  assign out_wr_ok = !(crypt_busy && (crypt_buf.wr_en || crypt_icv.wr_en)) && !hmac_busy;
+  // Only the cipher's writes in the job's own region hold the framer's header writes off:
+  // the previous job's last blocks and ICV, written in its region while this job's framer
+  // runs, leave this region's port free.
+  assign out_wr_ok = !(|(reg_cr_wr & reg_job)) && !hmac_busy;
   // An outbound GCM request may go in behind the one running in another region.
   // It also waits while a framer store is still queued for the write engine (one slot).
   // Any cipher request also waits for the write engine's framer latch to be empty: the
@@ -492,7 +497,6 @@ module esp_core #(
     .crypt_o       (out_crypt),
     .crypt_ready_i (crypt_idle_ok),
     .crypt_gcm_ready_i(crypt_gcm_ok),
-    .crypt_tail_i  (crypt_tail),
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
     .hmac_o        (out_hmac),
@@ -856,6 +860,17 @@ module esp_core #(
                               stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 6) +: 32], stage_i[32 * (esp_reg_pkg::SaWordAuthOuter + 7) +: 32]};
         if (crypt_done) begin
           key_d[512 +: 128] = crypt_result;
+          issued_d = 1'b0;
+          state_d = SaH2;
+        end
+      end
+      // H^2 for GHASH's second lane, once per SA (esp_crypt reads it from key_q with each
+      // request, so no message waits for it): a GCM SA keeps it in the first half of the
+      // HMAC inner state's place, which only CBC SAs use.
+      SaH2: begin
+        issued_d = 1'b1;
+        if (crypt_done) begin
+          if (stage_transform == 4'(esp_reg_pkg::TransformAesGcm16)) key_d[256 +: 128] = crypt_result;
           word_d = '0;
           state_d = SaReplay;
         end
@@ -1241,9 +1256,10 @@ module esp_core #(
       default: core_dma.start = 1'b0;
     endcase
 
-    core_crypt       = '0;
-    core_crypt.start = state_q == SaH && !issued_q;
-    core_crypt.mode  = esp_kernel_pkg::CryptEcb;
+    core_crypt        = '0;
+    core_crypt.start  = (state_q == SaH || state_q == SaH2) && !issued_q;
+    core_crypt.mode   = esp_kernel_pkg::CryptEcb;
+    core_crypt.icv_wr = state_q == SaH2;  // ECB with icv_wr: H * H for H = h_i
 
     core_buf = '0;
     unique case (state_q)

@@ -11,12 +11,14 @@
 // with the data, buffer write, GHASH, lengths block, tag/ICV), each message in one of two
 // slots whose number travels with its blocks through the pipe. An outbound GCM request
 // (icv_wr) writes its tag behind the range itself; tail_o rises once its last block and
-// E(J0) are in the pipe, and GapClocks later (ready_gcm_o) the next outbound GCM request may
-// start issuing behind it while the first one retires: GHASH takes the messages back to
-// back (lengths block, the next H for its H^2, then the next AAD). The AES pipe carries each
-// block's round keys, so esp_core may replace key_q once tail_o is up; it maps each slot to
-// its job's region (slot_o on the request's clock; buffer reads and writes name their
-// slot), and each slot holds its H and H^2 from its request's clock. A GCM decryption may
+// E(J0) are in the pipe, and from the next clock on (ready_gcm_o) the next outbound GCM
+// request may start issuing behind it while the first one retires: GHASH takes the messages
+// back to back (lengths block, then the next AAD). Every request latches the round keys and
+// key size (rk_q) and its blocks enter the pipe from the clock after, so esp_core may
+// replace key_q from the clock after the request; it maps each slot to its job's region
+// (slot_o on the request's clock; buffer reads and writes name their slot), and each slot
+// holds its H and H^2 from its request's clock (h2_i: computed once per SA at install by an
+// ECB request with icv_wr set, which returns H * H for the block h_i). A GCM decryption may
 // also take the free slot behind a running GCM message (ready_gcm_o): each done_o names its
 // slot (done_slot_o), each slot keeps its tag (slot_tag_o, in its E(J0) register) until the
 // slot takes its next request, and slot_written_o counts each slot's plaintext, so a framer
@@ -30,6 +32,7 @@ module esp_crypt #(
   input  logic                                              aes256_i,
   input  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0]       round_keys_i,
   input  logic [127:0]                                      h_i,        // GHASH subkey
+  input  logic [127:0]                                      h2_i,       // H^2 (the SA's)
   output logic                                              busy_o,
   output logic                                              done_o,     // one clock
   output logic                                              done_slot_o,  // the slot done_o is for
@@ -52,16 +55,13 @@ module esp_crypt #(
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
   localparam logic [1:0] KindCtr = 2'd0, KindJ0 = 2'd1, KindOne = 2'd2;
-  // Clocks from a message's E(J0) issue to the next message's first CTR block: its first
-  // ciphertext block reaches GHASH a pipe latency later, behind the first message's lengths
-  // block (a clock after its E(J0) leaves the pipe), its own H (H^2 out 4 clocks later) and
-  // its AAD.
-  localparam logic [2:0] GapClocks = 3'd7;
+  // A message's E(J0) issue and the next message's first CTR block are two clocks apart
+  // (the request on the clock between): the first ciphertext block reaches GHASH a pipe
+  // latency later, right behind the first message's lengths block and its own AAD.
 
   typedef enum logic [3:0] {
     Idle,
     GcmH2,
-    GcmHFeed,
     GcmAad,
     GcmCt,
     GcmLens,
@@ -98,7 +98,7 @@ module esp_crypt #(
   logic [1:0][AB-1:0]  m_addr_q, m_addr_d, m_len_q, m_len_d, m_base_q, m_base_d;
   logic [1:0][15:0]    m_n_q, m_n_d, m_fed_q, m_fed_d;
   logic [1:0][127:0]   m_aad_q, m_aad_d, m_ej0_q, m_ej0_d;
-  logic [1:0][127:0]   m_h_q, m_h_d, m_h2_q, m_h2_d;  // H from the request (the core may zero its keys in the tail), H^2
+  logic [1:0][127:0]   m_h_q, m_h_d, m_h2_q, m_h2_d;  // H and H^2 from the request (the core may zero its keys after it)
   logic [1:0]          m_aad12_q, m_aad12_d, m_enc_q, m_enc_d, m_icv_q, m_icv_d;
   logic [1:0]          m_icvdone_q, m_icvdone_d, act_q, act_d;
   logic                nslot_q, nslot_d, last_q, last_d;  // next request's slot, newest slot
@@ -109,7 +109,11 @@ module esp_crypt #(
   logic [15:0]         iss_n_q, iss_n_d, iss_cnt_q, iss_cnt_d;
   logic                iss_slot_q, iss_slot_d;
   logic                j0_todo_q, j0_todo_d;
-  logic [2:0]          iss_gap_q, iss_gap_d;
+  // The round keys and key size of the latest request, taken on its clock (flip-flops with
+  // an enable and a clear, no multiplexer: every block enters the pipe from them), cleared
+  // while idle so no key lingers here.
+  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] rk_q;
+  logic                                        rk256_q, ecb_go_q;
 
   // ---------------------------------------------------------------------------------------
   // Engines
@@ -124,8 +128,8 @@ module esp_crypt #(
     .rst_ni,
     .valid_i     (enc_valid_i),
     .tag_i       (enc_tag_i),
-    .aes256_i,
-    .round_keys_i,
+    .aes256_i    (rk256_q),
+    .round_keys_i(rk_q),
     .block_i     (enc_block_i),
     .valid_o     (enc_valid_o),
     .tag_o       (enc_tag_o),
@@ -143,8 +147,8 @@ module esp_crypt #(
       .rst_ni,
       .valid_i     (dec_valid_i),
       .tag_i       (dec_tag_i),
-      .aes256_i,
-      .round_keys_i,
+      .aes256_i    (rk256_q),
+      .round_keys_i(rk_q),
       .block_i     (buf_rd_data_i),
       .valid_o     (dec_valid_o),
       .tag_o       (dec_tag_o),
@@ -158,7 +162,7 @@ module esp_crypt #(
     assign unused_dec = ^{dec_valid_i, dec_tag_i};
   end
 
-  logic         gcm_first;  // a GCM request from Idle: H enters GHASH for H^2
+  logic         sq_first;   // the install's H^2 request: H enters GHASH as a one-block message
   logic         gh_valid, gh_first, gh_left, gh_valid_o;
   logic [127:0] gh_block, gh_out;
   logic [1:0]   gh_tag, gh_tag_o;  // {message (not H^2), slot}
@@ -168,10 +172,9 @@ module esp_crypt #(
   // A slot's fields are read through these 2:1 selections, one per selecting signal, and
   // written through one-hot enables (constant indices only): a computed index into the
   // packed slot arrays makes Yosys build a shifter per use (over 16k MUXF7/8 for two slots).
-  logic [1:0] n_oh, ks_oh, f_oh, t_oh, e_oh;  // nslot_q, ks_slot_q, fslot_q, the tag's, E(J0)'s
+  logic [1:0] n_oh, ks_oh, t_oh, e_oh;  // nslot_q, ks_slot_q, the tag's, E(J0)'s
   assign n_oh  = nslot_q ? 2'b10 : 2'b01;
   assign ks_oh = ks_slot_q ? 2'b10 : 2'b01;
-  assign f_oh  = fslot_q ? 2'b10 : 2'b01;
   assign t_oh  = gh_tag_o[0] ? 2'b10 : 2'b01;
   assign e_oh  = enc_tag_o[16] ? 2'b10 : 2'b01;
   assign gh_h  = gh_hslot ? m_h_q[1] : m_h_q[0];
@@ -186,7 +189,7 @@ module esp_crypt #(
     .first_i (gh_first),
     .left_i  (gh_left),
     .block_i (gh_block),
-    .h_pow_i ({gh_h2, gcm_first ? h_i : gh_h}),
+    .h_pow_i ({gh_h2, sq_first ? h_i : gh_h}),
     .tag_i   (gh_tag),
     .valid_o (gh_valid_o),
     .ghash_o (gh_out),
@@ -195,20 +198,19 @@ module esp_crypt #(
 
   // ---------------------------------------------------------------------------------------
   // Requests. From Idle any; behind a running GCM message another GCM decryption or outbound
-  // (icv_wr) encryption once the first one's blocks and E(J0) are in the pipe and GapClocks
-  // have passed, while the other slot is free. Each message's done_o names its slot, so the
-  // framer that issued it takes only its own.
+  // (icv_wr) encryption once the first one's blocks and E(J0) are in the pipe, while the
+  // other slot is free. Each message's done_o names its slot, so the framer that issued it
+  // takes only its own.
   // ---------------------------------------------------------------------------------------
   logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
-  assign gcm_state = state_q == GcmH2 || state_q == GcmHFeed || state_q == GcmAad || state_q == GcmCt ||
-                     state_q == GcmLens || state_q == GcmWait;
-  assign ovl_ok    = gcm_state && !j0_todo_q && iss_gap_q == '0 && (act_q & n_oh) == '0 && !pend_q;
+  assign gcm_state = state_q == GcmAad || state_q == GcmCt || state_q == GcmLens || state_q == GcmWait;
+  assign ovl_ok    = gcm_state && !j0_todo_q && (act_q & n_oh) == '0 && !pend_q;
   assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
   assign accept    = req_i.start && (state_q == Idle ||
                      (ovl_ok && (req_i.mode == esp_kernel_pkg::CryptGcmDec ||
                                  (req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr))));
   assign gcm_new   = accept && req_gcm;
-  assign gcm_first = gcm_new && state_q == Idle;
+  assign sq_first  = state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb && req_i.icv_wr;
   assign ready_gcm_o = state_q == Idle || ovl_ok;
   assign slot_o      = nslot_q;
 
@@ -239,9 +241,8 @@ module esp_crypt #(
   assign ks_out = (buf_rd_data_i ^ ks_q) & ks_bytes_mask;
 
   logic ctr_issue, ctr_out, j0_issue;
-  // The CTR blocks enter the pipe back to back from the request's clock, E(J0) behind the
-  // last one. H^2 (first request only) is needed when the first block reaches GHASH, a pipe
-  // latency later, so its wait hides in the fill.
+  // The CTR blocks enter the pipe back to back from the clock after the request (the round
+  // keys are rk_q by then), E(J0) behind the last one.
   assign ctr_issue = j0_todo_q && iss_cnt_q != iss_n_q;
   assign j0_issue  = j0_todo_q && iss_cnt_q == iss_n_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[18:17] == KindCtr;
@@ -277,15 +278,7 @@ module esp_crypt #(
     enc_valid_i = 1'b0;
     enc_tag_i   = {KindOne, 17'd0};
     enc_block_i = iv_q;
-    if (gcm_new && req_i.len != '0) begin
-      enc_valid_i = 1'b1;  // CTR block 0: inc32(J0)
-      enc_tag_i   = {KindCtr, nslot_q, 16'd0};
-      enc_block_i = {req_i.iv[127:32], req_i.iv[31:0] + 32'd1};
-    end else if (gcm_new) begin
-      enc_valid_i = 1'b1;  // E(J0) for the tag of an empty range
-      enc_tag_i   = {KindJ0, nslot_q, 16'd0};
-      enc_block_i = req_i.iv;
-    end else if (ctr_issue) begin
+    if (ctr_issue) begin
       enc_valid_i = 1'b1;
       enc_tag_i   = {KindCtr, iss_slot_q, iss_cnt_q};
       enc_block_i = {iss_iv_q[127:32], iss_iv_q[31:0] + 32'd1 + {16'd0, iss_cnt_q}};  // inc32
@@ -299,17 +292,16 @@ module esp_crypt #(
     end else if (cbc_refeed) begin
       enc_valid_i = 1'b1;
       enc_block_i = pt_q ^ enc_block_o;
-    end else if (state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb) begin
-      enc_valid_i = 1'b1;
-      enc_block_i = req_i.iv;
+    end else if (ecb_go_q) begin
+      enc_valid_i = 1'b1;  // the ECB block (iv_q), the clock after its request
     end
   end
 
   assign dec_valid_i = dec_feed_q;
   assign dec_tag_i   = {dec_idx_q, chain_q};
 
-  // GHASH input: per message H for H^2, its AAD, each ciphertext block, the lengths; the
-  // next message's H right behind the lengths block.
+  // GHASH input: per message its AAD, each ciphertext block, the lengths; the next
+  // message's AAD right behind the lengths block. The install's H^2: H as a message.
   logic [63:0] aad_bits, ct_bits;
   logic [127:0] f_aad;  // the message GHASH is fed from
   logic [AB-1:0] f_len;
@@ -329,7 +321,7 @@ module esp_crypt #(
     gh_block = f_aad;
     gh_tag   = {1'b1, fslot_q};
     gh_hslot = ks_valid_q ? ks_slot_q : fslot_q;
-    if (gcm_first) begin
+    if (sq_first) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
       gh_left  = 1'b0;
@@ -338,12 +330,6 @@ module esp_crypt #(
     end else if (ks_valid_q) begin
       gh_valid = 1'b1;
       gh_block = ks_enc ? ks_out : (buf_rd_data_i & ks_bytes_mask);
-    end else if (state_q == GcmHFeed) begin
-      gh_valid = 1'b1;
-      gh_first = 1'b1;
-      gh_left  = 1'b0;
-      gh_block = gh_h;  // gh_hslot is fslot_q here
-      gh_tag   = 2'b00;
     end else if (state_q == GcmAad) begin
       gh_valid = 1'b1;
       gh_first = 1'b1;
@@ -478,14 +464,10 @@ module esp_crypt #(
     iss_cnt_d = iss_cnt_q;
     iss_slot_d = iss_slot_q;
     j0_todo_d = j0_todo_q;
-    iss_gap_d = (iss_gap_q != '0) ? iss_gap_q - 3'd1 : '0;
 
     // Issue side
     if (ctr_issue) iss_cnt_d = iss_cnt_q + 16'd1;
-    if (j0_issue) begin
-      j0_todo_d = 1'b0;
-      iss_gap_d = GapClocks;
-    end
+    if (j0_issue) j0_todo_d = 1'b0;
     for (int unsigned s = 0; s < 2; s++) begin
       if (enc_valid_o && enc_tag_o[18:17] == KindJ0 && e_oh[s]) m_ej0_d[s] = enc_block_o;
       if (ks_valid_q && ks_oh[s]) m_fed_d[s] = m_fed_q[s] + 16'd1;
@@ -523,15 +505,15 @@ module esp_crypt #(
           m_icvdone_d[s] = 1'b0;
           act_d[s] = 1'b1;
           m_h_d[s] = h_i;
+          m_h2_d[s] = h2_i;
         end
       end
-      // CTR block 0 went into the pipe on this clock, E(J0) still to go.
+      // The CTR blocks from the next clock on, then E(J0).
       iss_iv_d = req_i.iv;
       iss_n_d = 16'((req_i.len + 17'd15) >> 4);
-      iss_cnt_d = (req_i.len != '0) ? 16'd1 : 16'd0;
+      iss_cnt_d = '0;
       iss_slot_d = nslot_q;
-      j0_todo_d = req_i.len != '0;
-      if (req_i.len == '0) iss_gap_d = GapClocks;  // E(J0) went in on this clock
+      j0_todo_d = 1'b1;
       if (state_q != Idle) pend_d = 1'b1;
     end
 
@@ -547,32 +529,31 @@ module esp_crypt #(
           written_d = '0;
           fslot_d = nslot_q;
           unique case (req_i.mode)
-            esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmH2;
+            esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmAad;
             esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
             esp_kernel_pkg::CryptCbcDec: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcDecRun;
-            default:                     state_d = EcbWait;
+            default:                     state_d = req_i.icv_wr ? GcmH2 : EcbWait;
           endcase
         end
       end
-      // H^2 for the two GHASH lanes: the GHASH of the one-block message H (fed on the start
-      // clock) is H * H. The CTR blocks start meanwhile.
+      // The install's H^2 for the SA: the GHASH of the one-block message H (fed on the
+      // request's clock) is H * H.
       GcmH2: begin
         if (gh_valid_o && !gh_tag_o[1]) begin
-          for (int unsigned s = 0; s < 2; s++) if (f_oh[s]) m_h2_d[s] = gh_out;
-          state_d = GcmAad;
+          result_d = gh_out;
+          state_d = Finish;
         end
       end
-      GcmHFeed: state_d = GcmH2;  // the next message's H went into GHASH
       GcmAad: state_d = (f_n == '0) ? GcmLens : GcmCt;
       GcmCt: begin
         if (ks_valid_q && f_fed + 16'd1 == f_n) state_d = GcmLens;
       end
-      // The next message's H right behind this one's lengths block, if it is there.
+      // The next message's AAD right behind this one's lengths block, if it is there.
       GcmLens, GcmWait: begin
         if (pend_q) begin
           pend_d = 1'b0;
           fslot_d = !fslot_q;
-          state_d = GcmHFeed;
+          state_d = GcmAad;
         end else if (state_q == GcmLens || act_d != '0 || j0_todo_q || gcm_new) begin
           state_d = GcmWait;
         end else begin
@@ -631,7 +612,7 @@ module esp_crypt #(
       fslot_q    <= 1'b0;
       pend_q     <= 1'b0;
       j0_todo_q  <= 1'b0;
-      iss_gap_q  <= '0;
+      ecb_go_q   <= 1'b0;
     end else begin
       state_q <= state_d;
       done_q <= done_d;
@@ -647,7 +628,19 @@ module esp_crypt #(
       fslot_q    <= fslot_d;
       pend_q     <= pend_d;
       j0_todo_q  <= j0_todo_d;
-      iss_gap_q  <= iss_gap_d;
+      ecb_go_q   <= state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb &&
+                    !req_i.icv_wr;
+    end
+  end
+
+  // The latest request's round keys: loaded on its clock, cleared on idle clocks without one.
+  always_ff @(posedge clk_i) begin
+    if (state_q == Idle && !accept) begin
+      rk_q    <= '0;
+      rk256_q <= 1'b0;
+    end else if (accept) begin
+      rk_q    <= round_keys_i;
+      rk256_q <= aes256_i;
     end
   end
 

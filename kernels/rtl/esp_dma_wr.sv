@@ -1,10 +1,12 @@
 // esp_dma_wr: the write half of the kernel's AXI4 master (AW/W/B, 128-bit data, 64-bit
 // addresses, ID 0): stores a byte range of one local buffer region to device memory with
 // byte strobes for unaligned ends. INCR bursts of up to 256 beats that never cross a 4 KiB
-// boundary (AXI4 A3.4.1). A request is done once its last W beat has gone (its bytes are
-// out of the buffer); B responses are counted apart, up to MaxOutstanding bursts, so the
-// next request need not wait for them (idle_o: no request and no B outstanding, what the
-// core waits for before the completions). A store reads a beat's bytes only once they lie
+// boundary (AXI4 A3.4.1). A request is done on the clock its last W beat goes (done_o and
+// busy_o low on that clock: its bytes are out of the buffer, and the next request is taken
+// on it, so requests follow each other with one clock between their data, the clock of the
+// next AW and first buffer read); B responses are counted apart, up to MaxOutstanding
+// bursts, so the next request need not wait for them (idle_o: no request and no B
+// outstanding, what the core waits for before the completions). A store reads a beat's bytes only once they lie
 // within avail_i bytes of the range's start (all ones: everything), so it can trail a
 // cipher that is still writing the range; W may pause inside a burst while it waits.
 module esp_dma_wr #(
@@ -15,7 +17,7 @@ module esp_dma_wr #(
   input  esp_kernel_pkg::dma_req_t              req_i,     // start is a one-clock pulse
   input  logic [31:0]                           avail_i,   // bytes ready from the start
   output logic                                  busy_o,
-  output logic                                  done_o,    // one clock, after the last W beat
+  output logic                                  done_o,    // one clock, with the last W beat
   output logic                                  idle_o,    // no request, no B outstanding
   // Local buffer: reads only (a read port of its own), from region_o
   output esp_kernel_pkg::buf_req_t              buf_o,
@@ -44,8 +46,7 @@ module esp_dma_wr #(
   } state_e;
   state_e state_q;
   state_e state_d;
-  logic   done_q;
-  logic   done_d;
+  logic   fin, take;  // the request's last W beat goes; a request is taken
 
   logic [63:0]   start_q, end_q, beat_q;  // byte range; aligned address of the next beat
   logic [63:0]   start_d, end_d, beat_d;
@@ -80,9 +81,11 @@ module esp_dma_wr #(
   assign can_cur  = cur_end - start_q <= {32'd0, avail_i};
   assign can_next = next_end - start_q <= {32'd0, avail_i};
 
+  assign fin  = state_q == WriteData && m_axi_wready && left_q == 9'd1 && beat_q + 64'd16 >= end_q;
+  assign take = req_i.start && (state_q == Idle || fin);
+
   always_comb begin
     state_d  = state_q;
-    done_d   = 1'b0;
     start_d  = start_q;
     end_d    = end_q;
     beat_d   = beat_q;
@@ -90,21 +93,13 @@ module esp_dma_wr #(
     left_d   = left_q;
     region_d = region_q;
     unique case (state_q)
-      Idle: begin
-        if (req_i.start) begin
-          start_d  = req_i.gaddr;
-          end_d    = req_i.gaddr + {47'd0, req_i.len};
-          laddr_d  = req_i.laddr;
-          region_d = req_i.region;
-          beat_d   = {req_i.gaddr[63:4], 4'd0};
-          if (req_i.len == 0) done_d = 1'b1;
-          else state_d = WriteAddr;
-        end
-      end
+      Idle: ;
+      // The burst's AW; its first beat's buffer read on the same clock when its bytes are
+      // there.
       WriteAddr: begin
         if (aw_ok && m_axi_awready) begin
           left_d  = burst;
-          state_d = WriteFetch;
+          state_d = can_cur ? WriteData : WriteFetch;
         end
       end
       WriteFetch: if (can_cur) state_d = WriteData;  // buffer read issued this clock, data next
@@ -116,8 +111,7 @@ module esp_dma_wr #(
           left_d = left_q - 9'd1;
           if (left_q == 9'd1) begin  // the burst's last beat; its B is counted below
             if (beat_q + 64'd16 >= end_q) begin
-              state_d = Idle;
-              done_d  = 1'b1;
+              state_d = Idle;  // (or the next request's AW, below)
             end else begin
               state_d = WriteAddr;
             end
@@ -128,6 +122,14 @@ module esp_dma_wr #(
       end
       default: state_d = Idle;
     endcase
+    if (take) begin
+      start_d  = req_i.gaddr;
+      end_d    = req_i.gaddr + {47'd0, req_i.len};
+      laddr_d  = req_i.laddr;
+      region_d = req_i.region;
+      beat_d   = {req_i.gaddr[63:4], 4'd0};
+      state_d  = (req_i.len == 0) ? Idle : WriteAddr;
+    end
   end
 
   always_comb begin
@@ -139,11 +141,9 @@ module esp_dma_wr #(
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
       state_q  <= Idle;
-      done_q   <= 1'b0;
       pend_b_q <= '0;
     end else begin
       state_q  <= state_d;
-      done_q   <= done_d;
       pend_b_q <= pend_b_d;
     end
   end
@@ -160,9 +160,10 @@ module esp_dma_wr #(
   logic unused_req;
   assign unused_req = req_i.store;  // the core routes each request to its engine
 
-  assign busy_o   = state_q != Idle;
+  assign busy_o   = state_q != Idle && !fin;
   assign idle_o   = state_q == Idle && pend_b_q == '0;
-  assign done_o   = done_q;
+  // An empty request is done on its own clock.
+  assign done_o   = fin || (state_q == Idle && req_i.start && req_i.len == 0);
   assign region_o = region_q;
 
   assign m_axi_awvalid = state_q == WriteAddr && aw_ok;
@@ -176,7 +177,7 @@ module esp_dma_wr #(
 
   always_comb begin
     buf_o         = '0;
-    buf_o.rd_en   = (state_q == WriteFetch && can_cur) ||
+    buf_o.rd_en   = ((state_q == WriteFetch || (state_q == WriteAddr && aw_ok && m_axi_awready)) && can_cur) ||
                     (state_q == WriteData && m_axi_wready && left_q != 9'd1 && can_next);
     buf_o.rd_addr = (state_q == WriteData) ? beat_laddr + AB'(16) : beat_laddr;
   end

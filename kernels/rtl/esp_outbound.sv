@@ -26,7 +26,6 @@ module esp_outbound (
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_ready_i,  // esp_crypt takes a request
   input  logic                              crypt_gcm_ready_i,  // takes an outbound GCM request
-  input  logic                              crypt_tail_i,   // esp_crypt tail_o
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
   output esp_kernel_pkg::hmac_req_t         hmac_o,
@@ -272,9 +271,10 @@ module esp_outbound (
       // CBC: the MAC starts once the headers (ESP header, IV) are in and reads the
       // ciphertext behind the cipher (esp_core bounds its reads by the cipher's written
       // count); Mac waits for the rest of it.
-      // GCM ends once the cipher's tail begins: esp_crypt writes the ICV itself and the
-      // store, handed over on the cipher's first clock, trails it (esp_core keeps its
-      // region until the last beat), so the next job's framing runs during the tag.
+      // GCM ends once its request is in and the outer headers are written: esp_crypt took
+      // the round keys, H and H^2 with the request and writes the ICV itself, and the
+      // store, handed over on the request's clock, trails it (esp_core keeps its region
+      // until the last beat), so the next job's framing runs under this job's blocks.
       Cipher: begin
         issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_ready_i);
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
@@ -283,7 +283,7 @@ module esp_outbound (
           icv_d = crypt_result_i;
           cdone_d = 1'b1;
         end
-        if (gcm && issued_q && crypt_tail_i && hdr_done) begin
+        if (gcm && issued_q && hdr_done) begin
           issued_d = 1'b0;
           res_d.offset = 16'(off_q - head);
           res_d.length = total_q[15:0];

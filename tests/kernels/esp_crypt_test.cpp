@@ -1,8 +1,9 @@
 // Bench for esp_crypt's two GCM message slots (kernels/rtl): a second message issued into
 // the free slot while the first one still retires (AES-GCM, SP 800-38D / RFC 4106 with
 // salt || IV || 1 as J0), decryption behind decryption and behind an ICV-writing
-// encryption, each done_o naming its slot, each slot's tag and written count, against
-// OpenSSL's AES-GCM over the same bytes.
+// encryption, each done_o naming its slot, each slot's tag and written count, the round keys
+// taken on the request's clock, the install's ECB and H^2 requests, against OpenSSL's
+// AES-GCM / AES-ECB over the same bytes.
 #include "Vesp_aes_key_expand.h"
 #include "Vesp_crypt.h"
 #include "aes_key_schedule.hpp"
@@ -19,7 +20,7 @@ namespace espgw::kernels::bench {
 namespace {
 
 constexpr std::size_t kBufBytes = std::size_t{1} << 17;  // esp_kernel_pkg::BufAddrBits
-constexpr unsigned kGcmEnc = 0, kGcmDec = 1;             // esp_kernel_pkg::crypt_mode_e
+constexpr unsigned kGcmEnc = 0, kGcmDec = 1, kEcb = 4;   // esp_kernel_pkg::crypt_mode_e
 
 // esp_kernel_pkg::crypt_req_t, packed, first member in the top bits: start[312]
 // mode[311:309] iv[308:181] aad[180:53] aad12[52] addr[51:35] len[34:18] icv_wr[17]
@@ -67,6 +68,22 @@ void openssl_gcm(const Bytes& key, Message& m) {
   m.ciphertext.resize(m.plaintext.size());
 }
 
+// X * Y in GF(2^128), GCM's bit order (SP 800-38D 6.3, Algorithm 1): the SA's H^2, which
+// esp_core computes once at install and hands esp_crypt with each request.
+Bytes gf128_mul(const Bytes& x, const Bytes& y) {
+  Bytes z(16, 0), v = y;
+  for (unsigned i = 0; i < 128; ++i) {
+    if ((x[i / 8] >> (7 - i % 8)) & 1) {
+      for (unsigned b = 0; b < 16; ++b) z[b] ^= v[b];
+    }
+    const bool lsb = (v[15] & 1) != 0;
+    for (unsigned b = 15; b > 0; --b) v[b] = static_cast<std::uint8_t>((v[b] >> 1) | (v[b - 1] << 7));
+    v[0] >>= 1;
+    if (lsb) v[0] ^= 0xe1;
+  }
+  return z;
+}
+
 struct Done {
   long cycle;
   unsigned slot;
@@ -84,7 +101,9 @@ class CryptSlots : public ::testing::Test {
     const RoundKeys rk = expand_key(expand_, key);
     put_round_keys(crypt_.round_keys_i, rk);
     crypt_.aes256_i = rk.aes256;
-    put_be(crypt_.h_i, 0, 128, openssl_aes_ecb(key, Bytes(16, 0), true));  // H = E_K(0)
+    h_ = openssl_aes_ecb(key, Bytes(16, 0), true);  // H = E_K(0)
+    put_be(crypt_.h_i, 0, 128, h_);
+    put_be(crypt_.h2_i, 0, 128, gf128_mul(h_, h_));
   }
 
   Message make(unsigned mode, std::uint32_t addr, std::uint32_t len, bool esn) {
@@ -154,6 +173,8 @@ class CryptSlots : public ::testing::Test {
       write(crypt_.buf_o);
       write(crypt_.icv_o);
       tick(crypt_);
+      // esp_core may replace its keys from the clock after a request (the next job's SA).
+      if (cycle == 0 && !next_key_.empty()) set_key(next_key_);
       put_be(crypt_.buf_rd_data_i, 0, 128, data);
       crypt_.eval();
       if (crypt_.done_o) {
@@ -168,6 +189,23 @@ class CryptSlots : public ::testing::Test {
       }
     }
     FAIL() << "esp_crypt never finished both messages";
+  }
+
+  // One ECB request from idle (icv_wr: the H^2 request, H * H for H = h_i); its result.
+  Bytes run_ecb(const Bytes& block, bool square) {
+    EXPECT_FALSE(crypt_.busy_o);
+    set_bits(crypt_.req_i, 312, 1, 1);
+    set_bits(crypt_.req_i, 309, 3, kEcb);
+    put_field(crypt_.req_i, 181, block);
+    set_bits(crypt_.req_i, 17, 1, square);
+    for (int cycle = 0; cycle < 100; ++cycle) {
+      tick(crypt_);
+      set_bits(crypt_.req_i, 312, 1, 0);
+      crypt_.eval();
+      if (crypt_.done_o) return get_be(crypt_.result_o, 0, 128);
+    }
+    ADD_FAILURE() << "no done_o for the ECB request";
+    return {};
   }
 
   template <typename Wide>
@@ -212,6 +250,8 @@ class CryptSlots : public ::testing::Test {
   Vesp_crypt crypt_;
   Bytes mem_;
   Bytes key_;
+  Bytes next_key_;  // run_pair: the key inputs after the first request's clock
+  Bytes h_;
   std::mt19937_64 rng_;
   std::vector<Done> dones_;
   Bytes tags_[2];
@@ -248,6 +288,31 @@ TEST_F(CryptSlots, EncryptionBehindDecryptionWritesItsIcv) {
   const Message b = make(kGcmEnc, 0xb010, 200, false);
   run_pair(a, b);
   check_pair(a, b);
+}
+
+TEST_F(CryptSlots, EachMessageKeepsTheKeysOfItsRequestClock) {
+  // Two SAs: the key inputs change to the second SA's on the clock after the first request
+  // (esp_core reads the next job's secrets then), so the first message's remaining blocks
+  // run on the keys latched with its request, the second's on its own.
+  const Bytes k1 = random_bytes(rng_, 16), k2 = random_bytes(rng_, 32);
+  set_key(k1);
+  const Message a = make(kGcmEnc, 0x1000, 1420, false);
+  set_key(k2);
+  const Message b = make(kGcmEnc, 0x9000, 1420, true);
+  set_key(k1);
+  next_key_ = k2;
+  run_pair(a, b);
+  check_pair(a, b);
+}
+
+TEST_F(CryptSlots, InstallRequestsReturnHAndHSquared) {
+  for (const std::size_t key_len : {16u, 32u}) {
+    set_key(random_bytes(rng_, key_len));
+    const Bytes block = random_bytes(rng_, 16);
+    EXPECT_EQ(to_hex(run_ecb(block, false)), to_hex(openssl_aes_ecb(key_, block, true)));
+    EXPECT_EQ(to_hex(run_ecb(Bytes(16, 0), false)), to_hex(h_)) << "H = E_K(0)";
+    EXPECT_EQ(to_hex(run_ecb(Bytes(16, 0), true)), to_hex(gf128_mul(h_, h_))) << "H^2";
+  }
 }
 
 }  // namespace
