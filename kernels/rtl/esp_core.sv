@@ -469,10 +469,11 @@ module esp_core #(
   logic crypt_gcm_ok, crypt_idle_ok, fr_wr_free;
   assign crypt_idle_ok = !crypt_busy && fr_wr_free;
   // The next inbound job's request under the running job's tag comes before the running
-  // job's store hand-over: it waits until the previous store has left the write engine too,
-  // so the running job's store and its own find the latch free.
+  // job's store hand-over: it does not wait for the write engine, because the inbound
+  // framer hands a store over only with the latch empty (store_ok_i), so a store still
+  // draining or stalled in memory delays the hand-over, never the next cipher.
   logic crypt_nx_ok;
-  assign crypt_nx_ok = crypt_ready_gcm && fr_wr_free && !wr_busy;
+  assign crypt_nx_ok = crypt_ready_gcm;
   assign crypt_gcm_ok = crypt_ready_gcm && fr_wr_free &&
                         (!crypt_busy || crypt_reg_q[!crypt_slot] != 2'(job_region));
   esp_outbound u_out (
@@ -545,6 +546,7 @@ module esp_core #(
     .rec_o         (in_rec),
     .dma_o         (in_dma),
     .dma_done_i    (fr_dma_done),
+    .store_ok_i    (fr_wr_free),
     .crypt_o       (in_crypt),
     .crypt_ready_i (crypt_idle_ok),
     .crypt_done_i  (in_cdone),

@@ -57,6 +57,7 @@ module esp_inbound (
   output esp_kernel_pkg::rec_t              rec_o,
   output esp_kernel_pkg::dma_req_t          dma_o,
   input  logic                              dma_done_i,
+  input  logic                              store_ok_i,  // the write engine takes a store
   output esp_kernel_pkg::crypt_req_t        crypt_o,
   input  logic                              crypt_ready_i,  // esp_crypt takes a request
   input  logic                              crypt_done_i,
@@ -843,7 +844,9 @@ module esp_inbound (
       // has moved by now, as for CBC). Account always follows a decryption: it hands the
       // store over itself and ends the job.
       Account: begin
-        if (spec && sp_fail_q) begin
+        if (!store_ok_i) begin
+          state_d = Account;  // the previous job's store still waits for the write engine
+        end else if (spec && sp_fail_q) begin
           unique case (sp_code_q)
             FailPad:    finish(sp_status_q, esp_reg_pkg::CounterPadFails, 1'b1);
             FailPolicy: finish(sp_status_q, esp_reg_pkg::CounterPolicyFails, 1'b1);
@@ -862,14 +865,18 @@ module esp_inbound (
           res_d.seq = seq_q;
           res_d.seq_valid = 1'b1;
         end
-        done_d = 1'b1;
-        state_d = Idle;
+        if (store_ok_i) begin
+          done_d = 1'b1;
+          state_d = Idle;
+        end
       end
       // The store is handed to the core's write engine and runs on while the next job
       // finalizes in the other buffer region (the core keeps this region until it is done).
       Store: begin
-        done_d = 1'b1;
-        state_d = Idle;
+        if (store_ok_i) begin
+          done_d = 1'b1;
+          state_d = Idle;
+        end
       end
       Finish: begin
         done_d = 1'b1;
@@ -1025,7 +1032,8 @@ module esp_inbound (
     dma_o       = '0;
     // The loads before each step are the core's loader's; prepare loads the rest of the
     // datagram itself for a UDP checksum.
-    dma_o.start = (state_q == LoadRest && !issued_q) || state_q == Store || state_q == Account;
+    dma_o.start = (state_q == LoadRest && !issued_q) ||
+                  (state_q == Store || state_q == Account) && store_ok_i;
     dma_o.store = state_q == Store || state_q == Account;
     if (state_q == Store || state_q == Account) begin
       dma_o.gaddr = buf_q + {48'd0, off_q} + {47'd0, payload};
