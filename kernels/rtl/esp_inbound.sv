@@ -557,8 +557,12 @@ module esp_inbound (
         end else begin  // EspHdr's work on this clock
           spi_d = be32(c2_q, 0);
           seq_lo_d = be32(c2_q, 4);
-          if (len_q - esp_off_q < 32'd8) finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
-          else state_d = Lookup;
+          if (len_q - esp_off_q < 32'd8) begin
+            finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
+          end else begin
+            issued_d = 1'b1;  // the look-up starts on this clock (lk_early)
+            state_d = Lookup;
+          end
         end
       end
       UdpEsp: begin
@@ -570,6 +574,7 @@ module esp_inbound (
         if ({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 || be32(c2_q, 8) == 0) begin
           finish(8'(esp_reg_pkg::StatusMalformed), 0, 1'b0);
         end else begin
+          issued_d = 1'b1;  // the look-up starts on this clock (lk_early)
           state_d = Lookup;
         end
       end
@@ -1013,14 +1018,23 @@ module esp_inbound (
     nw_q <= nw_d;
   end
 
+  // The SPI look-up starts on the clock the outer checks pass and the SPI is known (the
+  // ESP header's, or after a UDP header), not a clock later from spi_q: same conditions
+  // as SumCheck's and UdpEsp's way to Lookup, so a started look-up is always waited for.
+  logic lk_early;
+  assign lk_early = state_q == SumCheck && sum_q == 16'hFFFF && !sum_udp_q && proto == 8'd50 &&
+                      !(len_q - esp_off_q < 32'd8) ||
+                    state_q == UdpEsp && !({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 ||
+                                           be32(c2_q, 8) == 0);
+
   // The ESP header (SPI, sequence number, GCM IV): on the read port at EspIv, then in c2.
   logic [127:0] hdr;
   assign hdr = (state_q == EspIv) ? buf_rd_data_i : {spi_q, seq_lo_q, c2_q[63:0]};
 
   // Requests to the shared engines and memories.
   always_comb begin
-    lookup_o = state_q == Lookup && !issued_q;
-    spi_o    = spi_q;
+    lookup_o = state_q == Lookup && !issued_q || lk_early;
+    spi_o    = (state_q == SumCheck) ? be32(c2_q, 0) : (state_q == UdpEsp) ? be32(c2_q, 8) : spi_q;
 
     rp_rd_en_o   = (state_q == ReplayRead || state_q == Replay2Read) && !chk_decided ||
                    (state_q == WindowRead && words_left_q != 0) || state_q == SpecWinRead;

@@ -91,6 +91,10 @@ module esp_spi_index #(
     wr_idx   = i_q;
     wr_entry = '0;
     unique case (state_q)
+      Idle: begin  // the first probe's read goes out with the start (no ProbeRead clock)
+        rd_en  = start_i && op_i != OpClear;
+        rd_idx = home(spi_i);
+      end
       ProbeRead:     rd_en = 1'b1;
       EraseScanRead: begin
         rd_en  = 1'b1;
@@ -138,7 +142,7 @@ module esp_spi_index #(
           i_d = (op_i == OpClear) ? '0 : home(spi_i);
           probes_d = '0;
           found_d = 1'b0;
-          state_d = (op_i == OpClear) ? Clear : ProbeRead;
+          state_d = (op_i == OpClear) ? Clear : Probe;
         end
       end
       ProbeRead: state_d = Probe;
