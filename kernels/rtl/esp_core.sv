@@ -1560,12 +1560,13 @@ module esp_core #(
     in_slot_q <= in_slot_d;
   end
   // Next job i+1 (step 2, pending, loaded) gets its prologue while job i, an inbound GCM
-  // finalize whose request is in, runs; esp_crypt's tail means job i's blocks carry their
-  // round keys, so key_q may take job i+1's secrets (its slot keeps job i's H).
+  // finalize whose request is in, runs: esp_crypt latched job i's round keys, H and H^2
+  // with its request, so key_q may take job i+1's secrets from then on (not only from
+  // tail_o), and job i+1's request waits in the prologue for ready_gcm_o.
   assign nx_region = esp_kernel_pkg::region_of(i_next);
   assign nx_view   = view_arr[i_next[5:0]];
   assign nx_go     = state_q == JobRun && started_q && step2_q && job_in_q && in_tag_wait &&
-                     crypt_tail && !nx_on_q && i_next != n_q && pend_q[i_next[5:0]] &&
+                     !nx_on_q && i_next != n_q && pend_q[i_next[5:0]] &&
                      ld_fin > i_next;
   assign nx_on_d   = in_start ? 1'b0 : (nx_on_q || nx_go);
   assign nx_slot_d = in_nx_req ? crypt_slot : nx_slot_q;
@@ -1715,7 +1716,7 @@ module esp_core #(
   assign busy_o             = state_q != Idle;
 
   logic unused_core;
-  assign unused_core = ^{crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+  assign unused_core = ^{crypt_tail, crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
                          pf_cap_flags[15:1], pf_sa[31:16], nx_buf.wr_en, nx_buf.wr_addr,
                          nx_buf.wr_data, nx_buf.wr_mask, nx_buf.rd_addr[AB-1:RB],
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],
