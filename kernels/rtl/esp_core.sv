@@ -150,7 +150,7 @@ module esp_core #(
   // Job i of the pass uses region i mod 4; the read engine writes the region its request
   // (the oldest not done) names, the write engine reads through the second read port of the
   // region its request names.
-  esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, hmac_buf, out_buf, in_buf,
+  esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, out_buf, in_buf,
                             core_buf;
   esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
   // esp_crypt's two message slots: the region of the job that issued each (taken on the
@@ -170,6 +170,10 @@ module esp_core #(
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
   logic [NR-1:0]        reg_job, reg_load, reg_store, reg_cr, reg_cr_wr, reg_job_wr;
   logic [NR-1:0]        reg_cr_rd, reg_cr_bw, reg_cr_icv, reg_in_rd, reg_nx_rd;
+  // The HMAC lanes (one esp_hmac_stream per region, below): each reads its own region on the
+  // clocks nobody else reads there (reg_oth_rd).
+  logic [NR-1:0]        reg_oth_rd, ln_rd_en;
+  logic [NR-1:0][RB-1:0] ln_rd_addr;
   esp_kernel_pkg::buf_req_t nx_buf;   // the next inbound job's prologue reads (its region)
   logic [127:0]             nx_rd;
   esp_kernel_pkg::region_e  nx_region;
@@ -203,20 +207,22 @@ module esp_core #(
                            (!reg_cr[r] || out_overlay);
     // An inbound GCM framer reads its plaintext while its tag is still being computed (the
     // cipher has read its last block by then), and an outbound CBC MAC its ciphertext
-    // behind the encryption: on any clock the cipher does not read (hmac_gnt).
+    // behind the encryption: on any clock the cipher does not read (its lane, g_lane).
     assign reg_in_rd[r]  = reg_job[r] && job_buf.rd_en && (job_in_q || hmac_busy) &&
                            state_q == JobRun && !reg_cr_rd[r];
     // The next inbound job's prologue reads its ESP header and ICV in its own region,
     // before its request: neither the cipher nor another framer reads there then.
     assign reg_nx_rd[r]  = nx_buf.rd_en && nx_region == esp_kernel_pkg::region_e'(3'(r));
+    assign reg_oth_rd[r] = reg_nx_rd[r] ||
+                           (reg_cr[r] ? (reg_cr_rd[r] || reg_in_rd[r]) : (reg_job[r] && job_buf.rd_en));
     esp_pkt_buf #(
       .AddrBits(RB)
     ) u_buf (
       .clk_i,
-      .rd_en_i   (reg_nx_rd[r] ||
-                  (reg_cr[r] ? (reg_cr_rd[r] || reg_in_rd[r]) : (reg_job[r] && job_buf.rd_en))),
+      .rd_en_i   (reg_oth_rd[r] || ln_rd_en[r]),
       .rd_addr_i (reg_nx_rd[r] ? nx_buf.rd_addr[RB-1:0] :
-                  (reg_cr[r] && reg_cr_rd[r]) ? crypt_buf.rd_addr[RB-1:0] : job_buf.rd_addr[RB-1:0]),
+                  (reg_cr[r] && reg_cr_rd[r]) ? crypt_buf.rd_addr[RB-1:0] :
+                  reg_oth_rd[r] ? job_buf.rd_addr[RB-1:0] : ln_rd_addr[r]),
       .rd_data_o (reg_rd[r]),
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
@@ -358,39 +364,173 @@ module esp_core #(
   );
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
-  logic         hmac_busy, hmac_done, hmac_gnt;
+  logic         hmac_busy, hmac_done;
   logic [31:0]  hmac_avail, crypt_cbc_written, hmac_rd_bytes, crypt_dec_avail;
   // Inbound CBC decrypts in place under its MAC (esp_inbound Auth): a ciphertext block
   // (from byte 24 of the MAC's message: ESP header, IV) is read by the decryption, and so
   // overwritten, only once the MAC has read it; all of it while no MAC runs.
   assign crypt_dec_avail = !(EnableCbc && hmac_busy) ? '1 :
                            (hmac_rd_bytes > 32'd24) ? hmac_rd_bytes - 32'd24 : 32'd0;
-  // The MAC's reads share the job region's port with the cipher, which keeps its schedule
-  // (outbound CBC: its read on one clock of each block's ≈ 17); the MAC reads on the others.
-  assign hmac_gnt   = !(|(reg_cr_rd & reg_job));
   // Outbound CBC starts its MAC under the encryption (esp_outbound Cipher): the ESP header
   // and IV (24 bytes) are final at once, the ciphertext as esp_crypt writes it, all of it
   // once the cipher is idle (the framer issues nothing else until its MAC is done).
   assign hmac_avail = (EnableCbc && state_q == JobRun && !job_in_q && crypt_busy) ?
                       32'd24 + crypt_cbc_written : '1;
   logic [127:0] icv;
-  esp_hmac_stream #(
-    .EnableCbc(EnableCbc)
-  ) u_hmac (
-    .clk_i,
-    .rst_ni,
-    .req_i        (hmac_req),
-    .inner_i      (key_q[256 +: 256]),
-    .outer_i      (key_q[0 +: 256]),
-    .busy_o       (hmac_busy),
-    .done_o       (hmac_done),
-    .icv_o        (icv),
-    .avail_i      (hmac_avail),
-    .rd_gnt_i     (hmac_gnt),
-    .rd_bytes_o   (hmac_rd_bytes),
-    .buf_o        (hmac_buf),
-    .buf_rd_data_i(buf_rd)
-  );
+
+  // HMAC lanes: one esp_hmac_stream per packet region, so step 2's inbound CBC jobs i+1..i+3
+  // (loaded, pending) get their MACs started while job i finalizes (the lane prefetch, lp_*
+  // below), and job k's finalize finds its MAC running or done. The running job's framer
+  // starts its region's lane itself when no MAC was started ahead for it (outbound, or the
+  // prefetch was not in time). A lane reads its region on the clocks nobody else reads there
+  // (reg_oth_rd: the next job's prologue, the cipher, the running framer; outbound CBC: the
+  // cipher's read on one clock of each block's ≈ 17). One shared request and key bus: only
+  // the lane whose start is set takes it (esp_hmac latches the states at start).
+  // ln_own_q: the lane's MAC was started ahead for the job in its region (that job's
+  // finalize does not start it again); ln_res_q: that MAC is done, its ICV held.
+  logic [NR-1:0]             ln_busy, ln_done, ln_start, ln_job_start, ln_own_q, ln_own_d,
+                             ln_res_q, ln_res_d;
+  logic [NR-1:0][127:0]      ln_icv;
+  logic [NR-1:0][31:0]       ln_rd_bytes;
+  esp_kernel_pkg::hmac_req_t ln_req, lp_req;
+  logic [255:0]              ln_inner, ln_outer;
+  logic                      job_ln_own;
+  logic                      lp_rd, lp_st_q, lp_st_d, lp_fire, lp_cbc;
+  logic [6:0]                lp_k_q, lp_k_d, lp_k, lp_job_q, lp_job_d;
+  logic [111:0]              lp_view, lp_view_q, lp_view_d;
+  logic                      lp_free;
+  logic [NR-1:0]             lp_reg;  // one-hot: the region of the job read last clock
+  for (genvar r = 0; r < NR; r++) begin : g_lane
+    esp_kernel_pkg::hmac_req_t req;
+    esp_kernel_pkg::buf_req_t  lane_buf;
+    always_comb begin
+      req       = ln_req;
+      req.start = ln_start[r];
+    end
+    esp_hmac_stream #(
+      .EnableCbc(EnableCbc)
+    ) u_hmac (
+      .clk_i,
+      .rst_ni,
+      .req_i        (req),
+      .inner_i      (ln_inner),
+      .outer_i      (ln_outer),
+      .busy_o       (ln_busy[r]),
+      .done_o       (ln_done[r]),
+      .icv_o        (ln_icv[r]),
+      .avail_i      (reg_job[r] ? hmac_avail : '1),
+      .rd_gnt_i     (!reg_oth_rd[r]),
+      .rd_bytes_o   (ln_rd_bytes[r]),
+      .buf_o        (lane_buf),
+      .buf_rd_data_i(reg_rd[r])
+    );
+    assign ln_rd_en[r]   = lane_buf.rd_en && !reg_oth_rd[r];
+    assign ln_rd_addr[r] = lane_buf.rd_addr[RB-1:0];
+    logic unused_lane;
+    assign unused_lane = ^{lane_buf.rd_addr[AB-1:RB], lane_buf.wr_en, lane_buf.wr_addr,
+                           lane_buf.wr_data, lane_buf.wr_mask};
+    assign ln_job_start[r] = reg_job[r] && hmac_req.start && !ln_own_q[r];
+    assign ln_start[r]     = ln_job_start[r] || (lp_fire && lp_reg[r]);
+    assign lp_reg[r]       = esp_kernel_pkg::region_of(lp_job_q) == esp_kernel_pkg::region_e'(3'(r));
+  end
+  // The running job's lane, by its region (one-hot).
+  always_comb begin
+    hmac_busy     = 1'b0;
+    hmac_done     = 1'b0;
+    hmac_rd_bytes = '0;
+    icv           = '0;
+    job_ln_own    = 1'b0;
+    lp_free       = 1'b0;
+    for (int unsigned r = 0; r < NR; r++) begin
+      if (reg_job[r]) begin
+        hmac_busy     = ln_busy[r];
+        hmac_rd_bytes = ln_rd_bytes[r];
+        icv           = ln_icv[r];
+        job_ln_own    = ln_own_q[r];
+        // A MAC started ahead: done is a level (it may have come before the finalize).
+        hmac_done     = ln_done[r] || (ln_own_q[r] && ln_res_q[r]);
+      end
+      if (esp_kernel_pkg::region_of(lp_k) == esp_kernel_pkg::region_e'(3'(r)))
+        lp_free = !ln_busy[r] && !ln_own_q[r];
+    end
+  end
+  // The framer's start goes to its lane; else the prefetch's (it waits a clock otherwise).
+  assign lp_fire  = lp_st_q && lp_cbc && !(|ln_job_start);
+  assign ln_req   = (|ln_job_start) ? hmac_req : lp_req;
+  assign ln_inner = (|ln_job_start) ? key_q[256 +: 256] : key_rdata[256 +: 256];
+  assign ln_outer = (|ln_job_start) ? key_q[0 +: 256] : key_rdata[0 +: 256];
+
+  // Lane prefetch (step 2): the oldest job k of i+1..i+3 not yet looked at, once loaded and
+  // pending and its lane free: its SA's record and secrets are read on a clock the
+  // sequencer does not read them (JobRun after its first clock, not the GCM prologue's
+  // read), the lane starts on the next clock with prepare's view (esp_off, esp_len, seq:
+  // finalize MACs prepare's inferred seq_hi, as the cpu reference does) if the SA is CBC.
+  assign lp_k    = (lp_k_q > i_q) ? lp_k_q : i_next;
+  assign lp_view = view_arr[lp_k[5:0]];
+  logic lp_window;
+  assign lp_window = EnableCbc && state_q == JobRun && started_q && step2_q && job_in_q &&
+                     lp_k < n_q && lp_k < i_q + 7'(NR) && ld_fin > lp_k;
+  assign lp_rd   = lp_window && pend_q[lp_k[5:0]] && lp_free && !nx_go && !nx_start_q && !lp_st_q;
+  logic [3:0] lp_tr;
+  assign lp_tr  = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagTransform +: 4];
+  assign lp_cbc = lp_tr != 4'(esp_reg_pkg::TransformAesGcm16);
+  always_comb begin
+    lp_req        = '0;
+    lp_req.start  = 1'b1;
+    lp_req.sha1   = lp_tr == 4'(esp_reg_pkg::TransformAesCbcHmacSha1);
+    lp_req.addr   = AB'(lp_view_q[95:88]);
+    lp_req.len    = AB'(lp_view_q[80:64]) - (lp_req.sha1 ? AB'(12) : AB'(16));
+    lp_req.esn    = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagEsn];
+    lp_req.seq_hi = lp_view_q[63:32];
+  end
+  always_comb begin
+    lp_k_d    = lp_k_q;
+    lp_st_d   = 1'b0;
+    lp_job_d  = lp_job_q;
+    lp_view_d = lp_view_q;
+    ln_own_d  = ln_own_q;
+    ln_res_d  = ln_res_q | (ln_own_q & ln_done);
+    if (lp_window && !pend_q[lp_k[5:0]]) lp_k_d = lp_k + 7'd1;  // no finalize: no MAC
+    if (lp_rd) begin
+      lp_st_d   = 1'b1;
+      lp_job_d  = lp_k;
+      lp_view_d = lp_view;
+    end
+    // A GCM SA: nothing to start; a CBC start that lost the bus to the framer's is read
+    // again.
+    if (lp_st_q && (!lp_cbc || lp_fire)) lp_k_d = lp_job_q + 7'd1;
+    if (lp_fire) begin
+      ln_own_d = ln_own_d | lp_reg;
+      ln_res_d = ln_res_d & ~lp_reg;
+    end
+    // The job in a region ends: its lane is free for the region's next job.
+    if (state_q == JobEnd) begin
+      ln_own_d = ln_own_d & ~reg_job;
+      ln_res_d = ln_res_d & ~reg_job;
+    end
+    if (!step2_q) begin
+      lp_k_d   = '0;
+      ln_own_d = '0;
+      ln_res_d = '0;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      lp_st_q  <= 1'b0;
+      lp_k_q   <= '0;
+      ln_own_q <= '0;
+      ln_res_q <= '0;
+    end else begin
+      lp_st_q  <= lp_st_d;
+      lp_k_q   <= lp_k_d;
+      ln_own_q <= ln_own_d;
+      ln_res_q <= ln_res_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    lp_job_q  <= lp_job_d;
+    lp_view_q <= lp_view_d;
+  end
 
   logic         ke_start, ke_busy, ke_valid, ke_done;
   logic [3:0]   ke_idx;
@@ -1224,6 +1364,12 @@ module esp_core #(
           rec_en  = 1'b1;
           key_en  = 1'b1;
         end
+        if (lp_rd) begin  // a lane's MAC started ahead: that job's record and secrets
+          rec_idx = lp_view[111:96];
+          key_idx = lp_view[111:96];
+          rec_en  = 1'b1;
+          key_en  = 1'b1;
+        end
         rp_idx   = cur_sa_q;
         rp_word  = in_rp_word;
         rp_wdata = in_rp_wdata;
@@ -1314,11 +1460,12 @@ module esp_core #(
         wr_avail_tail = crypt_slot_written[c];
     end
     wr_avail = (wr_avail_tail < wr_avail_job) ? wr_avail_tail : wr_avail_job;
-    // The running job's buffer port: the MAC, else the framer itself (the cipher has its
-    // own path in its region, reg_cr; there the outbound framer writes its outer headers
-    // on the cipher's clocks without a write).
-    if (hmac_busy) begin
-      job_buf = hmac_buf;
+    // The running job's buffer port: the framer's (the cipher has its own path in its
+    // region, reg_cr; there the outbound framer writes its outer headers on the cipher's
+    // clocks without a write), none while its own MAC runs (its lane reads the region); a
+    // MAC started ahead for it lets it read (its ESP header, IV and ICV before Auth).
+    if (hmac_busy && !job_ln_own) begin
+      job_buf = '0;
     end else if (state_q == JobRun) begin
       job_buf = job_in_q ? in_buf : out_buf;
     end else begin
