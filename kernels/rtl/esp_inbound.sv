@@ -1019,13 +1019,11 @@ module esp_inbound (
   end
 
   // The SPI look-up starts on the clock the outer checks pass and the SPI is known (the
-  // ESP header's, or after a UDP header), not a clock later from spi_q: same conditions
-  // as SumCheck's and UdpEsp's way to Lookup, so a started look-up is always waited for.
+  // ESP header's, or after a UDP header), not a clock later from spi_q: exactly when
+  // SumCheck or UdpEsp goes to Lookup (taken from the state machine's own decision, so a
+  // started look-up is always waited for), with the SPI that state takes (spi_d).
   logic lk_early;
-  assign lk_early = state_q == SumCheck && sum_q == 16'hFFFF && !sum_udp_q && proto == 8'd50 &&
-                      !(len_q - esp_off_q < 32'd8) ||
-                    state_q == UdpEsp && !({16'd0, be16(c2_q, 4)} - 32'd8 < 32'd8 ||
-                                           be32(c2_q, 8) == 0);
+  assign lk_early = (state_q == SumCheck || state_q == UdpEsp) && state_d == Lookup;
 
   // The ESP header (SPI, sequence number, GCM IV): on the read port at EspIv, then in c2.
   logic [127:0] hdr;
@@ -1034,7 +1032,7 @@ module esp_inbound (
   // Requests to the shared engines and memories.
   always_comb begin
     lookup_o = state_q == Lookup && !issued_q || lk_early;
-    spi_o    = (state_q == SumCheck) ? be32(c2_q, 0) : (state_q == UdpEsp) ? be32(c2_q, 8) : spi_q;
+    spi_o    = lk_early ? spi_d : spi_q;
 
     rp_rd_en_o   = (state_q == ReplayRead || state_q == Replay2Read) && !chk_decided ||
                    (state_q == WindowRead && words_left_q != 0) || state_q == SpecWinRead;
