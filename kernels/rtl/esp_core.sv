@@ -149,10 +149,11 @@ module esp_core #(
   // MAC, framer) in another and the previous job's store from a fourth never share a port.
   // Job i of the pass uses region i mod 4; the read engine writes the region its request
   // (the oldest not done) names, the write engine reads through the second read port of the
-  // region its request names.
+  // region its read names (wr_rd_region: the queued request's on the clock the running one
+  // ends), its data a clock later coming from the running request's (wr_region).
   esp_kernel_pkg::buf_req_t job_buf, rd_buf, wr_buf, crypt_buf, out_buf, in_buf,
                             core_buf;
-  esp_kernel_pkg::region_e  rd_region, wr_region, job_region;
+  esp_kernel_pkg::region_e  rd_region, wr_region, wr_rd_region, job_region;
   // esp_crypt's two message slots: the region of the job that issued each (taken on the
   // request's clock); its reads and writes name their slot.
   logic [1:0][1:0]          crypt_reg_q, crypt_reg_d;
@@ -188,7 +189,7 @@ module esp_core #(
   for (genvar r = 0; r < NR; r++) begin : g_region
     assign reg_job[r]   = job_region == esp_kernel_pkg::region_e'(3'(r));
     assign reg_load[r]  = rd_buf.wr_en && rd_region == esp_kernel_pkg::region_e'(3'(r));
-    assign reg_store[r] = wr_buf.rd_en && wr_region == esp_kernel_pkg::region_e'(3'(r));
+    assign reg_store[r] = wr_buf.rd_en && wr_rd_region == esp_kernel_pkg::region_e'(3'(r));
     // The cipher works in the regions of the jobs that issued its messages (crypt_reg_q by
     // slot), which after an outbound GCM's tail began are no longer the running job's: the
     // next job's framer has its own region's port meanwhile. In the cipher's regions the
@@ -246,7 +247,7 @@ module esp_core #(
     .rd_en_i   (core_buf.rd_en || ld_rd_en),
     .rd_addr_i (core_buf.rd_en ? core_buf.rd_addr[DB-1:0] : ld_rd_addr[DB-1:0]),
     .rd_data_o (desc_rd),
-    .rd2_en_i  (wr_buf.rd_en && wr_region == esp_kernel_pkg::RegionDesc),
+    .rd2_en_i  (wr_buf.rd_en && wr_rd_region == esp_kernel_pkg::RegionDesc),
     .rd2_addr_i(wr_buf.rd_addr[DB-1:0]),
     .rd2_data_o(desc_rd2),
     .wr_en_i   (desc_load || core_buf.wr_en),
@@ -300,6 +301,7 @@ module esp_core #(
     .done_o       (wr_done),
     .idle_o       (wr_idle),
     .buf_o        (wr_buf),
+    .rd_region_o  (wr_rd_region),
     .region_o     (wr_region),
     .buf_rd_data_i(wr_rd),
     .m_axi_awvalid,
@@ -747,6 +749,12 @@ module esp_core #(
   logic [1:0]   lk_state_q;
   logic [1:0] lk_state_d;
 
+  // Step 2 runs only when a job is pending finalize: a pass without inbound jobs that
+  // passed prepare (every outbound pass) goes from step 1 to its completions, not through
+  // a walk of one clock per job.
+  logic pass_last_step;
+  assign pass_last_step = step2_q || pend_q == '0;
+
   logic [31:0] posted, jobs_ready;
   assign posted = desc_tail_i - desc_head_q;
   always_comb begin
@@ -1055,7 +1063,7 @@ module esp_core #(
           // still be loading): step 2 and the next pass use both regions again.
           if (ld_k_q == n_q && ld_out_q == '0 && ld_state_q == LdIdle) begin
             i_d = '0;
-            if (step2_q) state_d = CmplWrite;
+            if (pass_last_step) state_d = CmplWrite;
             else step2_d = 1'b1;
           end
         end else if (step2_q && !pend_q[i_q[5:0]]) begin
@@ -1450,12 +1458,14 @@ module esp_core #(
     // esp_crypt counts the bytes from the window's start, ICV included); any other store
     // (an inbound job's, still going while the next job runs) has all its bytes.
     // Both bounds apply while the framer that issued the tail has not yet left JobRun
-    // (its avail is all ones once it is idle), so the store takes the smaller.
-    wr_avail_job  = (state_q == JobRun && !job_in_q && wr_owner_q == OwnFramer &&
-                     wr_region == job_region) ? out_avail : '1;
+    // (its avail is all ones once it is idle), so the store takes the smaller. The bounds
+    // are those of the store the engine reads this clock (wr_rd_region: a framer's store is
+    // in its job's packet region, the core's in the descriptor area).
+    wr_avail_job  = (state_q == JobRun && !job_in_q && wr_rd_region == job_region) ?
+                    out_avail : '1;
     wr_avail_tail = '1;
     for (int unsigned c = 0; c < 2; c++) begin
-      if (crypt_store[c] && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'({1'b0, crypt_reg_q[c]}) &&
+      if (crypt_store[c] && wr_rd_region == esp_kernel_pkg::region_e'({1'b0, crypt_reg_q[c]}) &&
           crypt_slot_written[c] < wr_avail_tail)
         wr_avail_tail = crypt_slot_written[c];
     end
@@ -1526,12 +1536,11 @@ module esp_core #(
   end
   always_ff @(posedge clk_i) fr_rd_req_q <= fr_rd_req_d;
 
-  // The write engine, one request at a time in this order of priority: a finished job's
-  // seq_hi word, a job's store (each held in a one-request latch while the engine is busy),
-  // the completion bursts. A job ends once it has handed its store over; its region stays
-  // busy (st_busy) until the store's last W beat has left it (done); the B responses are
-  // awaited only before the pass's completions (idle_o).
-  owner_e wr_owner_q, wr_owner_d;
+  // The write engine, in this order of priority: a finished job's seq_hi word, a job's
+  // store (each held in a one-request latch while the engine is busy, i.e. holds a running
+  // and a queued request), the completion bursts. A job ends once it has handed its store
+  // over; its region stays busy (st_busy) until the store's last W beat has left it (done);
+  // the B responses are awaited only before the pass's completions (idle_o).
   logic   fr_wr_pend_q, fr_wr_pend_d, fr_wr_pulse, sh_pend_q, sh_pend_d, sh_need, sh_set;
   logic   cmpl_grant;
   esp_kernel_pkg::dma_req_t fr_wr_req_q, fr_wr_req_d, sh_req_q, sh_req_d, sh_req;
@@ -1632,7 +1641,6 @@ module esp_core #(
   end
   always_comb begin
     wr_req       = '0;
-    wr_owner_d   = wr_owner_q;
     fr_wr_pend_d = fr_wr_pend_q;
     fr_wr_req_d  = fr_wr_req_q;
     sh_pend_d    = sh_pend_q;
@@ -1651,17 +1659,14 @@ module esp_core #(
         wr_req       = sh_req_q;
         wr_req.start = 1'b1;
         sh_pend_d    = 1'b0;
-        wr_owner_d   = OwnCore;
       end else if (fr_wr_pulse || fr_wr_pend_q) begin
         wr_req       = fr_wr_pulse ? fr_dma : fr_wr_req_q;
         wr_req.start = 1'b1;
         fr_wr_pend_d = 1'b0;
-        wr_owner_d   = OwnFramer;
       end else if (state_q == CmplDma && !issued_q && wr_idle) begin
         wr_req       = core_dma;
         wr_req.start = 1'b1;
         cmpl_grant   = 1'b1;
-        wr_owner_d   = OwnCore;
       end
     end
     if (state_q == Idle) fr_wr_pend_d = 1'b0;
@@ -1669,11 +1674,9 @@ module esp_core #(
   assign fr_wr_free = !fr_wr_pend_q;
   always_ff @(posedge clk_i) begin
     if (!rst_ni) begin
-      wr_owner_q   <= OwnCore;
       fr_wr_pend_q <= 1'b0;
       sh_pend_q    <= 1'b0;
     end else begin
-      wr_owner_q   <= wr_owner_d;
       fr_wr_pend_q <= fr_wr_pend_d;
       sh_pend_q    <= sh_pend_d;
     end
@@ -1740,7 +1743,7 @@ module esp_core #(
   always_comb begin
     st_busy_d = st_busy_q;
     for (int unsigned r = 0; r < NR; r++) begin
-      if (wr_done && wr_owner_q == OwnFramer && wr_region == esp_kernel_pkg::region_e'(3'(r)))
+      if (wr_done && wr_region == esp_kernel_pkg::region_e'(3'(r)))  // a framer's store
         st_busy_d[r] = 1'b0;
       if (fr_wr_pulse && reg_job[r]) st_busy_d[r] = 1'b1;
     end
@@ -1808,7 +1811,7 @@ module esp_core #(
     if (state_q == JobNext && i_q == n_q && ld_k_q == n_q && ld_out_q == '0 &&
         ld_state_q == LdIdle) begin
       ld_k_d = '0;
-      if (step2_q) ld_on_d = 1'b0;
+      if (pass_last_step) ld_on_d = 1'b0;
     end
     unique case (ld_state_q)
       LdIdle: begin
