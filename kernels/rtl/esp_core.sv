@@ -175,6 +175,11 @@ module esp_core #(
   // clocks nobody else reads there (reg_oth_rd).
   logic [NR-1:0]        reg_oth_rd, ln_rd_en;
   logic [NR-1:0][RB-1:0] ln_rd_addr;
+  logic [NR-1:0][127:0]  ln_icv;
+  // Outbound CBC (below the lanes): the ICV a region's lane computed, written behind the
+  // ciphertext on a clock nobody else writes there.
+  logic [NR-1:0]         ob_icv_wr, ob_sha1_q;
+  logic [NR-1:0][RB-1:0] ob_addr_q;
   esp_kernel_pkg::buf_req_t nx_buf;   // the next inbound job's prologue reads (its region)
   logic [127:0]             nx_rd;
   esp_kernel_pkg::region_e  nx_region;
@@ -228,14 +233,16 @@ module esp_core #(
       .rd2_en_i  (reg_store[r]),
       .rd2_addr_i(wr_buf.rd_addr[RB-1:0]),
       .rd2_data_o(reg_rd2[r]),
-      .wr_en_i   (reg_load[r] || reg_cr_wr[r] || reg_job_wr[r]),
+      .wr_en_i   (reg_load[r] || reg_cr_wr[r] || reg_job_wr[r] || ob_icv_wr[r]),
       .wr_addr_i (reg_load[r] ? rd_buf.wr_addr[RB-1:0] :
                   reg_cr_icv[r] ? crypt_icv.wr_addr[RB-1:0] :
-                  reg_cr_bw[r] ? crypt_buf.wr_addr[RB-1:0] : job_buf.wr_addr[RB-1:0]),
+                  reg_cr_bw[r] ? crypt_buf.wr_addr[RB-1:0] :
+                  ob_icv_wr[r] ? ob_addr_q[r] : job_buf.wr_addr[RB-1:0]),
       .wr_data_i (reg_load[r] ? rd_buf.wr_data : reg_cr_icv[r] ? crypt_icv.wr_data :
-                  reg_cr_bw[r] ? crypt_buf.wr_data : job_buf.wr_data),
+                  reg_cr_bw[r] ? crypt_buf.wr_data : ob_icv_wr[r] ? ln_icv[r] : job_buf.wr_data),
       .wr_mask_i (reg_load[r] ? rd_buf.wr_mask : reg_cr_icv[r] ? crypt_icv.wr_mask :
-                  reg_cr_bw[r] ? crypt_buf.wr_mask : job_buf.wr_mask)
+                  reg_cr_bw[r] ? crypt_buf.wr_mask :
+                  ob_icv_wr[r] ? (ob_sha1_q[r] ? 16'hFFF0 : 16'hFFFF) : job_buf.wr_mask)
     );
   end
   // Descriptors, completions, the seq_hi words: the core's (and the loader's) reads on the
@@ -367,17 +374,12 @@ module esp_core #(
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
   logic         hmac_busy, hmac_done;
-  logic [31:0]  hmac_avail, crypt_cbc_written, hmac_rd_bytes, crypt_dec_avail;
+  logic [31:0]  crypt_cbc_written, hmac_rd_bytes, crypt_dec_avail;
   // Inbound CBC decrypts in place under its MAC (esp_inbound Auth): a ciphertext block
   // (from byte 24 of the MAC's message: ESP header, IV) is read by the decryption, and so
   // overwritten, only once the MAC has read it; all of it while no MAC runs.
   assign crypt_dec_avail = !(EnableCbc && hmac_busy) ? '1 :
                            (hmac_rd_bytes > 32'd24) ? hmac_rd_bytes - 32'd24 : 32'd0;
-  // Outbound CBC starts its MAC under the encryption (esp_outbound Cipher): the ESP header
-  // and IV (24 bytes) are final at once, the ciphertext as esp_crypt writes it, all of it
-  // once the cipher is idle (the framer issues nothing else until its MAC is done).
-  assign hmac_avail = (EnableCbc && state_q == JobRun && !job_in_q && crypt_busy) ?
-                      32'd24 + crypt_cbc_written : '1;
   logic [127:0] icv;
 
   // HMAC lanes: one esp_hmac_stream per packet region, so step 2's inbound CBC jobs i+1..i+3
@@ -392,8 +394,7 @@ module esp_core #(
   // finalize does not start it again); ln_res_q: that MAC is done, its ICV held.
   logic [NR-1:0]             ln_busy, ln_done, ln_start, ln_job_start, ln_own_q, ln_own_d,
                              ln_res_q, ln_res_d;
-  logic [NR-1:0][127:0]      ln_icv;
-  logic [NR-1:0][31:0]       ln_rd_bytes;
+  logic [NR-1:0][31:0]       ln_rd_bytes, ln_avail;
   esp_kernel_pkg::hmac_req_t ln_req, lp_req;
   logic [255:0]              ln_inner, ln_outer;
   logic                      job_ln_own;
@@ -420,7 +421,7 @@ module esp_core #(
       .busy_o       (ln_busy[r]),
       .done_o       (ln_done[r]),
       .icv_o        (ln_icv[r]),
-      .avail_i      (reg_job[r] ? hmac_avail : '1),
+      .avail_i      (ln_avail[r]),
       .rd_gnt_i     (!reg_oth_rd[r]),
       .rd_bytes_o   (ln_rd_bytes[r]),
       .buf_o        (lane_buf),
@@ -534,6 +535,67 @@ module esp_core #(
     lp_view_q <= lp_view_d;
   end
 
+  // Outbound CBC, several packets in flight: the framer ends on its MAC's start (esp_outbound
+  // Cipher), so its region's lane runs on, under the next jobs. Per region, ob_q from the
+  // job's CBC request until its ICV is written: the lane reads the ciphertext only behind
+  // the encryption (24 bytes of ESP header and IV, then esp_crypt's count while that
+  // encryption runs in this region, ln_avail). ob_icv_q: the MAC is done, its ICV (held by
+  // the lane) waits for a clock the region's write port is free (the loader, the cipher and
+  // the framers write elsewhere then; the check is for safety). The ICV's place and size
+  // are taken with the request: PktOff + ciphertext, 16 or 12 bytes. The job's store,
+  // handed over on the request's clock, waits here (ob_st_q, ob_dma_q) until its ICV is
+  // written, not in the write engine: the engine meanwhile stores other jobs and their
+  // seq_hi words, so the sequencer's JobEnd never waits for a MAC (see wr_req).
+  logic [NR-1:0]         ob_q, ob_d, ob_icv_q, ob_icv_d, ob_sha1_d, ob_st_q, ob_st_d, ob_take;
+  logic [NR-1:0][RB-1:0] ob_addr_d;
+  esp_kernel_pkg::dma_req_t [NR-1:0] ob_dma_q, ob_dma_d;
+  logic                  ob_req;
+  logic [1:0]            crypt_cur_reg;  // the region of esp_crypt's newest message
+  assign ob_req        = EnableCbc && state_q == JobRun && !job_in_q && out_crypt.start &&
+                         out_crypt.mode == esp_kernel_pkg::CryptCbcEnc;
+  assign crypt_cur_reg = crypt_slot ? crypt_reg_q[0] : crypt_reg_q[1];
+  always_comb begin
+    ob_d      = ob_q;
+    ob_icv_d  = ob_icv_q;
+    ob_addr_d = ob_addr_q;
+    ob_sha1_d = ob_sha1_q;
+    ob_st_d   = ob_st_q & ~ob_take;
+    ob_dma_d  = ob_dma_q;
+    for (int unsigned r = 0; r < NR; r++) begin
+      ob_icv_wr[r] = ob_icv_q[r] && !(reg_load[r] || reg_cr_wr[r] || reg_job_wr[r]);
+      ln_avail[r]  = (ob_q[r] && crypt_busy && crypt_cur_reg == 2'(r)) ?
+                     32'd24 + crypt_cbc_written : '1;
+      if (ob_q[r] && ln_done[r]) ob_icv_d[r] = 1'b1;
+      if (ob_icv_wr[r]) begin
+        ob_d[r]     = 1'b0;
+        ob_icv_d[r] = 1'b0;
+      end
+      if (ob_req && reg_job[r]) begin
+        ob_d[r]      = 1'b1;
+        ob_addr_d[r] = out_crypt.addr[RB-1:0] + out_crypt.len[RB-1:0];
+        ob_sha1_d[r] = out_hmac.sha1;
+        ob_st_d[r]   = 1'b1;
+        ob_dma_d[r]  = fr_dma;
+      end
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      ob_q     <= '0;
+      ob_icv_q <= '0;
+      ob_st_q  <= '0;
+    end else begin
+      ob_q     <= ob_d;
+      ob_icv_q <= ob_icv_d;
+      ob_st_q  <= ob_st_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    ob_addr_q <= ob_addr_d;
+    ob_sha1_q <= ob_sha1_d;
+    ob_dma_q  <= ob_dma_d;
+  end
+
   logic         ke_start, ke_busy, ke_valid, ke_done;
   logic [3:0]   ke_idx;
   logic [127:0] ke_rk;
@@ -643,8 +705,6 @@ module esp_core #(
     .crypt_done_i  (crypt_done),
     .crypt_result_i(crypt_result),
     .hmac_o        (out_hmac),
-    .hmac_done_i   (hmac_done),
-    .icv_i         (icv),
     .buf_o         (out_buf),
     .buf_rd_data_i (buf_rd)
   );
@@ -1544,8 +1604,10 @@ module esp_core #(
   logic   fr_wr_pend_q, fr_wr_pend_d, fr_wr_pulse, sh_pend_q, sh_pend_d, sh_need, sh_set;
   logic   cmpl_grant;
   esp_kernel_pkg::dma_req_t fr_wr_req_q, fr_wr_req_d, sh_req_q, sh_req_d, sh_req;
+  logic   fr_wr_latch;  // a store for the latch (an outbound CBC store waits in ob_dma_q)
   logic [AB-1:0] sh_laddr;
   assign fr_wr_pulse = state_q == JobRun && fr_dma.start && fr_dma.store;
+  assign fr_wr_latch = fr_wr_pulse && !ob_req;
   // A job that ends with a sequence number has its seq_hi_wb written (esp_regs.json).
   // A job that ends without events and without waiting for a seq_hi slot goes straight to
   // the next descriptor when there is one to run (JobNext's checks, a clock early).
@@ -1646,7 +1708,8 @@ module esp_core #(
     sh_pend_d    = sh_pend_q;
     sh_req_d     = sh_req_q;
     cmpl_grant   = 1'b0;
-    if (fr_wr_pulse) begin
+    ob_take      = '0;
+    if (fr_wr_latch) begin
       fr_wr_pend_d = 1'b1;
       fr_wr_req_d  = fr_dma;
     end
@@ -1659,11 +1722,22 @@ module esp_core #(
         wr_req       = sh_req_q;
         wr_req.start = 1'b1;
         sh_pend_d    = 1'b0;
-      end else if (fr_wr_pulse || fr_wr_pend_q) begin
-        wr_req       = fr_wr_pulse ? fr_dma : fr_wr_req_q;
+      end else if (fr_wr_latch || fr_wr_pend_q) begin
+        wr_req       = fr_wr_latch ? fr_dma : fr_wr_req_q;
         wr_req.start = 1'b1;
         fr_wr_pend_d = 1'b0;
-      end else if (state_q == CmplDma && !issued_q && wr_idle) begin
+      end else if (|(ob_st_q & ~ob_q)) begin
+        // An outbound CBC store whose ICV is in (the lowest such region; any order will
+        // do: the regions' stores never overlap).
+        for (int unsigned r = NR; r > 0; r--) begin
+          if (ob_st_q[r-1] && !ob_q[r-1]) begin
+            wr_req         = ob_dma_q[r-1];
+            ob_take        = '0;
+            ob_take[r-1]   = 1'b1;
+          end
+        end
+        wr_req.start = 1'b1;
+      end else if (state_q == CmplDma && !issued_q && wr_idle && ob_st_q == '0) begin
         wr_req       = core_dma;
         wr_req.start = 1'b1;
         cmpl_grant   = 1'b1;

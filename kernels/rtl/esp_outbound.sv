@@ -4,6 +4,9 @@
 // put the packet at PktOff of the job's buffer region (load_ready_i); the window starts
 // `head` bytes before it, so headers are written in front of it:
 //   outer IPv4 [UDP] | SPI | seq | IV | inner packet | padding 1,2,3.. | pad len | 4 | ICV
+// A job ends once its cipher request is in and its outer headers are written: GCM's ICV is
+// written by esp_crypt, CBC's by esp_core from the region's HMAC lane (started here, under
+// the encryption), and the store, handed over with the request, trails either.
 module esp_outbound (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -29,8 +32,6 @@ module esp_outbound (
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
   output esp_kernel_pkg::hmac_req_t         hmac_o,
-  input  logic                              hmac_done_i,
-  input  logic [127:0]                      icv_i,
   output esp_kernel_pkg::buf_req_t          buf_o,
   input  logic [127:0]                      buf_rd_data_i
 );
@@ -43,9 +44,6 @@ module esp_outbound (
     Trailer,
     IvWait,
     Cipher,
-    Mac,
-    IcvWrite,
-    Store,
     Finish
   } state_e;
   state_e state_q;
@@ -72,12 +70,9 @@ module esp_outbound (
   logic [31:0] pad_d;
   logic [63:0]  seq_q;
   logic [63:0] seq_d;
-  logic [127:0] iv_q, icv_q;
-  logic [127:0] icv_d;
+  logic [127:0] iv_q;
   logic [127:0] iv_d;
   logic [2:0]   hw_q, hw_d;      // outer header pieces (16 bytes) written, during Cipher
-  logic         cdone_q, cdone_d;  // the cipher has finished (the header may still be going)
-  logic         mac_q, mac_d;      // CBC: the MAC has been started (it runs under the cipher)
   logic [7:0]   tos_q;
   logic [7:0] tos_d;
   logic         df_q;
@@ -177,9 +172,6 @@ module esp_outbound (
     df_d = df_q;
     iv_d = iv_q;
     hw_d = hw_q;
-    cdone_d = cdone_q;
-    mac_d = mac_q;
-    icv_d = icv_q;
 
     done_d = 1'b0;
     unique case (state_q)
@@ -222,8 +214,6 @@ module esp_outbound (
         tos_d = esp_kernel_pkg::byte_at(buf_rd_data_i, 4'd1);
         df_d = buf_rd_data_i[127 - 8 * 6 - 1];
         hw_d = '0;
-        cdone_d = 1'b0;
-        mac_d = 1'b0;
         issued_d = 1'b0;
         state_d = Finish;
         if (b0[7:4] != 4'd4 || ihl < 32'd20 || ihl > len_q || inner_total != len_q) begin
@@ -256,8 +246,8 @@ module esp_outbound (
         end
       end
       Trailer: state_d = gcm ? Cipher : IvWait;  // the trailer's second piece
-      // The previous job's GCM may still be finishing its tag in esp_crypt: a request goes
-      // out once the engine is free, and only its own done counts.
+      // The previous job's cipher (a GCM tag, a CBC chain) may still be running in
+      // esp_crypt: a request goes out once the engine is free, and only its own done counts.
       IvWait: begin  // CBC IV = AES_K(0^64 || seq)
         issued_d = issued_q || crypt_ready_i;
         if (issued_q && crypt_done_i) begin
@@ -268,22 +258,17 @@ module esp_outbound (
       end
       // The cipher runs; the outer headers go in front of the packet meanwhile, on the
       // clocks the cipher does not write (it writes nothing for its first 15 or more).
-      // CBC: the MAC starts once the headers (ESP header, IV) are in and reads the
-      // ciphertext behind the cipher (esp_core bounds its reads by the cipher's written
-      // count); Mac waits for the rest of it.
-      // GCM ends once its request is in and the outer headers are written: esp_crypt took
-      // the round keys, H and H^2 with the request and writes the ICV itself, and the
-      // store, handed over on the request's clock, trails it (esp_core keeps its region
-      // until the last beat), so the next job's framing runs under this job's blocks.
+      // The job ends once its request is in and the outer headers are written: esp_crypt
+      // took the round keys (GCM: H and H^2 too) with the request, and the store, handed
+      // over on the request's clock, trails the cipher (esp_core keeps the region until its
+      // last beat), so the next job's framing runs under this job's blocks. GCM writes its
+      // ICV in esp_crypt. CBC starts its MAC on its region's lane on the last clock (the
+      // ESP header and IV are in; the lane reads the ciphertext behind the encryption) and
+      // esp_core writes the lane's ICV behind the ciphertext when the MAC is done.
       Cipher: begin
         issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_ready_i);
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
-        if (hmac_o.start) mac_d = 1'b1;
-        if (!gcm && issued_q && crypt_done_i) begin
-          icv_d = crypt_result_i;
-          cdone_d = 1'b1;
-        end
-        if (gcm && issued_q && hdr_done) begin
+        if (issued_q && hdr_done) begin
           issued_d = 1'b0;
           res_d.offset = 16'(off_q - head);
           res_d.length = total_q[15:0];
@@ -291,30 +276,7 @@ module esp_outbound (
           res_d.seq_valid = 1'b1;
           done_d = 1'b1;
           state_d = Idle;
-        end else if (!gcm && issued_q && (crypt_done_i || cdone_q) && hdr_done) begin
-          issued_d = 1'b0;
-          state_d = Mac;
         end
-      end
-      Mac: begin
-        if (hmac_o.start) mac_d = 1'b1;  // (started in Cipher already)
-        if (hmac_done_i) begin
-          icv_d = icv_i;
-          state_d = IcvWrite;
-        end
-      end
-      // CBC: the ICV from the MAC, then the store is handed over (it starts now). The core
-      // keeps the region until the store's last beat has left it.
-      IcvWrite: begin
-        res_d.offset = 16'(off_q - head);
-        res_d.length = total_q[15:0];
-        res_d.seq = seq_q;
-        res_d.seq_valid = 1'b1;
-        state_d = Store;
-      end
-      Store: begin
-        done_d = 1'b1;
-        state_d = Idle;
       end
       Finish: begin
         done_d = 1'b1;
@@ -351,9 +313,6 @@ module esp_outbound (
     df_q <= df_d;
     iv_q <= iv_d;
     hw_q <= hw_d;
-    cdone_q <= cdone_d;
-    mac_q <= mac_d;
-    icv_q <= icv_d;
   end
 
   // The outer headers (from registers that hold through Cipher); piece hw_q goes next.
@@ -374,18 +333,18 @@ module esp_outbound (
   assign win_l     = pkt_l - head_l;          // the ESP packet's first byte
   always_comb begin
     dma_o       = '0;
-    // GCM: the store starts with the cipher (same clock) and trails it: headers at once,
-    // ciphertext as it is written, the ICV once esp_crypt wrote it. CBC stores after its MAC, which
-    // reads the ciphertext.
-    dma_o.start = state_q == Store || (state_q == Cipher && gcm && !issued_q && crypt_gcm_ready_i);
+    // The store starts with the cipher (same clock) and trails it. GCM: headers at once,
+    // ciphertext as it is written, the ICV once esp_crypt wrote it. CBC: nothing while the
+    // framer runs; esp_core holds it until its lane's ICV is written.
+    dma_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_ready_i);
     dma_o.store = 1'b1;  // the load is the core's loader's
     dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
     dma_o.laddr = win_l;
     dma_o.len   = AB'(total_q);
     dma_avail_o = '1;
     // crypt_written_i counts from the window's start (base = head) once the cipher is ours.
-    if (gcm && state_q == Cipher)
-      dma_avail_o = hdr_done ? (issued_q ? crypt_written_i : head) : 32'd0;
+    if (state_q == Cipher)
+      dma_avail_o = (gcm && hdr_done) ? (issued_q ? crypt_written_i : head) : 32'd0;
 
     crypt_o       = '0;
     crypt_o.aad12 = esn;
@@ -406,8 +365,7 @@ module esp_outbound (
     end
 
     hmac_o        = '0;
-    hmac_o.start  = !gcm && !mac_q &&
-                    ((state_q == Cipher && issued_q && hdr_done) || state_q == Mac);
+    hmac_o.start  = !gcm && state_q == Cipher && issued_q && hdr_done;
     hmac_o.sha1   = sha1;
     hmac_o.addr   = win_l + esp_off_l;
     hmac_o.len    = AB'(32'd8 + iv_len + ct_q);
@@ -439,12 +397,6 @@ module esp_outbound (
         buf_o.wr_addr = win_l + {10'd0, hw_q, 4'd0};
         buf_o.wr_data = hdr_chunk;
         buf_o.wr_mask = esp_kernel_pkg::mask_first(head_l - {10'd0, hw_q, 4'd0});
-      end
-      IcvWrite: begin
-        buf_o.wr_en   = 1'b1;
-        buf_o.wr_addr = pkt_l + AB'(ct_q);
-        buf_o.wr_data = icv_q;
-        buf_o.wr_mask = sha1 ? 16'hFFF0 : 16'hFFFF;
       end
       default: ;
     endcase
