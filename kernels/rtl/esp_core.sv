@@ -162,6 +162,16 @@ module esp_core #(
   logic [1:0]               crypt_store;
   logic [1:0][31:0]         crypt_slot_written;
   logic [1:0]               crypt_rd_reg_q, crypt_rd_reg_d;  // region of last clock's read
+  // esp_crypt's CBC encryption chains: the region of the job that took each (on its
+  // request's clock); a chain's reads and writes name it (one-hot), the others their slot.
+  // The outbound framer issues one CBC encryption at a time, so one chain is enough here.
+  localparam int unsigned CbcChains = 1;
+  logic [CbcChains-1:0][1:0]  crypt_chain_reg_q, crypt_chain_reg_d;
+  logic [CbcChains-1:0]       crypt_chain, crypt_chain_busy, crypt_chain_done;
+  logic [CbcChains-1:0]       crypt_rd_chain, crypt_wr_chain;
+  logic [CbcChains-1:0][31:0] crypt_chain_written;
+  logic                       crypt_ready_cbc, crypt_ready_ecb;
+  logic [1:0]                 cr_rd_reg, cr_wr_reg;  // the region of the cipher's read / write
   esp_kernel_pkg::buf_req_t crypt_icv;
   logic                     out_wr_ok;  // the cipher does not write this clock
   logic                     out_overlay;  // the outbound framer may write the cipher's region
@@ -205,8 +215,8 @@ module esp_core #(
     assign reg_cr[r]     = crypt_busy && (crypt_reg_q[!crypt_slot] == 2'(r) ||
                                           (crypt_store[crypt_slot] && crypt_reg_q[crypt_slot] == 2'(r)) ||
                                           (in_tag_wait && state_q == JobRun && reg_job[r]));
-    assign reg_cr_rd[r]  = crypt_buf.rd_en && crypt_reg_q[crypt_rd_slot] == 2'(r);
-    assign reg_cr_bw[r]  = crypt_buf.wr_en && crypt_reg_q[crypt_wr_slot] == 2'(r);
+    assign reg_cr_rd[r]  = crypt_buf.rd_en && cr_rd_reg == 2'(r);
+    assign reg_cr_bw[r]  = crypt_buf.wr_en && cr_wr_reg == 2'(r);
     assign reg_cr_icv[r] = crypt_icv.wr_en && crypt_reg_q[crypt_icv_slot] == 2'(r);
     assign reg_cr_wr[r]  = reg_cr_bw[r] || reg_cr_icv[r];
     assign reg_job_wr[r] = reg_job[r] && job_buf.wr_en &&
@@ -342,7 +352,8 @@ module esp_core #(
   assign round_keys = key_q[esp_kernel_pkg::KeyBits-1:640];
   logic aes256;
   esp_crypt #(
-    .EnableCbc(EnableCbc)
+    .EnableCbc(EnableCbc),
+    .CbcChains(CbcChains)
   ) u_crypt (
     .clk_i,
     .rst_ni,
@@ -357,16 +368,23 @@ module esp_core #(
     .slot_tag_o   (crypt_slot_tag),
     .result_o     (crypt_result),
     .gcm_written_o(crypt_written),
-    .cbc_written_o(crypt_cbc_written),
     .dec_avail_i  (crypt_dec_avail),
     .tail_o       (crypt_tail),
     .ready_gcm_o  (crypt_ready_gcm),
     .slot_o       (crypt_slot),
     .slot_store_o (crypt_store),
     .slot_written_o(crypt_slot_written),
+    .ready_cbc_o  (crypt_ready_cbc),
+    .ready_ecb_o  (crypt_ready_ecb),
+    .chain_o      (crypt_chain),
+    .chain_busy_o (crypt_chain_busy),
+    .chain_written_o(crypt_chain_written),
+    .chain_done_o (crypt_chain_done),
     .buf_o        (crypt_buf),
     .buf_rd_slot_o(crypt_rd_slot),
     .buf_wr_slot_o(crypt_wr_slot),
+    .buf_rd_chain_o(crypt_rd_chain),
+    .buf_wr_chain_o(crypt_wr_chain),
     .icv_o        (crypt_icv),
     .icv_slot_o   (crypt_icv_slot),
     .buf_rd_data_i(crypt_rd)
@@ -380,6 +398,13 @@ module esp_core #(
   // overwritten, only once the MAC has read it; all of it while no MAC runs.
   assign crypt_dec_avail = !(EnableCbc && hmac_busy) ? '1 :
                            (hmac_rd_bytes > 32'd24) ? hmac_rd_bytes - 32'd24 : 32'd0;
+  // The running chain's written count (one at a time: the busy one's).
+  always_comb begin
+    crypt_cbc_written = '0;
+    for (int unsigned c = 0; c < CbcChains; c++) begin
+      if (crypt_chain_busy[c]) crypt_cbc_written = crypt_cbc_written | crypt_chain_written[c];
+    end
+  end
   logic [127:0] icv;
 
   // HMAC lanes: one esp_hmac_stream per packet region, so step 2's inbound CBC jobs i+1..i+3
@@ -702,7 +727,7 @@ module esp_core #(
     .crypt_o       (out_crypt),
     .crypt_ready_i (crypt_idle_ok),
     .crypt_gcm_ready_i(crypt_gcm_ok),
-    .crypt_done_i  (crypt_done),
+    .crypt_done_i  (crypt_done || crypt_chain_done != '0),  // its ECB, or its chain
     .crypt_result_i(crypt_result),
     .hmac_o        (out_hmac),
     .buf_o         (out_buf),
@@ -1766,11 +1791,30 @@ module esp_core #(
     crypt_reg_d = crypt_reg_q;
     if (crypt_req.start && (!crypt_busy || crypt_ready_gcm))
       crypt_reg_d[crypt_slot] = in_nx_req ? 2'(nx_region) : 2'(job_region);
-    crypt_rd_reg_d = crypt_reg_q[crypt_rd_slot];
+    crypt_rd_reg_d = cr_rd_reg;
+    // A CBC encryption's chain (esp_crypt takes it whenever ready_cbc_o).
+    crypt_chain_reg_d = crypt_chain_reg_q;
+    for (int unsigned c = 0; c < CbcChains; c++) begin
+      if (crypt_req.start && crypt_req.mode == esp_kernel_pkg::CryptCbcEnc && crypt_ready_cbc &&
+          crypt_chain[c])
+        crypt_chain_reg_d[c] = 2'(job_region);
+    end
+  end
+  // The region of the cipher's read and write: a chain's (one-hot), else its slot's.
+  always_comb begin
+    cr_rd_reg = crypt_reg_q[crypt_rd_slot];
+    cr_wr_reg = crypt_reg_q[crypt_wr_slot];
+    if (crypt_rd_chain != '0) cr_rd_reg = '0;
+    if (crypt_wr_chain != '0) cr_wr_reg = '0;
+    for (int unsigned c = 0; c < CbcChains; c++) begin
+      if (crypt_rd_chain[c]) cr_rd_reg = cr_rd_reg | crypt_chain_reg_q[c];
+      if (crypt_wr_chain[c]) cr_wr_reg = cr_wr_reg | crypt_chain_reg_q[c];
+    end
   end
   always_ff @(posedge clk_i) begin
-    crypt_reg_q    <= crypt_reg_d;
-    crypt_rd_reg_q <= crypt_rd_reg_d;
+    crypt_reg_q       <= crypt_reg_d;
+    crypt_rd_reg_q    <= crypt_rd_reg_d;
+    crypt_chain_reg_q <= crypt_chain_reg_d;
   end
   // The inbound framer requests only when esp_crypt is idle (crypt_ready_i), so its start
   // is taken on its clock.
@@ -1940,7 +1984,7 @@ module esp_core #(
   assign busy_o             = state_q != Idle;
 
   logic unused_core;
-  assign unused_core = ^{crypt_tail, crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+  assign unused_core = ^{crypt_tail, crypt_ready_ecb, crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
                          pf_cap_flags[15:1], pf_sa[31:16], nx_buf.wr_en, nx_buf.wr_addr,
                          nx_buf.wr_data, nx_buf.wr_mask, nx_buf.rd_addr[AB-1:RB],
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],

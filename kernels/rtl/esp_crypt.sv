@@ -2,9 +2,18 @@
 // AES-GCM encryption/decryption with the tag over AAD || ciphertext (SP 800-38D, RFC 4106;
 // CTR keystream one block per clock, GHASH on the ciphertext as it passes), AES-CBC
 // decryption at one block per clock (RFC 3602: no chaining through the cipher), AES-CBC
-// encryption (serial: one block per pipe latency, the next plaintext block read while the
-// previous one is in the pipe and fed on the clock its ciphertext comes out) and one ECB
-// block (H, the CBC IV).
+// encryption and one ECB block (H, the CBC IV).
+// CBC encryption is serial within a packet (one block per pipe latency), so it runs in
+// CbcChains independent chains interleaved in the one AES pipe: each chain holds its own
+// round keys, range, chain value and read-ahead plaintext block, reads its next plaintext
+// block while the previous one is in the pipe and feeds it on the clock that one's
+// ciphertext comes out (or on the first free pipe slot after), so NC chains run in about one
+// chain's clocks. A CBC encryption request takes a free chain (ready_cbc_o, chain_o one-hot
+// on the request's clock) while no GCM or CBC-decryption message runs; GCM and CBC-decryption
+// requests wait until no chain is busy; an ECB request (ready_ecb_o) goes in beside running
+// chains on a free pipe slot. Each chain reports busy, bytes written and done, and its buffer
+// reads and writes name it (buf_rd_chain_o / buf_wr_chain_o, one-hot; zero: not a chain's),
+// so esp_core maps each chain to its job's region. A chain's keys are cleared once it is done.
 // EnableCbc = 0 builds the GCM-only engine: no decryption pipe and no CBC states; a CBC
 // request then finishes at once without touching the buffer (esp_core never issues one).
 // GCM runs as an issue side (CTR blocks and E(J0) into the AES pipe) and a retire side (XOR
@@ -24,7 +33,8 @@
 // slot takes its next request, and slot_written_o counts each slot's plaintext, so a framer
 // waits for its own message only.
 module esp_crypt #(
-  parameter bit EnableCbc = 1'b1
+  parameter bit          EnableCbc = 1'b1,
+  parameter int unsigned CbcChains = 3   // CBC encryption chains (EnableCbc only), >= 1
 ) (
   input  logic                                              clk_i,
   input  logic                                              rst_ni,
@@ -39,22 +49,31 @@ module esp_crypt #(
   output logic [1:0][127:0]                                 slot_tag_o,   // each slot's tag once done
   output logic [127:0]                                      result_o,   // GCM tag / ECB block
   output logic [31:0]                                       gcm_written_o,  // base + bytes written
-  output logic [31:0]                                       cbc_written_o,  // CBC: bytes written
   input  logic [31:0]                                       dec_avail_i,  // CBC dec: bytes it may read
   output logic                                              tail_o,     // the newest request is issued
   output logic                                              ready_gcm_o,  // takes a GCM decryption or icv_wr encryption
   output logic                                              slot_o,     // slot the next request takes
   output logic [1:0]                                        slot_store_o,    // slot holds an icv_wr message
   output logic [1:0][31:0]                                  slot_written_o,  // its base + bytes written
+  output logic                                              ready_cbc_o,  // takes a CBC encryption
+  output logic                                              ready_ecb_o,  // takes an ECB request
+  output logic [CbcChains-1:0]                              chain_o,      // chain the next CBC encryption takes (one-hot)
+  output logic [CbcChains-1:0]                              chain_busy_o,
+  output logic [CbcChains-1:0][31:0]                        chain_written_o,  // bytes written (held once done)
+  output logic [CbcChains-1:0]                              chain_done_o,     // one clock
   output esp_kernel_pkg::buf_req_t                          buf_o,      // reads, block writes
   output logic                                              buf_rd_slot_o,
   output logic                                              buf_wr_slot_o,
+  output logic [CbcChains-1:0]                              buf_rd_chain_o,  // one-hot: a chain's read
+  output logic [CbcChains-1:0]                              buf_wr_chain_o,  // one-hot: a chain's write
   output esp_kernel_pkg::buf_req_t                          icv_o,      // ICV writes (wr_* only)
   output logic                                              icv_slot_o,
   input  logic [127:0]                                      buf_rd_data_i
 );
   localparam int unsigned AB = esp_kernel_pkg::BufAddrBits;
-  localparam logic [1:0] KindCtr = 2'd0, KindJ0 = 2'd1, KindOne = 2'd2;
+  localparam int unsigned NC = CbcChains;
+  localparam int unsigned CI = (NC > 1) ? $clog2(NC) : 1;  // chain index bits in the pipe tag
+  localparam logic [1:0] KindCtr = 2'd0, KindJ0 = 2'd1, KindOne = 2'd2, KindCbc = 2'd3;
   // A message's E(J0) issue and the next message's first CTR block are two clocks apart
   // (the request on the clock between): the first ciphertext block reaches GHASH a pipe
   // latency later, right behind the first message's lengths block and its own AAD.
@@ -66,9 +85,6 @@ module esp_crypt #(
     GcmCt,
     GcmLens,
     GcmWait,
-    CbcEncRead,
-    CbcEncFeed,
-    CbcEncWait,
     CbcDecRun,
     EcbWait,
     Finish
@@ -79,7 +95,7 @@ module esp_crypt #(
   logic done_d;
   logic done_slot_q, done_slot_d;
 
-  // The request in CBC/ECB, the last request's mode
+  // The request in CBC decryption/ECB, the last request's mode
   esp_kernel_pkg::crypt_mode_e mode_q;
   esp_kernel_pkg::crypt_mode_e mode_d;
   logic [127:0]  iv_q, chain_q, result_q;
@@ -119,8 +135,10 @@ module esp_crypt #(
   // Engines
   // ---------------------------------------------------------------------------------------
   logic         enc_valid_i, enc_valid_o;
-  logic [18:0]  enc_tag_i, enc_tag_o;  // kind, slot, block index
+  logic [18:0]  enc_tag_i, enc_tag_o;  // kind, slot, block index (CBC: kind, chain)
   logic [127:0] enc_block_i, enc_block_o;
+  logic [esp_aes_pkg::NumRoundKeys-1:0][127:0] enc_rk;  // rk_q or the feeding chain's
+  logic         enc_rk256;
   esp_aes_enc_pipe #(
     .TagWidth(19)
   ) u_enc (
@@ -128,8 +146,8 @@ module esp_crypt #(
     .rst_ni,
     .valid_i     (enc_valid_i),
     .tag_i       (enc_tag_i),
-    .aes256_i    (rk256_q),
-    .round_keys_i(rk_q),
+    .aes256_i    (enc_rk256),
+    .round_keys_i(enc_rk),
     .block_i     (enc_block_i),
     .valid_o     (enc_valid_o),
     .tag_o       (enc_tag_o),
@@ -197,21 +215,34 @@ module esp_crypt #(
   );
 
   // ---------------------------------------------------------------------------------------
-  // Requests. From Idle any; behind a running GCM message another GCM decryption or outbound
-  // (icv_wr) encryption once the first one's blocks and E(J0) are in the pipe, while the
-  // other slot is free. Each message's done_o names its slot, so the framer that issued it
-  // takes only its own.
+  // Requests. From Idle any but a CBC encryption (the chains take those) once no chain is
+  // busy, an ECB request also beside running chains; behind a running GCM message another
+  // GCM decryption or outbound (icv_wr) encryption once the first one's blocks and E(J0) are
+  // in the pipe, while the other slot is free. Each message's done_o names its slot, so the
+  // framer that issued it takes only its own. A CBC encryption takes a free chain while no
+  // GCM or CBC-decryption message runs (Idle, or an ECB block in the pipe), so the chains'
+  // buffer accesses and pipe slots never meet a message's. Every request taken (a chain's
+  // too) takes the next slot number, which esp_core maps to the issuing job's region.
   // ---------------------------------------------------------------------------------------
-  logic gcm_state, ovl_ok, accept, gcm_new, req_gcm;
+  logic gcm_state, ovl_ok, accept, accept_msg, accept_cbc, gcm_new, req_gcm, req_cbc;
+  logic chains_idle, idle_ok;
+  logic [NC-1:0] ch_busy;  // the chains' busy flags (zero without CBC)
   assign gcm_state = state_q == GcmAad || state_q == GcmCt || state_q == GcmLens || state_q == GcmWait;
   assign ovl_ok    = gcm_state && !j0_todo_q && (act_q & n_oh) == '0 && !pend_q;
   assign req_gcm   = req_i.mode == esp_kernel_pkg::CryptGcmEnc || req_i.mode == esp_kernel_pkg::CryptGcmDec;
-  assign accept    = req_i.start && (state_q == Idle ||
-                     (ovl_ok && (req_i.mode == esp_kernel_pkg::CryptGcmDec ||
-                                 (req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr))));
-  assign gcm_new   = accept && req_gcm;
-  assign sq_first  = state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb && req_i.icv_wr;
-  assign ready_gcm_o = state_q == Idle || ovl_ok;
+  assign req_cbc   = EnableCbc && req_i.mode == esp_kernel_pkg::CryptCbcEnc;
+  assign chains_idle = ch_busy == '0;
+  assign idle_ok   = state_q == Idle && (chains_idle || req_i.mode == esp_kernel_pkg::CryptEcb);
+  assign accept_msg = req_i.start && !req_cbc && (idle_ok ||
+                      (ovl_ok && (req_i.mode == esp_kernel_pkg::CryptGcmDec ||
+                                  (req_i.mode == esp_kernel_pkg::CryptGcmEnc && req_i.icv_wr))));
+  assign accept_cbc = req_i.start && req_cbc && ready_cbc_o;
+  assign accept     = accept_msg || accept_cbc;
+  assign gcm_new    = accept_msg && req_gcm;
+  assign sq_first   = accept_msg && req_i.mode == esp_kernel_pkg::CryptEcb && req_i.icv_wr;
+  assign ready_gcm_o = (state_q == Idle && chains_idle) || ovl_ok;
+  assign ready_ecb_o = state_q == Idle;
+  assign ready_cbc_o = EnableCbc && ch_busy != '1 && (state_q == Idle || state_q == EcbWait);
   assign slot_o      = nslot_q;
 
   // ---------------------------------------------------------------------------------------
@@ -247,21 +278,192 @@ module esp_crypt #(
   assign j0_issue  = j0_todo_q && iss_cnt_q == iss_n_q;
   assign ctr_out   = enc_valid_o && enc_tag_o[18:17] == KindCtr;
 
-  // The CBC states, constant false without CBC so the paths they select are pruned even
-  // where synthesis does not see that the states are unreachable.
-  logic cbc_enc_read, cbc_enc_feed, cbc_enc_wait, cbc_dec_run;
-  assign cbc_enc_read = EnableCbc && state_q == CbcEncRead;
-  assign cbc_enc_feed = EnableCbc && state_q == CbcEncFeed;
-  assign cbc_enc_wait = EnableCbc && state_q == CbcEncWait;
+  // The CBC decryption state, constant false without CBC so the paths it selects are pruned
+  // even where synthesis does not see that the state is unreachable.
+  logic cbc_dec_run;
   assign cbc_dec_run  = EnableCbc && state_q == CbcDecRun;
 
-  // CBC encryption: the clock after a block entered the pipe, the next plaintext block is read
-  // (cbc_pre_rd) and held (pt_q); it enters the pipe XORed with the ciphertext on the clock
-  // that ciphertext comes out (cbc_refeed), so a block costs the pipe latency alone.
-  logic         cbc_fed_q, cbc_fed_d, cbc_cap_q, cbc_cap_d, cbc_pre_rd, cbc_refeed;
-  logic [127:0] pt_q, pt_d;
-  assign cbc_pre_rd = cbc_enc_wait && cbc_fed_q && written_q + 16'd1 != nblocks_q;
-  assign cbc_refeed = cbc_enc_wait && enc_valid_o && written_q + 16'd1 != nblocks_q;
+  // ---------------------------------------------------------------------------------------
+  // CBC encryption chains. A chain reads its next plaintext block (one read-ahead block)
+  // while the previous one is in the pipe; the block enters the pipe XORed with the chain
+  // value on the clock the previous ciphertext comes out (ch_out) if that slot is free, or
+  // on the first free one after (the ciphertext waits as the chain value), so a block costs
+  // the pipe latency alone. The lowest-numbered chain wins a read or a pipe slot: a chain
+  // wants one of each per pipe latency, so a loser waits a few clocks at most (its
+  // read-ahead has the pipe latency of slack). A chain's written count rises on the clock
+  // after its block's write, so it never runs ahead of the buffer.
+  // ---------------------------------------------------------------------------------------
+  logic [NC-1:0] ch_pick, ch_load, ch_want_rd, ch_rgnt, ch_feed, ch_fgnt, ch_out, ch_cap;
+  logic [NC-1:0][AB-1:0] ch_ra, ch_wa;        // next read / write address
+  logic [NC-1:0][127:0]  ch_pt, ch_cv;        // read-ahead plaintext, chain value
+  localparam int unsigned KW = 128 * esp_aes_pkg::NumRoundKeys;  // round keys, flat
+  logic [NC-1:0][KW-1:0] ch_rk;
+  logic [NC-1:0]         ch_rk256;
+  logic [AB-1:0]         ch_rd_addr, ch_wr_addr;
+  logic [127:0]          ch_pt_sel, ch_cv_sel;
+  logic [CI-1:0]         ch_idx;              // the feeding chain's number, for the tag
+  logic [KW-1:0]         ch_rk_sel;
+  logic                  ch_rk256_sel, ch_feeds;
+  // The lowest set bit of a request vector, one-hot.
+  function automatic logic [NC-1:0] first_set(logic [NC-1:0] v);
+    first_set = v & (~v + NC'(1));
+  endfunction
+  assign ch_pick = first_set(~ch_busy);
+  assign chain_o = ch_pick;
+  assign ch_load = accept_cbc ? ch_pick : '0;
+  assign ch_rgnt = first_set(ch_want_rd);
+  assign ch_fgnt = first_set(ch_feed);
+  assign ch_feeds = ch_fgnt != '0;
+
+  if (EnableCbc) begin : g_chains
+    for (genvar c = 0; c < NC; c++) begin : g_chain
+      logic          busy_q, busy_d, infl_q, infl_d, ptv_q, ptv_d, cap_q, fin_q, fin_d;
+      logic [AB-1:0] base_q, base_d;
+      logic [15:0]   nb_q, nb_d, rd_q, rd_d, wr_q, wr_d;  // blocks: all, read, written
+      logic [127:0]  cv_q, cv_d, pt_q, pt_d;
+      logic [KW-1:0] crk_q;
+      logic          crk256_q;
+      assign ch_busy[c]    = busy_q;
+      assign ch_out[c]     = enc_valid_o && enc_tag_o[18:17] == KindCbc && enc_tag_o[CI-1:0] == CI'(c);
+      assign ch_want_rd[c] = busy_q && rd_q != nb_q && !ptv_q && !cap_q;
+      assign ch_feed[c]    = busy_q && (ptv_q || cap_q) && (!infl_q || ch_out[c]);
+      assign ch_cap[c]     = cap_q;
+      assign ch_ra[c]      = base_q + {rd_q[12:0], 4'd0};
+      assign ch_wa[c]      = base_q + {wr_q[12:0], 4'd0};
+      assign ch_pt[c]      = pt_q;
+      assign ch_cv[c]      = cv_q;
+      assign ch_rk[c]      = crk_q;
+      assign ch_rk256[c]   = crk256_q;
+      assign chain_busy_o[c]    = busy_q;
+      assign chain_written_o[c] = {12'd0, wr_q, 4'd0};
+      assign chain_done_o[c]    = fin_q;
+
+      always_comb begin
+        busy_d = busy_q;
+        infl_d = infl_q;
+        ptv_d  = ptv_q;
+        fin_d  = 1'b0;
+        base_d = base_q;
+        nb_d   = nb_q;
+        rd_d   = rd_q;
+        wr_d   = wr_q;
+        cv_d   = cv_q;
+        pt_d   = pt_q;
+        if (ch_rgnt[c]) rd_d = rd_q + 16'd1;
+        // The block read last clock: into the pipe now, or held until the chain's turn.
+        if (cap_q && !ch_fgnt[c]) begin
+          ptv_d = 1'b1;
+          pt_d  = buf_rd_data_i;
+        end
+        if (ch_out[c]) begin
+          infl_d = 1'b0;
+          cv_d   = enc_block_o;
+          wr_d   = wr_q + 16'd1;
+          if (wr_q + 16'd1 == nb_q) begin
+            busy_d = 1'b0;
+            fin_d  = 1'b1;
+          end
+        end
+        if (ch_fgnt[c]) begin
+          infl_d = 1'b1;
+          ptv_d  = 1'b0;
+        end
+        if (ch_load[c]) begin
+          busy_d = req_i.len != '0;
+          fin_d  = req_i.len == '0;  // nothing to encrypt: done at once
+          infl_d = 1'b0;
+          ptv_d  = 1'b0;
+          base_d = req_i.addr;
+          nb_d   = 16'((req_i.len + 17'd15) >> 4);
+          rd_d   = '0;
+          wr_d   = '0;
+          cv_d   = req_i.iv;
+        end
+      end
+
+      always_ff @(posedge clk_i) begin
+        if (!rst_ni) begin
+          busy_q <= 1'b0;
+          infl_q <= 1'b0;
+          ptv_q  <= 1'b0;
+          cap_q  <= 1'b0;
+          fin_q  <= 1'b0;
+        end else begin
+          busy_q <= busy_d;
+          infl_q <= infl_d;
+          ptv_q  <= ptv_d;
+          cap_q  <= ch_rgnt[c];
+          fin_q  <= fin_d;
+        end
+      end
+
+      always_ff @(posedge clk_i) begin
+        base_q <= base_d;
+        nb_q   <= nb_d;
+        rd_q   <= rd_d;
+        wr_q   <= wr_d;
+        cv_q   <= cv_d;
+        pt_q   <= pt_d;
+      end
+
+      // The chain's round keys: loaded on its request's clock, cleared while it is idle.
+      always_ff @(posedge clk_i) begin
+        if (!busy_q && !ch_load[c]) begin
+          crk_q    <= '0;
+          crk256_q <= 1'b0;
+        end else if (ch_load[c]) begin
+          crk_q    <= round_keys_i;
+          crk256_q <= aes256_i;
+        end
+      end
+    end
+  end else begin : g_no_chains
+    assign ch_busy    = '0;
+    assign ch_out     = '0;
+    assign ch_want_rd = '0;
+    assign ch_feed    = '0;
+    assign ch_cap     = '0;
+    assign ch_ra      = '0;
+    assign ch_wa      = '0;
+    assign ch_pt      = '0;
+    assign ch_cv      = '0;
+    assign ch_rk      = '0;
+    assign ch_rk256   = '0;
+    assign chain_busy_o    = '0;
+    assign chain_written_o = '0;
+    assign chain_done_o    = '0;
+    logic unused_chains;
+    assign unused_chains = ^{ch_load, ch_rgnt};
+  end
+
+  // The feeding chain's operands and round keys, and the addresses of the chains' read and
+  // write, through one-hot AND-OR selections (constant indices only).
+  always_comb begin
+    ch_pt_sel    = '0;
+    ch_cv_sel    = '0;
+    ch_idx       = '0;
+    ch_rk_sel    = '0;
+    ch_rk256_sel = 1'b0;
+    ch_rd_addr   = '0;
+    ch_wr_addr   = '0;
+    for (int unsigned c = 0; c < NC; c++) begin
+      if (ch_fgnt[c]) begin
+        ch_pt_sel    = ch_pt_sel | ch_pt[c];
+        ch_cv_sel    = ch_cv_sel | ch_cv[c];
+        ch_idx       = ch_idx | CI'(c);
+        ch_rk_sel    = ch_rk_sel | ch_rk[c];
+        ch_rk256_sel = ch_rk256_sel | ch_rk256[c];
+      end
+      if (ch_rgnt[c]) ch_rd_addr = ch_rd_addr | ch_ra[c];
+      if (ch_out[c]) ch_wr_addr = ch_wr_addr | ch_wa[c];
+    end
+    // The plaintext read last clock and the ciphertext leaving the pipe go in directly.
+    if ((ch_fgnt & ch_cap) != '0) ch_pt_sel = buf_rd_data_i;
+    if ((ch_fgnt & ch_out) != '0) ch_cv_sel = enc_block_o;
+  end
+  // Every block enters the pipe with its own round keys: the feeding chain's, else rk_q.
+  assign enc_rk    = ch_feeds ? ch_rk_sel : rk_q;
+  assign enc_rk256 = ch_feeds ? ch_rk256_sel : rk256_q;
 
   // CBC decryption: the block read last clock enters the pipe with the ciphertext before it.
   // A block is read (and so later overwritten in place) only once it lies below dec_avail_i:
@@ -286,16 +488,17 @@ module esp_crypt #(
       enc_valid_i = 1'b1;  // E(J0) for the tag, behind the last CTR block
       enc_tag_i   = {KindJ0, iss_slot_q, 16'd0};
       enc_block_i = iss_iv_q;
-    end else if (cbc_enc_feed) begin
+    end else if (ch_feeds) begin
       enc_valid_i = 1'b1;
-      enc_block_i = buf_rd_data_i ^ chain_q;
-    end else if (cbc_refeed) begin
-      enc_valid_i = 1'b1;
-      enc_block_i = pt_q ^ enc_block_o;
+      enc_tag_i   = {KindCbc, 17'(ch_idx)};
+      enc_block_i = ch_pt_sel ^ ch_cv_sel;
     end else if (ecb_go_q) begin
-      enc_valid_i = 1'b1;  // the ECB block (iv_q), the clock after its request
+      enc_valid_i = 1'b1;  // the ECB block (iv_q), from the clock after its request
     end
   end
+  // The ECB block waits while chains take the pipe slots.
+  logic ecb_issue;
+  assign ecb_issue = ecb_go_q && !ctr_issue && !j0_issue && !ch_feeds;
 
   assign dec_valid_i = dec_feed_q;
   assign dec_tag_i   = {dec_idx_q, chain_q};
@@ -352,9 +555,6 @@ module esp_crypt #(
     assign slot_store_o[s]   = act_q[s] && m_icv_q[s];
   end
   assign gcm_written_o = last_q ? slot_written_o[1] : slot_written_o[0];
-  // A CBC encryption's blocks written so far (held once done): the outbound MAC reads the
-  // ciphertext behind it. Zero in the GCM-only engine.
-  assign cbc_written_o = EnableCbc ? {12'd0, written_q, 4'd0} : '0;
   // The newest request has all its blocks and E(J0) in the pipe: it needs neither the
   // round keys nor the framer any more.
   assign tail_o = !j0_todo_q;
@@ -377,16 +577,16 @@ module esp_crypt #(
     buf_o = '0;
     buf_rd_slot_o = last_q;
     buf_wr_slot_o = last_q;
+    buf_rd_chain_o = '0;
+    buf_wr_chain_o = '0;
     if (ctr_out) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = (enc_tag_o[16] ? m_addr_q[1] : m_addr_q[0]) + {enc_tag_o[12:0], 4'd0};
       buf_rd_slot_o = enc_tag_o[16];
-    end else if (cbc_enc_read) begin
-      buf_o.rd_en   = 1'b1;
-      buf_o.rd_addr = addr_q + {written_q[12:0], 4'd0};
-    end else if (cbc_pre_rd) begin
-      buf_o.rd_en   = 1'b1;
-      buf_o.rd_addr = addr_q + {written_q[12:0] + 13'd1, 4'd0};
+    end else if (ch_rgnt != '0) begin
+      buf_o.rd_en    = 1'b1;
+      buf_o.rd_addr  = ch_rd_addr;
+      buf_rd_chain_o = ch_rgnt;
     end else if (dec_go) begin
       buf_o.rd_en   = 1'b1;
       buf_o.rd_addr = addr_q + {issued_q[12:0], 4'd0};
@@ -397,11 +597,12 @@ module esp_crypt #(
       buf_o.wr_data = ks_out;
       buf_o.wr_mask = ks_mask;
       buf_wr_slot_o = ks_slot_q;
-    end else if (cbc_enc_wait && enc_valid_o) begin
-      buf_o.wr_en   = 1'b1;
-      buf_o.wr_addr = addr_q + {written_q[12:0], 4'd0};
-      buf_o.wr_data = enc_block_o;
-      buf_o.wr_mask = 16'hFFFF;
+    end else if (ch_out != '0) begin
+      buf_o.wr_en    = 1'b1;
+      buf_o.wr_addr  = ch_wr_addr;
+      buf_o.wr_data  = enc_block_o;
+      buf_o.wr_mask  = 16'hFFFF;
+      buf_wr_chain_o = ch_out;
     end else if (dec_valid_o) begin
       buf_o.wr_en   = 1'b1;
       buf_o.wr_addr = addr_q + {dec_tag_o[140:128], 4'd0};
@@ -424,10 +625,6 @@ module esp_crypt #(
     ks_idx_d = enc_tag_o[15:0];
     ks_slot_d = enc_tag_o[16];
     dec_feed_d = 1'b0;
-    cbc_fed_d = cbc_enc_feed || cbc_refeed;
-    cbc_cap_d = cbc_pre_rd;
-    pt_d = pt_q;
-    if (cbc_cap_q) pt_d = buf_rd_data_i;
     done_d = 1'b0;
     done_slot_d = done_slot_q;
     mode_d = mode_q;
@@ -519,7 +716,7 @@ module esp_crypt #(
 
     unique case (state_q)
       Idle: begin
-        if (req_i.start) begin
+        if (accept_msg) begin
           iv_d = req_i.iv;
           chain_d = req_i.iv;
           addr_d = req_i.addr;
@@ -530,7 +727,7 @@ module esp_crypt #(
           fslot_d = nslot_q;
           unique case (req_i.mode)
             esp_kernel_pkg::CryptGcmEnc, esp_kernel_pkg::CryptGcmDec: state_d = GcmAad;
-            esp_kernel_pkg::CryptCbcEnc: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcEncRead;
+            esp_kernel_pkg::CryptCbcEnc: state_d = Finish;  // the GCM-only engine (else a chain's)
             esp_kernel_pkg::CryptCbcDec: state_d = (req_i.len == 0 || !EnableCbc) ? Finish : CbcDecRun;
             default:                     state_d = req_i.icv_wr ? GcmH2 : EcbWait;
           endcase
@@ -560,15 +757,6 @@ module esp_crypt #(
           state_d = Idle;
         end
       end
-      CbcEncRead: state_d = CbcEncFeed;
-      CbcEncFeed: state_d = CbcEncWait;
-      CbcEncWait: begin  // the next block went in on this clock (cbc_refeed) unless last
-        if (enc_valid_o) begin
-          chain_d = enc_block_o;
-          written_d = written_q + 16'd1;
-          if (written_q + 16'd1 == nblocks_q) state_d = Finish;
-        end
-      end
       CbcDecRun: begin
         if (dec_go) begin
           issued_d = issued_q + 16'd1;
@@ -582,7 +770,7 @@ module esp_crypt #(
         end
       end
       EcbWait: begin
-        if (enc_valid_o) begin
+        if (enc_valid_o && enc_tag_o[18:17] == KindOne) begin
           result_d = enc_block_o;
           state_d = Finish;
         end
@@ -602,8 +790,6 @@ module esp_crypt #(
       done_q     <= 1'b0;
       ks_valid_q <= 1'b0;
       dec_feed_q <= 1'b0;
-      cbc_fed_q  <= 1'b0;
-      cbc_cap_q  <= 1'b0;
       act_q      <= '0;
       m_icv_q    <= '0;
       m_icvdone_q <= '0;
@@ -618,8 +804,6 @@ module esp_crypt #(
       done_q <= done_d;
       ks_valid_q <= ks_valid_d;
       dec_feed_q <= dec_feed_d;
-      cbc_fed_q  <= cbc_fed_d;
-      cbc_cap_q  <= cbc_cap_d;
       act_q      <= act_d;
       m_icv_q    <= m_icv_d;
       m_icvdone_q <= m_icvdone_d;
@@ -628,17 +812,18 @@ module esp_crypt #(
       fslot_q    <= fslot_d;
       pend_q     <= pend_d;
       j0_todo_q  <= j0_todo_d;
-      ecb_go_q   <= state_q == Idle && req_i.start && req_i.mode == esp_kernel_pkg::CryptEcb &&
-                    !req_i.icv_wr;
+      ecb_go_q   <= (accept_msg && req_i.mode == esp_kernel_pkg::CryptEcb && !req_i.icv_wr) ||
+                    (ecb_go_q && !ecb_issue);
     end
   end
 
-  // The latest request's round keys: loaded on its clock, cleared on idle clocks without one.
+  // The latest message's round keys (not a chain's): loaded on its request's clock, cleared
+  // on idle clocks without one.
   always_ff @(posedge clk_i) begin
-    if (state_q == Idle && !accept) begin
+    if (state_q == Idle && !accept_msg) begin
       rk_q    <= '0;
       rk256_q <= 1'b0;
-    end else if (accept) begin
+    end else if (accept_msg) begin
       rk_q    <= round_keys_i;
       rk256_q <= aes256_i;
     end
@@ -646,7 +831,6 @@ module esp_crypt #(
 
   always_ff @(posedge clk_i) begin
     ks_q <= ks_d;
-    pt_q <= pt_d;
     done_slot_q <= done_slot_d;
     ks_idx_q <= ks_idx_d;
     ks_slot_q <= ks_slot_d;
@@ -677,7 +861,7 @@ module esp_crypt #(
     iss_slot_q <= iss_slot_d;
   end
 
-  assign busy_o   = state_q != Idle;
+  assign busy_o   = state_q != Idle || !chains_idle;
   logic unused_crypt;
   assign unused_crypt = ^{dec_tag_o[143:141], ks_idx_q[15:13], enc_tag_o[15:13], mode_q};
   assign result_o = result_q;
@@ -685,5 +869,17 @@ module esp_crypt #(
   assign done_o = done_q;
   assign done_slot_o = done_slot_q;
   assign slot_tag_o = m_ej0_q;
+
+`ifndef SYNTHESIS
+  // The chains never meet a GCM or CBC-decryption message: their pipe slots, buffer reads and
+  // writes are taken without arbitration against those.
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (chains_idle ||
+              !(gcm_state || state_q == CbcDecRun || j0_todo_q || ks_valid_q || dec_valid_o))
+      else $error("esp_crypt: a CBC chain runs beside a GCM or CBC-decryption message");
+    end
+  end
+`endif
 
 endmodule

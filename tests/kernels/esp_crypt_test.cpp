@@ -1,9 +1,11 @@
-// Bench for esp_crypt's two GCM message slots (kernels/rtl): a second message issued into
+// Bench for esp_crypt (kernels/rtl): its two GCM message slots (a second message issued into
 // the free slot while the first one still retires (AES-GCM, SP 800-38D / RFC 4106 with
 // salt || IV || 1 as J0), decryption behind decryption and behind an ICV-writing
 // encryption, each done_o naming its slot, each slot's tag and written count, the round keys
-// taken on the request's clock, the install's ECB and H^2 requests, against OpenSSL's
-// AES-GCM / AES-ECB over the same bytes.
+// taken on the request's clock, the install's ECB and H^2 requests), and its CBC encryption
+// chains interleaved in the one AES pipe (different keys, lengths, addresses and start
+// clocks, ECB requests among them), against OpenSSL's AES-GCM / AES-CBC / AES-ECB over the
+// same bytes.
 #include "Vesp_aes_key_expand.h"
 #include "Vesp_crypt.h"
 #include "aes_key_schedule.hpp"
@@ -13,6 +15,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <iostream>
 #include <memory>
 #include <optional>
 
@@ -20,7 +25,8 @@ namespace espgw::kernels::bench {
 namespace {
 
 constexpr std::size_t kBufBytes = std::size_t{1} << 17;  // esp_kernel_pkg::BufAddrBits
-constexpr unsigned kGcmEnc = 0, kGcmDec = 1, kEcb = 4;   // esp_kernel_pkg::crypt_mode_e
+constexpr unsigned kGcmEnc = 0, kGcmDec = 1, kCbcEnc = 2, kEcb = 4;  // esp_kernel_pkg::crypt_mode_e
+constexpr unsigned kChains = 3;  // esp_crypt's CbcChains (the bench builds its default)
 
 // esp_kernel_pkg::crypt_req_t, packed, first member in the top bits: start[312]
 // mode[311:309] iv[308:181] aad[180:53] aad12[52] addr[51:35] len[34:18] icv_wr[17]
@@ -313,6 +319,305 @@ TEST_F(CryptSlots, InstallRequestsReturnHAndHSquared) {
     EXPECT_EQ(to_hex(run_ecb(Bytes(16, 0), false)), to_hex(h_)) << "H = E_K(0)";
     EXPECT_EQ(to_hex(run_ecb(Bytes(16, 0), true)), to_hex(gf128_mul(h_, h_))) << "H^2";
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// CBC encryption chains
+// ---------------------------------------------------------------------------------------
+
+struct ChainJob {
+  Bytes key, iv, plaintext, expected;  // expected: OpenSSL's AES-CBC, no padding
+  RoundKeys rk;
+  std::uint32_t addr = 0, len = 0;
+  long due = 0;    // the first clock it may be requested
+  long taken = -1, done = -1;
+  unsigned chain = 0;
+};
+
+struct EcbProbe {
+  Bytes key, block;
+  RoundKeys rk;
+  long due = 0;
+  long taken = -1;
+  Bytes result;
+};
+
+class CryptChains : public ::testing::Test {
+ protected:
+  CryptChains() : mem_(kBufBytes, 0), rng_(20261128) {
+    reset(expand_);
+    reset(crypt_);
+    junk_ = expand_key(expand_, random_bytes(rng_, 32));
+  }
+
+  ChainJob make(std::uint32_t addr, std::uint32_t len, std::size_t key_len, long due) {
+    ChainJob j;
+    j.key = random_bytes(rng_, key_len);
+    j.rk = expand_key(expand_, j.key);
+    j.iv = random_bytes(rng_, 16);
+    j.addr = addr;
+    j.len = len;
+    j.due = due;
+    j.plaintext = random_bytes(rng_, len);
+    j.expected = openssl_aes(j.key, j.iv, j.plaintext, true);
+    for (std::uint32_t i = 0; i < len; ++i) mem_.at(addr + i) = j.plaintext[i];
+    return j;
+  }
+
+  EcbProbe make_ecb(std::size_t key_len, long due) {
+    EcbProbe e;
+    e.key = random_bytes(rng_, key_len);
+    e.rk = expand_key(expand_, e.key);
+    e.block = random_bytes(rng_, 16);
+    e.due = due;
+    return e;
+  }
+
+  void put_keys(const RoundKeys& rk) {
+    put_round_keys(crypt_.round_keys_i, rk);
+    crypt_.aes256_i = rk.aes256;
+  }
+
+  void put_request(unsigned mode, const Bytes& iv, std::uint32_t addr, std::uint32_t len) {
+    for (unsigned lsb = 0; lsb < 313; lsb += 64) set_bits(crypt_.req_i, lsb, std::min(64u, 313 - lsb), 0);
+    set_bits(crypt_.req_i, 312, 1, 1);
+    set_bits(crypt_.req_i, 309, 3, mode);
+    put_field(crypt_.req_i, 181, iv);
+    set_bits(crypt_.req_i, 35, 17, addr);
+    set_bits(crypt_.req_i, 18, 17, len);
+  }
+
+  static int one_hot_index(unsigned v) {
+    if (v == 0 || (v & (v - 1)) != 0) return -1;
+    int i = 0;
+    while (((v >> i) & 1) == 0) ++i;
+    return i;
+  }
+
+  // Requests the jobs in order (each from its due clock, once a chain is free) and the ECB
+  // probes in order (each from its due clock while esp_crypt takes one), with junk on the key
+  // inputs on every other clock; a read returns the 16 bytes at any byte address one clock
+  // later and sees the memory before that clock's writes, as esp_pkt_buf. Checks every
+  // access against its chain's range and progress, and each chain's written count after
+  // every clock: monotone, never ahead of the bytes its writes carried.
+  void run(std::vector<ChainJob>& jobs, std::vector<EcbProbe>& ecbs) {
+    ASSERT_FALSE(crypt_.busy_o);
+    std::size_t next = 0, next_ecb = 0, ecb_done = 0, jobs_done = 0;
+    std::array<int, kChains> job_on{};
+    std::array<std::uint32_t, kChains> bytes{}, count{};
+    job_on.fill(-1);
+    long ecb_wait = -1;  // the probe whose done_o is due
+    for (long cycle = 0; cycle < 200000; ++cycle) {
+      set_bits(crypt_.req_i, 312, 1, 0);
+      crypt_.eval();
+      bool cbc = false, ecb = false;
+      if (next < jobs.size() && jobs[next].due <= cycle && crypt_.ready_cbc_o) {
+        put_request(kCbcEnc, jobs[next].iv, jobs[next].addr, jobs[next].len);
+        put_keys(jobs[next].rk);
+        cbc = true;
+      } else if (ecb_wait < 0 && next_ecb < ecbs.size() && ecbs[next_ecb].due <= cycle &&
+                 crypt_.ready_ecb_o) {
+        put_request(kEcb, ecbs[next_ecb].block, 0, 0);
+        put_keys(ecbs[next_ecb].rk);
+        ecb = true;
+      } else {
+        put_keys(junk_);  // a request's keys are latched on its clock only
+      }
+      crypt_.eval();
+      if (cbc) {
+        const unsigned chain = crypt_.chain_o;
+        const int c = one_hot_index(chain);
+        EXPECT_GE(c, 0) << "chain_o must be one-hot";
+        if (c < 0) return;
+        EXPECT_EQ(crypt_.chain_busy_o & chain, 0u) << "a busy chain taken";
+        job_on[c] = static_cast<int>(next);
+        bytes[c] = count[c] = 0;
+        jobs[next].taken = cycle;
+        jobs[next].chain = static_cast<unsigned>(c);
+        ++next;
+      }
+      if (ecb) {
+        ecbs[next_ecb].taken = cycle;
+        ecb_wait = static_cast<long>(next_ecb++);
+      }
+
+      const bool rd = get_bits(crypt_.buf_o, 179, 1) != 0;
+      const auto rd_addr = static_cast<std::uint32_t>(get_bits(crypt_.buf_o, 162, 17));
+      Bytes data(16, 0x5a);  // garbage unless a read was issued
+      if (rd) {
+        const int c = one_hot_index(crypt_.buf_rd_chain_o);
+        EXPECT_GE(c, 0) << "a read names one chain";
+        if (c < 0 || job_on[c] < 0) {
+          ADD_FAILURE() << "read by an idle chain at clock " << cycle;
+          return;
+        }
+        const ChainJob& j = jobs[job_on[c]];
+        EXPECT_EQ((rd_addr - j.addr) % 16, 0u);
+        EXPECT_TRUE(rd_addr >= j.addr && rd_addr + 16 <= j.addr + j.len) << "read outside the chain's range";
+        for (std::uint32_t i = 0; i < 16; ++i) data[i] = mem_[(rd_addr + i) % kBufBytes];
+      } else {
+        EXPECT_EQ(crypt_.buf_rd_chain_o, 0u);
+      }
+      if (get_bits(crypt_.buf_o, 161, 1) != 0) {
+        const int c = one_hot_index(crypt_.buf_wr_chain_o);
+        EXPECT_GE(c, 0) << "a write names one chain";
+        if (c < 0 || job_on[c] < 0) {
+          ADD_FAILURE() << "write by an idle chain at clock " << cycle;
+          return;
+        }
+        const ChainJob& j = jobs[job_on[c]];
+        EXPECT_EQ(get_bits(crypt_.buf_o, 144, 17), j.addr + bytes[c]) << "chain " << c << " writes in order";
+        EXPECT_EQ(get_bits(crypt_.buf_o, 0, 16), 0xFFFFu);
+        EXPECT_LT(bytes[c], j.len);
+        write(crypt_.buf_o);
+        bytes[c] += 16;
+      } else {
+        EXPECT_EQ(crypt_.buf_wr_chain_o, 0u);
+      }
+      EXPECT_EQ(get_bits(crypt_.icv_o, 161, 1), 0u);
+      tick(crypt_);
+      put_be(crypt_.buf_rd_data_i, 0, 128, data);
+      crypt_.eval();
+
+      for (unsigned c = 0; c < kChains; ++c) {
+        if (job_on[c] < 0) continue;
+        const auto n = static_cast<std::uint32_t>(get_bits(crypt_.chain_written_o, 32 * c, 32));
+        EXPECT_GE(n, count[c]) << "chain " << c << "'s written count went back";
+        EXPECT_LE(n, bytes[c]) << "chain " << c << "'s written count ahead of its writes";
+        count[c] = n;
+        if ((crypt_.chain_done_o >> c) & 1) {
+          ChainJob& j = jobs[job_on[c]];
+          j.done = cycle;
+          EXPECT_EQ(n, j.len);
+          EXPECT_EQ((crypt_.chain_busy_o >> c) & 1, 0u);
+          EXPECT_EQ(to_hex(range(j.addr, j.len)), to_hex(j.expected))
+              << "job at 0x" << std::hex << j.addr << std::dec << " (" << j.len << " B, AES-"
+              << 8 * j.key.size() << ") on chain " << c;
+          job_on[c] = -1;
+          ++jobs_done;
+        }
+      }
+      if (crypt_.done_o) {
+        EXPECT_GE(ecb_wait, 0) << "done_o without an ECB request";
+        if (ecb_wait >= 0) {
+          ecbs[ecb_wait].result = get_be(crypt_.result_o, 0, 128);
+          ecb_wait = -1;
+          ++ecb_done;
+        }
+      }
+      if (jobs_done == jobs.size() && ecb_done == ecbs.size()) {
+        for (int i = 0; i < 3; ++i) tick(crypt_);
+        crypt_.eval();
+        EXPECT_FALSE(crypt_.busy_o);
+        for (const EcbProbe& e : ecbs) {
+          EXPECT_EQ(to_hex(e.result), to_hex(openssl_aes_ecb(e.key, e.block, true))) << "ECB taken at " << e.taken;
+        }
+        return;
+      }
+    }
+    FAIL() << "esp_crypt never finished the chains (" << jobs_done << " of " << jobs.size()
+           << " jobs, " << ecb_done << " of " << ecbs.size() << " ECB blocks)";
+  }
+
+  // Clocks from the first request to the last done.
+  static long span(const std::vector<ChainJob>& jobs) {
+    long first = jobs.front().taken, last = 0;
+    for (const ChainJob& j : jobs) {
+      first = std::min(first, j.taken);
+      last = std::max(last, j.done);
+    }
+    return last - first;
+  }
+
+  template <typename Wide>
+  void write(const Wide& req) {
+    const auto addr = static_cast<std::uint32_t>(get_bits(req, 144, 17));
+    const auto mask = static_cast<unsigned>(get_bits(req, 0, 16));
+    const Bytes data = get_be(req, 16, 128);
+    for (unsigned i = 0; i < 16; ++i) {
+      if ((mask >> (15 - i)) & 1) mem_[(addr + i) % kBufBytes] = data[i];
+    }
+  }
+
+  Bytes range(std::uint32_t addr, std::uint32_t len) const {
+    return Bytes(mem_.begin() + addr, mem_.begin() + addr + len);
+  }
+
+  Vesp_aes_key_expand expand_;
+  Vesp_crypt crypt_;
+  Bytes mem_;
+  std::mt19937_64 rng_;
+  RoundKeys junk_;
+};
+
+TEST_F(CryptChains, OneChainMatchesOpenSsl) {
+  std::vector<EcbProbe> none;
+  for (const std::uint32_t len : {16u, 32u, 1424u}) {
+    for (const std::size_t key_len : {16u, 32u}) {
+      std::vector<ChainJob> jobs{make(0x3007, len, key_len, 0)};
+      run(jobs, none);
+      // One block per pipe latency (15), plus the first read and the done.
+      EXPECT_LE(jobs[0].done - jobs[0].taken, 15 * static_cast<long>(len / 16) + 4);
+    }
+  }
+}
+
+TEST_F(CryptChains, ParallelChainsTakeAboutOneChainsClocks) {
+  std::vector<EcbProbe> none;
+  std::vector<ChainJob> one{make(0x1000, 1424, 16, 0)};
+  run(one, none);
+  const long alone = span(one);
+  std::vector<ChainJob> jobs{make(0x2003, 1424, 16, 0), make(0x9a0b, 1424, 32, 0),
+                             make(0x15005, 1424, 16, 0)};
+  run(jobs, none);
+  const long together = span(jobs);
+  EXPECT_NE(jobs[0].chain, jobs[1].chain);
+  EXPECT_NE(jobs[1].chain, jobs[2].chain);
+  EXPECT_NE(jobs[0].chain, jobs[2].chain);
+  EXPECT_LE(10 * together, 12 * alone) << kChains << " chains: " << together << " clocks, one: " << alone;
+  std::cout << "[ chains   ] 1424 B: one chain " << alone << " clocks, " << kChains << " chains "
+            << together << " clocks\n";
+}
+
+TEST_F(CryptChains, LowerChainTakesACollidingSlotTheOtherWaits) {
+  // Job 0 (one block, chain 0) ends early; job 1 (chain 1) runs on; job 2 takes chain 0 so
+  // its first block wants the pipe on the clock job 1's ciphertext comes out (job 1 taken
+  // on clock 1: its blocks come out on clocks 18 + 15k; job 2 taken on 46: read on 47,
+  // fed on 48). Job 3 (chain 2) wants the slot of chain 0's and 1's refeeds as well.
+  std::vector<EcbProbe> none;
+  std::vector<ChainJob> jobs{make(0x0100, 16, 16, 0), make(0x4005, 800, 32, 1),
+                             make(0x8009, 640, 16, 46), make(0xc00f, 480, 32, 47)};
+  run(jobs, none);
+  EXPECT_EQ(jobs[2].chain, jobs[0].chain);
+  EXPECT_NE(jobs[1].chain, jobs[2].chain);
+}
+
+TEST_F(CryptChains, StaggeredChainsOfMixedKeysLengthsAndAddressesWithEcbAmongThem) {
+  std::uniform_int_distribution<std::uint32_t> blocks(1, 89), off(0, 200), gap(0, 60);
+  std::uniform_int_distribution<int> coin(0, 1);
+  std::vector<ChainJob> jobs;
+  long due = 0;
+  for (std::uint32_t i = 0; i < 24; ++i) {
+    // Areas 0x1400 apart: each job's range (at most 1424 B + 200 of offset) in its own.
+    const std::uint32_t addr = (i % 24) * 0x1400 + off(rng_);
+    jobs.push_back(make(addr, 16 * blocks(rng_), coin(rng_) ? 32 : 16, due));
+    due += gap(rng_);
+  }
+  std::vector<EcbProbe> ecbs;
+  for (long t : {3L, 17L, 40L, 41L, 200L, 333L, 700L, 1200L}) ecbs.push_back(make_ecb(coin(rng_) ? 32 : 16, t));
+  run(jobs, ecbs);
+  for (const ChainJob& j : jobs) EXPECT_GE(j.done, 0);
+}
+
+TEST_F(CryptChains, EcbBesideAndAfterChainsUsesItsOwnKeys) {
+  // An ECB request beside a running chain (its block waits for a slot the chain does not
+  // take), then one from idle: each with its own request's keys, not a chain's.
+  std::vector<EcbProbe> ecbs{make_ecb(16, 0)};
+  std::vector<ChainJob> jobs{make(0x500, 160, 32, 0)};
+  run(jobs, ecbs);
+  std::vector<ChainJob> none;
+  std::vector<EcbProbe> after{make_ecb(32, 0)};
+  run(none, after);
 }
 
 }  // namespace
