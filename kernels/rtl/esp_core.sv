@@ -164,8 +164,10 @@ module esp_core #(
   logic [1:0]               crypt_rd_reg_q, crypt_rd_reg_d;  // region of last clock's read
   // esp_crypt's CBC encryption chains: the region of the job that took each (on its
   // request's clock); a chain's reads and writes name it (one-hot), the others their slot.
-  // The outbound framer issues one CBC encryption at a time, so one chain is enough here.
-  localparam int unsigned CbcChains = 1;
+  // The outbound framer ends once its MAC is started on its region's lane, so the next
+  // jobs' encryptions start while earlier ones still run: a chain per packet region that can
+  // be in flight (a fourth region is loading or storing meanwhile).
+  localparam int unsigned CbcChains = EnableCbc ? 3 : 1;
   logic [CbcChains-1:0][1:0]  crypt_chain_reg_q, crypt_chain_reg_d;
   logic [CbcChains-1:0]       crypt_chain, crypt_chain_busy, crypt_chain_done;
   logic [CbcChains-1:0]       crypt_rd_chain, crypt_wr_chain;
@@ -176,6 +178,7 @@ module esp_core #(
   logic                     out_wr_ok;  // the cipher does not write this clock
   logic                     out_overlay;  // the outbound framer may write the cipher's region
   localparam int unsigned NR = esp_kernel_pkg::PktRegions;
+  logic [NR-1:0]        reg_chain;  // the regions of the busy CBC chains
   localparam int unsigned RB = esp_kernel_pkg::RegionAddrBits;
   localparam int unsigned DB = esp_kernel_pkg::DescAddrBits;
   logic [127:0] buf_rd, desc_rd, wr_rd, desc_rd2;
@@ -212,7 +215,10 @@ module esp_core #(
     // Two messages in flight are never in one region (crypt_gcm_ok below).
     // An inbound GCM job whose request is in keeps its region the cipher's until its tag,
     // also once the next job's request took the other slot (its last blocks are read then).
-    assign reg_cr[r]     = crypt_busy && (crypt_reg_q[!crypt_slot] == 2'(r) ||
+    // A region with a running CBC chain is the cipher's too (reg_chain): several chains run
+    // in earlier jobs' regions while the newest request is another job's.
+    assign reg_cr[r]     = reg_chain[r] ||
+                           crypt_busy && (crypt_reg_q[!crypt_slot] == 2'(r) ||
                                           (crypt_store[crypt_slot] && crypt_reg_q[crypt_slot] == 2'(r)) ||
                                           (in_tag_wait && state_q == JobRun && reg_job[r]));
     assign reg_cr_rd[r]  = crypt_buf.rd_en && cr_rd_reg == 2'(r);
@@ -392,19 +398,12 @@ module esp_core #(
 
   esp_kernel_pkg::hmac_req_t hmac_req, out_hmac, in_hmac;
   logic         hmac_busy, hmac_done;
-  logic [31:0]  crypt_cbc_written, hmac_rd_bytes, crypt_dec_avail;
+  logic [31:0]  hmac_rd_bytes, crypt_dec_avail;
   // Inbound CBC decrypts in place under its MAC (esp_inbound Auth): a ciphertext block
   // (from byte 24 of the MAC's message: ESP header, IV) is read by the decryption, and so
   // overwritten, only once the MAC has read it; all of it while no MAC runs.
   assign crypt_dec_avail = !(EnableCbc && hmac_busy) ? '1 :
                            (hmac_rd_bytes > 32'd24) ? hmac_rd_bytes - 32'd24 : 32'd0;
-  // The running chain's written count (one at a time: the busy one's).
-  always_comb begin
-    crypt_cbc_written = '0;
-    for (int unsigned c = 0; c < CbcChains; c++) begin
-      if (crypt_chain_busy[c]) crypt_cbc_written = crypt_cbc_written | crypt_chain_written[c];
-    end
-  end
   logic [127:0] icv;
 
   // HMAC lanes: one esp_hmac_stream per packet region, so step 2's inbound CBC jobs i+1..i+3
@@ -575,10 +574,8 @@ module esp_core #(
   logic [NR-1:0][RB-1:0] ob_addr_d;
   esp_kernel_pkg::dma_req_t [NR-1:0] ob_dma_q, ob_dma_d;
   logic                  ob_req;
-  logic [1:0]            crypt_cur_reg;  // the region of esp_crypt's newest message
   assign ob_req        = EnableCbc && state_q == JobRun && !job_in_q && out_crypt.start &&
                          out_crypt.mode == esp_kernel_pkg::CryptCbcEnc;
-  assign crypt_cur_reg = crypt_slot ? crypt_reg_q[0] : crypt_reg_q[1];
   always_comb begin
     ob_d      = ob_q;
     ob_icv_d  = ob_icv_q;
@@ -588,8 +585,13 @@ module esp_core #(
     ob_dma_d  = ob_dma_q;
     for (int unsigned r = 0; r < NR; r++) begin
       ob_icv_wr[r] = ob_icv_q[r] && !(reg_load[r] || reg_cr_wr[r] || reg_job_wr[r]);
-      ln_avail[r]  = (ob_q[r] && crypt_busy && crypt_cur_reg == 2'(r)) ?
-                     32'd24 + crypt_cbc_written : '1;
+      // The ESP header and IV, then what the region's chain has written; all once it is
+      // done (a region has at most one chain: it is reloaded only after its store).
+      ln_avail[r]  = '1;
+      for (int unsigned c = 0; c < CbcChains; c++) begin
+        if (ob_q[r] && crypt_chain_busy[c] && crypt_chain_reg_q[c] == 2'(r))
+          ln_avail[r] = 32'd24 + crypt_chain_written[c];
+      end
       if (ob_q[r] && ln_done[r]) ob_icv_d[r] = 1'b1;
       if (ob_icv_wr[r]) begin
         ob_d[r]     = 1'b0;
@@ -695,8 +697,15 @@ module esp_core #(
   // job's store is handed over after its cipher, and the previous job's must have gone to
   // the engine by then (the latch holds one; with loads ahead, a job can end before the
   // previous store, stalled in memory, has left the latch).
-  logic crypt_gcm_ok, crypt_idle_ok, fr_wr_free;
+  logic crypt_gcm_ok, crypt_idle_ok, crypt_out_ok, fr_wr_free;
   assign crypt_idle_ok = !crypt_busy && fr_wr_free;
+  // The outbound framer's IV (an ECB block) takes a free pipe slot and its CBC encryption a
+  // free chain, both beside the chains of earlier jobs still running (esp_crypt's
+  // ready_ecb_o / ready_cbc_o).
+  // (Without CBC the framer never gets that far: a CBC SA is not installed valid.)
+  logic crypt_cbc_ok;
+  assign crypt_out_ok = crypt_ready_ecb && fr_wr_free;
+  assign crypt_cbc_ok = (EnableCbc ? crypt_ready_cbc : !crypt_busy) && fr_wr_free;
   // The next inbound job's request under the running job's tag comes before the running
   // job's store hand-over: it does not wait for the write engine, because the inbound
   // framer hands a store over only with the latch empty (store_ok_i), so a store still
@@ -725,9 +734,10 @@ module esp_core #(
     .dma_avail_o   (out_avail),
     .crypt_written_i(crypt_written),
     .crypt_o       (out_crypt),
-    .crypt_ready_i (crypt_idle_ok),
+    .crypt_ready_i (crypt_out_ok),
+    .crypt_cbc_ready_i(crypt_cbc_ok),
     .crypt_gcm_ready_i(crypt_gcm_ok),
-    .crypt_done_i  (crypt_done || crypt_chain_done != '0),  // its ECB, or its chain
+    .crypt_done_i  (crypt_done),  // its IV's ECB block (it does not wait for its chain)
     .crypt_result_i(crypt_result),
     .hmac_o        (out_hmac),
     .buf_o         (out_buf),
@@ -1789,7 +1799,11 @@ module esp_core #(
   // the region of each read, for its data a clock later.
   always_comb begin
     crypt_reg_d = crypt_reg_q;
-    if (crypt_req.start && (!crypt_busy || crypt_ready_gcm))
+    // (esp_crypt gives every request it takes a slot, also a CBC encryption or an ECB block
+    // beside running chains.)
+    if (crypt_req.start && (!crypt_busy || crypt_ready_gcm ||
+                            (crypt_req.mode == esp_kernel_pkg::CryptCbcEnc && crypt_ready_cbc) ||
+                            (crypt_req.mode == esp_kernel_pkg::CryptEcb && crypt_ready_ecb)))
       crypt_reg_d[crypt_slot] = in_nx_req ? 2'(nx_region) : 2'(job_region);
     crypt_rd_reg_d = cr_rd_reg;
     // A CBC encryption's chain (esp_crypt takes it whenever ready_cbc_o).
@@ -1802,6 +1816,12 @@ module esp_core #(
   end
   // The region of the cipher's read and write: a chain's (one-hot), else its slot's.
   always_comb begin
+    reg_chain = '0;
+    for (int unsigned c = 0; c < CbcChains; c++) begin
+      for (int unsigned r = 0; r < NR; r++) begin
+        if (crypt_chain_busy[c] && crypt_chain_reg_q[c] == 2'(r)) reg_chain[r] = 1'b1;
+      end
+    end
     cr_rd_reg = crypt_reg_q[crypt_rd_slot];
     cr_wr_reg = crypt_reg_q[crypt_wr_slot];
     if (crypt_rd_chain != '0) cr_rd_reg = '0;
@@ -1984,7 +2004,7 @@ module esp_core #(
   assign busy_o             = state_q != Idle;
 
   logic unused_core;
-  assign unused_core = ^{crypt_tail, crypt_ready_ecb, crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
+  assign unused_core = ^{crypt_tail, crypt_chain_done, crypt_icv.rd_en, crypt_icv.rd_addr, spi_busy, ke_busy, d_cap_flags[15:1], ld_cap_flags[15:1], wr_busy,
                          pf_cap_flags[15:1], pf_sa[31:16], nx_buf.wr_en, nx_buf.wr_addr,
                          nx_buf.wr_data, nx_buf.wr_mask, nx_buf.rd_addr[AB-1:RB],
                          job_buf.rd_addr[AB-1:RB], job_buf.wr_addr[AB-1:RB],

@@ -27,7 +27,8 @@ module esp_outbound (
   output logic [31:0]                       dma_avail_o,  // store: bytes ready (see esp_dma_wr)
   input  logic [31:0]                       crypt_written_i,  // esp_crypt gcm_written_o
   output esp_kernel_pkg::crypt_req_t        crypt_o,
-  input  logic                              crypt_ready_i,  // esp_crypt takes a request
+  input  logic                              crypt_ready_i,  // esp_crypt takes an ECB block (the IV)
+  input  logic                              crypt_cbc_ready_i,  // esp_crypt takes a CBC encryption
   input  logic                              crypt_gcm_ready_i,  // takes an outbound GCM request
   input  logic                              crypt_done_i,
   input  logic [127:0]                      crypt_result_i,
@@ -246,8 +247,9 @@ module esp_outbound (
         end
       end
       Trailer: state_d = gcm ? Cipher : IvWait;  // the trailer's second piece
-      // The previous job's cipher (a GCM tag, a CBC chain) may still be running in
-      // esp_crypt: a request goes out once the engine is free, and only its own done counts.
+      // Earlier jobs' ciphers may still be running in esp_crypt (a GCM tag, CBC chains): the
+      // IV's ECB block goes in once esp_crypt takes it (beside running chains), the CBC
+      // encryption once a chain is free, and only the ECB block's own done counts.
       IvWait: begin  // CBC IV = AES_K(0^64 || seq)
         issued_d = issued_q || crypt_ready_i;
         if (issued_q && crypt_done_i) begin
@@ -266,7 +268,7 @@ module esp_outbound (
       // ESP header and IV are in; the lane reads the ciphertext behind the encryption) and
       // esp_core writes the lane's ICV behind the ciphertext when the MAC is done.
       Cipher: begin
-        issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_ready_i);
+        issued_d = issued_q || (gcm ? crypt_gcm_ready_i : crypt_cbc_ready_i);
         if (!hdr_done && buf_wr_ok_i) hw_d = hw_q + 3'd1;
         if (issued_q && hdr_done) begin
           issued_d = 1'b0;
@@ -336,7 +338,7 @@ module esp_outbound (
     // The store starts with the cipher (same clock) and trails it. GCM: headers at once,
     // ciphertext as it is written, the ICV once esp_crypt wrote it. CBC: nothing while the
     // framer runs; esp_core holds it until its lane's ICV is written.
-    dma_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_ready_i);
+    dma_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_cbc_ready_i);
     dma_o.store = 1'b1;  // the load is the core's loader's
     dma_o.gaddr = buf_q + {32'd0, off_q} - {32'd0, head};
     dma_o.laddr = win_l;
@@ -356,7 +358,7 @@ module esp_outbound (
       crypt_o.mode  = esp_kernel_pkg::CryptEcb;
       crypt_o.iv    = {64'd0, seq_q};
     end else begin
-      crypt_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_ready_i);
+      crypt_o.start = state_q == Cipher && !issued_q && (gcm ? crypt_gcm_ready_i : crypt_cbc_ready_i);
       crypt_o.mode  = gcm ? esp_kernel_pkg::CryptGcmEnc : esp_kernel_pkg::CryptCbcEnc;
       crypt_o.icv_wr = gcm;
       crypt_o.base  = head_l;
