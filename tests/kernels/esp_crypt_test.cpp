@@ -90,6 +90,42 @@ Bytes gf128_mul(const Bytes& x, const Bytes& y) {
   return z;
 }
 
+// The local packet buffer esp_crypt works in, as both fixtures model it: byte-addressed,
+// wrapping at kBufBytes; a read is answered on the next clock, a write lands as masked.
+class BufferModel {
+ public:
+  BufferModel() : mem_(kBufBytes, 0) {}
+
+  void put(std::uint32_t addr, const Bytes& bytes) {
+    for (std::size_t i = 0; i < bytes.size(); ++i) mem_.at(addr + i) = bytes[i];
+  }
+
+  Bytes read16(std::uint32_t addr) const {
+    Bytes data(16);
+    for (std::uint32_t i = 0; i < 16; ++i) data[i] = mem_[(addr + i) % kBufBytes];
+    return data;
+  }
+
+  // A buf_req_t-shaped request (wr_en at bit 161, address at 144, data at 16, mask at 0).
+  template <typename Wide>
+  void write(const Wide& req) {
+    if (get_bits(req, 161, 1) == 0) return;
+    const auto addr = static_cast<std::uint32_t>(get_bits(req, 144, 17));
+    const auto mask = static_cast<unsigned>(get_bits(req, 0, 16));
+    const Bytes data = get_be(req, 16, 128);
+    for (unsigned i = 0; i < 16; ++i) {
+      if ((mask >> (15 - i)) & 1) mem_[(addr + i) % kBufBytes] = data[i];
+    }
+  }
+
+  Bytes range(std::uint32_t addr, std::uint32_t len) const {
+    return Bytes(mem_.begin() + addr, mem_.begin() + addr + len);
+  }
+
+ private:
+  Bytes mem_;
+};
+
 struct Done {
   long cycle;
   unsigned slot;
@@ -97,7 +133,7 @@ struct Done {
 
 class CryptSlots : public ::testing::Test {
  protected:
-  CryptSlots() : mem_(kBufBytes, 0), rng_(20261128) {
+  CryptSlots() : rng_(20261128) {
     reset(expand_);
     reset(crypt_);
   }
@@ -124,7 +160,7 @@ class CryptSlots : public ::testing::Test {
     m.plaintext = random_bytes(rng_, len);
     openssl_gcm(key_, m);
     const Bytes& in = mode == kGcmEnc ? m.plaintext : m.ciphertext;
-    for (std::uint32_t i = 0; i < len; ++i) mem_.at(addr + i) = in[i];
+    buf_.put(addr, in);
     return m;
   }
 
@@ -174,10 +210,10 @@ class CryptSlots : public ::testing::Test {
       const auto rd_addr = static_cast<std::uint32_t>(get_bits(crypt_.buf_o, 162, 17));
       Bytes data(16, 0x5a);  // garbage unless a read was issued
       if (rd) {
-        for (std::uint32_t i = 0; i < 16; ++i) data[i] = mem_[(rd_addr + i) % kBufBytes];
+        data = buf_.read16(rd_addr);
       }
-      write(crypt_.buf_o);
-      write(crypt_.icv_o);
+      buf_.write(crypt_.buf_o);
+      buf_.write(crypt_.icv_o);
       tick(crypt_);
       // esp_core may replace its keys from the clock after a request (the next job's SA).
       if (cycle == 0 && !next_key_.empty()) set_key(next_key_);
@@ -214,21 +250,6 @@ class CryptSlots : public ::testing::Test {
     return {};
   }
 
-  template <typename Wide>
-  void write(const Wide& req) {
-    if (get_bits(req, 161, 1) == 0) return;
-    const auto addr = static_cast<std::uint32_t>(get_bits(req, 144, 17));
-    const auto mask = static_cast<unsigned>(get_bits(req, 0, 16));
-    const Bytes data = get_be(req, 16, 128);
-    for (unsigned i = 0; i < 16; ++i) {
-      if ((mask >> (15 - i)) & 1) mem_[(addr + i) % kBufBytes] = data[i];
-    }
-  }
-
-  Bytes range(std::uint32_t addr, std::uint32_t len) const {
-    return Bytes(mem_.begin() + addr, mem_.begin() + addr + len);
-  }
-
   // Both messages' bytes, tags and done order against OpenSSL.
   void check_pair(const Message& first, const Message& second) {
     ASSERT_EQ(dones_.size(), 2u);
@@ -242,11 +263,11 @@ class CryptSlots : public ::testing::Test {
       // The slot keeps its tag after done (the framer's checks may read it later).
       EXPECT_EQ(to_hex(get_be(crypt_.slot_tag_o, 128 * slot, 128)), to_hex(m->tag));
       if (m->mode == kGcmDec) {
-        EXPECT_EQ(to_hex(range(m->addr, m->len)), to_hex(m->plaintext));
+        EXPECT_EQ(to_hex(buf_.range(m->addr, m->len)), to_hex(m->plaintext));
         EXPECT_EQ(written_[slot], m->addr + m->len);
       } else {
-        EXPECT_EQ(to_hex(range(m->addr, m->len)), to_hex(m->ciphertext));
-        EXPECT_EQ(to_hex(range(m->addr + m->len, 16)), to_hex(m->tag)) << "ICV behind the ciphertext";
+        EXPECT_EQ(to_hex(buf_.range(m->addr, m->len)), to_hex(m->ciphertext));
+        EXPECT_EQ(to_hex(buf_.range(m->addr + m->len, 16)), to_hex(m->tag)) << "ICV behind the ciphertext";
         EXPECT_EQ(written_[slot], m->addr + m->len + 16);
       }
     }
@@ -254,7 +275,7 @@ class CryptSlots : public ::testing::Test {
 
   Vesp_aes_key_expand expand_;
   Vesp_crypt crypt_;
-  Bytes mem_;
+  BufferModel buf_;
   Bytes key_;
   Bytes next_key_;  // run_pair: the key inputs after the first request's clock
   Bytes h_;
@@ -344,7 +365,7 @@ struct EcbProbe {
 
 class CryptChains : public ::testing::Test {
  protected:
-  CryptChains() : mem_(kBufBytes, 0), rng_(20261128) {
+  CryptChains() : rng_(20261128) {
     reset(expand_);
     reset(crypt_);
     junk_ = expand_key(expand_, random_bytes(rng_, 32));
@@ -360,7 +381,7 @@ class CryptChains : public ::testing::Test {
     j.due = due;
     j.plaintext = random_bytes(rng_, len);
     j.expected = openssl_aes(j.key, j.iv, j.plaintext, true);
-    for (std::uint32_t i = 0; i < len; ++i) mem_.at(addr + i) = j.plaintext[i];
+    buf_.put(addr, j.plaintext);
     return j;
   }
 
@@ -454,7 +475,7 @@ class CryptChains : public ::testing::Test {
         const ChainJob& j = jobs[job_on[c]];
         EXPECT_EQ((rd_addr - j.addr) % 16, 0u);
         EXPECT_TRUE(rd_addr >= j.addr && rd_addr + 16 <= j.addr + j.len) << "read outside the chain's range";
-        for (std::uint32_t i = 0; i < 16; ++i) data[i] = mem_[(rd_addr + i) % kBufBytes];
+        data = buf_.read16(rd_addr);
       } else {
         EXPECT_EQ(crypt_.buf_rd_chain_o, 0u);
       }
@@ -469,7 +490,7 @@ class CryptChains : public ::testing::Test {
         EXPECT_EQ(get_bits(crypt_.buf_o, 144, 17), j.addr + bytes[c]) << "chain " << c << " writes in order";
         EXPECT_EQ(get_bits(crypt_.buf_o, 0, 16), 0xFFFFu);
         EXPECT_LT(bytes[c], j.len);
-        write(crypt_.buf_o);
+        buf_.write(crypt_.buf_o);
         bytes[c] += 16;
       } else {
         EXPECT_EQ(crypt_.buf_wr_chain_o, 0u);
@@ -490,7 +511,7 @@ class CryptChains : public ::testing::Test {
           j.done = cycle;
           EXPECT_EQ(n, j.len);
           EXPECT_EQ((crypt_.chain_busy_o >> c) & 1, 0u);
-          EXPECT_EQ(to_hex(range(j.addr, j.len)), to_hex(j.expected))
+          EXPECT_EQ(to_hex(buf_.range(j.addr, j.len)), to_hex(j.expected))
               << "job at 0x" << std::hex << j.addr << std::dec << " (" << j.len << " B, AES-"
               << 8 * j.key.size() << ") on chain " << c;
           job_on[c] = -1;
@@ -529,23 +550,9 @@ class CryptChains : public ::testing::Test {
     return last - first;
   }
 
-  template <typename Wide>
-  void write(const Wide& req) {
-    const auto addr = static_cast<std::uint32_t>(get_bits(req, 144, 17));
-    const auto mask = static_cast<unsigned>(get_bits(req, 0, 16));
-    const Bytes data = get_be(req, 16, 128);
-    for (unsigned i = 0; i < 16; ++i) {
-      if ((mask >> (15 - i)) & 1) mem_[(addr + i) % kBufBytes] = data[i];
-    }
-  }
-
-  Bytes range(std::uint32_t addr, std::uint32_t len) const {
-    return Bytes(mem_.begin() + addr, mem_.begin() + addr + len);
-  }
-
   Vesp_aes_key_expand expand_;
   Vesp_crypt crypt_;
-  Bytes mem_;
+  BufferModel buf_;
   std::mt19937_64 rng_;
   RoundKeys junk_;
 };
