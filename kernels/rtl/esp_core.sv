@@ -1087,7 +1087,11 @@ module esp_core #(
       SaExpand: begin
         issued_d = 1'b1;
         aes256_d = stage_i[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
-        if (ke_valid) key_d[640 + 128 * ke_idx +: 128] = ke_rk;
+        // Round key r into its own slice, chosen by a compare per slice: an index into
+        // key_d would build a 2560-bit barrel shifter for data and mask.
+        for (int unsigned r = 0; r < 15; r++) begin
+          if (ke_valid && ke_idx == 4'(r)) key_d[640 + 128 * r +: 128] = ke_rk;
+        end
         if (ke_done) begin
           issued_d = 1'b0;
           state_d = SaH;
