@@ -276,15 +276,22 @@ module esp_inbound (
 
   // Window update (hls/replay.cpp replay_update): the ring bits of top+1..seq are cleared,
   // the bit of seq set. Word w, bit j stands for ring index 128w + j.
+  // Below 4096 the indices top+1..seq form one cyclic range [lo, hi] of the ring, so word
+  // w's mask is two thermometers (index >= lo, index <= hi), ANDed, or ORed when the range
+  // wraps past index 4095: no per-bit subtract or 64-bit compare.
   logic [63:0]  adv;
-  logic [127:0] clear_mask, new_word;
-  assign adv = seq_q - top_q;
+  logic [11:0]  clr_lo, clr_hi;
+  logic [127:0] from_lo, to_hi, clear_mask, new_word;
+  assign adv    = seq_q - top_q;
+  assign clr_lo = top_q[11:0] + 12'd1;
+  assign clr_hi = seq_q[11:0];
   always_comb begin
-    for (int unsigned j = 0; j < 128; j++) begin
-      logic [11:0] r;
-      r = {word_q, 7'(j)} - (top_q[11:0] + 12'd1);
-      clear_mask[j] = (seq_q > top_q) && (adv >= 64'd4096 || {52'd0, r} < adv);
-    end
+    from_lo = (word_q > clr_lo[11:7]) ? '1 : (word_q == clr_lo[11:7]) ? ('1 << clr_lo[6:0]) : '0;
+    to_hi   = (word_q < clr_hi[11:7]) ? '1 : (word_q == clr_hi[11:7]) ? ('1 >> (7'd127 - clr_hi[6:0])) : '0;
+    if (!(seq_q > top_q)) clear_mask = '0;
+    else if (adv >= 64'd4096) clear_mask = '1;
+    else if (clr_lo <= clr_hi) clear_mask = from_lo & to_hi;
+    else clear_mask = from_lo | to_hi;
     new_word = rp_rd_data_i & ~clear_mask;
     if (word_q == seq_q[11:7] && (seq_q > top_q || window != 0)) new_word[seq_q[6:0]] = 1'b1;
   end
