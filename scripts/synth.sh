@@ -35,11 +35,11 @@ regpkg=$out/gen/esp_reg_pkg.sv
 mkdir -p "$out/gen"
 python3 "$src/driver/regmap/gen_regmap.py" "$src/driver/regmap/esp_regs.json" --sv "$regpkg"
 
-aes=(esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_round.sv)
+aes=(esp_aes_pkg.sv esp_aes_sbox.sv esp_aes_round.sv esp_aes_sub_bytes_rom.sv)
 # esp_top's sources in kernels/CMakeLists.txt's order: ESPGW_RTL_PACKAGES, REGMAP_SV,
 # ESPGW_RTL_KERNEL_PACKAGES, ESPGW_RTL_TOP_SOURCES (@regpkg is the generated package).
 kernel=(esp_aes_pkg.sv @regpkg esp_kernel_pkg.sv
-  esp_aes_sbox.sv esp_aes_round.sv esp_aes_key_expand.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv
+  esp_aes_sbox.sv esp_aes_round.sv esp_aes_sub_bytes_rom.sv esp_aes_key_expand.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv
   esp_sha256.sv esp_sha1.sv esp_hmac.sv
   esp_gf128_mul.sv esp_ghash.sv
   esp_pkt_buf.sv esp_dma_rd.sv esp_dma_wr.sv esp_spi_index.sv esp_sa_table.sv esp_crypt.sv
@@ -64,8 +64,8 @@ declare -A blocks=(
   [k_core_gcm]="esp_core|SaCapacity=4096,EnableCbc=0|hier|$pkgs esp_core.sv|${core_children[*]}"
   [k_inbound]="esp_inbound||hier|$pkgs esp_inbound.sv|"
   [k_outbound]="esp_outbound||hier|$pkgs esp_outbound.sv|"
-  [k_crypt]="esp_crypt||hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
-  [k_crypt_gcm]="esp_crypt|EnableCbc=0|hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
+  [k_crypt]="esp_crypt||hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_sub_bytes_rom.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
+  [k_crypt_gcm]="esp_crypt|EnableCbc=0|hier|$pkgs esp_aes_sbox.sv esp_aes_round.sv esp_aes_sub_bytes_rom.sv esp_aes_enc_pipe.sv esp_aes_dec_pipe.sv esp_gf128_mul.sv esp_ghash.sv esp_crypt.sv|"
   [k_hmac_stream]="esp_hmac_stream||hier|$pkgs esp_sha256.sv esp_sha1.sv esp_hmac.sv esp_hmac_stream.sv|"
   [k_hmac_stream_gcm]="esp_hmac_stream|EnableCbc=0|hier|$pkgs esp_sha256.sv esp_sha1.sv esp_hmac.sv esp_hmac_stream.sv|"
   [k_sa_table]="esp_sa_table|SaCapacity=4096|hier|$pkgs esp_sa_table.sv|"

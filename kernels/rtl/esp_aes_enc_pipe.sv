@@ -68,7 +68,7 @@ module esp_aes_enc_pipe #(
       esp_aes_round #(
         .Inverse(1'b0)
       ) u_round (
-        .state_i    (gen_stage[s-1].state_q),
+        .state_i    (gen_stage[s-1].gen_sub.sub_q),
         .round_key_i(gen_stage[s-1].gen_keys.keys_q[127:0]),  // round key s
         .final_i    (last_round),
         .state_o    (round_out)
@@ -92,6 +92,19 @@ module esp_aes_enc_pipe #(
 
     always_ff @(posedge clk_i) begin
       state_q <= state_d;
+    end
+
+    // The next round's (Inv)SubBytes, registered in block-RAM ROMs beside state_q (which
+    // only an AES-128 block passing a stage unchanged, and the output, still read).
+    if (s < Rounds) begin : gen_sub
+      logic [127:0] sub_q;
+      esp_aes_sub_bytes_rom #(
+        .Inverse(1'b0)
+      ) u_sub (
+        .clk_i,
+        .data_i(state_d),
+        .data_o(sub_q)
+      );
     end
   end
 

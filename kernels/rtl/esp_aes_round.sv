@@ -1,7 +1,9 @@
 // esp_aes_round: one AES round, combinational (FIPS-197 5.1 cipher / 5.3 inverse cipher).
 // Forward: SubBytes, ShiftRows, MixColumns (skipped in the final round), AddRoundKey.
 // Inverse: InvShiftRows, InvSubBytes, AddRoundKey, InvMixColumns (skipped in the final round).
-// Pipelines place one of these between registers, so a round costs one clock.
+// The state arrives through (Inv)SubBytes already: the pipes register it in
+// esp_aes_sub_bytes_rom's block RAMs in place of a stage register, so a round costs one
+// clock and has no S-boxes of its own.
 module esp_aes_round #(
   parameter bit Inverse = 1'b0
 ) (
@@ -12,20 +14,11 @@ module esp_aes_round #(
 );
 
   // ---------------------------------------------------------------------------------------
-  // Substitution: 16 S-boxes, on the input (forward) or after InvShiftRows (inverse); the
-  // two orders give the same result since both steps act bytewise / by position only.
+  // The substitution came first (forward) or may come first (inverse: InvShiftRows and
+  // InvSubBytes commute, both act bytewise / by position only): state_i is substituted.
   // ---------------------------------------------------------------------------------------
-  logic [127:0] sub_in, sub_out;
-  assign sub_in = state_i;
-
-  for (genvar b = 0; b < 16; b++) begin : gen_sbox
-    esp_aes_sbox #(
-      .Inverse(Inverse)
-    ) u_sbox (
-      .data_i(sub_in[8 * b +: 8]),
-      .data_o(sub_out[8 * b +: 8])
-    );
-  end
+  logic [127:0] sub_out;
+  assign sub_out = state_i;
 
   // ---------------------------------------------------------------------------------------
   // Permutation, column mixing and key addition
