@@ -1024,6 +1024,7 @@ module esp_core #(
     unique case (state_q)
       Idle: begin
         issued_d = 1'b0;
+        key_d = '0;  // nothing runs on the secrets here; from power-up on key_q is zero
         if (soft_reset_i) begin
           idx_d = '0;
           state_d = RstSweep;
@@ -1418,7 +1419,10 @@ module esp_core #(
     key_en    = 1'b0;
     key_we    = 1'b0;
     key_idx   = idx_q;
-    key_wdata = '0;
+    // The secrets written are key_q's: zero outside a job and an install (Idle, SaDispatch,
+    // JobEnd and SaWrite clear it; asserted below), so a soft reset's sweep and a delete
+    // write zeros without a 2560-bit AND in front of the RAM.
+    key_wdata = key_q;
     rp_en     = 1'b0;
     rp_we     = 1'b0;
     rp_idx    = idx_q;
@@ -1442,7 +1446,6 @@ module esp_core #(
         rec_wdata = (op_q == 2'd1) ? new_rec : '0;
         key_en    = 1'b1;
         key_we    = 1'b1;
-        key_wdata = (op_q == 2'd1) ? key_q : '0;
       end
       JobSaRead: begin
         rec_en  = 1'b1;
@@ -2033,6 +2036,8 @@ module esp_core #(
       assert (!(rd_owner_q == OwnLoader && rd_region == job_region && state_q == JobRun &&
                 job_buf.wr_en && rd_buf.wr_en))
       else $error("esp_core: the loader writes the running job's region");
+      assert (!(key_en && key_we && !(state_q == SaWrite && op_q == 2'd1)) || key_q == '0)
+      else $error("esp_core: secrets other than an install's written while key_q holds a key");
     end
   end
   // rec_t is sized by a literal (see esp_kernel_pkg); the regmap must agree.
