@@ -685,6 +685,11 @@ module esp_core #(
   logic         in_rp_rd, in_rp_wr;
   logic [4:0]   in_rp_word;
   logic [127:0] in_rp_wdata;
+  // Step 1's front stage in esp_inbound (fr_*): the job it works on, that job's fields as
+  // the loader found them, its SPI look-up, the record read of a prepare it handed over.
+  logic         fr_on, fr_have, fr_in, fr_ok, in_fr_lookup, in_rec_rd;
+  logic [6:0]   fr_k;
+  logic [15:0]  fr_len, in_rec_slot;
 
   assign out_overlay = state_q == JobRun && !job_in_q && out_wr_ok;
   // Only the cipher's writes in the job's own region hold the framer's header writes off:
@@ -762,6 +767,19 @@ module esp_core #(
     .lookup_done_i (lookup_done),
     .lookup_found_i(lookup_found),
     .lookup_slot_i (lk_slot_q),
+    .fr_on_i       (fr_on),
+    .job_k_i       (i_q),
+    .fr_k_o        (fr_k),
+    .fr_have_i     (fr_have),
+    .fr_in_i       (fr_in),
+    .fr_ok_i       (fr_ok),
+    .fr_len_i      (fr_len),
+    .fr_lookup_o   (in_fr_lookup),
+    .fr_lk_ready_i (!spi_busy),
+    .fr_lk_done_i  (spi_done),
+    .fr_lk_slot_i  (spi_slot),
+    .rec_rd_o      (in_rec_rd),
+    .rec_slot_o    (in_rec_slot),
     .rec_i         (rec_rdata),
     .rp_rd_en_o    (in_rp_rd),
     .rp_word_o     (in_rp_word),
@@ -1235,6 +1253,8 @@ module esp_core #(
             lk_state_d = 2'd0;
           end
         endcase
+        // A prepare from the front stage's hand-over: its SA (replay ring, write-back).
+        if (in_rec_rd) cur_sa_d = in_rec_slot;
         if (nx_start_q) begin  // the next job's secrets (this job's cipher is in its tail)
           key_d = key_rdata;
           aes256_d = rec_rdata[32 * esp_reg_pkg::SaWordFlags + esp_kernel_pkg::FlagKey256];
@@ -1410,6 +1430,11 @@ module esp_core #(
       end
       default: ;
     endcase
+    if (in_fr_lookup) begin  // step 1's front stage, in any of the sequencer's states
+      spi_start = 1'b1;
+      spi_op    = SpiFind;
+      spi_key   = in_spi;
+    end
 
     // SA table ports.
     rec_en    = 1'b0;
@@ -1467,6 +1492,10 @@ module esp_core #(
         if (lk_state_q == 2'd1 && spi_done && spi_found) begin
           rec_en = 1'b1;
           key_en = 1'b1;
+        end
+        if (in_rec_rd) begin  // a prepare from the front stage's hand-over: the record only
+          rec_idx = in_rec_slot;
+          rec_en  = 1'b1;
         end
         if (nx_go) begin  // step 2 has no look-up: the next job's record and secrets
           rec_idx = nx_view[111:96];
@@ -1858,7 +1887,8 @@ module esp_core #(
   // finalize whose request is in, runs: esp_crypt latched job i's round keys, H and H^2
   // with its request, so key_q may take job i+1's secrets from then on (not only from
   // tail_o), and job i+1's request waits in the prologue for ready_gcm_o.
-  assign nx_region = esp_kernel_pkg::region_of(i_next);
+  // The side port: in step 2 the next job's prologue, in step 1 the front stage's job.
+  assign nx_region = esp_kernel_pkg::region_of(step2_q ? i_next : fr_k);
   assign nx_view   = view_arr[i_next[5:0]];
   assign nx_go     = state_q == JobRun && started_q && step2_q && job_in_q && in_tag_wait &&
                      !nx_on_q && i_next != n_q && pend_q[i_next[5:0]] &&
@@ -2002,6 +2032,36 @@ module esp_core #(
   end
   always_ff @(posedge clk_i) ld_c0_q <= ld_c0_d;
 
+  // What step 1's front stage needs of job fr_k (direction, whether the loader admitted it,
+  // its length), kept per region as the loader read the descriptor (LdDma): job k's entry
+  // stays until job k+4's load, which comes after job k has ended, and the stage looks at
+  // it only once job k is loaded and not yet ended.
+  logic [NR-1:0]       fd_in_q, fd_ok_q;
+  logic [NR-1:0][15:0] fd_len_q;
+  for (genvar r = 0; r < NR; r++) begin : g_fd
+    always_ff @(posedge clk_i) begin
+      if (ld_state_q == LdDma && esp_kernel_pkg::region_of(ld_k_q) == esp_kernel_pkg::region_e'(3'(r))) begin
+        fd_in_q[r]  <= ld_cap_flags[0];
+        fd_ok_q[r]  <= ld_want;
+        fd_len_q[r] <= ld_off_len[15:0];
+      end
+    end
+  end
+  always_comb begin
+    fr_in  = 1'b0;
+    fr_ok  = 1'b0;
+    fr_len = '0;
+    for (int unsigned r = 0; r < NR; r++) begin
+      if (nx_region == esp_kernel_pkg::region_e'(3'(r))) begin
+        fr_in  = fd_in_q[r];
+        fr_ok  = fd_ok_q[r];
+        fr_len = fd_len_q[r];
+      end
+    end
+  end
+  assign fr_on   = ld_on_q && !step2_q;
+  assign fr_have = fr_k < n_q && ld_fin > fr_k;
+
   assign cmd_done_o         = state_q == CmdDone;
   assign stage_load_o       = state_q == SaDispatch && op_q == 2'd2;
   assign stage_data_o       = rec_rdata;
@@ -2031,6 +2091,11 @@ module esp_core #(
       assert (!(|(reg_cr_rd & reg_job) && job_in_q && state_q == JobRun && job_buf.rd_en &&
                 !hmac_busy))
       else $error("esp_core: an inbound framer read collides with the cipher's");
+      // The side port (the next job's prologue, step 1's front stage) reads a region neither
+      // the cipher nor the running framer reads on that clock.
+      assert (!(|(reg_nx_rd & reg_cr_rd)) &&
+              !(|(reg_nx_rd & reg_job) && job_buf.rd_en && state_q == JobRun))
+      else $error("esp_core: the side port's read collides with another in its region");
       assert (!(desc_load && core_buf.wr_en))
       else $error("esp_core: fetch and core write the descriptor area in one clock");
       assert (!(rd_owner_q == OwnLoader && rd_region == job_region && state_q == JobRun &&

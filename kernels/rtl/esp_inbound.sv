@@ -9,7 +9,10 @@
 // replay re-check and the window word it will write, then trailer, padding, inner header and
 // selectors as soon as the cipher has written the last plaintext byte) and records the first
 // failure; once the tag is there it reports them in the contract's order: ICV, replay, the
-// window moves, then the recorded failure or the lifetime.
+// window moves, then the recorded failure or the lifetime. In step 1 a front stage (fr_*)
+// checks the next jobs' outer headers in their own regions and looks their SPIs up while the
+// running prepare reads its SA record and replay window, so a plain ESP or UDP-encapsulated
+// packet starts its prepare at the record read; any other packet is prepared from the top.
 module esp_inbound (
   input  logic                              clk_i,
   input  logic                              rst_ni,
@@ -42,6 +45,24 @@ module esp_inbound (
   // rec_i), it reads that job's ESP header and ICV in the next job's region (nx_buf_o) and
   // sends its request (nx_req_o, on crypt_o) once esp_crypt takes one (nx_crypt_ready_i);
   // the next start resumes that job at Replay2Read when the request went out (nx_issued_o).
+  // Step 1's front stage: while the pass's step 1 runs (fr_on_i), it walks the jobs in order
+  // (fr_k_o) once each is loaded (fr_have_i: its direction, whether the loader admitted it
+  // and its length) and checks the outer header through the side port (nx_buf_o, the job's
+  // region); for a packet it accepts, its SPI look-up (fr_lookup_o) and the fields the back
+  // half needs wait in a one-job hand-over to the running job's prepare (job_k_i).
+  input  logic                              fr_on_i,
+  input  logic [6:0]                        job_k_i,
+  output logic [6:0]                        fr_k_o,
+  input  logic                              fr_have_i,
+  input  logic                              fr_in_i,
+  input  logic                              fr_ok_i,
+  input  logic [15:0]                       fr_len_i,
+  output logic                              fr_lookup_o,
+  input  logic                              fr_lk_ready_i,  // the SPI index takes a start
+  input  logic                              fr_lk_done_i,
+  input  logic [15:0]                       fr_lk_slot_i,
+  output logic                              rec_rd_o,       // the found SA's record, read now
+  output logic [15:0]                       rec_slot_o,
   input  logic                              nx_start_i,
   input  logic [111:0]                      nx_view_i,
   output esp_kernel_pkg::buf_req_t          nx_buf_o,
@@ -87,6 +108,8 @@ module esp_inbound (
     SumCheck,
     UdpEsp,
     Lookup,
+    PrepWait,     // prepare: until the front stage has decided about this job
+    SaRead,       // prepare from the hand-over: the SA record arrives
     SaCheck,
     ReplayRead,
     ReplayCheck,
@@ -213,6 +236,37 @@ module esp_inbound (
   assign nx_payload = AB'({9'd0, nx_off_q} + 17'd16);
   assign nx_ct      = AB'(nx_len_q - 17'd32);  // ESP header, IV, ICV
   assign nx_resume  = nx_state_q == NxIssued;
+
+  // Step 1's front stage (its own machine): the job it works on, what it kept of the outer
+  // header's first 16 bytes, and the hand-over (h_*) of one accepted job to the back half.
+  typedef enum logic [2:0] {
+    FrIdle,   // waiting for job fr_k to be loaded; the header's first read goes out
+    FrHdr1,   // outer bytes 0..15 arrive
+    FrHdr2,   // bytes 16..31 arrive; the read at ihl waits for a free hand-over
+    FrHold,
+    FrEsp,    // the ESP (or UDP) header arrives: accepted into the hand-over, or not
+    FrSlow    // the back half prepares job fr_k from the top (or it is outbound)
+  } fr_state_e;
+  fr_state_e     fr_state_q, fr_state_d;
+  logic [6:0]    fr_k_q, fr_k_d;
+  logic [3:0]    fr_ihl_q, fr_ihl_d;      // IHL in 32-bit words
+  logic [15:0]   fr_total_q, fr_total_d, fr_sum_q, fr_sum_d;
+  logic [7:0]    fr_proto_q, fr_proto_d;
+  logic          fr_bad_q, fr_bad_d;      // bytes 0..15 fail a check or need the slow path
+  logic          h_valid_q, h_valid_d, h_lk_q, h_lk_d, h_lkd_q, h_lkd_d, h_found_q, h_found_d;
+  logic [6:0]    h_k_q, h_k_d;
+  logic [31:0]   h_spi_q, h_spi_d, h_seq_lo_q, h_seq_lo_d;
+  logic [7:0]    h_esp_off_q, h_esp_off_d;
+  logic [15:0]   h_len_q, h_len_d, h_slot_q, h_slot_d;
+  logic          h_ready, h_take, h_free, fr_slow_now, fr_rd_ihl;
+  // The running job's hand-over is there with its look-up done (or done on this clock).
+  assign h_ready     = fr_on_i && h_valid_q && h_k_q == job_k_i &&
+                       (h_lkd_q || (h_lk_q && fr_lk_done_i));
+  assign h_take      = h_ready && (state_q == PrepWait ||
+                                   (state_q == Idle && start_i && !finalize_i));
+  assign h_free      = !h_valid_q || h_take;
+  assign fr_slow_now = fr_on_i && fr_state_q == FrSlow && fr_k_q == job_k_i;
+  assign fr_rd_ihl   = (fr_state_q == FrHdr2 && !fr_bad_q || fr_state_q == FrHold) && h_free;
 
   // SA fields.
   logic [31:0] flags, window;
@@ -384,6 +438,35 @@ module esp_inbound (
       state_d = Idle;
     end
   endtask
+  // A prepare in step 1 starts from the front stage's hand-over (its look-up done: the
+  // found SA's record is read now, rec_rd_o), or from the top once the stage left the job to
+  // it (the loader admitted the job, so it reads its first bytes from Load), or waits.
+  logic        h_found_now;
+  logic [15:0] h_slot_now;
+  assign h_found_now = h_lkd_q ? h_found_q : lookup_found_i;
+  assign h_slot_now  = h_lkd_q ? h_slot_q : fr_lk_slot_i;
+  task automatic prep_pick();
+    if (h_take) begin
+      spi_d = h_spi_q;
+      seq_lo_d = h_seq_lo_q;
+      esp_off_d = {24'd0, h_esp_off_q};
+      len_d = {16'd0, h_len_q};
+      if (!h_found_now) begin  // Lookup's miss
+        res_d.status = 8'(esp_reg_pkg::StatusBadSpi);
+        done_d = 1'b1;
+        state_d = Idle;
+      end else begin
+        sa_d = h_slot_now;
+        res_d.sa = h_slot_now;
+        has_sa_d = 1'b1;
+        state_d = SaRead;
+      end
+    end else if (fr_slow_now) begin
+      state_d = Load;
+    end else begin
+      state_d = PrepWait;
+    end
+  endtask
   // A check after the ICV fails: a GCM finalize records it (the first one) and waits for
   // the tag; otherwise (CBC, the ICV already verified) the job ends here.
   task automatic fail(input logic [7:0] status, input logic [1:0] code);
@@ -485,6 +568,8 @@ module esp_inbound (
                                           capacity_i)) begin
             res_d.status = 8'(esp_reg_pkg::StatusMalformed);
             state_d = Finish;
+          end else if (!finalize_i && fr_on_i) begin
+            prep_pick();
           end else if (load_ready_i) begin  // already loaded: the first read goes out now
             state_d = finalize_i ? EspIv : Ip1;
           end else begin
@@ -584,6 +669,11 @@ module esp_inbound (
           issued_d = 1'b1;  // the look-up starts on this clock (lk_early)
           state_d = Lookup;
         end
+      end
+      PrepWait: prep_pick();
+      SaRead: begin
+        rec_d = rec_i;
+        state_d = SaCheck;
       end
       Lookup: begin
         issued_d = 1'b1;
@@ -898,6 +988,135 @@ module esp_inbound (
     endcase
   end
 
+  // Step 1's front stage. It accepts only what the back half's outer states would pass
+  // with a header of at most 32 bytes (so the checksum needs no reads beyond c0 and c1) and
+  // no UDP checksum to verify (that needs the rest of the datagram): an ESP header, or a
+  // UDP header with the ESP one behind it. Anything else, any failure included, is left to
+  // the back half from the top (FrSlow), which reports it exactly as before; the stage waits
+  // until that job has finished. It reads only loaded jobs' regions, which nobody writes
+  // before those jobs end, and looks up SPIs only while the back half does not (the SPI
+  // index does not change during a pass), so a job's record is still read after every
+  // earlier job's write-back and the pass's prepares all see the SA state as it found it.
+  logic [127:0] fr_rd;
+  logic [31:0]  fr_ihl_b, fr_udp_len, fr_room;
+  logic         fr_udp_ok, fr_esp_ok;
+  assign fr_rd      = nx_buf_rd_data_i;
+  assign fr_ihl_b   = {26'd0, fr_ihl_q, 2'd0};
+  assign fr_udp_len = {16'd0, be16(fr_rd, 4)};
+  assign fr_room    = {16'd0, fr_total_q} - fr_ihl_b;  // datagram bytes after the outer header
+  // SumCheck, then UdpEsp (a zero UDP checksum) or EspHdr, as the back half checks them.
+  assign fr_esp_ok  = fr_sum_q == 16'hFFFF && fr_room >= 32'd8 && fr_proto_q == 8'd50;
+  assign fr_udp_ok  = fr_sum_q == 16'hFFFF && fr_room >= 32'd8 && fr_proto_q == 8'd17 &&
+                      fr_udp_len >= 32'd16 && fr_udp_len <= fr_room && be16(fr_rd, 6) == 16'd0 &&
+                      be32(fr_rd, 8) != 32'd0;
+  always_comb begin
+    fr_state_d  = fr_state_q;
+    fr_k_d      = fr_k_q;
+    fr_ihl_d    = fr_ihl_q;
+    fr_total_d  = fr_total_q;
+    fr_sum_d    = fr_sum_q;
+    fr_proto_d  = fr_proto_q;
+    fr_bad_d    = fr_bad_q;
+    h_valid_d   = h_valid_q && !h_take;
+    h_k_d       = h_k_q;
+    h_spi_d     = h_spi_q;
+    h_seq_lo_d  = h_seq_lo_q;
+    h_esp_off_d = h_esp_off_q;
+    h_len_d     = h_len_q;
+    h_lk_d      = h_lk_q || fr_lookup_o;
+    h_lkd_d     = h_lkd_q;
+    h_found_d   = h_found_q;
+    h_slot_d    = h_slot_q;
+    if (h_lk_q && !h_lkd_q && fr_lk_done_i) begin
+      h_lkd_d   = 1'b1;
+      h_found_d = lookup_found_i;
+      h_slot_d  = fr_lk_slot_i;
+    end
+    unique case (fr_state_q)
+      FrIdle: begin
+        if (job_k_i > fr_k_q) begin
+          fr_k_d = fr_k_q + 7'd1;  // an outbound job that ended before the stage came to it
+        end else if (fr_have_i) begin
+          fr_state_d = (fr_in_i && fr_ok_i) ? FrHdr1 : FrSlow;
+        end
+      end
+      FrHdr1: begin  // OuterCheck's tests on bytes 0..15; a header over 32 bytes goes slow
+        fr_ihl_d   = fr_rd[123:120];
+        fr_total_d = be16(fr_rd, 2);
+        fr_proto_d = b(fr_rd, 9);
+        fr_sum_d   = esp_kernel_pkg::ones_sum_block(fr_rd, 16'hFFFF, 16'd0);
+        fr_bad_d   = fr_len_i < 16'd20 || fr_rd[127:124] != 4'd4 || fr_rd[123:120] < 4'd5 ||
+                     fr_rd[123:120] > 4'd8 || {10'd0, fr_rd[123:120], 2'd0} > be16(fr_rd, 2) ||
+                     be16(fr_rd, 2) > fr_len_i || (be16(fr_rd, 6) & 16'h3FFF) != 0;
+        fr_state_d = FrHdr2;
+      end
+      FrHdr2: begin
+        fr_sum_d   = esp_kernel_pkg::ones_sum_block(fr_rd,
+                         esp_kernel_pkg::mask_first(AB'(fr_ihl_b - 32'd16)), fr_sum_q);
+        fr_state_d = fr_bad_q ? FrSlow : (fr_rd_ihl ? FrEsp : FrHold);
+      end
+      FrHold: if (fr_rd_ihl) fr_state_d = FrEsp;
+      FrEsp: begin
+        if (fr_esp_ok || fr_udp_ok) begin
+          h_valid_d   = 1'b1;
+          h_k_d       = fr_k_q;
+          h_spi_d     = fr_esp_ok ? be32(fr_rd, 0) : be32(fr_rd, 8);
+          h_seq_lo_d  = fr_esp_ok ? be32(fr_rd, 4) : be32(fr_rd, 12);
+          h_esp_off_d = fr_esp_ok ? 8'(fr_ihl_b) : 8'(fr_ihl_b + 32'd8);
+          h_len_d     = fr_esp_ok ? fr_total_q : 16'(fr_ihl_b + fr_udp_len);
+          h_lk_d      = 1'b0;
+          h_lkd_d     = 1'b0;
+          fr_k_d      = fr_k_q + 7'd1;
+          fr_state_d  = FrIdle;
+        end else begin
+          fr_state_d = FrSlow;
+        end
+      end
+      FrSlow: begin
+        if (job_k_i > fr_k_q) begin
+          fr_k_d     = fr_k_q + 7'd1;
+          fr_state_d = FrIdle;
+        end
+      end
+      default: fr_state_d = FrIdle;
+    endcase
+    if (!fr_on_i) begin  // between step 1s: the next pass starts at its job 0
+      fr_state_d = FrIdle;
+      fr_k_d     = '0;
+      h_valid_d  = 1'b0;
+    end
+  end
+  // The hand-over's look-up, once the SPI index is free and the back half does not start one.
+  assign fr_lookup_o = fr_on_i && h_valid_q && !h_lk_q && fr_lk_ready_i && !lookup_o;
+  assign fr_k_o      = fr_k_q;
+  always_ff @(posedge clk_i) begin
+    if (!rst_ni) begin
+      fr_state_q <= FrIdle;
+      fr_k_q     <= '0;
+      h_valid_q  <= 1'b0;
+    end else begin
+      fr_state_q <= fr_state_d;
+      fr_k_q     <= fr_k_d;
+      h_valid_q  <= h_valid_d;
+    end
+  end
+  always_ff @(posedge clk_i) begin
+    fr_ihl_q    <= fr_ihl_d;
+    fr_total_q  <= fr_total_d;
+    fr_sum_q    <= fr_sum_d;
+    fr_proto_q  <= fr_proto_d;
+    fr_bad_q    <= fr_bad_d;
+    h_k_q       <= h_k_d;
+    h_spi_q     <= h_spi_d;
+    h_seq_lo_q  <= h_seq_lo_d;
+    h_esp_off_q <= h_esp_off_d;
+    h_len_q     <= h_len_d;
+    h_lk_q      <= h_lk_d;
+    h_lkd_q     <= h_lkd_d;
+    h_found_q   <= h_found_d;
+    h_slot_q    <= h_slot_d;
+  end
+
   // The next job's prologue: it only reads the next job's region and sends one request, on
   // clocks this job is still running (so the core sees nx_issued_o settled at this job's end).
   always_comb begin
@@ -940,6 +1159,8 @@ module esp_inbound (
   assign nx_req_o    = nx_state_q == NxReq && nx_crypt_ready_i && state_q != Idle;
   assign nx_issued_o = nx_resume;
   assign tag_wait_o  = spec && issued_q && state_q != Idle;
+  assign rec_rd_o    = h_take && h_found_now;
+  assign rec_slot_o  = h_slot_now;
   always_comb begin
     nx_buf_o = '0;
     if (nx_state_q == NxIdle && nx_start_i) begin  // the ESP header
@@ -948,6 +1169,18 @@ module esp_inbound (
     end else if (nx_state_q == NxHdr) begin  // the ICV
       nx_buf_o.rd_en   = 1'b1;
       nx_buf_o.rd_addr = AB'({9'd0, nx_off_q} + {1'b0, nx_len_q} - 17'd16);
+    end
+    // Step 1's front stage (the prologue runs in step 2 only): outer bytes 0..15, 16..31,
+    // then the ESP or UDP header at ihl.
+    if (fr_state_q == FrIdle && fr_state_d == FrHdr1) begin
+      nx_buf_o.rd_en   = 1'b1;
+      nx_buf_o.rd_addr = '0;
+    end else if (fr_state_q == FrHdr1) begin
+      nx_buf_o.rd_en   = 1'b1;
+      nx_buf_o.rd_addr = AB'(16);
+    end else if (fr_rd_ihl) begin
+      nx_buf_o.rd_en   = 1'b1;
+      nx_buf_o.rd_addr = AB'(fr_ihl_b);
     end
   end
   always_ff @(posedge clk_i) begin
@@ -1039,7 +1272,7 @@ module esp_inbound (
   // Requests to the shared engines and memories.
   always_comb begin
     lookup_o = state_q == Lookup && !issued_q || lk_early;
-    spi_o    = lk_early ? spi_d : spi_q;
+    spi_o    = fr_lookup_o ? h_spi_q : lk_early ? spi_d : spi_q;
 
     rp_rd_en_o   = (state_q == ReplayRead || state_q == Replay2Read) && !chk_decided ||
                    (state_q == WindowRead && words_left_q != 0) || state_q == SpecWinRead;
@@ -1096,7 +1329,8 @@ module esp_inbound (
     buf_o = '0;
     unique case (state_q)
       Idle: begin  // the first read on the start clock (the ESP header, or outer bytes 0..15)
-        buf_o.rd_en   = start_i && !(finalize_i && nx_resume);  // resumed: it has them
+        // Resumed: it has them; a step-1 prepare reads from Load if at all.
+        buf_o.rd_en   = start_i && !(finalize_i && nx_resume) && (finalize_i || !fr_on_i);
         buf_o.rd_addr = finalize_i ? AB'(view_i[95:88]) : '0;
       end
       Ip0: begin
